@@ -1,1 +1,53 @@
-//! core
+//! Decentra's core: the domain services that hold every rule, the storage layer and the
+//! error type. Transports (gRPC in `decentra`, REST in `decentra-gateway`) are thin adapters
+//! over [`Services`]: they convert input, pass the authenticated [`Principal`] and convert
+//! the result back.
+
+pub mod admin;
+pub mod auth;
+pub mod context;
+pub mod error;
+pub mod id;
+pub mod permissions;
+pub mod principal;
+pub mod settings;
+pub mod store;
+pub mod users;
+pub mod validate;
+
+use std::sync::Arc;
+
+pub use context::CoreConfig;
+pub use error::{Error, Result};
+pub use id::Id;
+pub use principal::{ClientMeta, Principal};
+
+/// Every domain service, sharing one [`context::Context`]. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Services {
+    /// Accounts and sessions.
+    pub auth: auth::AuthService,
+    /// Users and profiles.
+    pub users: users::UserService,
+    /// Instance administration.
+    pub admin: admin::AdminService,
+    ctx: Arc<context::Context>,
+}
+
+impl Services {
+    /// Builds the services over an opened store.
+    pub async fn start(config: CoreConfig, store: Arc<dyn store::Store>) -> Result<Self> {
+        let ctx = Arc::new(context::Context::load(config, store).await?);
+        Ok(Self {
+            auth: auth::AuthService::new(Arc::clone(&ctx)),
+            users: users::UserService::new(Arc::clone(&ctx)),
+            admin: admin::AdminService::new(Arc::clone(&ctx)),
+            ctx,
+        })
+    }
+
+    /// Whether the database answers (for health checks).
+    pub async fn healthy(&self) -> bool {
+        self.ctx.store.ping().await.is_ok()
+    }
+}

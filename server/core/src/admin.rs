@@ -1,0 +1,249 @@
+//! Instance administration: settings and instance invite codes. Admin only.
+
+use std::sync::Arc;
+
+use rand::Rng;
+use tracing::instrument;
+
+use crate::{
+    context::Context,
+    error::{Error, Result},
+    id::{Id, now_ms},
+    principal::Principal,
+    settings::{InstanceSettings, RegistrationMode},
+    store::InstanceInviteRecord,
+};
+
+/// Longest lifetime an invite may be given: one year.
+pub const MAX_INVITE_SECONDS: i64 = 365 * 24 * 3600;
+/// Most uses an invite may be given.
+pub const MAX_INVITE_USES: u32 = 100_000;
+/// Invite codes: 10 characters of an alphabet without look-alikes (~58 bits).
+const CODE_ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+const CODE_LEN: usize = 10;
+
+/// Input of [`AdminService::create_invite`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NewInvite {
+    /// Maximum registrations; None = unlimited.
+    pub max_uses: Option<u32>,
+    /// Lifetime in seconds; None = never expires.
+    pub expires_in_seconds: Option<i64>,
+}
+
+/// Changes to instance settings; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct SettingsPatch {
+    /// New instance name.
+    pub instance_name: Option<String>,
+    /// New registration mode.
+    pub registration_mode: Option<RegistrationMode>,
+    /// New upload limit in bytes.
+    pub max_upload_bytes: Option<u64>,
+    /// New message length limit.
+    pub max_message_length: Option<u32>,
+    /// New owned-servers limit.
+    pub max_servers_per_user: Option<u32>,
+    /// New SMTP settings (a `None` password keeps the stored one).
+    pub smtp: Option<SmtpPatch>,
+}
+
+/// SMTP changes; the password is write-only and kept when `None`.
+#[derive(Debug, Clone, Default)]
+pub struct SmtpPatch {
+    /// Send mail at all.
+    pub enabled: bool,
+    /// Host.
+    pub host: String,
+    /// Port.
+    pub port: u16,
+    /// Login name.
+    pub username: String,
+    /// New password, or None to keep the current one.
+    pub password: Option<String>,
+    /// From address.
+    pub from_address: String,
+    /// `starttls`, `tls` or `none`.
+    pub security: String,
+}
+
+/// The admin service.
+#[derive(Debug, Clone)]
+pub struct AdminService {
+    ctx: Arc<Context>,
+}
+
+impl AdminService {
+    pub(crate) fn new(ctx: Arc<Context>) -> Self {
+        Self { ctx }
+    }
+
+    async fn require_admin(&self, who: &Principal) -> Result<()> {
+        match self.ctx.store.user_by_id(who.user_id).await? {
+            Some(u) if u.is_admin && !u.disabled => Ok(()),
+            Some(_) => Err(Error::PermissionDenied(
+                "only instance administrators may do this".to_owned(),
+            )),
+            None => Err(Error::Unauthenticated(
+                "account no longer exists".to_owned(),
+            )),
+        }
+    }
+
+    /// The instance settings (SMTP password blanked).
+    #[instrument(skip_all, fields(user_id = %who.user_id))]
+    pub async fn settings(&self, who: &Principal) -> Result<InstanceSettings> {
+        self.require_admin(who).await?;
+        Ok(redacted(&self.ctx.settings()))
+    }
+
+    /// Applies a patch to the instance settings.
+    #[instrument(skip_all, fields(user_id = %who.user_id))]
+    pub async fn update_settings(
+        &self,
+        who: &Principal,
+        patch: SettingsPatch,
+    ) -> Result<InstanceSettings> {
+        self.require_admin(who).await?;
+        let mut s = (*self.ctx.settings()).clone();
+        if let Some(name) = patch.instance_name {
+            let name = name.trim();
+            if name.is_empty() || name.chars().count() > 64 {
+                return Err(Error::invalid(
+                    "instance_name",
+                    "must be 1 to 64 characters",
+                ));
+            }
+            name.clone_into(&mut s.instance_name);
+        }
+        if let Some(mode) = patch.registration_mode {
+            s.registration_mode = mode;
+        }
+        if let Some(bytes) = patch.max_upload_bytes {
+            if !(1024..=1 << 32).contains(&bytes) {
+                return Err(Error::invalid("max_upload_bytes", "must be 1 KiB to 4 GiB"));
+            }
+            s.max_upload_bytes = bytes;
+        }
+        if let Some(len) = patch.max_message_length {
+            if !(1..=4000).contains(&len) {
+                return Err(Error::invalid("max_message_length", "must be 1 to 4000"));
+            }
+            s.max_message_length = len;
+        }
+        if let Some(n) = patch.max_servers_per_user {
+            if n == 0 {
+                return Err(Error::invalid("max_servers_per_user", "must be at least 1"));
+            }
+            s.max_servers_per_user = n;
+        }
+        if let Some(smtp) = patch.smtp {
+            if !matches!(smtp.security.as_str(), "starttls" | "tls" | "none") {
+                return Err(Error::invalid(
+                    "smtp.security",
+                    "must be starttls, tls or none",
+                ));
+            }
+            if smtp.enabled && (smtp.host.trim().is_empty() || smtp.from_address.trim().is_empty())
+            {
+                return Err(Error::invalid(
+                    "smtp",
+                    "host and from_address are required when mail is enabled",
+                ));
+            }
+            s.smtp.enabled = smtp.enabled;
+            s.smtp.host = smtp.host.trim().to_owned();
+            s.smtp.port = smtp.port;
+            s.smtp.username = smtp.username;
+            if let Some(pw) = smtp.password {
+                s.smtp.password = pw;
+            }
+            s.smtp.from_address = smtp.from_address.trim().to_owned();
+            s.smtp.security = smtp.security;
+        }
+        let saved = self.ctx.replace_settings(s).await?;
+        tracing::info!("instance settings updated");
+        Ok(redacted(&saved))
+    }
+
+    /// Creates an instance invite code.
+    #[instrument(skip_all, fields(user_id = %who.user_id))]
+    pub async fn create_invite(
+        &self,
+        who: &Principal,
+        input: NewInvite,
+    ) -> Result<InstanceInviteRecord> {
+        self.require_admin(who).await?;
+        if let Some(n) = input.max_uses
+            && !(1..=MAX_INVITE_USES).contains(&n)
+        {
+            return Err(Error::invalid("max_uses", "must be 1 to 100000 (or unset)"));
+        }
+        if let Some(secs) = input.expires_in_seconds
+            && !(1..=MAX_INVITE_SECONDS).contains(&secs)
+        {
+            return Err(Error::invalid(
+                "expires_in_seconds",
+                "must be 1 second to 1 year (or unset)",
+            ));
+        }
+        let now = now_ms();
+        let invite = InstanceInviteRecord {
+            id: self.ctx.ids.next().0,
+            code: new_code(),
+            created_by: Some(who.user_id.0),
+            max_uses: input.max_uses.map(i64::from),
+            uses: 0,
+            expires_at: input.expires_in_seconds.map(|s| now + s * 1000),
+            revoked_at: None,
+            created_at: now,
+        };
+        self.ctx.store.create_instance_invite(&invite).await?;
+        Ok(invite)
+    }
+
+    /// Lists invites, newest first; `page_token` is the last id of the previous page.
+    #[instrument(skip_all, fields(user_id = %who.user_id))]
+    pub async fn list_invites(
+        &self,
+        who: &Principal,
+        page_size: u32,
+        page_token: &str,
+    ) -> Result<(Vec<InstanceInviteRecord>, Option<String>)> {
+        self.require_admin(who).await?;
+        let limit = page_size.clamp(1, 100);
+        let before = match page_token.trim() {
+            "" => None,
+            t => Some(Id::parse("page_token", t)?),
+        };
+        let page = self.ctx.store.list_instance_invites(before, limit).await?;
+        let next = (page.len() == limit as usize)
+            .then(|| page.last().map(|i| i.id.to_string()))
+            .flatten();
+        Ok((page, next))
+    }
+
+    /// Revokes an invite code; later registrations with it are refused.
+    #[instrument(skip_all, fields(user_id = %who.user_id))]
+    pub async fn revoke_invite(&self, who: &Principal, code: &str) -> Result<InstanceInviteRecord> {
+        self.require_admin(who).await?;
+        self.ctx
+            .store
+            .revoke_instance_invite(code.trim(), now_ms())
+            .await?
+            .ok_or(Error::NotFound("invite"))
+    }
+}
+
+fn redacted(s: &InstanceSettings) -> InstanceSettings {
+    let mut s = s.clone();
+    s.smtp.password.clear();
+    s
+}
+
+fn new_code() -> String {
+    let mut rng = rand::rng();
+    (0..CODE_LEN)
+        .map(|_| char::from(CODE_ALPHABET[rng.random_range(0..CODE_ALPHABET.len())]))
+        .collect()
+}

@@ -1,0 +1,119 @@
+//! State shared by every service: the store, the id generator, token keys, caches.
+
+use std::sync::{Arc, RwLock};
+
+use crate::{
+    auth::{
+        TokenLifetimes,
+        rate_limit::{AuthRateLimiter, RateLimits},
+        revocation::RevokedSessions,
+        tokens::TokenIssuer,
+    },
+    error::{Error, Result},
+    id::{IdGenerator, now_ms},
+    settings::InstanceSettings,
+    store::Store,
+};
+
+/// What the core needs from configuration. Built once in `main`.
+#[derive(Clone)]
+pub struct CoreConfig {
+    /// HS256 key for access tokens (never printed).
+    pub jwt_secret: Vec<u8>,
+    /// Token lifetimes.
+    pub lifetimes: TokenLifetimes,
+    /// Login/registration rate limits.
+    pub rate_limits: RateLimits,
+    /// Node id for snowflakes (0–1023), distinct per server node.
+    pub node_id: u16,
+}
+
+impl std::fmt::Debug for CoreConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CoreConfig")
+            .field("jwt_secret", &"<redacted>")
+            .field("lifetimes", &self.lifetimes)
+            .field("rate_limits", &self.rate_limits)
+            .field("node_id", &self.node_id)
+            .finish()
+    }
+}
+
+/// Shared service state.
+#[derive(Debug)]
+pub struct Context {
+    /// Persistence.
+    pub store: Arc<dyn Store>,
+    /// Snowflake ids.
+    pub ids: IdGenerator,
+    /// Access token signer/verifier.
+    pub tokens: TokenIssuer,
+    /// Token lifetimes.
+    pub lifetimes: TokenLifetimes,
+    /// Sessions whose access tokens must be refused.
+    pub revoked: RevokedSessions,
+    /// Login/registration limiter.
+    pub rate_limiter: AuthRateLimiter,
+    /// Cached instance settings (written through on update).
+    settings: RwLock<Arc<InstanceSettings>>,
+}
+
+impl std::fmt::Debug for dyn Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Store({})", self.backend())
+    }
+}
+
+impl Context {
+    /// Loads settings and the recent revocations from the store.
+    pub async fn load(config: CoreConfig, store: Arc<dyn Store>) -> Result<Self> {
+        let settings = match store.settings_json().await? {
+            Some(json) => serde_json::from_str(&json)
+                .map_err(|e| Error::Internal(format!("stored settings are unreadable: {e}")))?,
+            None => {
+                let defaults = InstanceSettings::default();
+                store
+                    .save_settings_json(&serde_json::to_string(&defaults).map_err(Error::internal)?)
+                    .await?;
+                defaults
+            }
+        };
+        let revoked = RevokedSessions::default();
+        let window = config.lifetimes.access.as_millis() as i64 + 60_000;
+        for session in store.sessions_revoked_since(now_ms() - window).await? {
+            revoked.insert(session, now_ms() + window);
+        }
+        Ok(Self {
+            tokens: TokenIssuer::new(&config.jwt_secret, config.lifetimes.access),
+            ids: IdGenerator::new(config.node_id),
+            lifetimes: config.lifetimes,
+            rate_limiter: AuthRateLimiter::new(config.rate_limits),
+            revoked,
+            store,
+            settings: RwLock::new(Arc::new(settings)),
+        })
+    }
+
+    /// The current instance settings.
+    pub fn settings(&self) -> Arc<InstanceSettings> {
+        self.settings
+            .read()
+            .map(|s| Arc::clone(&s))
+            .unwrap_or_else(|poisoned| Arc::clone(&poisoned.into_inner()))
+    }
+
+    /// Persists and publishes new settings.
+    pub async fn replace_settings(
+        &self,
+        settings: InstanceSettings,
+    ) -> Result<Arc<InstanceSettings>> {
+        let json = serde_json::to_string(&settings).map_err(Error::internal)?;
+        self.store.save_settings_json(&json).await?;
+        let settings = Arc::new(settings);
+        match self.settings.write() {
+            Ok(mut s) => *s = Arc::clone(&settings),
+            Err(poisoned) => *poisoned.into_inner() = Arc::clone(&settings),
+        }
+        Ok(settings)
+    }
+}

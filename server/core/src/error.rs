@@ -1,0 +1,125 @@
+//! The one error type of the core, and the one place that maps it to gRPC and HTTP.
+
+use std::time::Duration;
+
+/// A field that failed validation, with a human-readable reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldViolation {
+    /// Name of the offending request field, as the API spells it (`username`, `password`, …).
+    pub field: &'static str,
+    /// Why the value was refused, in words a user can act on.
+    pub description: String,
+}
+
+/// Everything a service call can fail with. Transports never invent their own errors:
+/// they convert this one with [`Error::codes`].
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The thing does not exist, or the caller may not know that it exists.
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// The caller is known but not allowed to do this.
+    #[error("{0}")]
+    PermissionDenied(String),
+    /// Input failed validation; one entry per bad field.
+    #[error("invalid argument: {}", describe(.0))]
+    Invalid(Vec<FieldViolation>),
+    /// The request conflicts with existing state (duplicate username, …).
+    #[error("{0}")]
+    Conflict(String),
+    /// The state does not allow this operation right now (registration closed, …).
+    #[error("{0}")]
+    FailedPrecondition(String),
+    /// Missing, invalid, expired or revoked credentials.
+    #[error("{0}")]
+    Unauthenticated(String),
+    /// Too many attempts; the caller may retry after the given delay.
+    #[error("too many requests, retry in {}s", retry_after.as_secs().max(1))]
+    RateLimited {
+        /// How long the caller should wait before trying again.
+        retry_after: Duration,
+    },
+    /// The operation exists in the API but this server does not provide it yet.
+    #[error("{0} is not implemented yet")]
+    Unimplemented(&'static str),
+    /// A bug or an infrastructure failure; details are logged, never sent to clients.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+fn describe(fields: &[FieldViolation]) -> String {
+    fields
+        .iter()
+        .map(|f| format!("{}: {}", f.field, f.description))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// Shorthand for core results.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// A single-field validation error.
+    pub fn invalid(field: &'static str, description: impl Into<String>) -> Self {
+        Self::Invalid(vec![FieldViolation {
+            field,
+            description: description.into(),
+        }])
+    }
+
+    /// An internal error from anything displayable; the text is only logged.
+    pub fn internal(err: impl std::fmt::Display) -> Self {
+        Self::Internal(err.to_string())
+    }
+
+    /// The gRPC code and the HTTP status for this error, chosen together so the two
+    /// transports can never drift apart. Exhaustive on purpose: a new variant must pick both.
+    pub fn codes(&self) -> (tonic::Code, http::StatusCode) {
+        use http::StatusCode as S;
+        use tonic::Code as C;
+        match self {
+            Error::NotFound(_) => (C::NotFound, S::NOT_FOUND),
+            Error::PermissionDenied(_) => (C::PermissionDenied, S::FORBIDDEN),
+            Error::Invalid(_) => (C::InvalidArgument, S::UNPROCESSABLE_ENTITY),
+            Error::Conflict(_) => (C::AlreadyExists, S::CONFLICT),
+            Error::FailedPrecondition(_) => (C::FailedPrecondition, S::CONFLICT),
+            Error::Unauthenticated(_) => (C::Unauthenticated, S::UNAUTHORIZED),
+            Error::RateLimited { .. } => (C::ResourceExhausted, S::TOO_MANY_REQUESTS),
+            Error::Unimplemented(_) => (C::Unimplemented, S::NOT_IMPLEMENTED),
+            Error::Internal(_) => (C::Internal, S::INTERNAL_SERVER_ERROR),
+        }
+    }
+
+    /// The message safe to show a client: internal details are replaced by a generic text.
+    pub fn public_message(&self) -> String {
+        match self {
+            Error::Internal(_) => "internal server error".to_owned(),
+            other => other.to_string(),
+        }
+    }
+}
+
+impl From<sqlx::Error> for Error {
+    fn from(err: sqlx::Error) -> Self {
+        if let sqlx::Error::Database(db) = &err
+            && db.is_unique_violation()
+        {
+            // PostgreSQL names the constraint; SQLite names the columns in the message.
+            let what = db.constraint().unwrap_or_else(|| db.message());
+            if what.contains("username") {
+                return Error::Conflict("username is already taken".to_owned());
+            }
+            if what.contains("email") {
+                return Error::Conflict("email is already in use".to_owned());
+            }
+            return Error::Conflict("already exists".to_owned());
+        }
+        Error::Internal(err.to_string())
+    }
+}
+
+impl From<sqlx::migrate::MigrateError> for Error {
+    fn from(err: sqlx::migrate::MigrateError) -> Self {
+        Error::Internal(format!("migration failed: {err}"))
+    }
+}

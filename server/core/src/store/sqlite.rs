@@ -1,0 +1,38 @@
+//! SQLite backend: the embedded zero-setup default (one file in the data directory).
+
+use std::{str::FromStr, time::Duration};
+
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+
+use super::sql::sql_store;
+use crate::error::Result;
+
+/// [`super::Store`] on SQLite.
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+impl SqliteStore {
+    /// Opens (creating if missing) the database file and runs the SQLite migrations.
+    pub async fn connect(url: &str) -> Result<Self> {
+        // WAL lets readers run beside the single writer; NORMAL sync is durable across
+        // application crashes and the standard pairing with WAL.
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(Duration::from_secs(10))
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await?;
+        sqlx::migrate!("../../migrations/sqlite").run(&pool).await?;
+        Ok(Self { pool })
+    }
+}
+
+sql_store!(SqliteStore, sqlx::Sqlite, "BEGIN IMMEDIATE");

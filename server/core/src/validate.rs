@@ -1,0 +1,99 @@
+//! Input rules for account fields, in one place for every transport.
+
+use crate::error::{Error, Result};
+
+/// Allowed username length, in characters.
+pub const USERNAME_LEN: std::ops::RangeInclusive<usize> = 2..=32;
+/// Allowed password length, in characters (the upper bound caps hashing cost).
+pub const PASSWORD_LEN: std::ops::RangeInclusive<usize> = 8..=256;
+
+/// Usernames: 2–32 ASCII letters, digits, `_`, `.` or `-`, not starting or ending with `.`,
+/// without `..`. Case is kept for display; uniqueness ignores case.
+pub fn username(raw: &str) -> Result<String> {
+    let name = raw.trim();
+    let len = name.chars().count();
+    if !USERNAME_LEN.contains(&len) {
+        return Err(Error::invalid("username", "must be 2 to 32 characters"));
+    }
+    if !name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
+    {
+        return Err(Error::invalid(
+            "username",
+            "may only contain letters, digits, '_', '.' and '-'",
+        ));
+    }
+    if name.starts_with('.') || name.ends_with('.') || name.contains("..") {
+        return Err(Error::invalid(
+            "username",
+            "may not start or end with '.' or contain '..'",
+        ));
+    }
+    Ok(name.to_owned())
+}
+
+/// Passwords: 8–256 characters, anything goes (no trimming: spaces are part of it).
+pub fn password(field: &'static str, raw: &str) -> Result<()> {
+    let len = raw.chars().count();
+    if !PASSWORD_LEN.contains(&len) {
+        return Err(Error::invalid(field, "must be 8 to 256 characters"));
+    }
+    Ok(())
+}
+
+/// E-mail: a plausible `local@domain` of at most 254 characters (deliverability is proven
+/// by the verification mail, not by a regex).
+pub fn email(raw: &str) -> Result<String> {
+    let email = raw.trim();
+    let ok = email.len() <= 254
+        && !email.chars().any(char::is_whitespace)
+        && email.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.contains('@')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+        });
+    if !ok {
+        return Err(Error::invalid("email", "must be a valid e-mail address"));
+    }
+    Ok(email.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usernames() {
+        for ok in ["ab", "Alice", "a.b-c_d", "x23456789012345678901234567890xx"] {
+            assert!(username(ok).is_ok(), "{ok} refused");
+        }
+        for bad in [
+            "a",
+            "",
+            "  ",
+            "has space",
+            "émile",
+            ".dot",
+            "dot.",
+            "a..b",
+            "x234567890123456789012345678901xx",
+        ] {
+            assert!(username(bad).is_err(), "{bad} accepted");
+        }
+        assert_eq!(username("  Bob ").ok().as_deref(), Some("Bob"));
+    }
+
+    #[test]
+    fn passwords_and_emails() {
+        assert!(password("password", "1234567").is_err());
+        assert!(password("password", "12345678").is_ok());
+        assert!(password("password", &"x".repeat(257)).is_err());
+        assert!(email("a@b.co").is_ok());
+        for bad in ["", "a", "a@b", "@b.co", "a b@c.de", "a@b@c.de", "a@.b"] {
+            assert!(email(bad).is_err(), "{bad} accepted");
+        }
+    }
+}
