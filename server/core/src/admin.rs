@@ -10,7 +10,7 @@ use crate::{
     error::{Error, Result},
     id::{Id, now_ms},
     principal::Principal,
-    settings::{InstanceSettings, RegistrationMode},
+    settings::{InstanceSettings, RegistrationMode, SmtpTlsMode},
     store::InstanceInviteRecord,
 };
 
@@ -36,35 +36,53 @@ pub struct NewInvite {
 pub struct SettingsPatch {
     /// New instance name.
     pub instance_name: Option<String>,
+    /// New instance description.
+    pub instance_description: Option<String>,
     /// New registration mode.
     pub registration_mode: Option<RegistrationMode>,
+    /// Require e-mail verification.
+    pub require_email_verification: Option<bool>,
     /// New upload limit in bytes.
     pub max_upload_bytes: Option<u64>,
     /// New message length limit.
     pub max_message_length: Option<u32>,
     /// New owned-servers limit.
     pub max_servers_per_user: Option<u32>,
-    /// New SMTP settings (a `None` password keeps the stored one).
+    /// New members-per-server limit.
+    pub max_members_per_server: Option<u32>,
+    /// New channels-per-server limit.
+    pub max_channels_per_server: Option<u32>,
+    /// New roles-per-server limit.
+    pub max_roles_per_server: Option<u32>,
+    /// New group DM size limit.
+    pub max_group_dm_members: Option<u32>,
+    /// New bots-per-user limit.
+    pub max_bots_per_user: Option<u32>,
+    /// New per-user message rate.
+    pub message_rate_limit_per_minute: Option<u32>,
+    /// SMTP changes.
     pub smtp: Option<SmtpPatch>,
 }
 
-/// SMTP changes; the password is write-only and kept when `None`.
+/// SMTP changes; `None` keeps a field (the password is write-only).
 #[derive(Debug, Clone, Default)]
 pub struct SmtpPatch {
     /// Send mail at all.
-    pub enabled: bool,
+    pub enabled: Option<bool>,
     /// Host.
-    pub host: String,
+    pub host: Option<String>,
     /// Port.
-    pub port: u16,
+    pub port: Option<u16>,
     /// Login name.
-    pub username: String,
-    /// New password, or None to keep the current one.
+    pub username: Option<String>,
+    /// New password.
     pub password: Option<String>,
+    /// TLS mode.
+    pub tls_mode: Option<SmtpTlsMode>,
     /// From address.
-    pub from_address: String,
-    /// `starttls`, `tls` or `none`.
-    pub security: String,
+    pub from_address: Option<String>,
+    /// From display name.
+    pub from_name: Option<String>,
 }
 
 /// The admin service.
@@ -106,61 +124,7 @@ impl AdminService {
     ) -> Result<InstanceSettings> {
         self.require_admin(who).await?;
         let mut s = (*self.ctx.settings()).clone();
-        if let Some(name) = patch.instance_name {
-            let name = name.trim();
-            if name.is_empty() || name.chars().count() > 64 {
-                return Err(Error::invalid(
-                    "instance_name",
-                    "must be 1 to 64 characters",
-                ));
-            }
-            name.clone_into(&mut s.instance_name);
-        }
-        if let Some(mode) = patch.registration_mode {
-            s.registration_mode = mode;
-        }
-        if let Some(bytes) = patch.max_upload_bytes {
-            if !(1024..=1 << 32).contains(&bytes) {
-                return Err(Error::invalid("max_upload_bytes", "must be 1 KiB to 4 GiB"));
-            }
-            s.max_upload_bytes = bytes;
-        }
-        if let Some(len) = patch.max_message_length {
-            if !(1..=4000).contains(&len) {
-                return Err(Error::invalid("max_message_length", "must be 1 to 4000"));
-            }
-            s.max_message_length = len;
-        }
-        if let Some(n) = patch.max_servers_per_user {
-            if n == 0 {
-                return Err(Error::invalid("max_servers_per_user", "must be at least 1"));
-            }
-            s.max_servers_per_user = n;
-        }
-        if let Some(smtp) = patch.smtp {
-            if !matches!(smtp.security.as_str(), "starttls" | "tls" | "none") {
-                return Err(Error::invalid(
-                    "smtp.security",
-                    "must be starttls, tls or none",
-                ));
-            }
-            if smtp.enabled && (smtp.host.trim().is_empty() || smtp.from_address.trim().is_empty())
-            {
-                return Err(Error::invalid(
-                    "smtp",
-                    "host and from_address are required when mail is enabled",
-                ));
-            }
-            s.smtp.enabled = smtp.enabled;
-            s.smtp.host = smtp.host.trim().to_owned();
-            s.smtp.port = smtp.port;
-            s.smtp.username = smtp.username;
-            if let Some(pw) = smtp.password {
-                s.smtp.password = pw;
-            }
-            s.smtp.from_address = smtp.from_address.trim().to_owned();
-            s.smtp.security = smtp.security;
-        }
+        apply(&mut s, patch)?;
         let saved = self.ctx.replace_settings(s).await?;
         tracing::info!("instance settings updated");
         Ok(redacted(&saved))
@@ -233,6 +197,112 @@ impl AdminService {
             .await?
             .ok_or(Error::NotFound("invite"))
     }
+}
+
+/// Validates and applies a settings patch; nothing changes if any field is invalid.
+fn apply(s: &mut InstanceSettings, p: SettingsPatch) -> Result<()> {
+    fn bounded(field: &'static str, v: u32, range: std::ops::RangeInclusive<u32>) -> Result<u32> {
+        if range.contains(&v) {
+            Ok(v)
+        } else {
+            Err(Error::invalid(
+                field,
+                format!("must be {} to {}", range.start(), range.end()),
+            ))
+        }
+    }
+    if let Some(name) = p.instance_name {
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 64 {
+            return Err(Error::invalid(
+                "instance_name",
+                "must be 1 to 64 characters",
+            ));
+        }
+        name.clone_into(&mut s.instance_name);
+    }
+    if let Some(d) = p.instance_description {
+        if d.chars().count() > 1000 {
+            return Err(Error::invalid(
+                "instance_description",
+                "must be at most 1000 characters",
+            ));
+        }
+        s.instance_description = d.trim().to_owned();
+    }
+    if let Some(mode) = p.registration_mode {
+        s.registration_mode = mode;
+    }
+    if let Some(v) = p.require_email_verification {
+        s.require_email_verification = v;
+    }
+    if let Some(bytes) = p.max_upload_bytes {
+        if !(1024..=1 << 32).contains(&bytes) {
+            return Err(Error::invalid("max_upload_bytes", "must be 1 KiB to 4 GiB"));
+        }
+        s.max_upload_bytes = bytes;
+    }
+    if let Some(v) = p.max_message_length {
+        s.max_message_length = bounded("max_message_length", v, 1..=4000)?;
+    }
+    if let Some(v) = p.max_servers_per_user {
+        s.max_servers_per_user = bounded("max_servers_per_user", v, 1..=10_000)?;
+    }
+    if let Some(v) = p.max_members_per_server {
+        s.max_members_per_server = bounded("max_members_per_server", v, 2..=1_000_000)?;
+    }
+    if let Some(v) = p.max_channels_per_server {
+        s.max_channels_per_server = bounded("max_channels_per_server", v, 1..=5_000)?;
+    }
+    if let Some(v) = p.max_roles_per_server {
+        s.max_roles_per_server = bounded("max_roles_per_server", v, 1..=1_000)?;
+    }
+    if let Some(v) = p.max_group_dm_members {
+        s.max_group_dm_members = bounded("max_group_dm_members", v, 2..=100)?;
+    }
+    if let Some(v) = p.max_bots_per_user {
+        s.max_bots_per_user = bounded("max_bots_per_user", v, 0..=1_000)?;
+    }
+    if let Some(v) = p.message_rate_limit_per_minute {
+        s.message_rate_limit_per_minute = bounded("message_rate_limit_per_minute", v, 1..=100_000)?;
+    }
+    if let Some(m) = p.smtp {
+        let smtp = &mut s.smtp;
+        if let Some(v) = m.enabled {
+            smtp.enabled = v;
+        }
+        if let Some(v) = m.host {
+            smtp.host = v.trim().to_owned();
+        }
+        if let Some(v) = m.port {
+            if v == 0 {
+                return Err(Error::invalid("smtp.port", "must be 1 to 65535"));
+            }
+            smtp.port = v;
+        }
+        if let Some(v) = m.username {
+            smtp.username = v;
+        }
+        if let Some(v) = m.password {
+            smtp.password = v;
+        }
+        if let Some(v) = m.tls_mode {
+            smtp.tls_mode = v;
+        }
+        if let Some(v) = m.from_address {
+            smtp.from_address = v.trim().to_owned();
+        }
+        if let Some(v) = m.from_name {
+            smtp.from_name = v.trim().to_owned();
+        }
+        if smtp.enabled && (smtp.host.is_empty() || smtp.from_address.is_empty()) {
+            return Err(Error::invalid(
+                "smtp",
+                "host and from_address are required when mail is enabled",
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn redacted(s: &InstanceSettings) -> InstanceSettings {

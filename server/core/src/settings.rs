@@ -31,8 +31,23 @@ pub struct SmtpSettings {
     pub password: String,
     /// `From:` address.
     pub from_address: String,
-    /// `starttls`, `tls` or `none`.
-    pub security: String,
+    /// `From:` display name.
+    pub from_name: String,
+    /// How the connection is secured.
+    pub tls_mode: SmtpTlsMode,
+}
+
+/// How the SMTP connection is secured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum SmtpTlsMode {
+    /// Plain connection upgraded with STARTTLS (port 587).
+    #[default]
+    Starttls,
+    /// TLS from the first byte (port 465).
+    Tls,
+    /// No encryption (local relays only).
+    None,
 }
 
 impl std::fmt::Debug for SmtpSettings {
@@ -44,7 +59,8 @@ impl std::fmt::Debug for SmtpSettings {
             .field("username", &self.username)
             .field("password", &"<redacted>")
             .field("from_address", &self.from_address)
-            .field("security", &self.security)
+            .field("from_name", &self.from_name)
+            .field("tls_mode", &self.tls_mode)
             .finish()
     }
 }
@@ -55,14 +71,30 @@ impl std::fmt::Debug for SmtpSettings {
 pub struct InstanceSettings {
     /// Shown on the login page and in mail.
     pub instance_name: String,
+    /// Shown on the login page.
+    pub instance_description: String,
     /// Who may register.
     pub registration_mode: RegistrationMode,
+    /// New accounts must verify their e-mail before using the instance.
+    pub require_email_verification: bool,
     /// Largest accepted attachment, in bytes.
     pub max_upload_bytes: u64,
     /// Longest accepted message, in Unicode scalar values.
     pub max_message_length: u32,
     /// How many servers one user may own.
     pub max_servers_per_user: u32,
+    /// Members per server.
+    pub max_members_per_server: u32,
+    /// Channels per server.
+    pub max_channels_per_server: u32,
+    /// Roles per server.
+    pub max_roles_per_server: u32,
+    /// Members per group DM.
+    pub max_group_dm_members: u32,
+    /// Bots one user may own.
+    pub max_bots_per_user: u32,
+    /// Messages one user may send per minute.
+    pub message_rate_limit_per_minute: u32,
     /// Outgoing mail.
     pub smtp: SmtpSettings,
 }
@@ -71,13 +103,20 @@ impl Default for InstanceSettings {
     fn default() -> Self {
         Self {
             instance_name: "Decentra".to_owned(),
+            instance_description: String::new(),
             registration_mode: RegistrationMode::InviteOnly,
+            require_email_verification: false,
             max_upload_bytes: 25 * 1024 * 1024,
             max_message_length: 4000,
             max_servers_per_user: 100,
+            max_members_per_server: 100_000,
+            max_channels_per_server: 500,
+            max_roles_per_server: 250,
+            max_group_dm_members: 10,
+            max_bots_per_user: 10,
+            message_rate_limit_per_minute: 120,
             smtp: SmtpSettings {
                 port: 587,
-                security: "starttls".to_owned(),
                 ..SmtpSettings::default()
             },
         }

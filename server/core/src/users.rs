@@ -12,7 +12,8 @@ use crate::{
     store::UserRecord,
 };
 
-/// A user as others may see them (no secrets, no e-mail).
+/// A user. Private fields (`email`, `email_verified`, `disabled`) are only filled when the
+/// user looks at themself or an admin looks; [`User::public`] clears them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct User {
     /// Snowflake id.
@@ -33,6 +34,22 @@ pub struct User {
     pub status_text: String,
     /// Unix milliseconds.
     pub created_at_ms: i64,
+    /// E-mail address (private).
+    pub email: Option<String>,
+    /// Whether the e-mail was verified (private).
+    pub email_verified: bool,
+    /// Whether the account is disabled (private).
+    pub disabled: bool,
+}
+
+impl User {
+    /// The profile as other users see it.
+    pub fn public(mut self) -> Self {
+        self.email = None;
+        self.email_verified = false;
+        self.disabled = false;
+        self
+    }
 }
 
 impl From<UserRecord> for User {
@@ -47,6 +64,9 @@ impl From<UserRecord> for User {
             bio: r.bio,
             status_text: r.status_text,
             created_at_ms: r.created_at,
+            email: r.email,
+            email_verified: r.email_verified,
+            disabled: r.disabled,
         }
     }
 }
@@ -81,7 +101,7 @@ impl UserService {
             .store
             .user_by_id(id)
             .await?
-            .map(User::from)
+            .map(|u| User::from(u).public())
             .ok_or(Error::NotFound("user"))
     }
 }

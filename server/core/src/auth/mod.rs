@@ -72,6 +72,19 @@ pub struct Registration {
     pub invite_code: Option<String>,
 }
 
+/// Public facts about the instance.
+#[derive(Debug, Clone)]
+pub struct InstanceInfo {
+    /// Instance name.
+    pub instance_name: String,
+    /// Who may register.
+    pub registration_mode: RegistrationMode,
+    /// Whether new accounts must verify their e-mail.
+    pub require_email_verification: bool,
+    /// Whether the instance sends mail (password reset available).
+    pub email_enabled: bool,
+}
+
 /// The account service.
 #[derive(Debug, Clone)]
 pub struct AuthService {
@@ -263,6 +276,17 @@ impl AuthService {
         self.ctx.store.set_password_hash(who.user_id, &hash).await?;
         self.revoke_all(who.user_id).await?;
         self.start_session(who.user_id).await
+    }
+
+    /// What a signed-out client may know about the instance (login page).
+    pub fn instance_info(&self) -> InstanceInfo {
+        let s = self.ctx.settings();
+        InstanceInfo {
+            instance_name: s.instance_name.clone(),
+            registration_mode: s.registration_mode,
+            require_email_verification: s.require_email_verification,
+            email_enabled: s.smtp.enabled,
+        }
     }
 
     /// Resolves a bearer access token to its principal, refusing revoked sessions.

@@ -1,0 +1,127 @@
+//! Assembles the one port: gRPC (+ gRPC-web, health, reflection), REST and health probes.
+
+use std::{future::Future, net::SocketAddr, time::Duration};
+
+use axum::{Router, extract::State, http::StatusCode, routing::get};
+use decentra_core::Services;
+use tokio::net::TcpListener;
+use tonic_health::ServingStatus;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+
+use crate::{auth_layer, grpc};
+
+/// Builds the HTTP application for `services`.
+pub async fn router(services: Services) -> anyhow::Result<Router> {
+    let (health, health_service) = tonic_health::server::health_reporter();
+    for name in grpc::SERVICE_NAMES.iter().chain(&[""]) {
+        health
+            .set_service_status(*name, ServingStatus::Serving)
+            .await;
+    }
+    tokio::spawn(watch_database(services.clone(), health));
+
+    let reflection_v1 = tonic_reflection::server::Builder::configure()
+        .register_encoded_file_descriptor_set(decentra_proto::FILE_DESCRIPTOR_SET)
+        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+        .build_v1()?;
+    let reflection_v1alpha = tonic_reflection::server::Builder::configure()
+        .register_encoded_file_descriptor_set(decentra_proto::FILE_DESCRIPTOR_SET)
+        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+        .build_v1alpha()?;
+
+    let grpc_routes = grpc::routes(&services)
+        .add_service(health_service)
+        .add_service(reflection_v1)
+        .add_service(reflection_v1alpha);
+
+    let auth = axum::middleware::from_fn_with_state(services.clone(), auth_layer::authenticate);
+    // gRPC-web translation wraps only the gRPC routes: on REST it would turn plain HTTP
+    // requests into errors. Auth sits inside it, so refusals are translated too.
+    let grpc = grpc_routes
+        .into_axum_router()
+        .layer(auth.clone())
+        .layer(tonic_web::GrpcWebLayer::new());
+    let rest = decentra_gateway::router(services.clone()).layer(auth);
+
+    Ok(Router::new()
+        .route("/healthz", get(healthz))
+        .with_state(services)
+        .merge(rest)
+        .merge(grpc)
+        .layer(cors()))
+}
+
+/// Browsers on other origins (desktop shells, dev servers) may call the API: tokens travel
+/// in headers, never cookies, so allowing any origin exposes nothing.
+fn cors() -> CorsLayer {
+    use http::header::{AUTHORIZATION, CONTENT_TYPE, HeaderName};
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::mirror_request())
+        .allow_methods([
+            http::Method::GET,
+            http::Method::POST,
+            http::Method::PUT,
+            http::Method::PATCH,
+            http::Method::DELETE,
+            http::Method::OPTIONS,
+        ])
+        .allow_headers([
+            AUTHORIZATION,
+            CONTENT_TYPE,
+            HeaderName::from_static("x-grpc-web"),
+            HeaderName::from_static("x-user-agent"),
+            HeaderName::from_static("grpc-timeout"),
+            HeaderName::from_static("connect-protocol-version"),
+        ])
+        .expose_headers([
+            HeaderName::from_static("grpc-status"),
+            HeaderName::from_static("grpc-message"),
+            HeaderName::from_static("grpc-status-details-bin"),
+            HeaderName::from_static("retry-after"),
+        ])
+        .max_age(Duration::from_secs(3600))
+}
+
+async fn healthz(State(services): State<Services>) -> (StatusCode, &'static str) {
+    if services.healthy().await {
+        (StatusCode::OK, "ok")
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+    }
+}
+
+/// Reports NOT_SERVING on the gRPC health service while the database is unreachable.
+async fn watch_database(services: Services, health: tonic_health::server::HealthReporter) {
+    let mut tick = tokio::time::interval(Duration::from_secs(10));
+    let mut last = true;
+    loop {
+        tick.tick().await;
+        let ok = services.healthy().await;
+        if ok != last {
+            let status = if ok {
+                ServingStatus::Serving
+            } else {
+                ServingStatus::NotServing
+            };
+            tracing::warn!(healthy = ok, "database health changed");
+            for name in grpc::SERVICE_NAMES.iter().chain(&[""]) {
+                health.set_service_status(*name, status).await;
+            }
+            last = ok;
+        }
+    }
+}
+
+/// Serves `app` on `listener` until `shutdown` resolves, then drains in-flight requests.
+pub async fn serve(
+    listener: TcpListener,
+    app: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}

@@ -1,0 +1,119 @@
+//! The one place authentication is enforced, for gRPC, gRPC-web and REST alike.
+//!
+//! Every request passes through [`authenticate`]: a valid `authorization: Bearer <jwt>` puts
+//! the [`Principal`] in the request extensions; a protected path without one is refused
+//! before any handler runs. Handlers never parse tokens themselves.
+
+use std::net::SocketAddr;
+
+use axum::{
+    extract::{ConnectInfo, Request, State},
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+use decentra_core::{ClientMeta, Error, Services};
+
+/// RPCs callable without an access token.
+const PUBLIC_RPCS: &[&str] = &[
+    "/decentra.v1.AuthService/Register",
+    "/decentra.v1.AuthService/Login",
+    "/decentra.v1.AuthService/RefreshToken",
+    "/decentra.v1.AuthService/RequestPasswordReset",
+    "/decentra.v1.AuthService/ResetPassword",
+    "/decentra.v1.AuthService/VerifyEmail",
+    "/decentra.v1.AuthService/GetInstanceInfo",
+];
+
+/// Whether `path` needs an authenticated caller. Everything of the API does except the
+/// public RPCs, the REST equivalents the gateway declares public, health and reflection.
+pub fn requires_auth(path: &str) -> bool {
+    if path.starts_with("/decentra.v1.") {
+        return !PUBLIC_RPCS.contains(&path);
+    }
+    if path.starts_with("/api/") {
+        return !decentra_gateway::PUBLIC_ROUTES.contains(&path);
+    }
+    // grpc.health.v1, grpc.reflection.*, /healthz and static files are public.
+    false
+}
+
+fn bearer(req: &Request) -> Option<&str> {
+    let value = req
+        .headers()
+        .get(http::header::AUTHORIZATION)?
+        .to_str()
+        .ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+}
+
+/// The middleware: attach [`ClientMeta`] and [`decentra_core::Principal`], or refuse.
+pub async fn authenticate(
+    State(services): State<Services>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let ip = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip());
+    req.extensions_mut().insert(ClientMeta { ip });
+
+    let required = requires_auth(req.uri().path());
+    let outcome = match bearer(&req) {
+        Some(token) => services.auth.authenticate(token).map(Some),
+        None => Ok(None),
+    };
+    match outcome {
+        Ok(Some(principal)) => {
+            req.extensions_mut().insert(principal);
+        }
+        Ok(None) if required => {
+            return refuse(
+                &req,
+                Error::Unauthenticated("missing access token".to_owned()),
+            );
+        }
+        Err(err) if required => return refuse(&req, err),
+        // A bad token on a public route is ignored: the route does not use it.
+        Ok(None) | Err(_) => {}
+    }
+    next.run(req).await
+}
+
+/// Answers in the caller's protocol: a gRPC status for gRPC(-web), JSON for REST.
+fn refuse(req: &Request, err: Error) -> Response {
+    let is_grpc = req
+        .headers()
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("application/grpc"));
+    if is_grpc {
+        crate::grpc::status(err)
+            .into_http::<axum::body::Body>()
+            .into_response()
+    } else {
+        decentra_gateway::ApiError(err).into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::requires_auth;
+
+    #[test]
+    fn public_and_protected_paths() {
+        assert!(!requires_auth("/decentra.v1.AuthService/Login"));
+        assert!(!requires_auth("/grpc.health.v1.Health/Check"));
+        assert!(!requires_auth(
+            "/grpc.reflection.v1.ServerReflection/ServerReflectionInfo"
+        ));
+        assert!(!requires_auth("/healthz"));
+        assert!(requires_auth("/decentra.v1.AuthService/Logout"));
+        assert!(requires_auth("/decentra.v1.AuthService/ChangePassword"));
+        assert!(requires_auth("/decentra.v1.UserService/GetCurrentUser"));
+        assert!(requires_auth("/decentra.v1.AuthService/LoginX"));
+        assert!(requires_auth("/api/v1/users/@me"));
+        assert!(!requires_auth("/api/v1/auth/login"));
+    }
+}

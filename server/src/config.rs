@@ -1,0 +1,252 @@
+//! Configuration: safe embedded defaults, then an optional TOML file (`DECENTRA_CONFIG`),
+//! then environment variables. Nothing is required to start.
+
+use std::{
+    net::SocketAddr,
+    path::{Path, PathBuf},
+    time::Duration,
+};
+
+use anyhow::{Context as _, Result};
+use base64::{Engine, engine::general_purpose::STANDARD};
+use decentra_core::{
+    CoreConfig,
+    auth::{TokenLifetimes, rate_limit::RateLimits},
+};
+use rand::RngCore;
+use serde::Deserialize;
+
+/// Server configuration. `Debug` never shows secrets.
+#[derive(Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Address of the one listening port (gRPC, gRPC-web, REST, web client).
+    pub bind: SocketAddr,
+    /// `postgres://…` or `sqlite://…`; empty = SQLite file in `data_dir`.
+    pub database_url: String,
+    /// Directory for the SQLite database, the generated JWT secret and uploads.
+    pub data_dir: PathBuf,
+    /// HS256 secret for access tokens; empty = generated once and kept in `data_dir`.
+    pub jwt_secret: String,
+    /// Access token lifetime in seconds.
+    pub access_token_ttl_secs: u64,
+    /// Refresh token (sliding) lifetime in seconds.
+    pub refresh_token_ttl_secs: u64,
+    /// Login/register attempts allowed per client IP per minute.
+    pub auth_rate_per_ip: u32,
+    /// Login/register attempts allowed per username per minute.
+    pub auth_rate_per_username: u32,
+    /// Snowflake node id (0–1023); distinct per node when several run.
+    pub node_id: u16,
+    /// Log filter (tracing `EnvFilter` syntax).
+    pub log: String,
+    /// `pretty` or `json`.
+    pub log_format: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            bind: SocketAddr::from(([0, 0, 0, 0], 8765)),
+            database_url: String::new(),
+            data_dir: PathBuf::from("data"),
+            jwt_secret: String::new(),
+            access_token_ttl_secs: 15 * 60,
+            refresh_token_ttl_secs: 30 * 24 * 3600,
+            auth_rate_per_ip: RateLimits::default().per_ip_per_minute,
+            auth_rate_per_username: RateLimits::default().per_username_per_minute,
+            node_id: 0,
+            log: "info".to_owned(),
+            log_format: "pretty".to_owned(),
+        }
+    }
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("bind", &self.bind)
+            .field("database_url", &redact_url(&self.database_url))
+            .field("data_dir", &self.data_dir)
+            .field("jwt_secret", &"<redacted>")
+            .field("access_token_ttl_secs", &self.access_token_ttl_secs)
+            .field("refresh_token_ttl_secs", &self.refresh_token_ttl_secs)
+            .field("auth_rate_per_ip", &self.auth_rate_per_ip)
+            .field("auth_rate_per_username", &self.auth_rate_per_username)
+            .field("node_id", &self.node_id)
+            .field("log", &self.log)
+            .field("log_format", &self.log_format)
+            .finish()
+    }
+}
+
+/// A database URL with any password replaced, safe for logs.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let creds = &url[scheme + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+impl Config {
+    /// Defaults, overlaid by the file named in `DECENTRA_CONFIG`, overlaid by env vars.
+    pub fn load() -> Result<Self> {
+        Self::from_lookup(|k| std::env::var(k).ok())
+    }
+
+    /// [`Config::load`] with an injectable environment (for tests).
+    pub fn from_lookup(env: impl Fn(&str) -> Option<String>) -> Result<Self> {
+        let mut c = match env("DECENTRA_CONFIG") {
+            Some(path) => {
+                let text = std::fs::read_to_string(&path)
+                    .with_context(|| format!("reading config file {path}"))?;
+                toml::from_str(&text).with_context(|| format!("parsing config file {path}"))?
+            }
+            None => Config::default(),
+        };
+        fn parse<T: std::str::FromStr>(key: &str, v: String) -> Result<T>
+        where
+            T::Err: std::fmt::Display,
+        {
+            v.trim()
+                .parse()
+                .map_err(|e| anyhow::anyhow!("{key}={v:?} is invalid: {e}"))
+        }
+        if let Some(v) = env("DECENTRA_BIND") {
+            c.bind = parse("DECENTRA_BIND", v)?;
+        }
+        if let Some(v) = env("DATABASE_URL") {
+            c.database_url = v;
+        }
+        if let Some(v) = env("DECENTRA_DATA_DIR") {
+            c.data_dir = PathBuf::from(v);
+        }
+        if let Some(v) = env("DECENTRA_JWT_SECRET") {
+            c.jwt_secret = v;
+        }
+        if let Some(v) = env("DECENTRA_ACCESS_TOKEN_TTL_SECS") {
+            c.access_token_ttl_secs = parse("DECENTRA_ACCESS_TOKEN_TTL_SECS", v)?;
+        }
+        if let Some(v) = env("DECENTRA_REFRESH_TOKEN_TTL_SECS") {
+            c.refresh_token_ttl_secs = parse("DECENTRA_REFRESH_TOKEN_TTL_SECS", v)?;
+        }
+        if let Some(v) = env("DECENTRA_AUTH_RATE_PER_IP") {
+            c.auth_rate_per_ip = parse("DECENTRA_AUTH_RATE_PER_IP", v)?;
+        }
+        if let Some(v) = env("DECENTRA_AUTH_RATE_PER_USERNAME") {
+            c.auth_rate_per_username = parse("DECENTRA_AUTH_RATE_PER_USERNAME", v)?;
+        }
+        if let Some(v) = env("DECENTRA_NODE_ID") {
+            c.node_id = parse("DECENTRA_NODE_ID", v)?;
+        }
+        if let Some(v) = env("DECENTRA_LOG").or_else(|| env("RUST_LOG")) {
+            c.log = v;
+        }
+        if let Some(v) = env("DECENTRA_LOG_FORMAT") {
+            c.log_format = v;
+        }
+        anyhow::ensure!(c.node_id < 1024, "DECENTRA_NODE_ID must be 0..=1023");
+        anyhow::ensure!(
+            matches!(c.log_format.as_str(), "pretty" | "json"),
+            "DECENTRA_LOG_FORMAT must be pretty or json"
+        );
+        anyhow::ensure!(c.access_token_ttl_secs >= 30, "access token TTL too short");
+        Ok(c)
+    }
+
+    /// The database URL, defaulting to `sqlite://<data_dir>/decentra.db`.
+    pub fn database_url(&self) -> String {
+        if self.database_url.trim().is_empty() {
+            format!("sqlite://{}", self.data_dir.join("decentra.db").display())
+        } else {
+            self.database_url.trim().to_owned()
+        }
+    }
+
+    /// The core's configuration; creates the data dir and the JWT secret file if needed.
+    pub fn core(&self) -> Result<CoreConfig> {
+        std::fs::create_dir_all(&self.data_dir)
+            .with_context(|| format!("creating data dir {}", self.data_dir.display()))?;
+        let jwt_secret = if self.jwt_secret.is_empty() {
+            load_or_create_secret(&self.data_dir.join("jwt_secret"))?
+        } else {
+            anyhow::ensure!(
+                self.jwt_secret.len() >= 32,
+                "DECENTRA_JWT_SECRET must be at least 32 characters"
+            );
+            self.jwt_secret.as_bytes().to_vec()
+        };
+        Ok(CoreConfig {
+            jwt_secret,
+            lifetimes: TokenLifetimes {
+                access: Duration::from_secs(self.access_token_ttl_secs),
+                refresh: Duration::from_secs(self.refresh_token_ttl_secs),
+            },
+            rate_limits: RateLimits {
+                per_ip_per_minute: self.auth_rate_per_ip,
+                per_username_per_minute: self.auth_rate_per_username,
+            },
+            node_id: self.node_id,
+        })
+    }
+}
+
+/// Reads the persisted secret, or generates 64 random bytes and stores them (mode 0600).
+fn load_or_create_secret(path: &Path) -> Result<Vec<u8>> {
+    if let Ok(text) = std::fs::read_to_string(path) {
+        return STANDARD
+            .decode(text.trim())
+            .with_context(|| format!("{} is not valid base64", path.display()));
+    }
+    let mut secret = vec![0u8; 64];
+    rand::rng().fill_bytes(&mut secret);
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+    let mut file = opts
+        .open(path)
+        .with_context(|| format!("creating {}", path.display()))?;
+    std::io::Write::write_all(&mut file, STANDARD.encode(&secret).as_bytes())?;
+    tracing::info!(path = %path.display(), "generated a new JWT secret");
+    Ok(secret)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn env_overrides_defaults_and_bad_values_are_refused() {
+        let c = Config::from_lookup(|k| match k {
+            "DECENTRA_BIND" => Some("127.0.0.1:9000".into()),
+            "DECENTRA_DATA_DIR" => Some("/srv/x".into()),
+            _ => None,
+        })
+        .expect("valid");
+        assert_eq!(c.bind.port(), 9000);
+        assert_eq!(c.database_url(), "sqlite:///srv/x/decentra.db");
+        assert!(Config::from_lookup(|k| (k == "DECENTRA_BIND").then(|| "nope".into())).is_err());
+        assert!(Config::from_lookup(|k| (k == "DECENTRA_NODE_ID").then(|| "5000".into())).is_err());
+    }
+
+    #[test]
+    fn secrets_do_not_leak_into_debug() {
+        let c = Config {
+            jwt_secret: "super-secret-value-super-secret-value".into(),
+            database_url: "postgres://u:hunter2@db/x".into(),
+            ..Config::default()
+        };
+        let dbg = format!("{c:?}");
+        assert!(
+            !dbg.contains("super-secret") && !dbg.contains("hunter2"),
+            "{dbg}"
+        );
+    }
+}

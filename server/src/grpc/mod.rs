@@ -1,0 +1,117 @@
+//! gRPC adapters: each handler converts the request, takes the principal the auth layer
+//! attached, calls the core service and converts the result back. No rules live here.
+
+mod admin;
+mod auth;
+mod convert;
+mod users;
+
+use decentra_core::{ClientMeta, Error, Principal, Services};
+use decentra_proto::v1 as pb;
+use tonic::{Request, Status, metadata::MetadataValue, service::Routes};
+use tonic_types::{ErrorDetails, StatusExt};
+
+/// Converts a core error to a gRPC status (code chosen by [`Error::codes`]): field details
+/// for invalid input, a retry hint for rate limits, nothing internal ever leaks.
+pub fn status(err: Error) -> Status {
+    let (code, _) = err.codes();
+    let message = err.public_message();
+    match err {
+        Error::Invalid(fields) => {
+            let mut details = ErrorDetails::new();
+            for f in &fields {
+                details.add_bad_request_violation(f.field, &f.description);
+            }
+            Status::with_error_details(code, message, details)
+        }
+        Error::RateLimited { retry_after } => {
+            let mut status = Status::with_error_details(
+                code,
+                message,
+                ErrorDetails::with_retry_info(Some(retry_after)),
+            );
+            if let Ok(v) = MetadataValue::try_from(retry_after.as_secs().max(1).to_string()) {
+                status.metadata_mut().insert("retry-after", v);
+            }
+            status
+        }
+        Error::Internal(detail) => {
+            tracing::error!(error = %detail, "internal error");
+            Status::new(code, message)
+        }
+        _ => Status::new(code, message),
+    }
+}
+
+/// The authenticated caller. The auth layer guarantees it on every protected RPC; its
+/// absence here means a routing bug, answered as UNAUTHENTICATED rather than a panic.
+pub fn principal<T>(req: &Request<T>) -> Result<Principal, Status> {
+    req.extensions()
+        .get::<Principal>()
+        .copied()
+        .ok_or_else(|| Status::unauthenticated("missing access token"))
+}
+
+/// Connection facts (client IP) attached by the auth layer.
+pub fn client_meta<T>(req: &Request<T>) -> ClientMeta {
+    req.extensions()
+        .get::<ClientMeta>()
+        .copied()
+        .unwrap_or_default()
+}
+
+/// Every decentra.v1 gRPC service. Services not built yet answer UNIMPLEMENTED.
+pub fn routes(services: &Services) -> Routes {
+    use pb::*;
+    Routes::new(auth_service_server::AuthServiceServer::new(auth::AuthApi(
+        services.clone(),
+    )))
+    .add_service(user_service_server::UserServiceServer::new(users::UserApi(
+        services.clone(),
+    )))
+    .add_service(admin_service_server::AdminServiceServer::new(
+        admin::AdminApi(services.clone()),
+    ))
+    .add_service(relationship_service_server::RelationshipServiceServer::new(
+        NotYet,
+    ))
+    .add_service(server_service_server::ServerServiceServer::new(NotYet))
+    .add_service(invite_service_server::InviteServiceServer::new(NotYet))
+    .add_service(channel_service_server::ChannelServiceServer::new(NotYet))
+    .add_service(role_service_server::RoleServiceServer::new(NotYet))
+    .add_service(message_service_server::MessageServiceServer::new(NotYet))
+    .add_service(event_service_server::EventServiceServer::new(NotYet))
+    .add_service(voice_service_server::VoiceServiceServer::new(NotYet))
+    .add_service(bot_service_server::BotServiceServer::new(NotYet))
+}
+
+/// Stand-in for services a later milestone builds: every RPC answers UNIMPLEMENTED (the
+/// generated default stubs), so the whole contract is served from day one.
+#[derive(Debug, Clone, Copy)]
+pub struct NotYet;
+
+impl pb::relationship_service_server::RelationshipService for NotYet {}
+impl pb::server_service_server::ServerService for NotYet {}
+impl pb::invite_service_server::InviteService for NotYet {}
+impl pb::channel_service_server::ChannelService for NotYet {}
+impl pb::role_service_server::RoleService for NotYet {}
+impl pb::message_service_server::MessageService for NotYet {}
+impl pb::event_service_server::EventService for NotYet {}
+impl pb::voice_service_server::VoiceService for NotYet {}
+impl pb::bot_service_server::BotService for NotYet {}
+
+/// Names of the decentra.v1 services (for health reporting).
+pub const SERVICE_NAMES: &[&str] = &[
+    "decentra.v1.AuthService",
+    "decentra.v1.UserService",
+    "decentra.v1.RelationshipService",
+    "decentra.v1.ServerService",
+    "decentra.v1.InviteService",
+    "decentra.v1.ChannelService",
+    "decentra.v1.RoleService",
+    "decentra.v1.MessageService",
+    "decentra.v1.EventService",
+    "decentra.v1.VoiceService",
+    "decentra.v1.AdminService",
+    "decentra.v1.BotService",
+];

@@ -1,0 +1,25 @@
+//! The `decentra` server: configuration, the gRPC adapters, the auth layer and the one port
+//! that serves them all. The rules live in `decentra-core`.
+
+pub mod app;
+pub mod auth_layer;
+pub mod config;
+pub mod grpc;
+
+use decentra_core::{Services, store};
+
+pub use config::Config;
+
+/// Opens the database (running migrations) and builds the services.
+pub async fn services(config: &Config) -> anyhow::Result<Services> {
+    let url = config.database_url();
+    if let Some(path) = url.strip_prefix("sqlite://")
+        && let Some(dir) = std::path::Path::new(path).parent()
+        && !dir.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(dir)?;
+    }
+    let store = store::connect(&url).await?;
+    tracing::info!(backend = store.backend(), url = %config::redact_url(&url), "database ready");
+    Ok(Services::start(config.core()?, store).await?)
+}
