@@ -1,0 +1,241 @@
+//! One port, several protocols: gRPC-web over HTTP/1.1, CORS, gRPC health, reflection, REST.
+
+mod common;
+
+use common::{Backend, TestServer, register};
+use decentra_sdk::proto;
+use prost::Message;
+
+/// Frames a protobuf message for gRPC-web: flag 0, big-endian length, bytes.
+fn grpc_web_frame(msg: &impl Message) -> Vec<u8> {
+    let body = msg.encode_to_vec();
+    let mut out = vec![0u8];
+    out.extend_from_slice(&(body.len() as u32).to_be_bytes());
+    out.extend_from_slice(&body);
+    out
+}
+
+/// Splits a gRPC-web response body into (data frames, trailer text).
+fn parse_grpc_web(mut body: &[u8]) -> (Vec<Vec<u8>>, String) {
+    let (mut data, mut trailers) = (Vec::new(), String::new());
+    while body.len() >= 5 {
+        let flag = body[0];
+        let len = u32::from_be_bytes([body[1], body[2], body[3], body[4]]) as usize;
+        let payload = body[5..5 + len].to_vec();
+        body = &body[5 + len..];
+        if flag & 0x80 != 0 {
+            trailers = String::from_utf8(payload).expect("trailers are text");
+        } else {
+            data.push(payload);
+        }
+    }
+    (data, trailers)
+}
+
+async fn grpc_web_unary_over_http1(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let (_, reg) = register(&server, "webuser", None).await.expect("register");
+    let http = reqwest::Client::builder()
+        .http1_only()
+        .build()
+        .expect("client");
+    let url = format!("{}/decentra.v1.UserService/GetCurrentUser", server.url());
+
+    let resp = http
+        .post(&url)
+        .header("content-type", "application/grpc-web+proto")
+        .header("x-grpc-web", "1")
+        .header("origin", "http://example.test")
+        .header("authorization", format!("Bearer {}", reg.access_token))
+        .body(grpc_web_frame(&proto::GetCurrentUserRequest {}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(resp.status(), 200);
+    assert_eq!(resp.version(), reqwest::Version::HTTP_11);
+    assert!(
+        resp.headers()["content-type"]
+            .to_str()
+            .is_ok_and(|ct| ct.starts_with("application/grpc-web")),
+    );
+    assert_eq!(
+        resp.headers()
+            .get("access-control-allow-origin")
+            .map(|v| v.as_bytes()),
+        Some(&b"http://example.test"[..])
+    );
+    let (data, trailers) = parse_grpc_web(&resp.bytes().await.expect("body"));
+    assert!(trailers.contains("grpc-status:0"), "{trailers}");
+    let reply = proto::GetCurrentUserResponse::decode(&data[0][..]).expect("decode");
+    assert_eq!(reply.user.expect("user").username, "webuser");
+
+    // Without a token the same call is refused in gRPC-web form.
+    let resp = http
+        .post(&url)
+        .header("content-type", "application/grpc-web+proto")
+        .body(grpc_web_frame(&proto::GetCurrentUserRequest {}))
+        .send()
+        .await
+        .expect("send");
+    let status = resp
+        .headers()
+        .get("grpc-status")
+        .map(|v| v.to_str().unwrap_or_default().to_owned());
+    let body = resp.bytes().await.expect("body");
+    let trailer_status = parse_grpc_web(&body).1;
+    assert!(
+        status.as_deref() == Some("16") || trailer_status.contains("grpc-status:16"),
+        "expected UNAUTHENTICATED, headers status {status:?}, trailers {trailer_status:?}"
+    );
+
+    // CORS preflight for a browser on another origin.
+    let resp = http
+        .request(reqwest::Method::OPTIONS, &url)
+        .header("origin", "http://example.test")
+        .header("access-control-request-method", "POST")
+        .header(
+            "access-control-request-headers",
+            "content-type,x-grpc-web,authorization",
+        )
+        .send()
+        .await
+        .expect("preflight");
+    assert!(resp.status().is_success(), "{}", resp.status());
+    let exposed = resp
+        .headers()
+        .get("access-control-allow-headers")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    assert!(
+        exposed.contains("authorization") && exposed.contains("x-grpc-web"),
+        "{exposed}"
+    );
+    server.stop().await;
+}
+
+async fn health_serving_and_reflection_lists_services(backend: Backend) {
+    use tonic_health::pb::{
+        HealthCheckRequest, health_check_response::ServingStatus, health_client::HealthClient,
+    };
+    use tonic_reflection::pb::v1::{
+        ServerReflectionRequest, server_reflection_client::ServerReflectionClient,
+        server_reflection_request::MessageRequest, server_reflection_response::MessageResponse,
+    };
+    let server = TestServer::start(backend).await;
+    let channel = tonic::transport::Endpoint::from_shared(server.url())
+        .expect("url")
+        .connect()
+        .await
+        .expect("connect");
+
+    let mut health = HealthClient::new(channel.clone());
+    for service in ["", "decentra.v1.AuthService", "decentra.v1.MessageService"] {
+        let r = health
+            .check(HealthCheckRequest {
+                service: service.into(),
+            })
+            .await
+            .expect("health")
+            .into_inner();
+        assert_eq!(r.status(), ServingStatus::Serving, "{service:?}");
+    }
+
+    let mut reflection = ServerReflectionClient::new(channel);
+    let request = ServerReflectionRequest {
+        host: String::new(),
+        message_request: Some(MessageRequest::ListServices(String::new())),
+    };
+    let mut stream = reflection
+        .server_reflection_info(tokio_stream::once(request))
+        .await
+        .expect("reflection")
+        .into_inner();
+    let reply = stream.message().await.expect("reply").expect("one reply");
+    let Some(MessageResponse::ListServicesResponse(list)) = reply.message_response else {
+        panic!("unexpected reflection reply");
+    };
+    let names: Vec<String> = list.service.into_iter().map(|s| s.name).collect();
+    for expected in [
+        "decentra.v1.AuthService",
+        "decentra.v1.UserService",
+        "decentra.v1.ServerService",
+        "decentra.v1.ChannelService",
+        "decentra.v1.MessageService",
+        "decentra.v1.EventService",
+        "decentra.v1.VoiceService",
+        "decentra.v1.AdminService",
+        "grpc.health.v1.Health",
+    ] {
+        assert!(
+            names.iter().any(|n| n == expected),
+            "{expected} missing from {names:?}"
+        );
+    }
+
+    // The plain HTTP probe used by container health checks.
+    let resp = reqwest::get(format!("{}/healthz", server.url()))
+        .await
+        .expect("healthz");
+    assert_eq!(resp.status(), 200);
+    server.stop().await;
+}
+
+async fn rest_mirrors_auth_with_same_errors(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let http = reqwest::Client::new();
+    let api = |p: &str| format!("{}/api/v1{p}", server.url());
+
+    let resp = http
+        .post(api("/auth/register"))
+        .json(&serde_json::json!({"username": "restuser", "password": "restuser-password"}))
+        .send()
+        .await
+        .expect("register");
+    assert_eq!(resp.status(), 200);
+    let session: serde_json::Value = resp.json().await.expect("json");
+    assert_eq!(session["user"]["is_admin"], true);
+    let token = session["access_token"].as_str().expect("token").to_owned();
+
+    let me: serde_json::Value = http
+        .get(api("/users/@me"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("me")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(me["username"], "restuser");
+
+    let resp = http.get(api("/users/@me")).send().await.expect("anon");
+    assert_eq!(resp.status(), 401);
+    let body: serde_json::Value = resp.json().await.expect("json");
+    assert_eq!(body["code"], "UNAUTHENTICATED");
+
+    let resp = http
+        .post(api("/auth/register"))
+        .json(&serde_json::json!({"username": "a", "password": "restuser-password"}))
+        .send()
+        .await
+        .expect("invalid");
+    assert_eq!(resp.status(), 422);
+    let body: serde_json::Value = resp.json().await.expect("json");
+    assert_eq!(body["code"], "INVALID_ARGUMENT");
+    assert_eq!(body["fields"][0]["field"], "username");
+
+    let resp = http
+        .post(api("/auth/login"))
+        .json(&serde_json::json!({"username": "restuser", "password": "nope-nope-nope"}))
+        .send()
+        .await
+        .expect("login");
+    assert_eq!(resp.status(), 401);
+    server.stop().await;
+}
+
+backend_tests!(
+    grpc_web_unary_over_http1,
+    health_serving_and_reflection_lists_services,
+    rest_mirrors_auth_with_same_errors,
+);
