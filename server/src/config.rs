@@ -12,6 +12,7 @@ use base64::{Engine, engine::general_purpose::STANDARD};
 use decentra_core::{
     CoreConfig,
     auth::{TokenLifetimes, rate_limit::RateLimits},
+    events::HubConfig,
 };
 use rand::RngCore;
 use serde::Deserialize;
@@ -38,6 +39,12 @@ pub struct Config {
     pub auth_rate_per_username: u32,
     /// Snowflake node id (0–1023); distinct per node when several run.
     pub node_id: u16,
+    /// Events kept in memory for resuming streams.
+    pub event_replay_window: usize,
+    /// Events queued per stream before a slow client is cut off (told to resync).
+    pub event_queue_capacity: usize,
+    /// Heartbeat period of idle event streams, in seconds.
+    pub heartbeat_secs: u64,
     /// Log filter (tracing `EnvFilter` syntax).
     pub log: String,
     /// `pretty` or `json`.
@@ -56,6 +63,9 @@ impl Default for Config {
             auth_rate_per_ip: RateLimits::default().per_ip_per_minute,
             auth_rate_per_username: RateLimits::default().per_username_per_minute,
             node_id: 0,
+            event_replay_window: HubConfig::default().replay_window,
+            event_queue_capacity: HubConfig::default().queue_capacity,
+            heartbeat_secs: HubConfig::default().heartbeat.as_secs(),
             log: "info".to_owned(),
             log_format: "pretty".to_owned(),
         }
@@ -74,6 +84,9 @@ impl std::fmt::Debug for Config {
             .field("auth_rate_per_ip", &self.auth_rate_per_ip)
             .field("auth_rate_per_username", &self.auth_rate_per_username)
             .field("node_id", &self.node_id)
+            .field("event_replay_window", &self.event_replay_window)
+            .field("event_queue_capacity", &self.event_queue_capacity)
+            .field("heartbeat_secs", &self.heartbeat_secs)
             .field("log", &self.log)
             .field("log_format", &self.log_format)
             .finish()
@@ -145,6 +158,15 @@ impl Config {
         if let Some(v) = env("DECENTRA_NODE_ID") {
             c.node_id = parse("DECENTRA_NODE_ID", v)?;
         }
+        if let Some(v) = env("DECENTRA_EVENT_REPLAY_WINDOW") {
+            c.event_replay_window = parse("DECENTRA_EVENT_REPLAY_WINDOW", v)?;
+        }
+        if let Some(v) = env("DECENTRA_EVENT_QUEUE_CAPACITY") {
+            c.event_queue_capacity = parse("DECENTRA_EVENT_QUEUE_CAPACITY", v)?;
+        }
+        if let Some(v) = env("DECENTRA_HEARTBEAT_SECS") {
+            c.heartbeat_secs = parse("DECENTRA_HEARTBEAT_SECS", v)?;
+        }
         if let Some(v) = env("DECENTRA_LOG").or_else(|| env("RUST_LOG")) {
             c.log = v;
         }
@@ -157,6 +179,14 @@ impl Config {
             "DECENTRA_LOG_FORMAT must be pretty or json"
         );
         anyhow::ensure!(c.access_token_ttl_secs >= 30, "access token TTL too short");
+        anyhow::ensure!(
+            c.event_queue_capacity >= 16,
+            "DECENTRA_EVENT_QUEUE_CAPACITY must be >= 16"
+        );
+        anyhow::ensure!(
+            c.heartbeat_secs >= 1,
+            "DECENTRA_HEARTBEAT_SECS must be >= 1"
+        );
         Ok(c)
     }
 
@@ -193,6 +223,12 @@ impl Config {
                 per_username_per_minute: self.auth_rate_per_username,
             },
             node_id: self.node_id,
+            hub: HubConfig {
+                replay_window: self.event_replay_window,
+                queue_capacity: self.event_queue_capacity,
+                heartbeat: Duration::from_secs(self.heartbeat_secs),
+            },
+            upload_dir: self.data_dir.join("uploads"),
         })
     }
 }

@@ -21,5 +21,6 @@ pub async fn services(config: &Config) -> anyhow::Result<Services> {
     }
     let store = store::connect(&url).await?;
     tracing::info!(backend = store.backend(), url = %config::redact_url(&url), "database ready");
-    Ok(Services::start(config.core()?, store).await?)
+    let encoder = std::sync::Arc::new(grpc::events::ProtoEncoder);
+    Ok(Services::start(config.core()?, store, encoder).await?)
 }

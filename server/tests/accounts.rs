@@ -378,8 +378,8 @@ async fn bad_tokens_are_unauthenticated(backend: Backend) {
     assert_eq!(r.map_err(|s| s.code()).err(), Some(Code::Unauthenticated));
     // Authenticated, a not-yet-built RPC says so.
     let r = alice
-        .servers()
-        .list_servers(proto::ListServersRequest::default())
+        .bots()
+        .list_bots(proto::ListBotsRequest::default())
         .await;
     assert_eq!(r.map_err(|s| s.code()).err(), Some(Code::Unimplemented));
     server.stop().await;

@@ -3,6 +3,7 @@
 use std::sync::{Arc, RwLock};
 
 use crate::{
+    access::PermCache,
     auth::{
         TokenLifetimes,
         rate_limit::{AuthRateLimiter, RateLimits},
@@ -10,6 +11,7 @@ use crate::{
         tokens::TokenIssuer,
     },
     error::{Error, Result},
+    events::{EventEncoder, Hub, HubConfig},
     id::{IdGenerator, now_ms},
     settings::InstanceSettings,
     store::Store,
@@ -26,6 +28,10 @@ pub struct CoreConfig {
     pub rate_limits: RateLimits,
     /// Node id for snowflakes (0–1023), distinct per server node.
     pub node_id: u16,
+    /// Event hub tuning.
+    pub hub: HubConfig,
+    /// Directory for uploaded files.
+    pub upload_dir: std::path::PathBuf,
 }
 
 impl std::fmt::Debug for CoreConfig {
@@ -35,6 +41,8 @@ impl std::fmt::Debug for CoreConfig {
             .field("lifetimes", &self.lifetimes)
             .field("rate_limits", &self.rate_limits)
             .field("node_id", &self.node_id)
+            .field("hub", &self.hub)
+            .field("upload_dir", &self.upload_dir)
             .finish()
     }
 }
@@ -54,6 +62,12 @@ pub struct Context {
     pub revoked: RevokedSessions,
     /// Login/registration limiter.
     pub rate_limiter: AuthRateLimiter,
+    /// Permission snapshots per server.
+    pub perms: Arc<PermCache>,
+    /// Real-time fan-out.
+    pub hub: Arc<Hub>,
+    /// Directory for uploaded files (content-addressed).
+    pub upload_dir: std::path::PathBuf,
     /// Cached instance settings (written through on update).
     settings: RwLock<Arc<InstanceSettings>>,
 }
@@ -66,7 +80,11 @@ impl std::fmt::Debug for dyn Store {
 
 impl Context {
     /// Loads settings and the recent revocations from the store.
-    pub async fn load(config: CoreConfig, store: Arc<dyn Store>) -> Result<Self> {
+    pub async fn load(
+        config: CoreConfig,
+        store: Arc<dyn Store>,
+        encoder: Arc<dyn EventEncoder>,
+    ) -> Result<Self> {
         let settings = match store.settings_json().await? {
             Some(json) => serde_json::from_str(&json)
                 .map_err(|e| Error::Internal(format!("stored settings are unreadable: {e}")))?,
@@ -83,7 +101,12 @@ impl Context {
         for session in store.sessions_revoked_since(now_ms() - window).await? {
             revoked.insert(session, now_ms() + window);
         }
+        let perms = Arc::new(PermCache::new(Arc::clone(&store)));
+        let hub = Arc::new(Hub::new(encoder, Arc::clone(&perms), config.hub));
         Ok(Self {
+            perms,
+            hub,
+            upload_dir: config.upload_dir,
             tokens: TokenIssuer::new(&config.jwt_secret, config.lifetimes.access),
             ids: IdGenerator::new(config.node_id),
             lifetimes: config.lifetimes,

@@ -3,13 +3,18 @@
 //! over [`Services`]: they convert input, pass the authenticated [`Principal`] and convert
 //! the result back.
 
+pub mod access;
 pub mod admin;
 pub mod auth;
 pub mod context;
 pub mod error;
+pub mod events;
 pub mod id;
+pub mod messages;
+pub mod model;
 pub mod permissions;
 pub mod principal;
+pub mod servers;
 pub mod settings;
 pub mod store;
 pub mod users;
@@ -31,17 +36,30 @@ pub struct Services {
     pub users: users::UserService,
     /// Instance administration.
     pub admin: admin::AdminService,
+    /// Messages, reactions, pins, read state, typing, attachments.
+    pub messages: messages::MessageService,
+    /// Servers, members, moderation, audit log.
+    pub servers: servers::ServerService,
+    /// The event stream.
+    pub events: events::EventService,
     ctx: Arc<context::Context>,
 }
 
 impl Services {
     /// Builds the services over an opened store.
-    pub async fn start(config: CoreConfig, store: Arc<dyn store::Store>) -> Result<Self> {
-        let ctx = Arc::new(context::Context::load(config, store).await?);
+    pub async fn start(
+        config: CoreConfig,
+        store: Arc<dyn store::Store>,
+        encoder: Arc<dyn events::EventEncoder>,
+    ) -> Result<Self> {
+        let ctx = Arc::new(context::Context::load(config, store, encoder).await?);
         Ok(Self {
             auth: auth::AuthService::new(Arc::clone(&ctx)),
             users: users::UserService::new(Arc::clone(&ctx)),
             admin: admin::AdminService::new(Arc::clone(&ctx)),
+            messages: messages::MessageService::new(Arc::clone(&ctx)),
+            servers: servers::ServerService::new(Arc::clone(&ctx)),
+            events: events::EventService::new(Arc::clone(&ctx)),
             ctx,
         })
     }

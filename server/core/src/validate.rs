@@ -97,3 +97,100 @@ mod tests {
         }
     }
 }
+
+/// A display name (server, role, group DM): trimmed, `min..=max` characters, no control
+/// characters.
+pub fn name(field: &'static str, raw: &str, min: usize, max: usize) -> Result<String> {
+    let s = raw.trim();
+    let len = s.chars().count();
+    if len < min || len > max {
+        return Err(Error::invalid(
+            field,
+            format!("must be {min} to {max} characters"),
+        ));
+    }
+    if s.chars().any(char::is_control) {
+        return Err(Error::invalid(field, "may not contain control characters"));
+    }
+    Ok(s.to_owned())
+}
+
+/// Free text (descriptions, topics, reasons): at most `max` characters.
+pub fn text(field: &'static str, raw: &str, max: usize) -> Result<String> {
+    let s = raw.trim();
+    if s.chars().count() > max {
+        return Err(Error::invalid(
+            field,
+            format!("must be at most {max} characters"),
+        ));
+    }
+    Ok(s.to_owned())
+}
+
+/// An optional image URL: empty, or http(s) of at most 2048 characters.
+pub fn url(field: &'static str, raw: &str) -> Result<String> {
+    let s = raw.trim();
+    if s.is_empty() {
+        return Ok(String::new());
+    }
+    if s.len() > 2048
+        || !(s.starts_with("https://") || s.starts_with("http://"))
+        || s.contains(char::is_whitespace)
+    {
+        return Err(Error::invalid(
+            field,
+            "must be an http(s) URL of at most 2048 characters",
+        ));
+    }
+    Ok(s.to_owned())
+}
+
+/// Text channel names are lower-kebab: 1–100 of `a-z`, `0-9`, `-`, `_` (spaces become `-`,
+/// letters are lower-cased). Voice channels and categories keep any printable name.
+pub fn channel_name(raw: &str, text_channel: bool) -> Result<String> {
+    if !text_channel {
+        return name("name", raw, 1, 100);
+    }
+    let s: String = raw
+        .trim()
+        .to_lowercase()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join("-");
+    let len = s.chars().count();
+    if len == 0 || len > 100 {
+        return Err(Error::invalid("name", "must be 1 to 100 characters"));
+    }
+    if !s
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+    {
+        return Err(Error::invalid(
+            "name",
+            "text channel names may only contain a-z, 0-9, '-' and '_'",
+        ));
+    }
+    Ok(s)
+}
+
+#[cfg(test)]
+mod more_tests {
+    use super::*;
+
+    #[test]
+    fn channel_names() {
+        assert_eq!(
+            channel_name("  General Chat ", true).ok().as_deref(),
+            Some("general-chat")
+        );
+        assert!(channel_name("héllo", true).is_err());
+        assert!(channel_name("", true).is_err());
+        assert_eq!(
+            channel_name("Lounge 1", false).ok().as_deref(),
+            Some("Lounge 1")
+        );
+        assert!(url("icon_url", "javascript:alert(1)").is_err());
+        assert!(url("icon_url", "https://x.test/a.png").is_ok());
+        assert!(name("name", "a\u{0}b", 1, 10).is_err());
+    }
+}

@@ -4,6 +4,9 @@
 mod admin;
 mod auth;
 mod convert;
+pub mod events;
+mod messages;
+mod servers;
 mod users;
 
 use decentra_core::{ClientMeta, Error, Principal, Services};
@@ -75,12 +78,16 @@ pub fn routes(services: &Services) -> Routes {
     .add_service(relationship_service_server::RelationshipServiceServer::new(
         NotYet,
     ))
-    .add_service(server_service_server::ServerServiceServer::new(NotYet))
+    .add_service(server_service_server::ServerServiceServer::new(
+        servers::ServerApi(services.clone()),
+    ))
     .add_service(invite_service_server::InviteServiceServer::new(NotYet))
     .add_service(channel_service_server::ChannelServiceServer::new(NotYet))
     .add_service(role_service_server::RoleServiceServer::new(NotYet))
-    .add_service(message_service_server::MessageServiceServer::new(NotYet))
-    .add_service(event_service_server::EventServiceServer::new(NotYet))
+    .add_service(message_service_server::MessageServiceServer::new(
+        messages::MessageApi(services.clone()),
+    ))
+    .add_service(events::EventServer(services.clone()))
     .add_service(voice_service_server::VoiceServiceServer::new(NotYet))
     .add_service(bot_service_server::BotServiceServer::new(NotYet))
 }
@@ -91,12 +98,9 @@ pub fn routes(services: &Services) -> Routes {
 pub struct NotYet;
 
 impl pb::relationship_service_server::RelationshipService for NotYet {}
-impl pb::server_service_server::ServerService for NotYet {}
 impl pb::invite_service_server::InviteService for NotYet {}
 impl pb::channel_service_server::ChannelService for NotYet {}
 impl pb::role_service_server::RoleService for NotYet {}
-impl pb::message_service_server::MessageService for NotYet {}
-impl pb::event_service_server::EventService for NotYet {}
 impl pb::voice_service_server::VoiceService for NotYet {}
 impl pb::bot_service_server::BotService for NotYet {}
 

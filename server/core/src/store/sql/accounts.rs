@@ -1,22 +1,10 @@
-//! The SQL shared by both backends. The queries are portable (`$n` parameters, `RETURNING`,
-//! `ON CONFLICT`, integer timestamps), so one body is written once and instantiated for each
-//! sqlx driver by [`sql_store!`], keeping native types and no `Any`-driver conversions.
+//! [`crate::store::AccountStore`] in portable SQL.
 
-/// Implements [`super::Store`] for `$store`, a struct with a `pool: sqlx::Pool<$db>` field.
-/// `$begin_write` starts a write transaction (SQLite needs `BEGIN IMMEDIATE` so a transaction
-/// that reads first cannot fail on lock upgrade).
-macro_rules! sql_store {
+/// Implements [`crate::store::AccountStore`] for `$store` (see [`super`]).
+macro_rules! accounts_sql {
     ($store:ty, $db:ty, $begin_write:literal) => {
         #[async_trait::async_trait]
-        impl $crate::store::Store for $store {
-            fn backend(&self) -> &'static str {
-                <$db as sqlx::Database>::NAME
-            }
-
-            async fn ping(&self) -> $crate::error::Result<()> {
-                sqlx::query("SELECT 1").execute(&self.pool).await?;
-                Ok(())
-            }
+        impl $crate::store::AccountStore for $store {
 
             async fn register_user(
                 &self,
@@ -361,4 +349,4 @@ macro_rules! sql_store {
     };
 }
 
-pub(crate) use sql_store;
+pub(crate) use accounts_sql;

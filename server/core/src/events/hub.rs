@@ -1,0 +1,415 @@
+//! The in-process hub. One mutex orders publication: an event gets its sequence number,
+//! enters the replay log and is queued to every recipient under the lock, so each
+//! subscriber sees events in cursor order and a resume can join the live flow with neither
+//! gap nor duplicate. Work under the lock is a hash lookup and a `try_send` per recipient;
+//! encoding happens once per event.
+
+use std::{
+    collections::{HashMap, HashSet, VecDeque},
+    pin::Pin,
+    sync::{
+        Arc, Mutex,
+        atomic::{AtomicBool, AtomicU64, Ordering},
+    },
+    task::{Context, Poll},
+    time::Duration,
+};
+
+use bytes::Bytes;
+use futures::Stream;
+use tokio::sync::mpsc;
+
+use super::{Audience, Control, Event, EventEncoder};
+use crate::{
+    access::{PermCache, ServerPerms},
+    id::{Id, now_ms},
+};
+
+/// Hub tuning.
+#[derive(Debug, Clone, Copy)]
+pub struct HubConfig {
+    /// Events kept for resuming; older cursors must resync.
+    pub replay_window: usize,
+    /// Events queued per subscriber before it counts as lagging and is cut off.
+    pub queue_capacity: usize,
+    /// Idle streams get a heartbeat this often.
+    pub heartbeat: Duration,
+}
+
+impl Default for HubConfig {
+    fn default() -> Self {
+        Self {
+            replay_window: 10_000,
+            queue_capacity: 1_024,
+            heartbeat: Duration::from_secs(30),
+        }
+    }
+}
+
+struct Logged {
+    seq: u64,
+    audience: Audience,
+    bytes: Bytes,
+}
+
+struct SubHandle {
+    id: u64,
+    tx: mpsc::Sender<Bytes>,
+    lagged: Arc<AtomicBool>,
+}
+
+#[derive(Default)]
+struct Inner {
+    seq: u64,
+    log: VecDeque<Logged>,
+    subs: HashMap<Id, Vec<SubHandle>>,
+}
+
+/// The event hub. See the module docs.
+pub struct Hub {
+    encoder: Arc<dyn EventEncoder>,
+    perms: Arc<PermCache>,
+    config: HubConfig,
+    /// Distinguishes this process's cursors from a previous one's.
+    epoch: u64,
+    next_sub: AtomicU64,
+    inner: Mutex<Inner>,
+}
+
+impl std::fmt::Debug for Hub {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Hub")
+            .field("config", &self.config)
+            .field("epoch", &self.epoch)
+            .finish_non_exhaustive()
+    }
+}
+
+/// How a new subscription begins.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SubscriptionStart {
+    /// Missed events are queued, followed by `Resumed`; no snapshot is needed.
+    Resumed,
+    /// The caller must send a fresh snapshot first; `resync` says why a resume failed.
+    Fresh {
+        /// Why the given cursor could not be resumed, if one was given.
+        resync: Option<String>,
+    },
+}
+
+/// Whether `user` may receive an entry with this audience, judged on `snapshots`.
+fn visible(audience: &Audience, user: Id, snapshots: &HashMap<Id, Arc<ServerPerms>>) -> bool {
+    if audience.users.contains(&user) {
+        return true;
+    }
+    audience
+        .servers
+        .iter()
+        .any(|s| snapshots.get(s).is_some_and(|p| admits(audience, p, user)))
+}
+
+/// Whether a member of the server `p` is in the audience.
+fn admits(audience: &Audience, p: &ServerPerms, user: Id) -> bool {
+    let in_scope = match audience.channel {
+        Some(channel) => p.can_view(user, channel),
+        None => p.is_member(user),
+    };
+    in_scope
+        && audience
+            .permission
+            .is_none_or(|needed| p.base(user).is_some_and(|b| b.contains(needed)))
+}
+
+impl Hub {
+    /// A hub encoding with `encoder` and judging visibility with `perms`.
+    pub fn new(encoder: Arc<dyn EventEncoder>, perms: Arc<PermCache>, config: HubConfig) -> Self {
+        Self {
+            encoder,
+            perms,
+            config,
+            epoch: rand::random::<u32>() as u64,
+            next_sub: AtomicU64::new(1),
+            inner: Mutex::new(Inner::default()),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The encoder (for snapshots and control messages built outside the hub).
+    pub fn encoder(&self) -> &dyn EventEncoder {
+        &*self.encoder
+    }
+
+    /// Hub settings.
+    pub fn config(&self) -> HubConfig {
+        self.config
+    }
+
+    async fn snapshots(
+        &self,
+        servers: impl IntoIterator<Item = Id>,
+    ) -> HashMap<Id, Arc<ServerPerms>> {
+        let mut out = HashMap::new();
+        for s in servers {
+            if out.contains_key(&s) {
+                continue;
+            }
+            match self.perms.get(s).await {
+                Ok(Some(p)) => {
+                    out.insert(s, p);
+                }
+                Ok(None) => {}
+                Err(e) => {
+                    tracing::warn!(server = %s, error = %e, "permission snapshot unavailable")
+                }
+            }
+        }
+        out
+    }
+
+    /// Publishes an event to its audience. Call after the change is committed.
+    pub async fn publish(&self, audience: Audience, event: Event) {
+        // Visibility is judged on current permission state, loaded before taking the lock.
+        let snapshots = self.snapshots(audience.servers.iter().copied()).await;
+        let ephemeral = event.is_ephemeral();
+        let mut inner = self.lock();
+        let cursor = if ephemeral {
+            String::new()
+        } else {
+            inner.seq += 1;
+            format!("{}.{}", self.epoch, inner.seq)
+        };
+        let bytes = self.encoder.encode(&cursor, &event);
+
+        let mut recipients: HashSet<Id> = audience
+            .users
+            .iter()
+            .copied()
+            .filter(|u| inner.subs.contains_key(u))
+            .collect();
+        for server in &audience.servers {
+            let Some(p) = snapshots.get(server) else {
+                continue;
+            };
+            recipients.extend(
+                p.member_ids()
+                    .filter(|u| inner.subs.contains_key(u) && admits(&audience, p, *u)),
+            );
+        }
+        for user in recipients {
+            if let Some(subs) = inner.subs.get_mut(&user) {
+                deliver(subs, &bytes);
+                if subs.is_empty() {
+                    inner.subs.remove(&user);
+                }
+            }
+        }
+        if !ephemeral {
+            let seq = inner.seq;
+            inner.log.push_back(Logged {
+                seq,
+                audience,
+                bytes,
+            });
+            while inner.log.len() > self.config.replay_window {
+                inner.log.pop_front();
+            }
+        }
+    }
+
+    /// Registers a subscriber for `user`. With a valid `resume` cursor the missed events the
+    /// user may see are queued first; otherwise the caller must send a snapshot.
+    pub async fn subscribe(
+        self: &Arc<Self>,
+        user: Id,
+        user_servers: &[Id],
+        resume: Option<&str>,
+    ) -> (Subscription, SubscriptionStart) {
+        let parsed = resume.map(|c| self.parse_cursor(c));
+        let snapshots = match parsed {
+            Some(Ok(_)) => self.snapshots(user_servers.iter().copied()).await,
+            _ => HashMap::new(),
+        };
+        let (tx, rx) = mpsc::channel(self.config.queue_capacity);
+        let lagged = Arc::new(AtomicBool::new(false));
+        let id = self.next_sub.fetch_add(1, Ordering::Relaxed);
+        let mut prelude = VecDeque::new();
+        let start = {
+            let mut inner = self.lock();
+            let start = match parsed {
+                None => SubscriptionStart::Fresh { resync: None },
+                Some(Err(why)) => SubscriptionStart::Fresh { resync: Some(why) },
+                Some(Ok(after)) => {
+                    let oldest = inner.log.front().map_or(inner.seq + 1, |l| l.seq);
+                    if after > inner.seq {
+                        SubscriptionStart::Fresh {
+                            resync: Some("cursor is from the future".to_owned()),
+                        }
+                    } else if after + 1 < oldest {
+                        SubscriptionStart::Fresh {
+                            resync: Some("cursor is older than the replay window".to_owned()),
+                        }
+                    } else {
+                        let mut replayed = 0u32;
+                        for l in inner.log.iter().filter(|l| l.seq > after) {
+                            if visible(&l.audience, user, &snapshots) {
+                                prelude.push_back(l.bytes.clone());
+                                replayed += 1;
+                            }
+                        }
+                        prelude.push_back(self.encoder.encode_control(&Control::Resumed(replayed)));
+                        SubscriptionStart::Resumed
+                    }
+                }
+            };
+            inner.subs.entry(user).or_default().push(SubHandle {
+                id,
+                tx,
+                lagged: Arc::clone(&lagged),
+            });
+            start
+        };
+        let mut heartbeat = tokio::time::interval(self.config.heartbeat);
+        heartbeat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        heartbeat.reset();
+        let sub = Subscription {
+            hub: Arc::clone(self),
+            user,
+            id,
+            rx,
+            lagged,
+            prelude,
+            heartbeat,
+            finished: false,
+        };
+        (sub, start)
+    }
+
+    fn parse_cursor(&self, cursor: &str) -> Result<u64, String> {
+        let (epoch, seq) = cursor
+            .split_once('.')
+            .ok_or_else(|| "malformed cursor".to_owned())?;
+        if epoch.parse::<u64>().ok() != Some(self.epoch) {
+            return Err("cursor is from another server session".to_owned());
+        }
+        seq.parse::<u64>()
+            .map_err(|_| "malformed cursor".to_owned())
+    }
+
+    /// Number of open subscriptions of a user.
+    pub fn connections(&self, user: Id) -> usize {
+        self.lock().subs.get(&user).map_or(0, Vec::len)
+    }
+
+    /// Users with at least one open subscription, among `users`.
+    pub fn online_among(&self, users: impl IntoIterator<Item = Id>) -> Vec<Id> {
+        let inner = self.lock();
+        users
+            .into_iter()
+            .filter(|u| inner.subs.contains_key(u))
+            .collect()
+    }
+
+    fn unregister(&self, user: Id, id: u64) {
+        let mut inner = self.lock();
+        if let Some(subs) = inner.subs.get_mut(&user) {
+            subs.retain(|s| s.id != id);
+            if subs.is_empty() {
+                inner.subs.remove(&user);
+            }
+        }
+    }
+}
+
+/// Queues `bytes` to each subscriber; one whose queue is full is cut off and told to resync
+/// once it drains (it never blocks the publisher or other subscribers).
+fn deliver(subs: &mut Vec<SubHandle>, bytes: &Bytes) {
+    subs.retain(|s| match s.tx.try_send(bytes.clone()) {
+        Ok(()) => true,
+        Err(mpsc::error::TrySendError::Full(_)) => {
+            s.lagged.store(true, Ordering::Relaxed);
+            false
+        }
+        Err(mpsc::error::TrySendError::Closed(_)) => false,
+    });
+}
+
+/// One client's event stream: prelude (snapshot or replay), then live events, heartbeats
+/// when idle, and a final resync notice if it fell behind. Dropping it unregisters it.
+pub struct Subscription {
+    hub: Arc<Hub>,
+    user: Id,
+    id: u64,
+    rx: mpsc::Receiver<Bytes>,
+    lagged: Arc<AtomicBool>,
+    prelude: VecDeque<Bytes>,
+    heartbeat: tokio::time::Interval,
+    finished: bool,
+}
+
+impl std::fmt::Debug for Subscription {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Subscription")
+            .field("user", &self.user)
+            .field("id", &self.id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Subscription {
+    /// Puts messages before everything else (the snapshot, or a resync notice).
+    pub fn push_front(&mut self, bytes: Bytes) {
+        self.prelude.push_front(bytes);
+    }
+
+    /// The subscribed user.
+    pub fn user(&self) -> Id {
+        self.user
+    }
+}
+
+impl Stream for Subscription {
+    type Item = Bytes;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Bytes>> {
+        if self.finished {
+            return Poll::Ready(None);
+        }
+        if let Some(b) = self.prelude.pop_front() {
+            return Poll::Ready(Some(b));
+        }
+        match self.rx.poll_recv(cx) {
+            Poll::Ready(Some(b)) => {
+                self.heartbeat.reset();
+                return Poll::Ready(Some(b));
+            }
+            Poll::Ready(None) => {
+                self.finished = true;
+                if self.lagged.load(Ordering::Relaxed) {
+                    let notice = self.hub.encoder.encode_control(&Control::ResyncRequired(
+                        "the connection fell behind; reconnect and resume".to_owned(),
+                    ));
+                    return Poll::Ready(Some(notice));
+                }
+                return Poll::Ready(None);
+            }
+            Poll::Pending => {}
+        }
+        if self.heartbeat.poll_tick(cx).is_ready() {
+            let beat = self
+                .hub
+                .encoder
+                .encode_control(&Control::Heartbeat(now_ms()));
+            return Poll::Ready(Some(beat));
+        }
+        Poll::Pending
+    }
+}
+
+impl Drop for Subscription {
+    fn drop(&mut self) {
+        self.hub.unregister(self.user, self.id);
+    }
+}

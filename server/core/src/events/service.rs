@@ -1,0 +1,110 @@
+//! `Subscribe`: opens a user's event stream — a snapshot (or a replay), then live events.
+
+use std::sync::Arc;
+
+use tracing::instrument;
+
+use super::{Control, Subscription, SubscriptionStart};
+use crate::{
+    context::Context,
+    error::{Error, Result},
+    id::Id,
+    model::{Presence, PresenceStatus, Ready},
+    principal::Principal,
+    servers::snapshot_for,
+    users::User,
+};
+
+/// The event stream service.
+#[derive(Debug, Clone)]
+pub struct EventService {
+    ctx: Arc<Context>,
+}
+
+impl EventService {
+    pub(crate) fn new(ctx: Arc<Context>) -> Self {
+        Self { ctx }
+    }
+
+    /// Opens a stream for the caller. With a resumable cursor, missed events are replayed;
+    /// otherwise the stream starts with a `Ready` snapshot (after a resync notice if a cursor
+    /// was given but could not be honoured).
+    #[instrument(skip_all, fields(user_id = %who.user_id))]
+    pub async fn subscribe(&self, who: &Principal, resume: Option<&str>) -> Result<Subscription> {
+        let servers = self.ctx.store.servers_of_user(who.user_id).await?;
+        let server_ids: Vec<Id> = servers.iter().map(|s| Id(s.id)).collect();
+        let (mut sub, start) = self
+            .ctx
+            .hub
+            .subscribe(who.user_id, &server_ids, resume)
+            .await;
+        if let SubscriptionStart::Fresh { resync } = start {
+            // Registered first, snapshot second: events racing with the snapshot are queued
+            // behind it rather than lost.
+            let ready = self.ready(who, servers).await?;
+            let encoder = self.ctx.hub.encoder();
+            sub.push_front(encoder.encode_ready(&ready));
+            if let Some(reason) = resync {
+                sub.push_front(encoder.encode_control(&Control::ResyncRequired(reason)));
+            }
+        }
+        Ok(sub)
+    }
+
+    async fn ready(
+        &self,
+        who: &Principal,
+        servers: Vec<crate::store::ServerRecord>,
+    ) -> Result<Ready> {
+        let user: User = self
+            .ctx
+            .store
+            .user_by_id(who.user_id)
+            .await?
+            .map(User::from)
+            .ok_or_else(|| Error::Unauthenticated("account no longer exists".to_owned()))?;
+        let mut snapshots = Vec::with_capacity(servers.len());
+        let mut co_members = std::collections::HashSet::new();
+        for server in servers {
+            let Some(perms) = self.ctx.perms.get(Id(server.id)).await? else {
+                continue;
+            };
+            co_members.extend(perms.member_ids().filter(|u| *u != who.user_id));
+            snapshots.push(snapshot_for(&self.ctx, who.user_id, server, &perms).await?);
+        }
+        let visible_channels: Vec<Id> = snapshots
+            .iter()
+            .flat_map(|s| s.channels.iter().map(|c| Id(c.record.id)))
+            .collect();
+        let read_states = self
+            .ctx
+            .store
+            .read_states(who.user_id, &visible_channels)
+            .await?;
+        let presences = self
+            .ctx
+            .hub
+            .online_among(co_members)
+            .into_iter()
+            .map(|user_id| Presence {
+                user_id,
+                status: PresenceStatus::Online,
+                status_text: String::new(),
+            })
+            .collect();
+        Ok(Ready {
+            self_presence: Presence {
+                user_id: user.id,
+                status: PresenceStatus::Online,
+                status_text: user.status_text.clone(),
+            },
+            user,
+            servers: snapshots,
+            private_channels: Vec::new(),
+            read_states,
+            presences,
+            heartbeat_interval_secs: self.ctx.hub.config().heartbeat.as_secs() as u32,
+            session_id: who.session_id,
+        })
+    }
+}

@@ -1,0 +1,228 @@
+//! Domain types shared by services, events and transports.
+
+use crate::{
+    id::Id,
+    store::{
+        BanRecord, ChannelRecord, MemberRecord, OverwriteRecord, RoleRecord, ServerInviteRecord,
+        ServerRecord,
+    },
+    users::User,
+};
+
+/// A server (guild).
+pub type Server = ServerRecord;
+/// A role.
+pub type Role = RoleRecord;
+/// A server invite.
+pub type Invite = ServerInviteRecord;
+
+/// A channel with its overwrites (server channels) or recipients (DMs).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Channel {
+    /// The row.
+    pub record: ChannelRecord,
+    /// Permission overwrites (server channels).
+    pub overwrites: Vec<OverwriteRecord>,
+    /// Participants (DMs and group DMs).
+    pub recipients: Vec<User>,
+}
+
+/// A member with their user and roles.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Member {
+    /// The membership row.
+    pub member: MemberRecord,
+    /// The user (public view).
+    pub user: User,
+    /// Role ids, without @everyone.
+    pub role_ids: Vec<i64>,
+}
+
+/// A ban with the banned user.
+#[derive(Debug, Clone)]
+pub struct Ban {
+    /// The row.
+    pub record: BanRecord,
+    /// The banned user.
+    pub user: User,
+}
+
+/// Everything a client needs to draw one server.
+#[derive(Debug, Clone)]
+pub struct ServerSnapshot {
+    /// The server.
+    pub server: Server,
+    /// Channels the user can see.
+    pub channels: Vec<Channel>,
+    /// All roles.
+    pub roles: Vec<Role>,
+    /// The user's own membership.
+    pub member: Option<Member>,
+}
+
+/// Presence states a user can pick.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PresenceStatus {
+    /// Not connected (or invisible, as seen by others).
+    #[default]
+    Offline,
+    /// Connected.
+    Online,
+    /// Away.
+    Idle,
+    /// Do not disturb.
+    DoNotDisturb,
+    /// Connected but shown as offline.
+    Invisible,
+}
+
+/// A user's presence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Presence {
+    /// Whose.
+    pub user_id: Id,
+    /// As others see it (never `Invisible`).
+    pub status: PresenceStatus,
+    /// Custom status text.
+    pub status_text: String,
+}
+
+/// What kind of thing a mention points at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MentionKind {
+    /// `<@user_id>`.
+    User,
+    /// `<@&role_id>`.
+    Role,
+    /// `@everyone`.
+    Everyone,
+    /// `@here`.
+    Here,
+}
+
+/// One parsed mention.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mention {
+    /// Kind.
+    pub kind: MentionKind,
+    /// User or role id (None for everyone/here).
+    pub id: Option<Id>,
+    /// The mentioned user, for user mentions.
+    pub user: Option<User>,
+}
+
+/// Reaction totals for one emoji, from one viewer's point of view.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReactionCount {
+    /// The emoji.
+    pub emoji: String,
+    /// How many users reacted.
+    pub count: u32,
+    /// Whether the viewer is one of them.
+    pub me: bool,
+}
+
+/// The message a reply points at, as shown above the reply.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReplyPreview {
+    /// Id of the referenced message.
+    pub message_id: Id,
+    /// Its author (None if deleted).
+    pub author: Option<User>,
+    /// Start of its content.
+    pub content: String,
+    /// Whether it was deleted.
+    pub deleted: bool,
+}
+
+/// File metadata attached to a message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attachment {
+    /// Snowflake id.
+    pub id: Id,
+    /// Original file name.
+    pub filename: String,
+    /// MIME type.
+    pub content_type: String,
+    /// Bytes.
+    pub size: u64,
+    /// Where authorised clients download it.
+    pub url: String,
+    /// Image width, 0 if unknown.
+    pub width: u32,
+    /// Image height, 0 if unknown.
+    pub height: u32,
+}
+
+/// A message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    /// Snowflake id (orders history).
+    pub id: Id,
+    /// Channel.
+    pub channel_id: Id,
+    /// Server, None in DMs.
+    pub server_id: Option<Id>,
+    /// Author (public view).
+    pub author: User,
+    /// Author's server nickname at send time of this view; empty if none.
+    pub author_nickname: String,
+    /// `MessageType` value (1 = default).
+    pub kind: i64,
+    /// Text.
+    pub content: String,
+    /// Client nonce echoed back (idempotent retries).
+    pub nonce: Option<String>,
+    /// Replied-to message.
+    pub reply_to_id: Option<Id>,
+    /// Preview of the replied-to message.
+    pub reply_to: Option<ReplyPreview>,
+    /// Parsed mentions.
+    pub mentions: Vec<Mention>,
+    /// Whether @everyone/@here was used with permission.
+    pub mention_everyone: bool,
+    /// Reaction totals (viewer-specific `me`; empty in events).
+    pub reactions: Vec<ReactionCount>,
+    /// Pinned.
+    pub pinned: bool,
+    /// Files.
+    pub attachments: Vec<Attachment>,
+    /// Unix milliseconds.
+    pub created_at_ms: i64,
+    /// Unix milliseconds of the last edit.
+    pub edited_at_ms: Option<i64>,
+}
+
+/// A user's read position in one channel.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadState {
+    /// Channel.
+    pub channel_id: Id,
+    /// Last message the user has read.
+    pub last_read_message_id: Option<Id>,
+    /// Unread messages mentioning the user.
+    pub mention_count: u32,
+    /// Whether there are messages after the read position.
+    pub unread: bool,
+}
+
+/// The first message of a fresh event stream: everything needed to draw the UI.
+#[derive(Debug, Clone)]
+pub struct Ready {
+    /// The user (private view).
+    pub user: User,
+    /// Servers with the channels the user can see.
+    pub servers: Vec<ServerSnapshot>,
+    /// DMs and group DMs.
+    pub private_channels: Vec<Channel>,
+    /// Read state of every channel the user can see.
+    pub read_states: Vec<ReadState>,
+    /// Presences of connected users the user shares a server with.
+    pub presences: Vec<Presence>,
+    /// The user's own presence.
+    pub self_presence: Presence,
+    /// Heartbeat period of this stream.
+    pub heartbeat_interval_secs: u32,
+    /// The session the stream belongs to.
+    pub session_id: Id,
+}

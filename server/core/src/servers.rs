@@ -1,0 +1,897 @@
+//! Servers (guilds): lifecycle, members, moderation and the audit log. Every call resolves
+//! the caller's access first: a non-member learns nothing (NOT_FOUND), a member without the
+//! permission is refused (PERMISSION_DENIED), and nothing changes.
+
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+use tracing::instrument;
+
+use crate::{
+    access::{ServerPerms, kind},
+    context::Context,
+    error::{Error, Result},
+    events::{Audience, Event},
+    id::{Id, now_ms},
+    model::{Ban, Channel, Member, Server, ServerSnapshot},
+    permissions::Permissions,
+    principal::Principal,
+    store::{AuditRecord, BanRecord, ChannelRecord, NewServer, RoleRecord, ServerRecord},
+    users::User,
+    validate,
+};
+
+/// Audit log actions (values of `AuditLogAction` in the API).
+pub mod action {
+    /// Server settings changed.
+    pub const SERVER_UPDATE: i64 = 1;
+    /// Ownership transferred.
+    pub const OWNERSHIP_TRANSFER: i64 = 2;
+    /// Channel created.
+    pub const CHANNEL_CREATE: i64 = 3;
+    /// Channel changed.
+    pub const CHANNEL_UPDATE: i64 = 4;
+    /// Channel deleted.
+    pub const CHANNEL_DELETE: i64 = 5;
+    /// Overwrite set.
+    pub const CHANNEL_OVERWRITE_UPDATE: i64 = 6;
+    /// Overwrite removed.
+    pub const CHANNEL_OVERWRITE_DELETE: i64 = 7;
+    /// Member kicked.
+    pub const MEMBER_KICK: i64 = 8;
+    /// Member banned.
+    pub const MEMBER_BAN_ADD: i64 = 9;
+    /// Ban lifted.
+    pub const MEMBER_BAN_REMOVE: i64 = 10;
+    /// Nickname / voice moderation changed.
+    pub const MEMBER_UPDATE: i64 = 11;
+    /// Roles of a member changed.
+    pub const MEMBER_ROLE_UPDATE: i64 = 12;
+    /// Role created.
+    pub const ROLE_CREATE: i64 = 14;
+    /// Role changed.
+    pub const ROLE_UPDATE: i64 = 15;
+    /// Role deleted.
+    pub const ROLE_DELETE: i64 = 16;
+    /// Invite created.
+    pub const INVITE_CREATE: i64 = 17;
+    /// Invite revoked.
+    pub const INVITE_DELETE: i64 = 18;
+    /// A moderator deleted someone's message.
+    pub const MESSAGE_DELETE: i64 = 19;
+    /// Message pinned.
+    pub const MESSAGE_PIN: i64 = 20;
+    /// Message unpinned.
+    pub const MESSAGE_UNPIN: i64 = 21;
+}
+
+/// One changed field in an audit entry.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct AuditChange {
+    /// Field name.
+    pub key: String,
+    /// Value before.
+    pub old_value: String,
+    /// Value after.
+    pub new_value: String,
+}
+
+impl AuditChange {
+    /// A change record, if the value actually changed.
+    pub fn diff(key: &str, old: impl ToString, new: impl ToString) -> Option<Self> {
+        let (old_value, new_value) = (old.to_string(), new.to_string());
+        (old_value != new_value).then(|| Self {
+            key: key.to_owned(),
+            old_value,
+            new_value,
+        })
+    }
+}
+
+/// Longest moderation reason.
+pub const MAX_REASON: usize = 512;
+
+/// Writes an audit entry. Failure to audit fails the call's response but the change itself
+/// already committed, so it is logged loudly rather than hidden.
+pub(crate) async fn audit(
+    ctx: &Context,
+    server: Id,
+    actor: Id,
+    action: i64,
+    target: Option<Id>,
+    reason: &str,
+    changes: Vec<AuditChange>,
+) -> Result<()> {
+    let entry = AuditRecord {
+        id: ctx.ids.next().0,
+        server_id: server.0,
+        action,
+        actor_id: actor.0,
+        target_id: target.map(|t| t.0),
+        reason: reason.to_owned(),
+        changes: serde_json::to_string(&changes).map_err(Error::internal)?,
+        created_at: now_ms(),
+    };
+    ctx.store.add_audit(&entry).await.inspect_err(|e| {
+        tracing::error!(server = %server, action, error = %e, "audit log write failed");
+    })
+}
+
+/// A member with user and roles, or NOT_FOUND.
+pub(crate) async fn load_member(ctx: &Context, server: Id, user: Id) -> Result<Member> {
+    let member = ctx
+        .store
+        .member(server, user)
+        .await?
+        .ok_or(Error::NotFound("member"))?;
+    let user = ctx
+        .store
+        .user_by_id(user)
+        .await?
+        .ok_or(Error::NotFound("member"))?;
+    let role_ids = ctx
+        .store
+        .member_role_pairs(server, &[user.id])
+        .await?
+        .into_iter()
+        .map(|(_, r)| r)
+        .collect();
+    Ok(Member {
+        member,
+        user: User::from(user).public(),
+        role_ids,
+    })
+}
+
+/// What `user` sees of a server: visible channels with overwrites, roles, own membership.
+pub(crate) async fn snapshot_for(
+    ctx: &Context,
+    user: Id,
+    server: ServerRecord,
+    perms: &ServerPerms,
+) -> Result<ServerSnapshot> {
+    let id = Id(server.id);
+    let overwrites = ctx.store.server_overwrites(id).await?;
+    let channels = ctx
+        .store
+        .channels(id)
+        .await?
+        .into_iter()
+        .filter(|c| perms.can_view(user, Id(c.id)))
+        .map(|record| Channel {
+            overwrites: overwrites
+                .iter()
+                .filter(|o| o.channel_id == record.id)
+                .cloned()
+                .collect(),
+            record,
+            recipients: Vec::new(),
+        })
+        .collect();
+    let roles = ctx.store.roles(id).await?;
+    let member = load_member(ctx, id, user).await.ok();
+    Ok(ServerSnapshot {
+        server,
+        channels,
+        roles,
+        member,
+    })
+}
+
+/// Changes to a server; `None` leaves a field.
+#[derive(Debug, Clone, Default)]
+pub struct ServerPatch {
+    /// New name.
+    pub name: Option<String>,
+    /// New icon URL.
+    pub icon_url: Option<String>,
+    /// New description.
+    pub description: Option<String>,
+    /// New system channel (empty string clears it).
+    pub system_channel_id: Option<String>,
+}
+
+/// Changes to a member; `None` leaves a field.
+#[derive(Debug, Clone, Default)]
+pub struct MemberPatch {
+    /// New nickname (empty clears it).
+    pub nickname: Option<String>,
+    /// Server mute.
+    pub server_mute: Option<bool>,
+    /// Server deafen.
+    pub server_deaf: Option<bool>,
+    /// Move to a voice channel.
+    pub voice_channel_id: Option<String>,
+    /// Reason for the audit log.
+    pub reason: String,
+}
+
+/// The server service.
+#[derive(Debug, Clone)]
+pub struct ServerService {
+    ctx: Arc<Context>,
+}
+
+impl ServerService {
+    pub(crate) fn new(ctx: Arc<Context>) -> Self {
+        Self { ctx }
+    }
+
+    /// Creates a server owned by the caller, with @everyone, "Text Channels" / #general and
+    /// "Voice Channels" / General.
+    #[instrument(skip_all, fields(user_id = %who.user_id))]
+    pub async fn create(
+        &self,
+        who: &Principal,
+        name: &str,
+        icon_url: &str,
+        description: &str,
+    ) -> Result<Server> {
+        let name = validate::name("name", name, 2, 100)?;
+        let icon_url = validate::url("icon_url", icon_url)?;
+        let description = validate::text("description", description, 1000)?;
+        let limit = self.ctx.settings().max_servers_per_user;
+        if self.ctx.store.owned_server_count(who.user_id).await? >= i64::from(limit) {
+            return Err(Error::FailedPrecondition(format!(
+                "you already own the maximum of {limit} servers"
+            )));
+        }
+        let now = now_ms();
+        let ids = &self.ctx.ids;
+        let id = ids.next().0;
+        let channel = |kind: i64, name: &str, parent: Option<i64>, position: i64| ChannelRecord {
+            id: ids.next().0,
+            server_id: Some(id),
+            kind,
+            name: name.to_owned(),
+            topic: String::new(),
+            parent_id: parent,
+            position,
+            owner_id: None,
+            icon_url: String::new(),
+            user_limit: 0,
+            bitrate: 64_000,
+            rate_limit_per_user: 0,
+            last_message_id: None,
+            last_pin_at: None,
+            created_at: now,
+        };
+        let text_category = channel(kind::CATEGORY, "Text Channels", None, 0);
+        let general = channel(kind::TEXT, "general", Some(text_category.id), 0);
+        let voice_category = channel(kind::CATEGORY, "Voice Channels", None, 1);
+        let voice = channel(kind::VOICE, "General", Some(voice_category.id), 0);
+        let server = ServerRecord {
+            id,
+            name,
+            owner_id: who.user_id.0,
+            icon_url,
+            description,
+            system_channel_id: Some(general.id),
+            created_at: now,
+            member_count: 1,
+        };
+        let everyone = RoleRecord {
+            id,
+            server_id: id,
+            name: "@everyone".to_owned(),
+            permissions: Permissions::DEFAULT_EVERYONE.bits() as i64,
+            position: 0,
+            color: 0,
+            hoist: false,
+            mentionable: false,
+            created_at: now,
+        };
+        self.ctx
+            .store
+            .create_server(&NewServer {
+                server: server.clone(),
+                everyone,
+                channels: vec![text_category, general, voice_category, voice],
+            })
+            .await?;
+        self.ctx.perms.invalidate(Id(id));
+        self.announce_joined(who.user_id, Id(id)).await?;
+        Ok(server)
+    }
+
+    /// Sends the joining user the whole server, and the other members the new member.
+    async fn announce_joined(&self, user: Id, server: Id) -> Result<()> {
+        let perms = self
+            .ctx
+            .perms
+            .get(server)
+            .await?
+            .ok_or(Error::NotFound("server"))?;
+        let record = self
+            .ctx
+            .store
+            .server(server)
+            .await?
+            .ok_or(Error::NotFound("server"))?;
+        let snapshot = snapshot_for(&self.ctx, user, record, &perms).await?;
+        if let Some(member) = snapshot.member.clone() {
+            self.ctx
+                .hub
+                .publish(
+                    Audience::server(server),
+                    Event::MemberAdded(Box::new(member)),
+                )
+                .await;
+        }
+        self.ctx
+            .hub
+            .publish(
+                Audience::users(vec![user]),
+                Event::ServerCreated(Box::new(snapshot)),
+            )
+            .await;
+        Ok(())
+    }
+
+    /// Makes `user` a member (after an invite was accepted) and tells everyone concerned.
+    #[allow(dead_code)] // used by server invites (next)
+    pub(crate) async fn joined(&self, user: Id, server: Id) -> Result<()> {
+        self.ctx.perms.invalidate(server);
+        self.announce_joined(user, server).await
+    }
+
+    /// A server the caller is a member of.
+    #[instrument(skip_all, fields(user_id = %who.user_id))]
+    pub async fn get(&self, who: &Principal, server: Id) -> Result<Server> {
+        self.ctx.perms.server(who.user_id, server).await?;
+        self.ctx
+            .store
+            .server(server)
+            .await?
+            .ok_or(Error::NotFound("server"))
+    }
+
+    /// Servers the caller is a member of.
+    #[instrument(skip_all, fields(user_id = %who.user_id))]
+    pub async fn list(&self, who: &Principal) -> Result<Vec<Server>> {
+        self.ctx.store.servers_of_user(who.user_id).await
+    }
+
+    /// Changes name, icon, description or system channel (MANAGE_SERVER).
+    #[instrument(skip_all, fields(user_id = %who.user_id))]
+    pub async fn update(&self, who: &Principal, server: Id, patch: ServerPatch) -> Result<Server> {
+        let access = self.ctx.perms.server(who.user_id, server).await?;
+        access.require(Permissions::MANAGE_SERVER)?;
+        let old = self
+            .ctx
+            .store
+            .server(server)
+            .await?
+            .ok_or(Error::NotFound("server"))?;
+        let mut new = old.clone();
+        if let Some(n) = patch.name {
+            new.name = validate::name("name", &n, 2, 100)?;
+        }
+        if let Some(u) = patch.icon_url {
+            new.icon_url = validate::url("icon_url", &u)?;
+        }
+        if let Some(d) = patch.description {
+            new.description = validate::text("description", &d, 1000)?;
+        }
+        if let Some(c) = patch.system_channel_id {
+            new.system_channel_id = if c.trim().is_empty() {
+                None
+            } else {
+                let id = Id::parse("system_channel_id", &c)?;
+                let channel = self.ctx.store.channel(id).await?;
+                match channel {
+                    Some(ch) if ch.server_id == Some(server.0) && ch.kind == kind::TEXT => {
+                        Some(ch.id)
+                    }
+                    _ => {
+                        return Err(Error::invalid(
+                            "system_channel_id",
+                            "must be a text channel of this server",
+                        ));
+                    }
+                }
+            };
+        }
+        self.ctx.store.update_server(&new).await?;
+        let changes = [
+            AuditChange::diff("name", &old.name, &new.name),
+            AuditChange::diff("icon_url", &old.icon_url, &new.icon_url),
+            AuditChange::diff("description", &old.description, &new.description),
+            AuditChange::diff(
+                "system_channel_id",
+                old.system_channel_id.unwrap_or_default(),
+                new.system_channel_id.unwrap_or_default(),
+            ),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>();
+        if !changes.is_empty() {
+            audit(
+                &self.ctx,
+                server,
+                who.user_id,
+                action::SERVER_UPDATE,
+                Some(server),
+                "",
+                changes,
+            )
+            .await?;
+            self.ctx
+                .hub
+                .publish(Audience::server(server), Event::ServerUpdated(new.clone()))
+                .await;
+        }
+        Ok(new)
+    }
+
+    /// Deletes a server and everything in it (owner only).
+    #[instrument(skip_all, fields(user_id = %who.user_id))]
+    pub async fn delete(&self, who: &Principal, server: Id) -> Result<()> {
+        let access = self.ctx.perms.server(who.user_id, server).await?;
+        if !access.is_owner() {
+            return Err(Error::PermissionDenied(
+                "only the owner can delete a server".to_owned(),
+            ));
+        }
+        let members: Vec<Id> = access.perms.member_ids().collect();
+        self.ctx.store.delete_server(server).await?;
+        self.ctx.perms.remove(server);
+        self.ctx
+            .hub
+            .publish(
+                Audience::users(members),
+                Event::ServerDeleted { server_id: server },
+            )
+            .await;
+        Ok(())
+    }
+
+    /// Leaves a server. The owner must transfer ownership or delete it first.
+    #[instrument(skip_all, fields(user_id = %who.user_id))]
+    pub async fn leave(&self, who: &Principal, server: Id) -> Result<()> {
+        let access = self.ctx.perms.server(who.user_id, server).await?;
+        if access.is_owner() {
+            return Err(Error::FailedPrecondition(
+                "the owner must transfer ownership or delete the server before leaving".to_owned(),
+            ));
+        }
+        self.remove(server, who.user_id).await
+    }
+
+    async fn remove(&self, server: Id, user: Id) -> Result<()> {
+        self.ctx.store.remove_member(server, user).await?;
+        self.ctx.perms.invalidate(server);
+        self.ctx
+            .hub
+            .publish(
+                Audience::server(server).and_users([user]),
+                Event::MemberRemoved {
+                    server_id: server,
+                    user_id: user,
+                },
+            )
+            .await;
+        self.ctx
+            .hub
+            .publish(
+                Audience::users(vec![user]),
+                Event::ServerDeleted { server_id: server },
+            )
+            .await;
+        Ok(())
+    }
+
+    /// Makes another member the owner (owner only).
+    #[instrument(skip_all, fields(user_id = %who.user_id))]
+    pub async fn transfer_ownership(
+        &self,
+        who: &Principal,
+        server: Id,
+        new_owner: Id,
+    ) -> Result<Server> {
+        let access = self.ctx.perms.server(who.user_id, server).await?;
+        if !access.is_owner() {
+            return Err(Error::PermissionDenied(
+                "only the owner can transfer ownership".to_owned(),
+            ));
+        }
+        if !access.perms.is_member(new_owner) {
+            return Err(Error::NotFound("member"));
+        }
+        if new_owner == who.user_id {
+            return Err(Error::invalid(
+                "new_owner_id",
+                "you already own this server",
+            ));
+        }
+        self.ctx.store.set_server_owner(server, new_owner).await?;
+        self.ctx.perms.invalidate(server);
+        let changes = AuditChange::diff("owner_id", who.user_id, new_owner)
+            .into_iter()
+            .collect();
+        audit(
+            &self.ctx,
+            server,
+            who.user_id,
+            action::OWNERSHIP_TRANSFER,
+            Some(new_owner),
+            "",
+            changes,
+        )
+        .await?;
+        let updated = self
+            .ctx
+            .store
+            .server(server)
+            .await?
+            .ok_or(Error::NotFound("server"))?;
+        self.ctx
+            .hub
+            .publish(
+                Audience::server(server),
+                Event::ServerUpdated(updated.clone()),
+            )
+            .await;
+        Ok(updated)
+    }
+
+    /// Members ordered by user id; `page_token` is the last user id of the previous page.
+    #[instrument(skip_all, fields(user_id = %who.user_id))]
+    pub async fn members(
+        &self,
+        who: &Principal,
+        server: Id,
+        page_size: u32,
+        page_token: &str,
+        query: &str,
+    ) -> Result<(Vec<Member>, Option<String>)> {
+        self.ctx.perms.server(who.user_id, server).await?;
+        let limit = page_size.clamp(1, 1000);
+        let after = match page_token.trim() {
+            "" => None,
+            t => Some(Id::parse("page_token", t)?),
+        };
+        let query = query.trim().to_lowercase();
+        let rows = self
+            .ctx
+            .store
+            .members(
+                server,
+                after,
+                limit,
+                (!query.is_empty()).then_some(query.as_str()),
+            )
+            .await?;
+        let user_ids: Vec<i64> = rows.iter().map(|(m, _)| m.user_id).collect();
+        let pairs = self.ctx.store.member_role_pairs(server, &user_ids).await?;
+        let next = (rows.len() == limit as usize)
+            .then(|| rows.last().map(|(m, _)| m.user_id.to_string()))
+            .flatten();
+        let members = rows
+            .into_iter()
+            .map(|(member, user)| Member {
+                role_ids: pairs
+                    .iter()
+                    .filter(|(u, _)| *u == member.user_id)
+                    .map(|(_, r)| *r)
+                    .collect(),
+                member,
+                user: User::from(user).public(),
+            })
+            .collect();
+        Ok((members, next))
+    }
+
+    /// One member.
+    #[instrument(skip_all, fields(user_id = %who.user_id))]
+    pub async fn member(&self, who: &Principal, server: Id, user: Id) -> Result<Member> {
+        self.ctx.perms.server(who.user_id, server).await?;
+        load_member(&self.ctx, server, user).await
+    }
+
+    /// Nickname (own: CHANGE_NICKNAME; others: MANAGE_NICKNAMES), server mute
+    /// (MUTE_MEMBERS) and deafen (DEAFEN_MEMBERS). Acting on others needs a higher role.
+    #[instrument(skip_all, fields(user_id = %who.user_id))]
+    pub async fn update_member(
+        &self,
+        who: &Principal,
+        server: Id,
+        user: Id,
+        patch: MemberPatch,
+    ) -> Result<Member> {
+        let access = self.ctx.perms.server(who.user_id, server).await?;
+        if !access.perms.is_member(user) {
+            return Err(Error::NotFound("member"));
+        }
+        let reason = validate::text("reason", &patch.reason, MAX_REASON)?;
+        let acting_on_other = user != who.user_id;
+        if acting_on_other
+            && (patch.nickname.is_some()
+                || patch.server_mute.is_some()
+                || patch.server_deaf.is_some())
+            && !access.perms.outranks(who.user_id, user)
+        {
+            return Err(Error::PermissionDenied(
+                "you cannot moderate a member whose highest role is equal to or above yours"
+                    .to_owned(),
+            ));
+        }
+        if patch.voice_channel_id.is_some() {
+            access.require(Permissions::MOVE_MEMBERS)?;
+            return Err(Error::Unimplemented(
+                "moving members between voice channels",
+            ));
+        }
+        let old = load_member(&self.ctx, server, user).await?;
+        let mut new = old.member.clone();
+        if let Some(nick) = patch.nickname {
+            access.require(if acting_on_other {
+                Permissions::MANAGE_NICKNAMES
+            } else {
+                Permissions::CHANGE_NICKNAME
+            })?;
+            new.nickname = if nick.trim().is_empty() {
+                String::new()
+            } else {
+                validate::name("nickname", &nick, 1, 32)?
+            };
+        }
+        if let Some(mute) = patch.server_mute {
+            access.require(Permissions::MUTE_MEMBERS)?;
+            new.server_mute = mute;
+        }
+        if let Some(deaf) = patch.server_deaf {
+            access.require(Permissions::DEAFEN_MEMBERS)?;
+            new.server_deaf = deaf;
+        }
+        self.ctx.store.update_member(&new).await?;
+        let changes: Vec<AuditChange> = [
+            AuditChange::diff("nickname", &old.member.nickname, &new.nickname),
+            AuditChange::diff("server_mute", old.member.server_mute, new.server_mute),
+            AuditChange::diff("server_deaf", old.member.server_deaf, new.server_deaf),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        let member = Member { member: new, ..old };
+        if !changes.is_empty() {
+            audit(
+                &self.ctx,
+                server,
+                who.user_id,
+                action::MEMBER_UPDATE,
+                Some(user),
+                &reason,
+                changes,
+            )
+            .await?;
+            self.ctx
+                .hub
+                .publish(
+                    Audience::server(server),
+                    Event::MemberUpdated(Box::new(member.clone())),
+                )
+                .await;
+        }
+        Ok(member)
+    }
+
+    fn check_target(
+        &self,
+        access: &crate::access::ServerAccess,
+        target: Id,
+        verb: &str,
+    ) -> Result<()> {
+        if target == access.user {
+            return Err(Error::invalid(
+                "user_id",
+                format!("you cannot {verb} yourself"),
+            ));
+        }
+        if !access.perms.outranks(access.user, target) {
+            return Err(Error::PermissionDenied(format!(
+                "you cannot {verb} a member whose highest role is equal to or above yours"
+            )));
+        }
+        Ok(())
+    }
+
+    /// Removes a member (KICK_MEMBERS, higher role than the target).
+    #[instrument(skip_all, fields(user_id = %who.user_id))]
+    pub async fn kick(&self, who: &Principal, server: Id, user: Id, reason: &str) -> Result<()> {
+        let access = self.ctx.perms.server(who.user_id, server).await?;
+        access.require(Permissions::KICK_MEMBERS)?;
+        let reason = validate::text("reason", reason, MAX_REASON)?;
+        if !access.perms.is_member(user) {
+            return Err(Error::NotFound("member"));
+        }
+        self.check_target(&access, user, "kick")?;
+        self.remove(server, user).await?;
+        audit(
+            &self.ctx,
+            server,
+            who.user_id,
+            action::MEMBER_KICK,
+            Some(user),
+            &reason,
+            Vec::new(),
+        )
+        .await
+    }
+
+    /// Bans a user — member or not — (BAN_MEMBERS, higher role than a member target).
+    #[instrument(skip_all, fields(user_id = %who.user_id))]
+    pub async fn ban(&self, who: &Principal, server: Id, user: Id, reason: &str) -> Result<Ban> {
+        let access = self.ctx.perms.server(who.user_id, server).await?;
+        access.require(Permissions::BAN_MEMBERS)?;
+        let reason = validate::text("reason", reason, MAX_REASON)?;
+        let target = self
+            .ctx
+            .store
+            .user_by_id(user)
+            .await?
+            .ok_or(Error::NotFound("user"))?;
+        let was_member = access.perms.is_member(user);
+        if was_member || user == who.user_id {
+            self.check_target(&access, user, "ban")?;
+        }
+        let record = BanRecord {
+            server_id: server.0,
+            user_id: user.0,
+            reason: reason.clone(),
+            banned_by: Some(who.user_id.0),
+            created_at: now_ms(),
+        };
+        self.ctx.store.ban(&record).await?;
+        self.ctx.perms.invalidate(server);
+        let ban = Ban {
+            record,
+            user: User::from(target).public(),
+        };
+        audit(
+            &self.ctx,
+            server,
+            who.user_id,
+            action::MEMBER_BAN_ADD,
+            Some(user),
+            &reason,
+            Vec::new(),
+        )
+        .await?;
+        if was_member {
+            self.ctx
+                .hub
+                .publish(
+                    Audience::server(server).and_users([user]),
+                    Event::MemberRemoved {
+                        server_id: server,
+                        user_id: user,
+                    },
+                )
+                .await;
+            self.ctx
+                .hub
+                .publish(
+                    Audience::users(vec![user]),
+                    Event::ServerDeleted { server_id: server },
+                )
+                .await;
+        }
+        self.ctx
+            .hub
+            .publish(
+                Audience::server_with(server, Permissions::BAN_MEMBERS),
+                Event::BanAdded(Box::new(ban.clone())),
+            )
+            .await;
+        Ok(ban)
+    }
+
+    /// Lifts a ban (BAN_MEMBERS).
+    #[instrument(skip_all, fields(user_id = %who.user_id))]
+    pub async fn unban(&self, who: &Principal, server: Id, user: Id, reason: &str) -> Result<()> {
+        let access = self.ctx.perms.server(who.user_id, server).await?;
+        access.require(Permissions::BAN_MEMBERS)?;
+        let reason = validate::text("reason", reason, MAX_REASON)?;
+        if !self.ctx.store.unban(server, user).await? {
+            return Err(Error::NotFound("ban"));
+        }
+        audit(
+            &self.ctx,
+            server,
+            who.user_id,
+            action::MEMBER_BAN_REMOVE,
+            Some(user),
+            &reason,
+            Vec::new(),
+        )
+        .await?;
+        self.ctx
+            .hub
+            .publish(
+                Audience::server_with(server, Permissions::BAN_MEMBERS),
+                Event::BanRemoved {
+                    server_id: server,
+                    user_id: user,
+                },
+            )
+            .await;
+        Ok(())
+    }
+
+    /// Bans ordered by user id (BAN_MEMBERS).
+    #[instrument(skip_all, fields(user_id = %who.user_id))]
+    pub async fn bans(
+        &self,
+        who: &Principal,
+        server: Id,
+        page_size: u32,
+        page_token: &str,
+    ) -> Result<(Vec<Ban>, Option<String>)> {
+        let access = self.ctx.perms.server(who.user_id, server).await?;
+        access.require(Permissions::BAN_MEMBERS)?;
+        let limit = page_size.clamp(1, 1000);
+        let after = match page_token.trim() {
+            "" => None,
+            t => Some(Id::parse("page_token", t)?),
+        };
+        let rows = self.ctx.store.bans(server, after, limit).await?;
+        let next = (rows.len() == limit as usize)
+            .then(|| rows.last().map(|b| b.user_id.to_string()))
+            .flatten();
+        let mut bans = Vec::with_capacity(rows.len());
+        for record in rows {
+            if let Some(u) = self.ctx.store.user_by_id(Id(record.user_id)).await? {
+                bans.push(Ban {
+                    record,
+                    user: User::from(u).public(),
+                });
+            }
+        }
+        Ok((bans, next))
+    }
+
+    /// Audit entries newest first (MANAGE_SERVER or VIEW_AUDIT_LOG).
+    #[instrument(skip_all, fields(user_id = %who.user_id))]
+    pub async fn audit_log(
+        &self,
+        who: &Principal,
+        server: Id,
+        page_size: u32,
+        page_token: &str,
+        action: Option<i64>,
+        actor: Option<Id>,
+    ) -> Result<(Vec<AuditRecord>, Vec<User>, Option<String>)> {
+        let access = self.ctx.perms.server(who.user_id, server).await?;
+        if !access
+            .base
+            .intersects(Permissions::MANAGE_SERVER | Permissions::VIEW_AUDIT_LOG)
+        {
+            access.require(Permissions::MANAGE_SERVER)?;
+        }
+        let limit = page_size.clamp(1, 100);
+        let before = match page_token.trim() {
+            "" => None,
+            t => Some(Id::parse("page_token", t)?),
+        };
+        let entries = self
+            .ctx
+            .store
+            .audit_log(server, before, limit, action, actor)
+            .await?;
+        let next = (entries.len() == limit as usize)
+            .then(|| entries.last().map(|e| e.id.to_string()))
+            .flatten();
+        let mut user_ids: Vec<i64> = entries.iter().map(|e| e.actor_id).collect();
+        user_ids.sort_unstable();
+        user_ids.dedup();
+        let mut users = Vec::new();
+        for id in user_ids {
+            if let Some(u) = self.ctx.store.user_by_id(Id(id)).await? {
+                users.push(User::from(u).public());
+            }
+        }
+        Ok((entries, users, next))
+    }
+}

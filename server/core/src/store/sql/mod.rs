@@ -1,0 +1,40 @@
+//! The SQL shared by both backends. The queries are portable (`$n` parameters, `RETURNING`,
+//! `ON CONFLICT`, integer timestamps), so each body is written once and instantiated for each
+//! sqlx driver by [`sql_store!`], keeping native types and no `Any`-driver conversions.
+//!
+//! Each macro implements one sub-trait for `$store`, a struct with a `pool: sqlx::Pool<$db>`
+//! field. `$begin_write` starts a write transaction (SQLite needs `BEGIN IMMEDIATE` so a
+//! transaction that reads first cannot fail on lock upgrade).
+
+mod accounts;
+mod guilds;
+mod messages;
+
+pub(crate) use accounts::accounts_sql;
+pub(crate) use guilds::{
+    channel_columns, guilds_sql, invite_columns, role_columns, server_columns,
+};
+pub(crate) use messages::messages_sql;
+
+/// Implements the whole [`crate::store::Store`] for one backend.
+macro_rules! sql_store {
+    ($store:ty, $db:ty, $begin_write:literal) => {
+        $crate::store::sql::accounts_sql!($store, $db, $begin_write);
+        $crate::store::sql::guilds_sql!($store, $db, $begin_write);
+        $crate::store::sql::messages_sql!($store, $db, $begin_write);
+
+        #[async_trait::async_trait]
+        impl $crate::store::Store for $store {
+            fn backend(&self) -> &'static str {
+                <$db as sqlx::Database>::NAME
+            }
+
+            async fn ping(&self) -> $crate::error::Result<()> {
+                sqlx::query("SELECT 1").execute(&self.pool).await?;
+                Ok(())
+            }
+        }
+    };
+}
+
+pub(crate) use sql_store;
