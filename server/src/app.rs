@@ -112,16 +112,22 @@ async fn watch_database(services: Services, health: tonic_health::server::Health
     }
 }
 
-/// Serves `app` on `listener` until `shutdown` resolves, then drains in-flight requests.
+/// Serves `app` on `listener` until `shutdown` resolves, then ends the event streams and
+/// drains in-flight requests.
 pub async fn serve(
     listener: TcpListener,
     app: Router,
+    services: Services,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let signal = async move {
+        shutdown.await;
+        services.close_streams();
+    };
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown)
+    .with_graceful_shutdown(signal)
     .await
 }

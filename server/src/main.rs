@@ -33,12 +33,12 @@ async fn run(config: Config) -> anyhow::Result<()> {
     );
 
     let services = decentra::services(&config).await?;
-    let router = app::router(services).await?;
+    let router = app::router(services.clone()).await?;
     let listener = tokio::net::TcpListener::bind(config.bind)
         .await
         .with_context(|| format!("binding {}", config.bind))?;
     tracing::info!(addr = %listener.local_addr()?, "listening (gRPC, gRPC-web, REST)");
-    app::serve(listener, router, shutdown_signal()).await?;
+    app::serve(listener, router, services, shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(())
 }

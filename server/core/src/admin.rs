@@ -12,6 +12,7 @@ use crate::{
     principal::Principal,
     settings::{InstanceSettings, RegistrationMode, SmtpTlsMode},
     store::InstanceInviteRecord,
+    validate,
 };
 
 /// Longest lifetime an invite may be given: one year.
@@ -175,7 +176,7 @@ impl AdminService {
         page_token: &str,
     ) -> Result<(Vec<InstanceInviteRecord>, Option<String>)> {
         self.require_admin(who).await?;
-        let limit = page_size.clamp(1, 100);
+        let limit = validate::page_size(page_size, 50, 100);
         let before = match page_token.trim() {
             "" => None,
             t => Some(Id::parse("page_token", t)?),

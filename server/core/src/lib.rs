@@ -6,14 +6,17 @@
 pub mod access;
 pub mod admin;
 pub mod auth;
+pub mod channels;
 pub mod context;
 pub mod error;
 pub mod events;
 pub mod id;
+pub mod invites;
 pub mod messages;
 pub mod model;
 pub mod permissions;
 pub mod principal;
+pub mod roles;
 pub mod servers;
 pub mod settings;
 pub mod store;
@@ -40,6 +43,12 @@ pub struct Services {
     pub messages: messages::MessageService,
     /// Servers, members, moderation, audit log.
     pub servers: servers::ServerService,
+    /// Channels, categories, overwrites.
+    pub channels: channels::ChannelService,
+    /// Roles and role assignment.
+    pub roles: roles::RoleService,
+    /// Server invites.
+    pub invites: invites::InviteService,
     /// The event stream.
     pub events: events::EventService,
     ctx: Arc<context::Context>,
@@ -59,9 +68,20 @@ impl Services {
             admin: admin::AdminService::new(Arc::clone(&ctx)),
             messages: messages::MessageService::new(Arc::clone(&ctx)),
             servers: servers::ServerService::new(Arc::clone(&ctx)),
+            channels: channels::ChannelService::new(Arc::clone(&ctx)),
+            roles: roles::RoleService::new(Arc::clone(&ctx)),
+            invites: invites::InviteService::new(
+                Arc::clone(&ctx),
+                servers::ServerService::new(Arc::clone(&ctx)),
+            ),
             events: events::EventService::new(Arc::clone(&ctx)),
             ctx,
         })
+    }
+
+    /// Ends all event streams so a graceful shutdown does not wait on them forever.
+    pub fn close_streams(&self) {
+        self.ctx.hub.close_all();
     }
 
     /// Whether the database answers (for health checks).

@@ -329,7 +329,6 @@ impl ServerService {
     }
 
     /// Makes `user` a member (after an invite was accepted) and tells everyone concerned.
-    #[allow(dead_code)] // used by server invites (next)
     pub(crate) async fn joined(&self, user: Id, server: Id) -> Result<()> {
         self.ctx.perms.invalidate(server);
         self.announce_joined(user, server).await
@@ -547,7 +546,7 @@ impl ServerService {
         query: &str,
     ) -> Result<(Vec<Member>, Option<String>)> {
         self.ctx.perms.server(who.user_id, server).await?;
-        let limit = page_size.clamp(1, 1000);
+        let limit = validate::page_size(page_size, 100, 1000);
         let after = match page_token.trim() {
             "" => None,
             t => Some(Id::parse("page_token", t)?),
@@ -831,7 +830,7 @@ impl ServerService {
     ) -> Result<(Vec<Ban>, Option<String>)> {
         let access = self.ctx.perms.server(who.user_id, server).await?;
         access.require(Permissions::BAN_MEMBERS)?;
-        let limit = page_size.clamp(1, 1000);
+        let limit = validate::page_size(page_size, 100, 1000);
         let after = match page_token.trim() {
             "" => None,
             t => Some(Id::parse("page_token", t)?),
@@ -870,7 +869,7 @@ impl ServerService {
         {
             access.require(Permissions::MANAGE_SERVER)?;
         }
-        let limit = page_size.clamp(1, 100);
+        let limit = validate::page_size(page_size, 50, 100);
         let before = match page_token.trim() {
             "" => None,
             t => Some(Id::parse("page_token", t)?),

@@ -194,3 +194,11 @@ mod more_tests {
         assert!(name("name", "a\u{0}b", 1, 10).is_err());
     }
 }
+
+/// The page size to use: `requested`, or `default` when 0, capped at `max`.
+pub fn page_size(requested: u32, default: u32, max: u32) -> u32 {
+    match requested {
+        0 => default,
+        n => n.min(max),
+    }
+}

@@ -3,9 +3,12 @@
 
 mod admin;
 mod auth;
+mod channels;
 mod convert;
 pub mod events;
+mod invites;
 mod messages;
+mod roles;
 mod servers;
 mod users;
 
@@ -81,9 +84,15 @@ pub fn routes(services: &Services) -> Routes {
     .add_service(server_service_server::ServerServiceServer::new(
         servers::ServerApi(services.clone()),
     ))
-    .add_service(invite_service_server::InviteServiceServer::new(NotYet))
-    .add_service(channel_service_server::ChannelServiceServer::new(NotYet))
-    .add_service(role_service_server::RoleServiceServer::new(NotYet))
+    .add_service(invite_service_server::InviteServiceServer::new(
+        invites::InviteApi(services.clone()),
+    ))
+    .add_service(channel_service_server::ChannelServiceServer::new(
+        channels::ChannelApi(services.clone()),
+    ))
+    .add_service(role_service_server::RoleServiceServer::new(roles::RoleApi(
+        services.clone(),
+    )))
     .add_service(message_service_server::MessageServiceServer::new(
         messages::MessageApi(services.clone()),
     ))
@@ -98,9 +107,6 @@ pub fn routes(services: &Services) -> Routes {
 pub struct NotYet;
 
 impl pb::relationship_service_server::RelationshipService for NotYet {}
-impl pb::invite_service_server::InviteService for NotYet {}
-impl pb::channel_service_server::ChannelService for NotYet {}
-impl pb::role_service_server::RoleService for NotYet {}
 impl pb::voice_service_server::VoiceService for NotYet {}
 impl pb::bot_service_server::BotService for NotYet {}
 

@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+pub mod events;
 pub mod pg;
 
 use std::{net::SocketAddr, sync::Arc};
@@ -73,14 +74,14 @@ impl TestServer {
         pg_database: Option<String>,
     ) -> Self {
         let services = decentra::services(&config).await.expect("services start");
-        let router = app::router(services).await.expect("router");
+        let router = app::router(services.clone()).await.expect("router");
         let listener = tokio::net::TcpListener::bind(config.bind)
             .await
             .expect("bind");
         let addr = listener.local_addr().expect("addr");
         let (tx, rx) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
-            app::serve(listener, router, async {
+            app::serve(listener, router, services, async {
                 let _ = rx.await;
             })
             .await
@@ -210,4 +211,75 @@ macro_rules! backend_tests {
             )*
         }
     };
+}
+
+/// The `#general` channel id of a freshly created server, read from the owner's channels.
+pub async fn general_channel(client: &Client, server_id: &str) -> String {
+    client
+        .channels()
+        .list_channels(proto::ListChannelsRequest {
+            server_id: server_id.to_owned(),
+        })
+        .await
+        .expect("list channels")
+        .into_inner()
+        .channels
+        .into_iter()
+        .find(|c| c.name == "general")
+        .expect("#general")
+        .id
+}
+
+/// Creates a server owned by `owner` and returns it.
+pub async fn create_server(owner: &Client, name: &str) -> proto::Server {
+    owner
+        .servers()
+        .create_server(proto::CreateServerRequest {
+            name: name.to_owned(),
+            ..Default::default()
+        })
+        .await
+        .expect("create server")
+        .into_inner()
+        .server
+        .expect("server")
+}
+
+/// Makes `user` join `server` through a fresh invite created by `inviter`.
+pub async fn join(inviter: &Client, user: &Client, server_id: &str) {
+    let code = inviter
+        .invites()
+        .create_invite(proto::CreateInviteRequest {
+            server_id: server_id.to_owned(),
+            ..Default::default()
+        })
+        .await
+        .expect("create invite")
+        .into_inner()
+        .invite
+        .expect("invite")
+        .code;
+    user.invites()
+        .accept_invite(proto::AcceptInviteRequest { code })
+        .await
+        .expect("accept invite");
+}
+
+/// Registers `n` more users (through admin invites) and returns their clients and ids.
+pub async fn users(server: &TestServer, admin: &Client, names: &[&str]) -> Vec<(Client, String)> {
+    let mut out = Vec::new();
+    for name in names {
+        let code = create_invite(admin, Some(1), None).await.code;
+        let (client, reg) = register(server, name, Some(code)).await.expect("register");
+        out.push((client, reg.user.expect("user").id));
+    }
+    out
+}
+
+/// The gRPC code of a result.
+pub fn code<T>(r: Result<T, tonic::Status>) -> tonic::Code {
+    match r {
+        Ok(_) => tonic::Code::Ok,
+        Err(s) => s.code(),
+    }
 }

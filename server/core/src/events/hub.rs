@@ -312,6 +312,12 @@ impl Hub {
             .collect()
     }
 
+    /// Ends every stream (after what is already queued), e.g. on shutdown; clients resume
+    /// elsewhere or later with their cursor.
+    pub fn close_all(&self) {
+        self.lock().subs.clear();
+    }
+
     fn unregister(&self, user: Id, id: u64) {
         let mut inner = self.lock();
         if let Some(subs) = inner.subs.get_mut(&user) {

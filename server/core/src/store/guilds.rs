@@ -205,8 +205,10 @@ pub enum JoinOutcome {
     },
     /// The user is banned from the server.
     Banned,
-    /// Unknown, revoked, expired or used-up code.
-    InvalidInvite,
+    /// No invite has this code.
+    UnknownInvite,
+    /// The invite was revoked, expired or used up.
+    UnusableInvite,
 }
 
 /// Every row the permission cache needs for one server.

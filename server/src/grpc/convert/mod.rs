@@ -156,7 +156,6 @@ pub fn channel_type(kind: i64) -> pb::ChannelType {
     }
 }
 
-#[allow(dead_code)] // used by the channel adapter (next)
 pub fn channel_kind_from(v: i32) -> Option<i64> {
     match pb::ChannelType::try_from(v).ok()? {
         pb::ChannelType::Text => Some(access::kind::TEXT),

@@ -795,7 +795,7 @@ macro_rules! guilds_sql {
                 .fetch_optional(&mut *tx)
                 .await?;
                 let Some(server_id) = server_id else {
-                    return Ok(JoinOutcome::InvalidInvite);
+                    return Ok(JoinOutcome::UnknownInvite);
                 };
                 let banned: Option<i64> = sqlx::query_scalar(
                     "SELECT user_id FROM bans WHERE server_id = $1 AND user_id = $2",
@@ -828,7 +828,7 @@ macro_rules! guilds_sql {
                 .execute(&mut *tx)
                 .await?;
                 if used.rows_affected() != 1 {
-                    return Ok(JoinOutcome::InvalidInvite);
+                    return Ok(JoinOutcome::UnusableInvite);
                 }
                 sqlx::query(
                     "INSERT INTO members (server_id, user_id, joined_at) VALUES ($1, $2, $3)",

@@ -1,0 +1,234 @@
+//! `decentra.v1.ChannelService` over [`decentra_core::channels::ChannelService`].
+
+use decentra_core::{
+    Error, Id, Services,
+    channels::{ChannelPatch, NewChannel, OverwriteInput, target},
+};
+use decentra_proto::v1::{self as pb, channel_service_server::ChannelService};
+use tonic::{Request, Response, Status};
+
+use super::{convert as c, principal, status};
+
+pub struct ChannelApi(pub Services);
+
+type Reply<T> = Result<Response<T>, Status>;
+
+fn id(field: &'static str, v: &str) -> Result<Id, Status> {
+    Id::parse(field, v).map_err(status)
+}
+
+fn target_kind(v: i32) -> Result<i64, Status> {
+    match pb::OverwriteTargetType::try_from(v) {
+        Ok(pb::OverwriteTargetType::Role) => Ok(target::ROLE),
+        Ok(pb::OverwriteTargetType::Member) => Ok(target::MEMBER),
+        _ => Err(status(Error::invalid(
+            "target_type",
+            "must be ROLE or MEMBER",
+        ))),
+    }
+}
+
+fn overwrite(o: &pb::PermissionOverwrite) -> Result<OverwriteInput, Status> {
+    Ok(OverwriteInput {
+        target_id: id("target_id", &o.target_id)?,
+        target_kind: target_kind(o.target_type)?,
+        allow: o.allow,
+        deny: o.deny,
+    })
+}
+
+#[tonic::async_trait]
+impl ChannelService for ChannelApi {
+    async fn create_channel(
+        &self,
+        req: Request<pb::CreateChannelRequest>,
+    ) -> Reply<pb::CreateChannelResponse> {
+        let who = principal(&req)?;
+        let r = req.into_inner();
+        let kind = c::channel_kind_from(r.r#type)
+            .ok_or_else(|| status(Error::invalid("type", "must be TEXT, VOICE or CATEGORY")))?;
+        let input = NewChannel {
+            name: r.name,
+            kind,
+            parent_id: r.parent_id,
+            topic: r.topic,
+            position: r.position,
+            overwrites: r
+                .permission_overwrites
+                .iter()
+                .map(overwrite)
+                .collect::<Result<_, _>>()?,
+            user_limit: r.user_limit,
+            bitrate: r.bitrate,
+            rate_limit_per_user: r.rate_limit_per_user,
+        };
+        let ch = self
+            .0
+            .channels
+            .create(&who, id("server_id", &r.server_id)?, input)
+            .await
+            .map_err(status)?;
+        Ok(Response::new(pb::CreateChannelResponse {
+            channel: Some(c::channel(&ch)),
+        }))
+    }
+
+    async fn get_channel(
+        &self,
+        req: Request<pb::GetChannelRequest>,
+    ) -> Reply<pb::GetChannelResponse> {
+        let who = principal(&req)?;
+        let ch = self
+            .0
+            .channels
+            .get(&who, id("channel_id", &req.get_ref().channel_id)?)
+            .await
+            .map_err(status)?;
+        Ok(Response::new(pb::GetChannelResponse {
+            channel: Some(c::channel(&ch)),
+        }))
+    }
+
+    async fn update_channel(
+        &self,
+        req: Request<pb::UpdateChannelRequest>,
+    ) -> Reply<pb::UpdateChannelResponse> {
+        let who = principal(&req)?;
+        let r = req.into_inner();
+        let patch = ChannelPatch {
+            name: r.name,
+            topic: r.topic,
+            parent_id: r.parent_id,
+            position: r.position,
+            user_limit: r.user_limit,
+            bitrate: r.bitrate,
+            rate_limit_per_user: r.rate_limit_per_user,
+            sync_permissions: r.sync_permissions,
+        };
+        let ch = self
+            .0
+            .channels
+            .update(&who, id("channel_id", &r.channel_id)?, patch)
+            .await
+            .map_err(status)?;
+        Ok(Response::new(pb::UpdateChannelResponse {
+            channel: Some(c::channel(&ch)),
+        }))
+    }
+
+    async fn delete_channel(
+        &self,
+        req: Request<pb::DeleteChannelRequest>,
+    ) -> Reply<pb::DeleteChannelResponse> {
+        let who = principal(&req)?;
+        self.0
+            .channels
+            .delete(&who, id("channel_id", &req.get_ref().channel_id)?)
+            .await
+            .map_err(status)?;
+        Ok(Response::new(pb::DeleteChannelResponse {}))
+    }
+
+    async fn list_channels(
+        &self,
+        req: Request<pb::ListChannelsRequest>,
+    ) -> Reply<pb::ListChannelsResponse> {
+        let who = principal(&req)?;
+        let list = self
+            .0
+            .channels
+            .list(&who, id("server_id", &req.get_ref().server_id)?)
+            .await
+            .map_err(status)?;
+        Ok(Response::new(pb::ListChannelsResponse {
+            channels: list.iter().map(c::channel).collect(),
+        }))
+    }
+
+    async fn reorder_channels(
+        &self,
+        req: Request<pb::ReorderChannelsRequest>,
+    ) -> Reply<pb::ReorderChannelsResponse> {
+        let who = principal(&req)?;
+        let r = req.into_inner();
+        let positions = r
+            .positions
+            .into_iter()
+            .map(|p| Ok((id("channel_id", &p.channel_id)?, p.position, p.parent_id)))
+            .collect::<Result<Vec<_>, Status>>()?;
+        let list = self
+            .0
+            .channels
+            .reorder(&who, id("server_id", &r.server_id)?, positions)
+            .await
+            .map_err(status)?;
+        Ok(Response::new(pb::ReorderChannelsResponse {
+            channels: list.iter().map(c::channel).collect(),
+        }))
+    }
+
+    async fn set_permission_overwrite(
+        &self,
+        req: Request<pb::SetPermissionOverwriteRequest>,
+    ) -> Reply<pb::SetPermissionOverwriteResponse> {
+        let who = principal(&req)?;
+        let r = req.into_inner();
+        let input = OverwriteInput {
+            target_id: id("target_id", &r.target_id)?,
+            target_kind: target_kind(r.target_type)?,
+            allow: r.allow,
+            deny: r.deny,
+        };
+        let ch = self
+            .0
+            .channels
+            .set_overwrite(&who, id("channel_id", &r.channel_id)?, input)
+            .await
+            .map_err(status)?;
+        Ok(Response::new(pb::SetPermissionOverwriteResponse {
+            channel: Some(c::channel(&ch)),
+        }))
+    }
+
+    async fn delete_permission_overwrite(
+        &self,
+        req: Request<pb::DeletePermissionOverwriteRequest>,
+    ) -> Reply<pb::DeletePermissionOverwriteResponse> {
+        let who = principal(&req)?;
+        let r = req.get_ref();
+        let ch = self
+            .0
+            .channels
+            .delete_overwrite(
+                &who,
+                id("channel_id", &r.channel_id)?,
+                id("target_id", &r.target_id)?,
+            )
+            .await
+            .map_err(status)?;
+        Ok(Response::new(pb::DeletePermissionOverwriteResponse {
+            channel: Some(c::channel(&ch)),
+        }))
+    }
+
+    async fn get_effective_permissions(
+        &self,
+        req: Request<pb::GetEffectivePermissionsRequest>,
+    ) -> Reply<pb::GetEffectivePermissionsResponse> {
+        let who = principal(&req)?;
+        let r = req.get_ref();
+        let user = match r.user_id.trim() {
+            "" => None,
+            u => Some(id("user_id", u)?),
+        };
+        let p = self
+            .0
+            .channels
+            .effective_permissions(&who, id("channel_id", &r.channel_id)?, user)
+            .await
+            .map_err(status)?;
+        Ok(Response::new(pb::GetEffectivePermissionsResponse {
+            permissions: p.bits(),
+        }))
+    }
+}

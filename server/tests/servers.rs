@@ -1,0 +1,1108 @@
+//! Servers, channels, roles, invites and moderation — every rule checked against the real
+//! server on both backends: outsiders learn nothing, under-privileged members are refused
+//! and nothing changes, private channels stay private, role hierarchy holds.
+
+mod common;
+
+use common::{
+    Backend, TestServer, code, create_server, events::Events, general_channel, join, register,
+    users,
+};
+use decentra_sdk::{Client, proto};
+use proto::{Permission as P, subscribe_response::Event};
+use tonic::Code;
+
+fn bit(p: P) -> u64 {
+    1u64 << (p as i32)
+}
+
+fn bits(ps: &[P]) -> u64 {
+    ps.iter().map(|p| bit(*p)).fold(0, |a, b| a | b)
+}
+
+async fn set_everyone(owner: &Client, server_id: &str, permissions: u64) {
+    owner
+        .roles()
+        .update_role(proto::UpdateRoleRequest {
+            server_id: server_id.to_owned(),
+            role_id: server_id.to_owned(),
+            permissions: Some(permissions),
+            ..Default::default()
+        })
+        .await
+        .expect("update @everyone");
+}
+
+async fn create_role(owner: &Client, server_id: &str, name: &str, permissions: u64) -> proto::Role {
+    owner
+        .roles()
+        .create_role(proto::CreateRoleRequest {
+            server_id: server_id.to_owned(),
+            name: name.to_owned(),
+            permissions: Some(permissions),
+            ..Default::default()
+        })
+        .await
+        .expect("create role")
+        .into_inner()
+        .role
+        .expect("role")
+}
+
+async fn give_role(owner: &Client, server_id: &str, user_id: &str, role_id: &str) {
+    owner
+        .roles()
+        .add_member_role(proto::AddMemberRoleRequest {
+            server_id: server_id.to_owned(),
+            user_id: user_id.to_owned(),
+            role_id: role_id.to_owned(),
+        })
+        .await
+        .expect("add member role");
+}
+
+async fn state(owner: &Client, server_id: &str) -> (String, usize, usize, u32, usize) {
+    let server = owner
+        .servers()
+        .get_server(proto::GetServerRequest {
+            server_id: server_id.to_owned(),
+        })
+        .await
+        .expect("get")
+        .into_inner()
+        .server
+        .expect("server");
+    let channels = owner
+        .channels()
+        .list_channels(proto::ListChannelsRequest {
+            server_id: server_id.to_owned(),
+        })
+        .await
+        .expect("channels")
+        .into_inner()
+        .channels;
+    let roles = owner
+        .roles()
+        .list_roles(proto::ListRolesRequest {
+            server_id: server_id.to_owned(),
+        })
+        .await
+        .expect("roles")
+        .into_inner()
+        .roles;
+    let bans = owner
+        .servers()
+        .list_bans(proto::ListBansRequest {
+            server_id: server_id.to_owned(),
+            ..Default::default()
+        })
+        .await
+        .expect("bans")
+        .into_inner()
+        .bans;
+    let overwrites: usize = channels.iter().map(|c| c.permission_overwrites.len()).sum();
+    (
+        server.name,
+        channels.len() + overwrites,
+        roles.len(),
+        server.member_count,
+        bans.len(),
+    )
+}
+
+/// For every RPC of servers/channels/roles/invites: an outsider gets NOT_FOUND, a member
+/// without the permission gets PERMISSION_DENIED, and the server is unchanged afterwards.
+async fn authorization_matrix(backend: Backend) {
+    let ts = TestServer::start(backend).await;
+    let (owner, _) = register(&ts, "owner", None).await.expect("owner");
+    let mut people = users(&ts, &owner, &["member", "outsider", "victim"]).await;
+    let (victim, victim_id) = people.pop().expect("victim");
+    let (outsider, _) = people.pop().expect("outsider");
+    let (member, member_id) = people.pop().expect("member");
+    let server = create_server(&owner, "Fortress").await;
+    let sid = server.id.clone();
+    join(&owner, &member, &sid).await;
+    join(&owner, &victim, &sid).await;
+    // @everyone may only look and talk: every management RPC must be refused.
+    set_everyone(
+        &owner,
+        &sid,
+        bits(&[P::ViewChannel, P::SendMessages, P::ReadMessageHistory]),
+    )
+    .await;
+    let general = general_channel(&owner, &sid).await;
+    let role = create_role(&owner, &sid, "Helpers", 0).await;
+    let invite = owner
+        .invites()
+        .create_invite(proto::CreateInviteRequest {
+            server_id: sid.clone(),
+            ..Default::default()
+        })
+        .await
+        .expect("invite")
+        .into_inner()
+        .invite
+        .expect("invite")
+        .code;
+    let before = state(&owner, &sid).await;
+
+    macro_rules! check {
+        ($call:expr, member => $m:expr) => {{
+            let c = &outsider;
+            assert_eq!(
+                code($call(c).await),
+                Code::NotFound,
+                "outsider: {}",
+                stringify!($call)
+            );
+            let c = &member;
+            assert_eq!(code($call(c).await), $m, "member: {}", stringify!($call));
+        }};
+    }
+    let s = || sid.clone();
+    let g = || general.clone();
+    let v = || victim_id.clone();
+    let r = || role.id.clone();
+    let denied = Code::PermissionDenied;
+
+    check!(|c: &Client| { let mut x = c.servers(); let q = proto::UpdateServerRequest { server_id: s(), name: Some("Pwned".into()), ..Default::default() }; async move { x.update_server(q).await } }, member => denied);
+    check!(|c: &Client| { let mut x = c.servers(); let q = proto::DeleteServerRequest { server_id: s() }; async move { x.delete_server(q).await } }, member => denied);
+    check!(|c: &Client| { let mut x = c.servers(); let q = proto::TransferOwnershipRequest { server_id: s(), new_owner_id: member_id.clone() }; async move { x.transfer_ownership(q).await } }, member => denied);
+    check!(|c: &Client| { let mut x = c.servers(); let q = proto::UpdateMemberRequest { server_id: s(), user_id: v(), nickname: Some("renamed".into()), ..Default::default() }; async move { x.update_member(q).await } }, member => denied);
+    check!(|c: &Client| { let mut x = c.servers(); let q = proto::UpdateMemberRequest { server_id: s(), user_id: v(), server_mute: Some(true), ..Default::default() }; async move { x.update_member(q).await } }, member => denied);
+    check!(|c: &Client| { let mut x = c.servers(); let q = proto::KickMemberRequest { server_id: s(), user_id: v(), reason: String::new() }; async move { x.kick_member(q).await } }, member => denied);
+    check!(|c: &Client| { let mut x = c.servers(); let q = proto::BanMemberRequest { server_id: s(), user_id: v(), ..Default::default() }; async move { x.ban_member(q).await } }, member => denied);
+    check!(|c: &Client| { let mut x = c.servers(); let q = proto::UnbanMemberRequest { server_id: s(), user_id: v(), reason: String::new() }; async move { x.unban_member(q).await } }, member => denied);
+    check!(|c: &Client| { let mut x = c.servers(); let q = proto::ListBansRequest { server_id: s(), ..Default::default() }; async move { x.list_bans(q).await } }, member => denied);
+    check!(|c: &Client| { let mut x = c.servers(); let q = proto::ListAuditLogRequest { server_id: s(), ..Default::default() }; async move { x.list_audit_log(q).await } }, member => denied);
+    check!(|c: &Client| { let mut x = c.invites(); let q = proto::CreateInviteRequest { server_id: s(), ..Default::default() }; async move { x.create_invite(q).await } }, member => denied);
+    check!(|c: &Client| { let mut x = c.invites(); let q = proto::ListInvitesRequest { server_id: s(), ..Default::default() }; async move { x.list_invites(q).await } }, member => denied);
+    check!(|c: &Client| { let mut x = c.invites(); let q = proto::RevokeInviteRequest { code: invite.clone() }; async move { x.revoke_invite(q).await } }, member => denied);
+    check!(|c: &Client| { let mut x = c.channels(); let q = proto::CreateChannelRequest { server_id: s(), name: "new".into(), r#type: proto::ChannelType::Text.into(), ..Default::default() }; async move { x.create_channel(q).await } }, member => denied);
+    check!(|c: &Client| { let mut x = c.channels(); let q = proto::UpdateChannelRequest { channel_id: g(), name: Some("renamed".into()), ..Default::default() }; async move { x.update_channel(q).await } }, member => denied);
+    check!(|c: &Client| { let mut x = c.channels(); let q = proto::DeleteChannelRequest { channel_id: g() }; async move { x.delete_channel(q).await } }, member => denied);
+    check!(|c: &Client| { let mut x = c.channels(); let q = proto::ReorderChannelsRequest { server_id: s(), positions: vec![proto::ChannelPosition { channel_id: g(), position: 9, parent_id: None }] }; async move { x.reorder_channels(q).await } }, member => denied);
+    check!(|c: &Client| { let mut x = c.channels(); let q = proto::SetPermissionOverwriteRequest { channel_id: g(), target_id: s(), target_type: proto::OverwriteTargetType::Role.into(), allow: 0, deny: bit(P::SendMessages) }; async move { x.set_permission_overwrite(q).await } }, member => denied);
+    check!(|c: &Client| { let mut x = c.channels(); let q = proto::DeletePermissionOverwriteRequest { channel_id: g(), target_id: s() }; async move { x.delete_permission_overwrite(q).await } }, member => denied);
+    check!(|c: &Client| { let mut x = c.channels(); let q = proto::GetEffectivePermissionsRequest { channel_id: g(), user_id: v() }; async move { x.get_effective_permissions(q).await } }, member => denied);
+    check!(|c: &Client| { let mut x = c.roles(); let q = proto::CreateRoleRequest { server_id: s(), name: "Mine".into(), ..Default::default() }; async move { x.create_role(q).await } }, member => denied);
+    check!(|c: &Client| { let mut x = c.roles(); let q = proto::UpdateRoleRequest { server_id: s(), role_id: r(), name: Some("x".into()), ..Default::default() }; async move { x.update_role(q).await } }, member => denied);
+    check!(|c: &Client| { let mut x = c.roles(); let q = proto::DeleteRoleRequest { server_id: s(), role_id: r() }; async move { x.delete_role(q).await } }, member => denied);
+    check!(|c: &Client| { let mut x = c.roles(); let q = proto::ReorderRolesRequest { server_id: s(), positions: vec![proto::RolePosition { role_id: r(), position: 5 }] }; async move { x.reorder_roles(q).await } }, member => denied);
+    check!(|c: &Client| { let mut x = c.roles(); let q = proto::AddMemberRoleRequest { server_id: s(), user_id: v(), role_id: r() }; async move { x.add_member_role(q).await } }, member => denied);
+    check!(|c: &Client| { let mut x = c.roles(); let q = proto::RemoveMemberRoleRequest { server_id: s(), user_id: v(), role_id: r() }; async move { x.remove_member_role(q).await } }, member => denied);
+    // Reads a member may do; outsiders still learn nothing.
+    check!(|c: &Client| { let mut x = c.servers(); let q = proto::GetServerRequest { server_id: s() }; async move { x.get_server(q).await } }, member => Code::Ok);
+    check!(|c: &Client| { let mut x = c.servers(); let q = proto::ListMembersRequest { server_id: s(), ..Default::default() }; async move { x.list_members(q).await } }, member => Code::Ok);
+    check!(|c: &Client| { let mut x = c.servers(); let q = proto::GetMemberRequest { server_id: s(), user_id: v() }; async move { x.get_member(q).await } }, member => Code::Ok);
+    check!(|c: &Client| { let mut x = c.channels(); let q = proto::ListChannelsRequest { server_id: s() }; async move { x.list_channels(q).await } }, member => Code::Ok);
+    check!(|c: &Client| { let mut x = c.channels(); let q = proto::GetChannelRequest { channel_id: g() }; async move { x.get_channel(q).await } }, member => Code::Ok);
+    check!(|c: &Client| { let mut x = c.roles(); let q = proto::ListRolesRequest { server_id: s() }; async move { x.list_roles(q).await } }, member => Code::Ok);
+    // An outsider cannot leave a server they are not in; the owner cannot leave at all.
+    let r = outsider
+        .servers()
+        .leave_server(proto::LeaveServerRequest { server_id: s() })
+        .await;
+    assert_eq!(code(r), Code::NotFound);
+    let r = owner
+        .servers()
+        .leave_server(proto::LeaveServerRequest { server_id: s() })
+        .await;
+    assert_eq!(code(r), Code::FailedPrecondition);
+    // A made-up server id is indistinguishable from a real one the caller is not in.
+    let r = member
+        .servers()
+        .get_server(proto::GetServerRequest {
+            server_id: "123456789".into(),
+        })
+        .await;
+    assert_eq!(code(r), Code::NotFound);
+
+    assert_eq!(
+        state(&owner, &sid).await,
+        before,
+        "a refused call changed something"
+    );
+    let nick = owner
+        .servers()
+        .get_member(proto::GetMemberRequest {
+            server_id: s(),
+            user_id: v(),
+        })
+        .await
+        .expect("member")
+        .into_inner()
+        .member
+        .expect("member");
+    assert!(nick.nickname.is_empty() && !nick.server_mute);
+    ts.stop().await;
+}
+
+/// VIEW_CHANNEL denied to @everyone and allowed to a role: members without the role cannot
+/// see the channel anywhere, nor act on it; the role holder can; taking the role away hides it.
+async fn private_channel_is_invisible_without_the_role(backend: Backend) {
+    let ts = TestServer::start(backend).await;
+    let (owner, _) = register(&ts, "owner", None).await.expect("owner");
+    let mut people = users(&ts, &owner, &["staffer", "pleb"]).await;
+    let (pleb, _) = people.pop().expect("pleb");
+    let (staffer, staffer_id) = people.pop().expect("staffer");
+    let server = create_server(&owner, "Office").await;
+    let sid = server.id.clone();
+    join(&owner, &staffer, &sid).await;
+    join(&owner, &pleb, &sid).await;
+    let staff = create_role(&owner, &sid, "Staff", 0).await;
+    give_role(&owner, &sid, &staffer_id, &staff.id).await;
+    let (mut pleb_events, _) = Events::ready(&pleb).await;
+
+    let private = owner
+        .channels()
+        .create_channel(proto::CreateChannelRequest {
+            server_id: sid.clone(),
+            name: "Staff Only".into(),
+            r#type: proto::ChannelType::Text.into(),
+            permission_overwrites: vec![
+                proto::PermissionOverwrite {
+                    target_id: sid.clone(),
+                    target_type: proto::OverwriteTargetType::Role.into(),
+                    allow: 0,
+                    deny: bit(P::ViewChannel),
+                },
+                proto::PermissionOverwrite {
+                    target_id: staff.id.clone(),
+                    target_type: proto::OverwriteTargetType::Role.into(),
+                    allow: bit(P::ViewChannel),
+                    deny: 0,
+                },
+            ],
+            ..Default::default()
+        })
+        .await
+        .expect("create private channel")
+        .into_inner()
+        .channel
+        .expect("channel");
+    assert_eq!(
+        private.name, "staff-only",
+        "text channel names are lower-kebab"
+    );
+    // A public channel created afterwards is the marker: the private one never reached pleb.
+    let public = owner
+        .channels()
+        .create_channel(proto::CreateChannelRequest {
+            server_id: sid.clone(),
+            name: "lobby".into(),
+            r#type: proto::ChannelType::Text.into(),
+            ..Default::default()
+        })
+        .await
+        .expect("public")
+        .into_inner()
+        .channel
+        .expect("channel");
+    pleb_events
+        .none_before(
+            |e| matches!(e, Event::ChannelCreated(c) if c.channel.as_ref().is_some_and(|c| c.id == private.id)),
+            |e| matches!(e, Event::ChannelCreated(c) if c.channel.as_ref().is_some_and(|c| c.id == public.id)),
+        )
+        .await;
+
+    let listed = |c: &Client| {
+        let mut x = c.channels();
+        let q = proto::ListChannelsRequest {
+            server_id: sid.clone(),
+        };
+        async move {
+            x.list_channels(q)
+                .await
+                .expect("list")
+                .into_inner()
+                .channels
+                .into_iter()
+                .map(|c| c.id)
+                .collect::<Vec<_>>()
+        }
+    };
+    assert!(
+        !listed(&pleb).await.contains(&private.id),
+        "listed to a member without the role"
+    );
+    assert!(
+        listed(&staffer).await.contains(&private.id),
+        "hidden from the role holder"
+    );
+    let (_, ready) = Events::ready(&pleb).await;
+    assert!(
+        ready
+            .servers
+            .iter()
+            .flat_map(|s| &s.channels)
+            .all(|c| c.id != private.id)
+    );
+
+    let pid = || private.id.clone();
+    assert_eq!(
+        code(
+            pleb.channels()
+                .get_channel(proto::GetChannelRequest { channel_id: pid() })
+                .await
+        ),
+        Code::NotFound
+    );
+    assert_eq!(
+        code(
+            pleb.channels()
+                .get_effective_permissions(proto::GetEffectivePermissionsRequest {
+                    channel_id: pid(),
+                    user_id: String::new()
+                })
+                .await
+        ),
+        Code::NotFound
+    );
+    assert_eq!(
+        code(
+            pleb.channels()
+                .update_channel(proto::UpdateChannelRequest {
+                    channel_id: pid(),
+                    topic: Some("x".into()),
+                    ..Default::default()
+                })
+                .await
+        ),
+        Code::NotFound
+    );
+    assert_eq!(
+        code(
+            pleb.channels()
+                .delete_channel(proto::DeleteChannelRequest { channel_id: pid() })
+                .await
+        ),
+        Code::NotFound
+    );
+    assert_eq!(
+        code(
+            pleb.invites()
+                .create_invite(proto::CreateInviteRequest {
+                    server_id: sid.clone(),
+                    channel_id: pid(),
+                    ..Default::default()
+                })
+                .await
+        ),
+        Code::NotFound
+    );
+    let perms = staffer
+        .channels()
+        .get_effective_permissions(proto::GetEffectivePermissionsRequest {
+            channel_id: pid(),
+            user_id: String::new(),
+        })
+        .await
+        .expect("perms")
+        .into_inner()
+        .permissions;
+    assert_ne!(perms & bit(P::ViewChannel), 0);
+
+    // Taking the role away hides the channel at once, and the stream says so.
+    let (mut staff_events, _) = Events::ready(&staffer).await;
+    owner
+        .roles()
+        .remove_member_role(proto::RemoveMemberRoleRequest {
+            server_id: sid.clone(),
+            user_id: staffer_id.clone(),
+            role_id: staff.id.clone(),
+        })
+        .await
+        .expect("remove role");
+    staff_events
+        .wait_for(|e| matches!(e, Event::ChannelDeleted(d) if d.channel_id == private.id))
+        .await;
+    assert!(!listed(&staffer).await.contains(&private.id));
+    assert_eq!(
+        code(
+            staffer
+                .channels()
+                .get_channel(proto::GetChannelRequest { channel_id: pid() })
+                .await
+        ),
+        Code::NotFound
+    );
+    ts.stop().await;
+}
+
+/// Moderators cannot act on members at or above their highest role, nor hand out roles or
+/// permissions above their own.
+async fn role_hierarchy_limits_moderators(backend: Backend) {
+    let ts = TestServer::start(backend).await;
+    let (owner, _) = register(&ts, "owner", None).await.expect("owner");
+    let mut people = users(&ts, &owner, &["moddy", "peer", "senior", "newbie"]).await;
+    let (newbie, newbie_id) = people.pop().expect("newbie");
+    let (senior, senior_id) = people.pop().expect("senior");
+    let (peer, peer_id) = people.pop().expect("peer");
+    let (moddy, moddy_id) = people.pop().expect("moddy");
+    let server = create_server(&owner, "Hierarchy").await;
+    let sid = server.id.clone();
+    for c in [&moddy, &peer, &senior, &newbie] {
+        join(&owner, c, &sid).await;
+    }
+    let mod_perms = bits(&[
+        P::KickMembers,
+        P::BanMembers,
+        P::ManageRoles,
+        P::ManageNicknames,
+    ]);
+    let mod_role = create_role(&owner, &sid, "Mod", mod_perms).await;
+    let senior_role = create_role(&owner, &sid, "Senior", 0).await; // created later = higher
+    let low_role = create_role(&owner, &sid, "Low", 0).await;
+    // Order (high → low): Mod, Senior, Low → put Senior on top explicitly.
+    owner
+        .roles()
+        .reorder_roles(proto::ReorderRolesRequest {
+            server_id: sid.clone(),
+            positions: vec![
+                proto::RolePosition {
+                    role_id: senior_role.id.clone(),
+                    position: 3,
+                },
+                proto::RolePosition {
+                    role_id: mod_role.id.clone(),
+                    position: 2,
+                },
+                proto::RolePosition {
+                    role_id: low_role.id.clone(),
+                    position: 1,
+                },
+            ],
+        })
+        .await
+        .expect("reorder");
+    give_role(&owner, &sid, &moddy_id, &mod_role.id).await;
+    give_role(&owner, &sid, &peer_id, &mod_role.id).await;
+    give_role(&owner, &sid, &senior_id, &senior_role.id).await;
+
+    let kick = |uid: &str| {
+        let mut x = moddy.servers();
+        let q = proto::KickMemberRequest {
+            server_id: sid.clone(),
+            user_id: uid.to_owned(),
+            reason: "test".into(),
+        };
+        async move { x.kick_member(q).await }
+    };
+    assert_eq!(
+        code(kick(&senior_id).await),
+        Code::PermissionDenied,
+        "kicked someone above"
+    );
+    assert_eq!(
+        code(kick(&peer_id).await),
+        Code::PermissionDenied,
+        "kicked an equal"
+    );
+    let ban = moddy
+        .servers()
+        .ban_member(proto::BanMemberRequest {
+            server_id: sid.clone(),
+            user_id: senior_id.clone(),
+            ..Default::default()
+        })
+        .await;
+    assert_eq!(code(ban), Code::PermissionDenied, "banned someone above");
+    let nick = moddy
+        .servers()
+        .update_member(proto::UpdateMemberRequest {
+            server_id: sid.clone(),
+            user_id: senior_id.clone(),
+            nickname: Some("lol".into()),
+            ..Default::default()
+        })
+        .await;
+    assert_eq!(code(nick), Code::PermissionDenied, "renamed someone above");
+    let owner_id = server.owner_id.clone();
+    assert_eq!(
+        code(kick(&owner_id).await),
+        Code::PermissionDenied,
+        "kicked the owner"
+    );
+
+    // Roles: cannot assign one above their own, cannot grant missing permissions.
+    let assign = moddy
+        .roles()
+        .add_member_role(proto::AddMemberRoleRequest {
+            server_id: sid.clone(),
+            user_id: newbie_id.clone(),
+            role_id: senior_role.id.clone(),
+        })
+        .await;
+    assert_eq!(
+        code(assign),
+        Code::PermissionDenied,
+        "assigned a role above own"
+    );
+    let assign_own = moddy
+        .roles()
+        .add_member_role(proto::AddMemberRoleRequest {
+            server_id: sid.clone(),
+            user_id: newbie_id.clone(),
+            role_id: mod_role.id.clone(),
+        })
+        .await;
+    assert_eq!(
+        code(assign_own),
+        Code::PermissionDenied,
+        "assigned own (equal) role"
+    );
+    let admin_role = moddy
+        .roles()
+        .create_role(proto::CreateRoleRequest {
+            server_id: sid.clone(),
+            name: "Boss".into(),
+            permissions: Some(bit(P::Administrator)),
+            ..Default::default()
+        })
+        .await;
+    assert_eq!(
+        code(admin_role),
+        Code::PermissionDenied,
+        "granted ADMINISTRATOR without having it"
+    );
+    let raise = moddy
+        .roles()
+        .update_role(proto::UpdateRoleRequest {
+            server_id: sid.clone(),
+            role_id: low_role.id.clone(),
+            permissions: Some(bit(P::ManageServer)),
+            ..Default::default()
+        })
+        .await;
+    assert_eq!(
+        code(raise),
+        Code::PermissionDenied,
+        "granted MANAGE_SERVER without having it"
+    );
+
+    // Below them it all works, and lands in the audit log.
+    moddy
+        .roles()
+        .add_member_role(proto::AddMemberRoleRequest {
+            server_id: sid.clone(),
+            user_id: newbie_id.clone(),
+            role_id: low_role.id.clone(),
+        })
+        .await
+        .expect("assign lower role");
+    kick(&newbie_id).await.expect("kick a plain member");
+    let members = owner
+        .servers()
+        .list_members(proto::ListMembersRequest {
+            server_id: sid.clone(),
+            ..Default::default()
+        })
+        .await
+        .expect("members")
+        .into_inner()
+        .members;
+    assert!(
+        members
+            .iter()
+            .all(|m| m.user.as_ref().is_some_and(|u| u.id != newbie_id))
+    );
+    let log = owner
+        .servers()
+        .list_audit_log(proto::ListAuditLogRequest {
+            server_id: sid.clone(),
+            ..Default::default()
+        })
+        .await
+        .expect("audit")
+        .into_inner();
+    let kick_entry = log
+        .entries
+        .iter()
+        .find(|e| e.action() == proto::AuditLogAction::MemberKick)
+        .expect("kick audited");
+    assert_eq!(
+        (
+            kick_entry.actor_id.as_str(),
+            kick_entry.target_id.as_str(),
+            kick_entry.reason.as_str()
+        ),
+        (moddy_id.as_str(), newbie_id.as_str(), "test")
+    );
+    assert!(log.users.iter().any(|u| u.id == moddy_id));
+    drop(newbie);
+    ts.stop().await;
+}
+
+async fn expire_server_invite(ts: &TestServer, code: &str) {
+    let sql = "UPDATE server_invites SET expires_at = 1 WHERE code = $1";
+    if ts.database_url.starts_with("sqlite") {
+        let pool = sqlx::SqlitePool::connect(&ts.database_url)
+            .await
+            .expect("sqlite");
+        sqlx::query(sql)
+            .bind(code)
+            .execute(&pool)
+            .await
+            .expect("update");
+        pool.close().await;
+    } else {
+        let pool = sqlx::PgPool::connect(&ts.database_url).await.expect("pg");
+        sqlx::query(sql)
+            .bind(code)
+            .execute(&pool)
+            .await
+            .expect("update");
+        pool.close().await;
+    }
+}
+
+/// Max uses, expiry, revocation and bans are all honoured when joining.
+async fn invites_honour_limits_and_bans(backend: Backend) {
+    let ts = TestServer::start(backend).await;
+    let (owner, _) = register(&ts, "owner", None).await.expect("owner");
+    let mut people = users(&ts, &owner, &["ann", "ben", "cat"]).await;
+    let (cat, cat_id) = people.pop().expect("cat");
+    let (ben, _) = people.pop().expect("ben");
+    let (ann, _) = people.pop().expect("ann");
+    let server = create_server(&owner, "Club").await;
+    let sid = server.id.clone();
+    let invite = |max_uses: Option<u32>, expires: Option<i64>| {
+        let mut x = owner.invites();
+        let q = proto::CreateInviteRequest {
+            server_id: sid.clone(),
+            max_uses,
+            expires_in_seconds: expires,
+            ..Default::default()
+        };
+        async move {
+            x.create_invite(q)
+                .await
+                .expect("invite")
+                .into_inner()
+                .invite
+                .expect("invite")
+                .code
+        }
+    };
+    let accept = |c: &Client, code: String| {
+        let mut x = c.invites();
+        async move { x.accept_invite(proto::AcceptInviteRequest { code }).await }
+    };
+
+    // Preview without joining.
+    let once = invite(Some(1), None).await;
+    let preview = ann
+        .invites()
+        .get_invite(proto::GetInviteRequest { code: once.clone() })
+        .await
+        .expect("preview")
+        .into_inner()
+        .preview
+        .expect("preview");
+    let ps = preview.server.expect("server");
+    assert_eq!(
+        (ps.name.as_str(), ps.member_count, preview.already_member),
+        ("Club", 1, false)
+    );
+    assert_eq!(
+        code(
+            ann.servers()
+                .get_server(proto::GetServerRequest {
+                    server_id: sid.clone()
+                })
+                .await
+        ),
+        Code::NotFound,
+        "preview must not join"
+    );
+
+    accept(&ann, once.clone()).await.expect("first use");
+    accept(&ann, once.clone())
+        .await
+        .expect("members may re-accept (no-op)");
+    assert_eq!(
+        code(accept(&ben, once.clone()).await),
+        Code::FailedPrecondition,
+        "max uses"
+    );
+
+    let expiring = invite(None, Some(3600)).await;
+    expire_server_invite(&ts, &expiring).await;
+    assert_eq!(
+        code(accept(&ben, expiring.clone()).await),
+        Code::FailedPrecondition,
+        "expired"
+    );
+    assert_eq!(
+        code(
+            ben.invites()
+                .get_invite(proto::GetInviteRequest { code: expiring })
+                .await
+        ),
+        Code::NotFound
+    );
+
+    let revoked = invite(None, None).await;
+    owner
+        .invites()
+        .revoke_invite(proto::RevokeInviteRequest {
+            code: revoked.clone(),
+        })
+        .await
+        .expect("revoke");
+    assert_eq!(
+        code(accept(&ben, revoked).await),
+        Code::FailedPrecondition,
+        "revoked"
+    );
+    assert_eq!(
+        code(accept(&ben, "nonexistent".into()).await),
+        Code::NotFound
+    );
+
+    // Bans: a banned user cannot join with any code, until unbanned.
+    let open = invite(None, None).await;
+    owner
+        .servers()
+        .ban_member(proto::BanMemberRequest {
+            server_id: sid.clone(),
+            user_id: cat_id.clone(),
+            reason: "spam".into(),
+            ..Default::default()
+        })
+        .await
+        .expect("ban a non-member");
+    assert_eq!(
+        code(accept(&cat, open.clone()).await),
+        Code::PermissionDenied,
+        "banned user joined"
+    );
+    let bans = owner
+        .servers()
+        .list_bans(proto::ListBansRequest {
+            server_id: sid.clone(),
+            ..Default::default()
+        })
+        .await
+        .expect("bans")
+        .into_inner()
+        .bans;
+    assert_eq!(bans.len(), 1);
+    assert_eq!(bans[0].reason, "spam");
+    owner
+        .servers()
+        .unban_member(proto::UnbanMemberRequest {
+            server_id: sid.clone(),
+            user_id: cat_id.clone(),
+            reason: String::new(),
+        })
+        .await
+        .expect("unban");
+    accept(&cat, open.clone())
+        .await
+        .expect("unbanned user joins");
+    // Banning a member removes them.
+    owner
+        .servers()
+        .ban_member(proto::BanMemberRequest {
+            server_id: sid.clone(),
+            user_id: cat_id.clone(),
+            ..Default::default()
+        })
+        .await
+        .expect("ban member");
+    assert_eq!(
+        code(
+            cat.servers()
+                .get_server(proto::GetServerRequest {
+                    server_id: sid.clone()
+                })
+                .await
+        ),
+        Code::NotFound
+    );
+    let listed = owner
+        .invites()
+        .list_invites(proto::ListInvitesRequest {
+            server_id: sid.clone(),
+            ..Default::default()
+        })
+        .await
+        .expect("list")
+        .into_inner()
+        .invites;
+    assert!(listed.iter().any(|i| i.code == once && i.uses == 1));
+    ts.stop().await;
+}
+
+async fn count_rows(ts: &TestServer, sql: &str, id: i64) -> i64 {
+    if ts.database_url.starts_with("sqlite") {
+        let pool = sqlx::SqlitePool::connect(&ts.database_url)
+            .await
+            .expect("sqlite");
+        let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned()))
+            .bind(id)
+            .fetch_one(&pool)
+            .await
+            .expect("count");
+        pool.close().await;
+        n
+    } else {
+        let pool = sqlx::PgPool::connect(&ts.database_url).await.expect("pg");
+        let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned()))
+            .bind(id)
+            .fetch_one(&pool)
+            .await
+            .expect("count");
+        pool.close().await;
+        n
+    }
+}
+
+/// Deleting a server removes everything in it; nothing of it is reachable afterwards.
+async fn deleting_a_server_removes_everything(backend: Backend) {
+    let ts = TestServer::start(backend).await;
+    let (owner, _) = register(&ts, "owner", None).await.expect("owner");
+    let mut people = users(&ts, &owner, &["friend"]).await;
+    let (friend, _) = people.pop().expect("friend");
+    let server = create_server(&owner, "Doomed").await;
+    let sid = server.id.clone();
+    join(&owner, &friend, &sid).await;
+    let general = general_channel(&owner, &sid).await;
+    create_role(&owner, &sid, "Temp", 0).await;
+    let code_ = owner
+        .invites()
+        .create_invite(proto::CreateInviteRequest {
+            server_id: sid.clone(),
+            ..Default::default()
+        })
+        .await
+        .expect("invite")
+        .into_inner()
+        .invite
+        .expect("invite")
+        .code;
+    let (mut friend_events, _) = Events::ready(&friend).await;
+
+    assert_eq!(
+        code(
+            friend
+                .servers()
+                .delete_server(proto::DeleteServerRequest {
+                    server_id: sid.clone()
+                })
+                .await
+        ),
+        Code::PermissionDenied
+    );
+    owner
+        .servers()
+        .delete_server(proto::DeleteServerRequest {
+            server_id: sid.clone(),
+        })
+        .await
+        .expect("delete");
+    friend_events
+        .wait_for(|e| matches!(e, Event::ServerDeleted(d) if d.server_id == sid))
+        .await;
+
+    for c in [&owner, &friend] {
+        assert_eq!(
+            code(
+                c.servers()
+                    .get_server(proto::GetServerRequest {
+                        server_id: sid.clone()
+                    })
+                    .await
+            ),
+            Code::NotFound
+        );
+        assert_eq!(
+            code(
+                c.channels()
+                    .get_channel(proto::GetChannelRequest {
+                        channel_id: general.clone()
+                    })
+                    .await
+            ),
+            Code::NotFound
+        );
+        assert_eq!(
+            code(
+                c.channels()
+                    .list_channels(proto::ListChannelsRequest {
+                        server_id: sid.clone()
+                    })
+                    .await
+            ),
+            Code::NotFound
+        );
+        assert!(
+            c.servers()
+                .list_servers(proto::ListServersRequest {})
+                .await
+                .expect("list")
+                .into_inner()
+                .servers
+                .is_empty()
+        );
+    }
+    assert_eq!(
+        code(
+            friend
+                .invites()
+                .accept_invite(proto::AcceptInviteRequest { code: code_ })
+                .await
+        ),
+        Code::NotFound
+    );
+    let id: i64 = sid.parse().expect("id");
+    for table in [
+        "channels",
+        "roles",
+        "members",
+        "server_invites",
+        "audit_log",
+        "member_roles",
+        "bans",
+    ] {
+        let n = count_rows(
+            &ts,
+            &format!("SELECT COUNT(*) FROM {table} WHERE server_id = $1"),
+            id,
+        )
+        .await;
+        assert_eq!(n, 0, "{table} still has rows of the deleted server");
+    }
+    ts.stop().await;
+}
+
+/// Server lifecycle: defaults on create, update, transfer, leave; events reach members.
+async fn server_lifecycle_and_events(backend: Backend) {
+    let ts = TestServer::start(backend).await;
+    let (owner, _) = register(&ts, "owner", None).await.expect("owner");
+    let mut people = users(&ts, &owner, &["heir"]).await;
+    let (heir, heir_id) = people.pop().expect("heir");
+    let server = create_server(&owner, "Home").await;
+    let sid = server.id.clone();
+    let channels = owner
+        .channels()
+        .list_channels(proto::ListChannelsRequest {
+            server_id: sid.clone(),
+        })
+        .await
+        .expect("list")
+        .into_inner()
+        .channels;
+    let names: Vec<(&str, proto::ChannelType)> = channels
+        .iter()
+        .map(|c| (c.name.as_str(), c.r#type()))
+        .collect();
+    for expected in [
+        ("Text Channels", proto::ChannelType::Category),
+        ("general", proto::ChannelType::Text),
+        ("Voice Channels", proto::ChannelType::Category),
+        ("General", proto::ChannelType::Voice),
+    ] {
+        assert!(
+            names.contains(&expected),
+            "missing default {expected:?} in {names:?}"
+        );
+    }
+    let roles = owner
+        .roles()
+        .list_roles(proto::ListRolesRequest {
+            server_id: sid.clone(),
+        })
+        .await
+        .expect("roles")
+        .into_inner()
+        .roles;
+    assert_eq!(roles.len(), 1);
+    assert_eq!(
+        (roles[0].id.as_str(), roles[0].name.as_str()),
+        (sid.as_str(), "@everyone")
+    );
+    assert_eq!(
+        server.system_channel_id,
+        general_channel(&owner, &sid).await
+    );
+
+    let (mut heir_events, _) = Events::ready(&heir).await;
+    join(&owner, &heir, &sid).await;
+    match heir_events
+        .wait_for(|e| matches!(e, Event::ServerCreated(_)))
+        .await
+    {
+        Event::ServerCreated(s) => {
+            let snap = s.snapshot.expect("snapshot");
+            assert_eq!(snap.server.expect("server").id, sid);
+            assert_eq!(snap.channels.len(), 4);
+            assert_eq!(
+                snap.self_member.expect("member").user.expect("user").id,
+                heir_id
+            );
+        }
+        _ => unreachable!(),
+    }
+    owner
+        .servers()
+        .update_server(proto::UpdateServerRequest {
+            server_id: sid.clone(),
+            name: Some("Sweet Home".into()),
+            ..Default::default()
+        })
+        .await
+        .expect("rename");
+    heir_events.wait_for(|e| matches!(e, Event::ServerUpdated(u) if u.server.as_ref().is_some_and(|s| s.name == "Sweet Home"))).await;
+    let bad = owner
+        .servers()
+        .update_server(proto::UpdateServerRequest {
+            server_id: sid.clone(),
+            name: Some(" ".into()),
+            ..Default::default()
+        })
+        .await;
+    assert_eq!(code(bad), Code::InvalidArgument);
+
+    owner
+        .servers()
+        .transfer_ownership(proto::TransferOwnershipRequest {
+            server_id: sid.clone(),
+            new_owner_id: heir_id.clone(),
+        })
+        .await
+        .expect("transfer");
+    owner
+        .servers()
+        .leave_server(proto::LeaveServerRequest {
+            server_id: sid.clone(),
+        })
+        .await
+        .expect("former owner leaves");
+    heir_events
+        .wait_for(|e| matches!(e, Event::MemberRemoved(_)))
+        .await;
+    let s = heir
+        .servers()
+        .get_server(proto::GetServerRequest {
+            server_id: sid.clone(),
+        })
+        .await
+        .expect("get")
+        .into_inner()
+        .server
+        .expect("server");
+    assert_eq!((s.owner_id.as_str(), s.member_count), (heir_id.as_str(), 1));
+    ts.stop().await;
+}
+
+backend_tests!(
+    authorization_matrix,
+    private_channel_is_invisible_without_the_role,
+    role_hierarchy_limits_moderators,
+    invites_honour_limits_and_bans,
+    deleting_a_server_removes_everything,
+    server_lifecycle_and_events,
+);
