@@ -45,6 +45,8 @@ pub struct Config {
     pub event_queue_capacity: usize,
     /// Heartbeat period of idle event streams, in seconds.
     pub heartbeat_secs: u64,
+    /// Milliseconds after a user's last stream closes before they show as offline.
+    pub presence_grace_ms: u64,
     /// Log filter (tracing `EnvFilter` syntax).
     pub log: String,
     /// `pretty` or `json`.
@@ -66,6 +68,7 @@ impl Default for Config {
             event_replay_window: HubConfig::default().replay_window,
             event_queue_capacity: HubConfig::default().queue_capacity,
             heartbeat_secs: HubConfig::default().heartbeat.as_secs(),
+            presence_grace_ms: HubConfig::default().presence_grace.as_millis() as u64,
             log: "info".to_owned(),
             log_format: "pretty".to_owned(),
         }
@@ -87,6 +90,7 @@ impl std::fmt::Debug for Config {
             .field("event_replay_window", &self.event_replay_window)
             .field("event_queue_capacity", &self.event_queue_capacity)
             .field("heartbeat_secs", &self.heartbeat_secs)
+            .field("presence_grace_ms", &self.presence_grace_ms)
             .field("log", &self.log)
             .field("log_format", &self.log_format)
             .finish()
@@ -167,6 +171,9 @@ impl Config {
         if let Some(v) = env("DECENTRA_HEARTBEAT_SECS") {
             c.heartbeat_secs = parse("DECENTRA_HEARTBEAT_SECS", v)?;
         }
+        if let Some(v) = env("DECENTRA_PRESENCE_GRACE_MS") {
+            c.presence_grace_ms = parse("DECENTRA_PRESENCE_GRACE_MS", v)?;
+        }
         if let Some(v) = env("DECENTRA_LOG").or_else(|| env("RUST_LOG")) {
             c.log = v;
         }
@@ -227,6 +234,7 @@ impl Config {
                 replay_window: self.event_replay_window,
                 queue_capacity: self.event_queue_capacity,
                 heartbeat: Duration::from_secs(self.heartbeat_secs),
+                presence_grace: Duration::from_millis(self.presence_grace_ms),
             },
             upload_dir: self.data_dir.join("uploads"),
         })

@@ -268,6 +268,15 @@ impl PermCache {
         self.lock().get(&server).and_then(|s| s.state.clone())
     }
 
+    /// Servers (among those loaded) that `user` is a member of.
+    pub fn servers_with_member(&self, user: Id) -> Vec<Id> {
+        self.lock()
+            .iter()
+            .filter(|(_, slot)| slot.state.as_ref().is_some_and(|p| p.is_member(user)))
+            .map(|(id, _)| *id)
+            .collect()
+    }
+
     /// Forgets a server's snapshot; call after committing any change to its permissions.
     pub fn invalidate(&self, server: Id) {
         let mut slots = self.lock();

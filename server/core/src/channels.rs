@@ -84,6 +84,8 @@ pub struct ChannelPatch {
     pub rate_limit_per_user: Option<u32>,
     /// Copy the category's overwrites.
     pub sync_permissions: Option<bool>,
+    /// Icon (group DMs).
+    pub icon_url: Option<String>,
 }
 
 /// Sends `ChannelCreated` to members who can see a channel in `after` but could not in
@@ -385,8 +387,18 @@ impl ChannelService {
     ) -> Result<Channel> {
         let access = self.ctx.perms.channel(who.user_id, channel).await?;
         let Some(server) = access.server_id() else {
+            // Group DMs: any participant may rename them or change the icon.
+            if access.channel.kind == kind::GROUP_DM {
+                let patch = crate::dms::GroupDmPatch {
+                    name: patch.name,
+                    icon_url: patch.icon_url,
+                };
+                return crate::dms::DmService::new(Arc::clone(&self.ctx))
+                    .update_group(who, channel, patch)
+                    .await;
+            }
             return Err(Error::FailedPrecondition(
-                "use the group DM calls for private channels".to_owned(),
+                "direct messages have no settings to update".to_owned(),
             ));
         };
         access.require(Permissions::MANAGE_CHANNELS)?;

@@ -8,6 +8,7 @@ pub mod admin;
 pub mod auth;
 pub mod channels;
 pub mod context;
+pub mod dms;
 pub mod error;
 pub mod events;
 pub mod id;
@@ -16,6 +17,7 @@ pub mod messages;
 pub mod model;
 pub mod permissions;
 pub mod principal;
+pub mod relationships;
 pub mod roles;
 pub mod servers;
 pub mod settings;
@@ -51,6 +53,10 @@ pub struct Services {
     pub invites: invites::InviteService,
     /// The event stream.
     pub events: events::EventService,
+    /// Friends, friend requests and blocks.
+    pub relationships: relationships::RelationshipService,
+    /// DMs and group DMs.
+    pub dms: dms::DmService,
     ctx: Arc<context::Context>,
 }
 
@@ -62,6 +68,19 @@ impl Services {
         encoder: Arc<dyn events::EventEncoder>,
     ) -> Result<Self> {
         let ctx = Arc::new(context::Context::load(config, store, encoder).await?);
+        // Friends see each other's presence even without a shared server.
+        let weak = Arc::downgrade(&ctx);
+        ctx.hub.set_presence_watchers(Arc::new(move |user| {
+            let weak = weak.clone();
+            Box::pin(async move {
+                match weak.upgrade() {
+                    Some(ctx) => relationships::friend_ids(&ctx, user)
+                        .await
+                        .unwrap_or_default(),
+                    None => Vec::new(),
+                }
+            })
+        }));
         Ok(Self {
             auth: auth::AuthService::new(Arc::clone(&ctx)),
             users: users::UserService::new(Arc::clone(&ctx)),
@@ -75,6 +94,8 @@ impl Services {
                 servers::ServerService::new(Arc::clone(&ctx)),
             ),
             events: events::EventService::new(Arc::clone(&ctx)),
+            relationships: relationships::RelationshipService::new(Arc::clone(&ctx)),
+            dms: dms::DmService::new(Arc::clone(&ctx)),
             ctx,
         })
     }

@@ -213,8 +213,10 @@ pub struct Ready {
     pub user: User,
     /// Servers with the channels the user can see.
     pub servers: Vec<ServerSnapshot>,
-    /// DMs and group DMs.
+    /// DMs and group DMs (recipients: the other participants).
     pub private_channels: Vec<Channel>,
+    /// The user's relationships.
+    pub relationships: Vec<crate::relationships::Relationship>,
     /// Read state of every channel the user can see.
     pub read_states: Vec<ReadState>,
     /// Presences of connected users the user shares a server with.

@@ -104,6 +104,7 @@ impl ChannelService for ChannelApi {
             bitrate: r.bitrate,
             rate_limit_per_user: r.rate_limit_per_user,
             sync_permissions: r.sync_permissions,
+            icon_url: r.icon_url,
         };
         let ch = self
             .0
@@ -229,6 +230,110 @@ impl ChannelService for ChannelApi {
             .map_err(status)?;
         Ok(Response::new(pb::GetEffectivePermissionsResponse {
             permissions: p.bits(),
+        }))
+    }
+
+    async fn open_direct_message(
+        &self,
+        req: Request<pb::OpenDirectMessageRequest>,
+    ) -> Reply<pb::OpenDirectMessageResponse> {
+        let who = principal(&req)?;
+        let ch = self
+            .0
+            .dms
+            .open(&who, id("user_id", &req.get_ref().user_id)?)
+            .await
+            .map_err(status)?;
+        Ok(Response::new(pb::OpenDirectMessageResponse {
+            channel: Some(c::channel(&ch)),
+        }))
+    }
+
+    async fn create_group_dm(
+        &self,
+        req: Request<pb::CreateGroupDmRequest>,
+    ) -> Reply<pb::CreateGroupDmResponse> {
+        let who = principal(&req)?;
+        let r = req.get_ref();
+        let users = r
+            .user_ids
+            .iter()
+            .map(|u| id("user_ids", u))
+            .collect::<Result<Vec<_>, _>>()?;
+        let ch = self
+            .0
+            .dms
+            .create_group(&who, users, &r.name)
+            .await
+            .map_err(status)?;
+        Ok(Response::new(pb::CreateGroupDmResponse {
+            channel: Some(c::channel(&ch)),
+        }))
+    }
+
+    async fn add_group_dm_member(
+        &self,
+        req: Request<pb::AddGroupDmMemberRequest>,
+    ) -> Reply<pb::AddGroupDmMemberResponse> {
+        let who = principal(&req)?;
+        let r = req.get_ref();
+        let ch = self
+            .0
+            .dms
+            .add_member(
+                &who,
+                id("channel_id", &r.channel_id)?,
+                id("user_id", &r.user_id)?,
+            )
+            .await
+            .map_err(status)?;
+        Ok(Response::new(pb::AddGroupDmMemberResponse {
+            channel: Some(c::channel(&ch)),
+        }))
+    }
+
+    async fn remove_group_dm_member(
+        &self,
+        req: Request<pb::RemoveGroupDmMemberRequest>,
+    ) -> Reply<pb::RemoveGroupDmMemberResponse> {
+        let who = principal(&req)?;
+        let r = req.get_ref();
+        let ch = self
+            .0
+            .dms
+            .remove_member(
+                &who,
+                id("channel_id", &r.channel_id)?,
+                id("user_id", &r.user_id)?,
+            )
+            .await
+            .map_err(status)?;
+        Ok(Response::new(pb::RemoveGroupDmMemberResponse {
+            channel: Some(c::channel(&ch)),
+        }))
+    }
+
+    async fn leave_group_dm(
+        &self,
+        req: Request<pb::LeaveGroupDmRequest>,
+    ) -> Reply<pb::LeaveGroupDmResponse> {
+        let who = principal(&req)?;
+        self.0
+            .dms
+            .leave(&who, id("channel_id", &req.get_ref().channel_id)?)
+            .await
+            .map_err(status)?;
+        Ok(Response::new(pb::LeaveGroupDmResponse {}))
+    }
+
+    async fn list_private_channels(
+        &self,
+        req: Request<pb::ListPrivateChannelsRequest>,
+    ) -> Reply<pb::ListPrivateChannelsResponse> {
+        let who = principal(&req)?;
+        let list = self.0.dms.list(&who).await.map_err(status)?;
+        Ok(Response::new(pb::ListPrivateChannelsResponse {
+            channels: list.iter().map(c::channel).collect(),
         }))
     }
 }

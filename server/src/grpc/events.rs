@@ -195,6 +195,14 @@ impl EventEncoder for ProtoEncoder {
                 server_id: id(*server_id),
                 user_id: id(*user_id),
             }),
+            Event::RelationshipUpdated(r) => E::RelationshipUpdated(pb::RelationshipUpdatedEvent {
+                relationship: Some(c::relationship(r)),
+            }),
+            Event::RelationshipRemoved { user_id } => {
+                E::RelationshipRemoved(pb::RelationshipRemovedEvent {
+                    user_id: id(*user_id),
+                })
+            }
         };
         encode(cursor, e)
     }
@@ -219,7 +227,7 @@ impl EventEncoder for ProtoEncoder {
                 user: Some(c::user(r.user.clone())),
                 servers: r.servers.iter().map(c::snapshot).collect(),
                 private_channels: r.private_channels.iter().map(c::channel).collect(),
-                relationships: Vec::new(),
+                relationships: r.relationships.iter().map(c::relationship).collect(),
                 read_states: r.read_states.iter().map(c::read_state).collect(),
                 presences: r.presences.iter().map(c::presence).collect(),
                 private_voice_states: Vec::new(),

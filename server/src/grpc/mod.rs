@@ -8,6 +8,7 @@ mod convert;
 pub mod events;
 mod invites;
 mod messages;
+mod relationships;
 mod roles;
 mod servers;
 mod users;
@@ -79,7 +80,7 @@ pub fn routes(services: &Services) -> Routes {
         admin::AdminApi(services.clone()),
     ))
     .add_service(relationship_service_server::RelationshipServiceServer::new(
-        NotYet,
+        relationships::RelationshipApi(services.clone()),
     ))
     .add_service(server_service_server::ServerServiceServer::new(
         servers::ServerApi(services.clone()),
@@ -93,9 +94,12 @@ pub fn routes(services: &Services) -> Routes {
     .add_service(role_service_server::RoleServiceServer::new(roles::RoleApi(
         services.clone(),
     )))
-    .add_service(message_service_server::MessageServiceServer::new(
-        messages::MessageApi(services.clone()),
-    ))
+    .add_service(
+        message_service_server::MessageServiceServer::new(messages::MessageApi(services.clone()))
+            // Uploads travel in UploadAttachment; the configured limit (25 MB by default) is
+            // enforced by the service, this only lifts tonic's 4 MiB transport default.
+            .max_decoding_message_size(MAX_UPLOAD_MESSAGE),
+    )
     .add_service(events::EventServer(services.clone()))
     .add_service(voice_service_server::VoiceServiceServer::new(NotYet))
     .add_service(bot_service_server::BotServiceServer::new(NotYet))
@@ -106,9 +110,12 @@ pub fn routes(services: &Services) -> Routes {
 #[derive(Debug, Clone, Copy)]
 pub struct NotYet;
 
-impl pb::relationship_service_server::RelationshipService for NotYet {}
 impl pb::voice_service_server::VoiceService for NotYet {}
 impl pb::bot_service_server::BotService for NotYet {}
+
+/// Largest UploadAttachment request accepted by the transport (the service applies the
+/// instance's configured limit below this).
+const MAX_UPLOAD_MESSAGE: usize = 64 * 1024 * 1024;
 
 /// Names of the decentra.v1 services (for health reporting).
 pub const SERVICE_NAMES: &[&str] = &[

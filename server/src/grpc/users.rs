@@ -1,6 +1,6 @@
 //! `decentra.v1.UserService` over [`decentra_core::users::UserService`].
 
-use decentra_core::{Id, Services};
+use decentra_core::{Id, Services, users::ProfilePatch};
 use decentra_proto::v1::{self as pb, user_service_server::UserService};
 use tonic::{Request, Response, Status};
 
@@ -29,6 +29,47 @@ impl UserService for UserApi {
         let user = self.0.users.get(&who, id).await.map_err(status)?;
         Ok(Response::new(pb::GetUserResponse {
             user: Some(convert::user(user)),
+        }))
+    }
+
+    async fn update_profile(
+        &self,
+        req: Request<pb::UpdateProfileRequest>,
+    ) -> Reply<pb::UpdateProfileResponse> {
+        let who = principal(&req)?;
+        let r = req.into_inner();
+        let patch = ProfilePatch {
+            display_name: r.display_name,
+            avatar_url: r.avatar_url,
+            bio: r.bio,
+            status_text: r.status_text,
+        };
+        let user = self
+            .0
+            .users
+            .update_profile(&who, patch)
+            .await
+            .map_err(status)?;
+        Ok(Response::new(pb::UpdateProfileResponse {
+            user: Some(convert::user(user)),
+        }))
+    }
+
+    async fn search_users(
+        &self,
+        req: Request<pb::SearchUsersRequest>,
+    ) -> Reply<pb::SearchUsersResponse> {
+        let who = principal(&req)?;
+        let r = req.get_ref();
+        let page = self
+            .0
+            .users
+            .search(&who, &r.query, r.page_size, &r.page_token)
+            .await
+            .map_err(status)?;
+        Ok(Response::new(pb::SearchUsersResponse {
+            users: page.users.into_iter().map(convert::user).collect(),
+            next_page_token: page.next_page_token.unwrap_or_default(),
         }))
     }
 }

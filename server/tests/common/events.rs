@@ -43,10 +43,14 @@ impl Events {
         }
     }
 
-    /// The next event other than a heartbeat.
+    /// The next event other than a heartbeat, within [`WAIT`] (heartbeats do not extend it).
     pub async fn next(&mut self) -> Event {
+        self.next_before(tokio::time::Instant::now() + WAIT).await
+    }
+
+    async fn next_before(&mut self, deadline: tokio::time::Instant) -> Event {
         loop {
-            let msg = tokio::time::timeout(WAIT, self.stream.message())
+            let msg = tokio::time::timeout_at(deadline, self.stream.message())
                 .await
                 .expect("timed out waiting for an event")
                 .expect("stream error")
@@ -63,8 +67,9 @@ impl Events {
 
     /// Skips events until one matches; returns it.
     pub async fn wait_for(&mut self, mut matches: impl FnMut(&Event) -> bool) -> Event {
+        let deadline = tokio::time::Instant::now() + WAIT;
         loop {
-            let e = self.next().await;
+            let e = self.next_before(deadline).await;
             if matches(&e) {
                 return e;
             }
@@ -78,8 +83,9 @@ impl Events {
         mut forbidden: impl FnMut(&Event) -> bool,
         mut marker: impl FnMut(&Event) -> bool,
     ) {
+        let deadline = tokio::time::Instant::now() + WAIT;
         loop {
-            let e = self.next().await;
+            let e = self.next_before(deadline).await;
             assert!(!forbidden(&e), "received an event it must not see: {e:?}");
             if marker(&e) {
                 return;
@@ -89,8 +95,9 @@ impl Events {
 
     /// Whether the stream ends (or only sends heartbeats) — used after the server cut it.
     pub async fn ended(&mut self) -> Option<proto::SubscribeResponse> {
+        let deadline = tokio::time::Instant::now() + WAIT;
         loop {
-            match tokio::time::timeout(WAIT, self.stream.message()).await {
+            match tokio::time::timeout_at(deadline, self.stream.message()).await {
                 Ok(Ok(Some(m))) if matches!(m.event, Some(Event::Heartbeat(_))) => continue,
                 Ok(Ok(Some(m))) => return Some(m),
                 Ok(Ok(None)) | Ok(Err(_)) => return None,

@@ -122,7 +122,11 @@ impl TestServer {
             let _ = tx.send(());
         }
         if let Some(task) = self.task.take() {
-            task.await.expect("server task");
+            // A server that cannot shut down gracefully is a bug to report, not to wait on.
+            tokio::time::timeout(std::time::Duration::from_secs(30), task)
+                .await
+                .expect("server did not shut down within 30 s")
+                .expect("server task");
         }
     }
 
@@ -185,6 +189,13 @@ pub async fn create_invite(
         .expect("invite")
 }
 
+/// Runs a test body with an upper bound, so a hang fails the test instead of CI.
+pub async fn bounded(test: impl std::future::Future<Output = ()>) {
+    tokio::time::timeout(std::time::Duration::from_secs(300), test)
+        .await
+        .expect("test did not finish within 300 s");
+}
+
 /// Generates `#[tokio::test]`s running each listed `async fn(Backend)` on SQLite and on
 /// PostgreSQL (the latter `#[ignore]`d, i.e. reported as skipped, where PostgreSQL is absent).
 #[macro_export]
@@ -194,7 +205,7 @@ macro_rules! backend_tests {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
-                    super::$name($crate::common::Backend::Sqlite).await
+                    $crate::common::bounded(super::$name($crate::common::Backend::Sqlite)).await
                 }
             )*
         }
@@ -206,7 +217,7 @@ macro_rules! backend_tests {
                     ignore = "PostgreSQL unavailable: set TEST_DATABASE_URL or install PostgreSQL"
                 )]
                 async fn $name() {
-                    super::$name($crate::common::Backend::Postgres).await
+                    $crate::common::bounded(super::$name($crate::common::Backend::Postgres)).await
                 }
             )*
         }

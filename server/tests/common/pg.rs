@@ -21,17 +21,30 @@ fn admin_url() -> &'static str {
     })
 }
 
-/// A fresh, empty database; returns its URL and name.
+/// A fresh, empty database; returns its URL and name. `CREATE DATABASE` copies a template
+/// and PostgreSQL refuses concurrent copies of the same template now and then ("source
+/// database is being accessed by other users"), so a failure is retried a few times.
 pub async fn fresh_database() -> (String, String) {
     let name = format!("decentra_test_{:016x}", rand::rng().random::<u64>());
-    let mut admin = PgConnection::connect(admin_url())
-        .await
-        .expect("connect to PostgreSQL admin database");
+    let mut last_error = None;
+    for attempt in 0..8u64 {
+        match try_create(&name).await {
+            Ok(()) => return (with_database(admin_url(), &name), name),
+            Err(e) => {
+                last_error = Some(e);
+                tokio::time::sleep(std::time::Duration::from_millis(100 * (attempt + 1))).await;
+            }
+        }
+    }
+    panic!("create test database {name}: {last_error:?}");
+}
+
+async fn try_create(name: &str) -> Result<(), sqlx::Error> {
+    let mut admin = PgConnection::connect(admin_url()).await?;
     sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
         .execute(&mut admin)
-        .await
-        .expect("create test database");
-    (with_database(admin_url(), &name), name)
+        .await?;
+    Ok(())
 }
 
 /// Drops a test database (best effort).

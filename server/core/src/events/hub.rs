@@ -23,6 +23,7 @@ use super::{Audience, Control, Event, EventEncoder};
 use crate::{
     access::{PermCache, ServerPerms},
     id::{Id, now_ms},
+    model::{Presence, PresenceStatus},
 };
 
 /// Hub tuning.
@@ -34,6 +35,9 @@ pub struct HubConfig {
     pub queue_capacity: usize,
     /// Idle streams get a heartbeat this often.
     pub heartbeat: Duration,
+    /// A user goes offline this long after their last stream closed (reconnects within it
+    /// are invisible to others).
+    pub presence_grace: Duration,
 }
 
 impl Default for HubConfig {
@@ -42,6 +46,7 @@ impl Default for HubConfig {
             replay_window: 10_000,
             queue_capacity: 1_024,
             heartbeat: Duration::from_secs(30),
+            presence_grace: Duration::from_secs(5),
         }
     }
 }
@@ -63,6 +68,28 @@ struct Inner {
     seq: u64,
     log: VecDeque<Logged>,
     subs: HashMap<Id, Vec<SubHandle>>,
+    /// Status each user picked (absent = online).
+    chosen: HashMap<Id, PresenceStatus>,
+    /// Status last announced to others (absent = offline).
+    announced: HashMap<Id, PresenceStatus>,
+}
+
+impl Inner {
+    /// The status others should see: offline without streams, invisible shows as offline.
+    fn visible_status(&self, user: Id) -> PresenceStatus {
+        if !self.subs.contains_key(&user) {
+            return PresenceStatus::Offline;
+        }
+        match self
+            .chosen
+            .get(&user)
+            .copied()
+            .unwrap_or(PresenceStatus::Online)
+        {
+            PresenceStatus::Invisible => PresenceStatus::Offline,
+            s => s,
+        }
+    }
 }
 
 /// The event hub. See the module docs.
@@ -74,7 +101,12 @@ pub struct Hub {
     epoch: u64,
     next_sub: AtomicU64,
     inner: Mutex<Inner>,
+    watchers: Mutex<Option<PresenceWatchers>>,
 }
+
+/// Returns, for a user, who else should see their presence (friends).
+pub type PresenceWatchers =
+    Arc<dyn Fn(Id) -> futures::future::BoxFuture<'static, Vec<Id>> + Send + Sync>;
 
 impl std::fmt::Debug for Hub {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -130,6 +162,7 @@ impl Hub {
             epoch: rand::random::<u32>() as u64,
             next_sub: AtomicU64::new(1),
             inner: Mutex::new(Inner::default()),
+            watchers: Mutex::new(None),
         }
     }
 
@@ -264,13 +297,15 @@ impl Hub {
                     }
                 }
             };
-            inner.subs.entry(user).or_default().push(SubHandle {
+            let subs = inner.subs.entry(user).or_default();
+            subs.push(SubHandle {
                 id,
                 tx,
                 lagged: Arc::clone(&lagged),
             });
             start
         };
+        self.spawn_presence_update(user, Duration::ZERO);
         let mut heartbeat = tokio::time::interval(self.config.heartbeat);
         heartbeat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         heartbeat.reset();
@@ -318,14 +353,128 @@ impl Hub {
         self.lock().subs.clear();
     }
 
-    fn unregister(&self, user: Id, id: u64) {
-        let mut inner = self.lock();
-        if let Some(subs) = inner.subs.get_mut(&user) {
-            subs.retain(|s| s.id != id);
-            if subs.is_empty() {
-                inner.subs.remove(&user);
+    fn unregister(self: &Arc<Self>, user: Id, id: u64) {
+        let gone = {
+            let mut inner = self.lock();
+            match inner.subs.get_mut(&user) {
+                Some(subs) => {
+                    subs.retain(|s| s.id != id);
+                    let empty = subs.is_empty();
+                    if empty {
+                        inner.subs.remove(&user);
+                    }
+                    empty
+                }
+                None => true,
             }
+        };
+        if gone {
+            self.spawn_presence_update(user, self.config.presence_grace);
         }
+    }
+
+    /// Sets the status a user shows (persisting across their reconnects while the server
+    /// runs) and announces the change.
+    pub async fn set_status(&self, user: Id, status: PresenceStatus) -> Presence {
+        self.lock().chosen.insert(user, status);
+        self.announce_presence(user).await;
+        Presence {
+            user_id: user,
+            status,
+            status_text: String::new(),
+        }
+    }
+
+    /// Visible presences of those of `users` who are connected (invisible ones excluded).
+    pub fn presences(&self, users: impl IntoIterator<Item = Id>) -> Vec<Presence> {
+        let inner = self.lock();
+        users
+            .into_iter()
+            .filter_map(|u| match inner.visible_status(u) {
+                PresenceStatus::Offline => None,
+                status => Some(Presence {
+                    user_id: u,
+                    status,
+                    status_text: String::new(),
+                }),
+            })
+            .collect()
+    }
+
+    /// The status a user picked for themself.
+    pub fn chosen_status(&self, user: Id) -> PresenceStatus {
+        self.lock()
+            .chosen
+            .get(&user)
+            .copied()
+            .unwrap_or(PresenceStatus::Online)
+    }
+
+    /// After `delay`, announces the user's presence if it changed (a quick reconnect within
+    /// the delay announces nothing).
+    fn spawn_presence_update(self: &Arc<Self>, user: Id, delay: Duration) {
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        let hub = Arc::clone(self);
+        runtime.spawn(async move {
+            if !delay.is_zero() {
+                tokio::time::sleep(delay).await;
+            }
+            hub.announce_presence(user).await;
+        });
+    }
+
+    async fn announce_presence(&self, user: Id) {
+        let status = {
+            let mut inner = self.lock();
+            let status = inner.visible_status(user);
+            let last = inner
+                .announced
+                .get(&user)
+                .copied()
+                .unwrap_or(PresenceStatus::Offline);
+            if status == last {
+                return;
+            }
+            if status == PresenceStatus::Offline {
+                inner.announced.remove(&user);
+            } else {
+                inner.announced.insert(user, status);
+            }
+            status
+        };
+        let audience = Audience {
+            servers: self.perms.servers_with_member(user),
+            users: self.presence_watchers(user).await,
+            ..Audience::default()
+        };
+        let presence = Presence {
+            user_id: user,
+            status,
+            status_text: String::new(),
+        };
+        self.publish(audience, Event::PresenceUpdated(presence))
+            .await;
+    }
+
+    /// Users outside shared servers who follow a user's presence (friends), if a source
+    /// was registered.
+    async fn presence_watchers(&self, user: Id) -> Vec<Id> {
+        let watchers = self
+            .watchers
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        match watchers {
+            Some(w) => w(user).await,
+            None => Vec::new(),
+        }
+    }
+
+    /// Registers who besides co-members sees a user's presence (e.g. friends).
+    pub fn set_presence_watchers(&self, source: PresenceWatchers) {
+        *self.watchers.lock().unwrap_or_else(|p| p.into_inner()) = Some(source);
     }
 }
 

@@ -15,6 +15,7 @@ use crate::{
     model::{
         Ban, Channel, Invite, Member, Message, Presence, ReadState, Role, Server, ServerSnapshot,
     },
+    relationships::Relationship,
     users::User,
 };
 
@@ -157,6 +158,14 @@ pub enum Event {
         /// Server.
         server_id: Id,
         /// User.
+        user_id: Id,
+    },
+    /// A relationship of the recipient was created or changed kind (sent only to the user
+    /// whose view it is).
+    RelationshipUpdated(Box<Relationship>),
+    /// A relationship of the recipient ended (sent only to the user whose view it was).
+    RelationshipRemoved {
+        /// The other user.
         user_id: Id,
     },
 }

@@ -26,6 +26,18 @@ impl EventService {
         Self { ctx }
     }
 
+    /// Sets the caller's presence status (ONLINE, IDLE, DND or INVISIBLE) and announces it.
+    #[instrument(skip_all, fields(user_id = %who.user_id))]
+    pub async fn set_presence(&self, who: &Principal, status: PresenceStatus) -> Result<Presence> {
+        if status == PresenceStatus::Offline {
+            return Err(Error::invalid(
+                "status",
+                "choose ONLINE, IDLE, DND or INVISIBLE (offline is automatic)",
+            ));
+        }
+        Ok(self.ctx.hub.set_status(who.user_id, status).await)
+    }
+
     /// Opens a stream for the caller. With a resumable cursor, missed events are replayed;
     /// otherwise the stream starts with a `Ready` snapshot (after a resync notice if a cursor
     /// was given but could not be honoured).
@@ -72,35 +84,35 @@ impl EventService {
             co_members.extend(perms.member_ids().filter(|u| *u != who.user_id));
             snapshots.push(snapshot_for(&self.ctx, who.user_id, server, &perms).await?);
         }
+        let relationships = crate::relationships::list_for(&self.ctx, who.user_id).await?;
+        co_members.extend(
+            relationships
+                .iter()
+                .filter(|r| r.kind == crate::relationships::RelationshipKind::Friend)
+                .map(|r| r.user.id),
+        );
+        let private_channels = crate::dms::private_channels_of(&self.ctx, who.user_id).await?;
         let visible_channels: Vec<Id> = snapshots
             .iter()
             .flat_map(|s| s.channels.iter().map(|c| Id(c.record.id)))
+            .chain(private_channels.iter().map(|c| Id(c.record.id)))
             .collect();
         let read_states = self
             .ctx
             .store
             .read_states(who.user_id, &visible_channels)
             .await?;
-        let presences = self
-            .ctx
-            .hub
-            .online_among(co_members)
-            .into_iter()
-            .map(|user_id| Presence {
-                user_id,
-                status: PresenceStatus::Online,
-                status_text: String::new(),
-            })
-            .collect();
+        let presences = self.ctx.hub.presences(co_members);
         Ok(Ready {
             self_presence: Presence {
                 user_id: user.id,
-                status: PresenceStatus::Online,
+                status: self.ctx.hub.chosen_status(user.id),
                 status_text: user.status_text.clone(),
             },
             user,
             servers: snapshots,
-            private_channels: Vec::new(),
+            private_channels,
+            relationships,
             read_states,
             presences,
             heartbeat_interval_secs: self.ctx.hub.config().heartbeat.as_secs() as u32,

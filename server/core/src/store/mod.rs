@@ -9,6 +9,7 @@ mod accounts;
 mod guilds;
 mod messages;
 mod postgres;
+mod relationships;
 mod sql;
 mod sqlite;
 
@@ -20,13 +21,16 @@ pub use accounts::*;
 pub use guilds::*;
 pub use messages::*;
 pub use postgres::PgStore;
+pub use relationships::*;
 pub use sqlite::SqliteStore;
 
 use crate::error::{Error, Result};
 
 /// Everything the services persist.
 #[async_trait]
-pub trait Store: AccountStore + GuildStore + MessageStore + Send + Sync + 'static {
+pub trait Store:
+    AccountStore + GuildStore + MessageStore + RelationshipStore + Send + Sync + 'static
+{
     /// Which backend this is, for logs.
     fn backend(&self) -> &'static str;
     /// Cheap round trip proving the database answers (health checks).

@@ -6,6 +6,7 @@ use decentra_core::{
         Attachment, Ban, Channel, Invite, Member, MentionKind, Message, Presence, PresenceStatus,
         ReadState, Role, Server, ServerSnapshot,
     },
+    relationships::{Relationship, RelationshipKind},
     settings::{InstanceSettings, RegistrationMode, SmtpTlsMode},
     store::{AuditRecord, InstanceInviteRecord, OverwriteRecord},
     users::User,
@@ -363,5 +364,22 @@ pub fn audit_entry(e: &AuditRecord) -> pb::AuditLogEntry {
                 new_value: c.new_value,
             })
             .collect(),
+    }
+}
+
+pub fn relationship_type(k: RelationshipKind) -> pb::RelationshipType {
+    match k {
+        RelationshipKind::Friend => pb::RelationshipType::Friend,
+        RelationshipKind::Incoming => pb::RelationshipType::Incoming,
+        RelationshipKind::Outgoing => pb::RelationshipType::Outgoing,
+        RelationshipKind::Blocked => pb::RelationshipType::Blocked,
+    }
+}
+
+pub fn relationship(r: &Relationship) -> pb::Relationship {
+    pb::Relationship {
+        user: Some(user(r.user.clone().public())),
+        r#type: relationship_type(r.kind).into(),
+        created_at: Some(timestamp(r.created_at_ms)),
     }
 }

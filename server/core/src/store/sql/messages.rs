@@ -3,6 +3,69 @@
 /// Implements [`crate::store::MessageStore`] for `$store` (see [`super`]).
 macro_rules! messages_sql {
     ($store:ty, $db:ty, $begin_write:literal) => {
+        /// `SELECT` of a [`crate::store::MessageRecord`] (messages `m`, with the author's
+        /// nickname from `members`); append `WHERE …`.
+        macro_rules! msg_select {
+            () => {
+                "SELECT m.id, m.channel_id, m.server_id, m.author_id, m.kind, m.content, \
+                   m.nonce, m.reply_to_id, m.mention_everyone, m.pinned_at, m.edited_at, \
+                   m.created_at, COALESCE(mem.nickname, '') AS author_nickname \
+                 FROM messages m \
+                 LEFT JOIN members mem ON mem.server_id = m.server_id \
+                   AND mem.user_id = m.author_id "
+            };
+        }
+
+        /// Column list of [`crate::store::UserRecord`] for `users u`.
+        macro_rules! msg_user_columns {
+            () => {
+                "u.id, u.username, u.display_name, u.email, u.email_verified, \
+                 u.password_hash, u.avatar_url, u.bio, u.status_text, u.is_admin, u.is_bot, \
+                 u.disabled, u.created_at"
+            };
+        }
+
+        /// Column list of [`crate::store::AttachmentRecord`].
+        macro_rules! msg_attachment_columns {
+            () => {
+                "id, channel_id, message_id, uploader_id, filename, content_type, size, \
+                 sha256, width, height, created_at"
+            };
+        }
+
+        /// `$first, $first+1, …` — `n` placeholders for an `IN (…)` list. Lists are bound in
+        /// fixed-size chunks so statements stay portable (no array binds).
+        fn msg_placeholders(first: usize, n: usize) -> String {
+            (first..first + n)
+                .map(|i| format!("${i}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+
+        /// Chunk size of `IN (…)` lists.
+        const MSG_CHUNK: usize = 100;
+
+        async fn msg_insert_mentions(
+            conn: &mut <$db as sqlx::Database>::Connection,
+            message: i64,
+            channel: i64,
+            mentions: &[(i64, i64)],
+        ) -> $crate::error::Result<()> {
+            for (kind, target) in mentions {
+                sqlx::query(
+                    "INSERT INTO message_mentions (message_id, channel_id, kind, target_id) \
+                     VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+                )
+                .bind(message)
+                .bind(channel)
+                .bind(kind)
+                .bind(target)
+                .execute(&mut *conn)
+                .await?;
+            }
+            Ok(())
+        }
+
         #[async_trait::async_trait]
         impl $crate::store::MessageStore for $store {
             async fn read_states(
@@ -46,6 +109,534 @@ macro_rules! messages_sql {
                             unread: last_message.is_some_and(|m| last_read.is_none_or(|r| m > r)),
                         }
                     }));
+                }
+                Ok(out)
+            }
+
+            async fn insert_message(
+                &self,
+                new: &$crate::store::NewMessage,
+            ) -> $crate::error::Result<$crate::store::InsertOutcome> {
+                use $crate::store::{InsertOutcome, MessageRecord};
+                let m = &new.message;
+                let mut tx = self.pool.begin_with($begin_write).await?;
+                // A retry with the same nonce hits `messages_nonce_key` and inserts nothing
+                // (PostgreSQL waits for a concurrent first attempt to commit).
+                let inserted: Option<i64> = sqlx::query_scalar(
+                    "INSERT INTO messages (id, channel_id, server_id, author_id, kind, content, \
+                       nonce, reply_to_id, mention_everyone, pinned_at, edited_at, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
+                     ON CONFLICT DO NOTHING RETURNING id",
+                )
+                .bind(m.id)
+                .bind(m.channel_id)
+                .bind(m.server_id)
+                .bind(m.author_id)
+                .bind(m.kind)
+                .bind(&m.content)
+                .bind(&m.nonce)
+                .bind(m.reply_to_id)
+                .bind(m.mention_everyone)
+                .bind(m.pinned_at)
+                .bind(m.edited_at)
+                .bind(m.created_at)
+                .fetch_optional(&mut *tx)
+                .await?;
+                if inserted.is_none() {
+                    let existing: Option<MessageRecord> = sqlx::query_as(concat!(
+                        msg_select!(),
+                        "WHERE m.channel_id = $1 AND m.author_id = $2 AND m.nonce = $3"
+                    ))
+                    .bind(m.channel_id)
+                    .bind(m.author_id)
+                    .bind(&m.nonce)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    return match existing {
+                        Some(existing) => Ok(InsertOutcome::Duplicate(existing)),
+                        None => Err($crate::error::Error::Internal(format!(
+                            "message {} was not inserted and has no nonce twin",
+                            m.id
+                        ))),
+                    };
+                }
+                msg_insert_mentions(&mut *tx, m.id, m.channel_id, &new.mentions).await?;
+                for attachment in &new.attachment_ids {
+                    let bound = sqlx::query(
+                        "UPDATE attachments SET message_id = $1 \
+                         WHERE id = $2 AND channel_id = $3 AND uploader_id = $4 \
+                           AND message_id IS NULL",
+                    )
+                    .bind(m.id)
+                    .bind(attachment)
+                    .bind(m.channel_id)
+                    .bind(m.author_id)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                    if bound != 1 {
+                        // Dropping the transaction rolls the message back.
+                        return Ok(InsertOutcome::AttachmentUnavailable(*attachment));
+                    }
+                }
+                sqlx::query(
+                    "UPDATE channels SET last_message_id = $2 \
+                     WHERE id = $1 AND (last_message_id IS NULL OR last_message_id < $2)",
+                )
+                .bind(m.channel_id)
+                .bind(m.id)
+                .execute(&mut *tx)
+                .await?;
+                let created: MessageRecord =
+                    sqlx::query_as(concat!(msg_select!(), "WHERE m.id = $1"))
+                        .bind(m.id)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                tx.commit().await?;
+                Ok(InsertOutcome::Created(created))
+            }
+
+            async fn message(
+                &self,
+                channel: $crate::id::Id,
+                id: $crate::id::Id,
+            ) -> $crate::error::Result<Option<$crate::store::MessageRecord>> {
+                Ok(sqlx::query_as(concat!(
+                    msg_select!(),
+                    "WHERE m.channel_id = $1 AND m.id = $2"
+                ))
+                .bind(channel.0)
+                .bind(id.0)
+                .fetch_optional(&self.pool)
+                .await?)
+            }
+
+            async fn messages_before(
+                &self,
+                channel: $crate::id::Id,
+                before: Option<$crate::id::Id>,
+                limit: u32,
+            ) -> $crate::error::Result<Vec<$crate::store::MessageRecord>> {
+                Ok(sqlx::query_as(concat!(
+                    msg_select!(),
+                    "WHERE m.channel_id = $1 AND m.id < $2 ORDER BY m.id DESC LIMIT $3"
+                ))
+                .bind(channel.0)
+                .bind(before.map_or(i64::MAX, |b| b.0))
+                .bind(i64::from(limit))
+                .fetch_all(&self.pool)
+                .await?)
+            }
+
+            async fn messages_from(
+                &self,
+                channel: $crate::id::Id,
+                first: $crate::id::Id,
+                limit: u32,
+            ) -> $crate::error::Result<Vec<$crate::store::MessageRecord>> {
+                Ok(sqlx::query_as(concat!(
+                    msg_select!(),
+                    "WHERE m.channel_id = $1 AND m.id >= $2 ORDER BY m.id ASC LIMIT $3"
+                ))
+                .bind(channel.0)
+                .bind(first.0)
+                .bind(i64::from(limit))
+                .fetch_all(&self.pool)
+                .await?)
+            }
+
+            async fn pinned_messages(
+                &self,
+                channel: $crate::id::Id,
+            ) -> $crate::error::Result<Vec<$crate::store::MessageRecord>> {
+                Ok(sqlx::query_as(concat!(
+                    msg_select!(),
+                    "WHERE m.channel_id = $1 AND m.pinned_at IS NOT NULL \
+                     ORDER BY m.pinned_at DESC, m.id DESC"
+                ))
+                .bind(channel.0)
+                .fetch_all(&self.pool)
+                .await?)
+            }
+
+            async fn message_extras(
+                &self,
+                viewer: $crate::id::Id,
+                messages: &[$crate::store::MessageRecord],
+            ) -> $crate::error::Result<$crate::store::MessageExtras> {
+                let mut out = $crate::store::MessageExtras::default();
+                let ids: Vec<i64> = messages.iter().map(|m| m.id).collect();
+                let mut reply_ids: Vec<i64> =
+                    messages.iter().filter_map(|m| m.reply_to_id).collect();
+                reply_ids.sort_unstable();
+                reply_ids.dedup();
+                // One read transaction: the parts describe the same moment.
+                let mut tx = self.pool.begin().await?;
+                for chunk in ids.chunks(MSG_CHUNK) {
+                    let list = msg_placeholders(1, chunk.len());
+                    let sql = format!(
+                        "SELECT message_id, kind, target_id FROM message_mentions \
+                         WHERE message_id IN ({list}) ORDER BY message_id, kind, target_id"
+                    );
+                    let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+                    for id in chunk {
+                        q = q.bind(id);
+                    }
+                    let rows: Vec<$crate::store::MentionRecord> = q.fetch_all(&mut *tx).await?;
+                    out.mentions.extend(rows);
+
+                    let list = msg_placeholders(2, chunk.len());
+                    let sql = format!(
+                        "SELECT message_id, emoji, COUNT(*) AS count, \
+                           CAST(SUM(CASE WHEN user_id = $1 THEN 1 ELSE 0 END) AS BIGINT) AS me, \
+                           MIN(created_at) AS first_at \
+                         FROM reactions WHERE message_id IN ({list}) \
+                         GROUP BY message_id, emoji ORDER BY message_id, first_at, emoji"
+                    );
+                    let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(viewer.0);
+                    for id in chunk {
+                        q = q.bind(id);
+                    }
+                    let rows: Vec<$crate::store::ReactionCountRecord> = q.fetch_all(&mut *tx).await?;
+                    out.reactions.extend(rows);
+
+                    let list = msg_placeholders(1, chunk.len());
+                    let sql = format!(
+                        concat!(
+                            "SELECT ",
+                            msg_attachment_columns!(),
+                            " FROM attachments WHERE message_id IN ({list}) ORDER BY id"
+                        ),
+                        list = list
+                    );
+                    let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+                    for id in chunk {
+                        q = q.bind(id);
+                    }
+                    let rows: Vec<$crate::store::AttachmentRecord> = q.fetch_all(&mut *tx).await?;
+                    out.attachments.extend(rows);
+                }
+                for chunk in reply_ids.chunks(MSG_CHUNK) {
+                    let list = msg_placeholders(1, chunk.len());
+                    let sql = format!(concat!(msg_select!(), "WHERE m.id IN ({list})"), list = list);
+                    let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+                    for id in chunk {
+                        q = q.bind(id);
+                    }
+                    let rows: Vec<$crate::store::MessageRecord> = q.fetch_all(&mut *tx).await?;
+                    out.replies.extend(rows);
+                }
+                tx.commit().await?;
+                Ok(out)
+            }
+
+            async fn users_by_ids(
+                &self,
+                ids: &[i64],
+            ) -> $crate::error::Result<Vec<$crate::store::UserRecord>> {
+                let mut out = Vec::with_capacity(ids.len());
+                for chunk in ids.chunks(MSG_CHUNK) {
+                    let list = msg_placeholders(1, chunk.len());
+                    let sql = format!(
+                        concat!("SELECT ", msg_user_columns!(), " FROM users u WHERE u.id IN ({list})"),
+                        list = list
+                    );
+                    let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+                    for id in chunk {
+                        q = q.bind(id);
+                    }
+                    let rows: Vec<$crate::store::UserRecord> = q.fetch_all(&self.pool).await?;
+                    out.extend(rows);
+                }
+                Ok(out)
+            }
+
+            async fn edit_message(
+                &self,
+                id: $crate::id::Id,
+                content: &str,
+                mention_everyone: bool,
+                mentions: &[(i64, i64)],
+                edited_at: i64,
+            ) -> $crate::error::Result<Option<$crate::store::MessageRecord>> {
+                let mut tx = self.pool.begin_with($begin_write).await?;
+                let channel: Option<i64> = sqlx::query_scalar(
+                    "UPDATE messages SET content = $2, mention_everyone = $3, edited_at = $4 \
+                     WHERE id = $1 RETURNING channel_id",
+                )
+                .bind(id.0)
+                .bind(content)
+                .bind(mention_everyone)
+                .bind(edited_at)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let Some(channel) = channel else {
+                    return Ok(None);
+                };
+                sqlx::query("DELETE FROM message_mentions WHERE message_id = $1")
+                    .bind(id.0)
+                    .execute(&mut *tx)
+                    .await?;
+                msg_insert_mentions(&mut *tx, id.0, channel, mentions).await?;
+                let record = sqlx::query_as(concat!(msg_select!(), "WHERE m.id = $1"))
+                    .bind(id.0)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(Some(record))
+            }
+
+            async fn delete_message(
+                &self,
+                channel: $crate::id::Id,
+                id: $crate::id::Id,
+            ) -> $crate::error::Result<Option<Vec<String>>> {
+                let mut tx = self.pool.begin_with($begin_write).await?;
+                let hashes: Vec<String> =
+                    sqlx::query_scalar("SELECT sha256 FROM attachments WHERE message_id = $1")
+                        .bind(id.0)
+                        .fetch_all(&mut *tx)
+                        .await?;
+                let deleted = sqlx::query("DELETE FROM messages WHERE id = $1 AND channel_id = $2")
+                    .bind(id.0)
+                    .bind(channel.0)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                if deleted == 0 {
+                    return Ok(None);
+                }
+                // If it was the newest message, the channel's newest is now the one before.
+                sqlx::query(
+                    "UPDATE channels SET last_message_id = \
+                       (SELECT MAX(id) FROM messages WHERE channel_id = $1) \
+                     WHERE id = $1 AND last_message_id = $2",
+                )
+                .bind(channel.0)
+                .bind(id.0)
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(Some(hashes))
+            }
+
+            async fn add_reaction(
+                &self,
+                message: $crate::id::Id,
+                emoji: &str,
+                user: $crate::id::Id,
+                now: i64,
+            ) -> $crate::error::Result<bool> {
+                Ok(sqlx::query(
+                    "INSERT INTO reactions (message_id, emoji, user_id, created_at) \
+                     VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+                )
+                .bind(message.0)
+                .bind(emoji)
+                .bind(user.0)
+                .bind(now)
+                .execute(&self.pool)
+                .await?
+                .rows_affected()
+                    == 1)
+            }
+
+            async fn remove_reaction(
+                &self,
+                message: $crate::id::Id,
+                emoji: &str,
+                user: $crate::id::Id,
+            ) -> $crate::error::Result<bool> {
+                Ok(sqlx::query(
+                    "DELETE FROM reactions WHERE message_id = $1 AND emoji = $2 AND user_id = $3",
+                )
+                .bind(message.0)
+                .bind(emoji)
+                .bind(user.0)
+                .execute(&self.pool)
+                .await?
+                .rows_affected()
+                    == 1)
+            }
+
+            async fn reaction_users(
+                &self,
+                message: $crate::id::Id,
+                emoji: &str,
+                after: Option<$crate::id::Id>,
+                limit: u32,
+            ) -> $crate::error::Result<Vec<$crate::store::UserRecord>> {
+                Ok(sqlx::query_as(concat!(
+                    "SELECT ",
+                    msg_user_columns!(),
+                    " FROM reactions r JOIN users u ON u.id = r.user_id \
+                     WHERE r.message_id = $1 AND r.emoji = $2 AND r.user_id > $3 \
+                     ORDER BY r.user_id LIMIT $4"
+                ))
+                .bind(message.0)
+                .bind(emoji)
+                .bind(after.map_or(0, |a| a.0))
+                .bind(i64::from(limit))
+                .fetch_all(&self.pool)
+                .await?)
+            }
+
+            async fn pin_message(
+                &self,
+                channel: $crate::id::Id,
+                id: $crate::id::Id,
+                now: i64,
+                max_pins: u32,
+            ) -> $crate::error::Result<$crate::store::PinOutcome> {
+                use $crate::store::PinOutcome;
+                let mut tx = self.pool.begin_with($begin_write).await?;
+                // Touching the channel row first serialises concurrent pins of one channel
+                // (a row lock on PostgreSQL; SQLite writers are serial anyway), so the limit
+                // check below cannot be raced.
+                sqlx::query("UPDATE channels SET last_pin_at = last_pin_at WHERE id = $1")
+                    .bind(channel.0)
+                    .execute(&mut *tx)
+                    .await?;
+                let row: Option<(Option<i64>,)> = sqlx::query_as(
+                    "SELECT pinned_at FROM messages WHERE id = $1 AND channel_id = $2",
+                )
+                .bind(id.0)
+                .bind(channel.0)
+                .fetch_optional(&mut *tx)
+                .await?;
+                match row {
+                    None => return Ok(PinOutcome::NotFound),
+                    Some((Some(_),)) => return Ok(PinOutcome::AlreadyPinned),
+                    Some((None,)) => {}
+                }
+                let pinned: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM messages WHERE channel_id = $1 AND pinned_at IS NOT NULL",
+                )
+                .bind(channel.0)
+                .fetch_one(&mut *tx)
+                .await?;
+                if pinned >= i64::from(max_pins) {
+                    return Ok(PinOutcome::LimitReached);
+                }
+                sqlx::query("UPDATE messages SET pinned_at = $2 WHERE id = $1")
+                    .bind(id.0)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("UPDATE channels SET last_pin_at = $2 WHERE id = $1")
+                    .bind(channel.0)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(PinOutcome::Pinned)
+            }
+
+            async fn unpin_message(
+                &self,
+                channel: $crate::id::Id,
+                id: $crate::id::Id,
+            ) -> $crate::error::Result<bool> {
+                let mut tx = self.pool.begin_with($begin_write).await?;
+                let unpinned = sqlx::query(
+                    "UPDATE messages SET pinned_at = NULL \
+                     WHERE id = $1 AND channel_id = $2 AND pinned_at IS NOT NULL",
+                )
+                .bind(id.0)
+                .bind(channel.0)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if unpinned == 0 {
+                    return Ok(false);
+                }
+                sqlx::query(
+                    "UPDATE channels SET last_pin_at = \
+                       (SELECT MAX(pinned_at) FROM messages WHERE channel_id = $1) \
+                     WHERE id = $1",
+                )
+                .bind(channel.0)
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(true)
+            }
+
+            async fn ack(
+                &self,
+                user: $crate::id::Id,
+                channel: $crate::id::Id,
+                message: $crate::id::Id,
+            ) -> $crate::error::Result<()> {
+                sqlx::query(
+                    "INSERT INTO read_states (user_id, channel_id, last_read_id) \
+                     VALUES ($1, $2, $3) \
+                     ON CONFLICT (user_id, channel_id) DO UPDATE SET last_read_id = \
+                       CASE WHEN excluded.last_read_id > read_states.last_read_id \
+                         THEN excluded.last_read_id ELSE read_states.last_read_id END",
+                )
+                .bind(user.0)
+                .bind(channel.0)
+                .bind(message.0)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn insert_attachment(
+                &self,
+                a: &$crate::store::AttachmentRecord,
+            ) -> $crate::error::Result<()> {
+                sqlx::query(concat!(
+                    "INSERT INTO attachments (",
+                    msg_attachment_columns!(),
+                    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+                ))
+                .bind(a.id)
+                .bind(a.channel_id)
+                .bind(a.message_id)
+                .bind(a.uploader_id)
+                .bind(&a.filename)
+                .bind(&a.content_type)
+                .bind(a.size)
+                .bind(&a.sha256)
+                .bind(a.width)
+                .bind(a.height)
+                .bind(a.created_at)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn attachment(
+                &self,
+                id: $crate::id::Id,
+            ) -> $crate::error::Result<Option<$crate::store::AttachmentRecord>> {
+                Ok(sqlx::query_as(concat!(
+                    "SELECT ",
+                    msg_attachment_columns!(),
+                    " FROM attachments WHERE id = $1"
+                ))
+                .bind(id.0)
+                .fetch_optional(&self.pool)
+                .await?)
+            }
+
+            async fn attachment_hashes_in_use(
+                &self,
+                sha256s: &[String],
+            ) -> $crate::error::Result<Vec<String>> {
+                let mut out = Vec::new();
+                for chunk in sha256s.chunks(MSG_CHUNK) {
+                    let list = msg_placeholders(1, chunk.len());
+                    let sql =
+                        format!("SELECT DISTINCT sha256 FROM attachments WHERE sha256 IN ({list})");
+                    let mut q = sqlx::query_scalar(sqlx::AssertSqlSafe(sql));
+                    for h in chunk {
+                        q = q.bind(h);
+                    }
+                    let rows: Vec<String> = q.fetch_all(&self.pool).await?;
+                    out.extend(rows);
                 }
                 Ok(out)
             }

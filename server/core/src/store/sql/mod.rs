@@ -9,12 +9,14 @@
 mod accounts;
 mod guilds;
 mod messages;
+mod relationships;
 
 pub(crate) use accounts::accounts_sql;
 pub(crate) use guilds::{
     channel_columns, guilds_sql, invite_columns, role_columns, server_columns,
 };
 pub(crate) use messages::messages_sql;
+pub(crate) use relationships::relationships_sql;
 
 /// Implements the whole [`crate::store::Store`] for one backend.
 macro_rules! sql_store {
@@ -22,6 +24,7 @@ macro_rules! sql_store {
         $crate::store::sql::accounts_sql!($store, $db, $begin_write);
         $crate::store::sql::guilds_sql!($store, $db, $begin_write);
         $crate::store::sql::messages_sql!($store, $db, $begin_write);
+        $crate::store::sql::relationships_sql!($store, $db, $begin_write);
 
         #[async_trait::async_trait]
         impl $crate::store::Store for $store {

@@ -1,0 +1,329 @@
+//! Fan-out benchmark against the real `decentra` binary (a child process, so its memory can
+//! be read): N members each hold their own connection and event stream; one member sends
+//! messages; every delivery's send→receive latency is recorded.
+//!
+//!     cargo bench -p decentra --bench fanout
+//!
+//! Environment: `BENCH_MEMBERS` (default 1000), `BENCH_MESSAGES` (default 200),
+//! `BENCH_RATE` messages/s for the latency run (default 50), `BENCH_DATABASE_URL`
+//! (default: SQLite in a temp dir; a `postgres://…/db` URL of an empty database works too).
+//! Prints idle RSS, RSS per open stream, latency percentiles and deliveries per second.
+
+use std::{
+    process::{Child, Command, Stdio},
+    sync::Arc,
+    time::{Duration, Instant, SystemTime, UNIX_EPOCH},
+};
+
+use decentra_core::{Id, auth::tokens::TokenIssuer};
+use decentra_sdk::{Client, proto};
+use proto::subscribe_response::Event;
+use tokio::sync::mpsc;
+
+const SECRET: &str = "bench-secret-bench-secret-bench-secret-0123";
+
+fn env_num(key: &str, default: usize) -> usize {
+    std::env::var(key)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn now_ns() -> u128 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default()
+}
+
+fn rss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
+        })
+        .unwrap_or(0)
+}
+
+struct Server {
+    child: Child,
+    url: String,
+    database_url: String,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+async fn start_server() -> Server {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("port")
+        .port();
+    let database_url = std::env::var("BENCH_DATABASE_URL")
+        .unwrap_or_else(|_| format!("sqlite://{}", dir.path().join("bench.db").display()));
+    let child = Command::new(env!("CARGO_BIN_EXE_decentra"))
+        .env("DECENTRA_BIND", format!("127.0.0.1:{port}"))
+        .env("DECENTRA_DATA_DIR", dir.path())
+        .env("DATABASE_URL", &database_url)
+        .env("DECENTRA_JWT_SECRET", SECRET)
+        .env("DECENTRA_LOG", "warn")
+        .env("DECENTRA_AUTH_RATE_PER_IP", "100000")
+        .env("DECENTRA_EVENT_QUEUE_CAPACITY", "4096")
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("spawn decentra");
+    let url = format!("http://127.0.0.1:{port}");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Ok(c) = Client::connect(url.clone()).await
+            && c.auth()
+                .get_instance_info(proto::GetInstanceInfoRequest {})
+                .await
+                .is_ok()
+        {
+            break;
+        }
+        assert!(Instant::now() < deadline, "server did not start");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    Server {
+        child,
+        url,
+        database_url,
+        _dir: dir,
+    }
+}
+
+/// Inserts `n` members straight into the database (registration's argon2 would dominate).
+async fn seed_members(database_url: &str, server_id: i64, n: usize) -> Vec<i64> {
+    let ids: Vec<i64> = (0..n as i64).map(|i| server_id + 1_000_000 + i).collect();
+    let now = (now_ns() / 1_000_000) as i64;
+    macro_rules! seed {
+        ($pool:expr) => {{
+            let pool = $pool;
+            for chunk in ids.chunks(500) {
+                let mut tx = pool.begin().await.expect("tx");
+                for id in chunk {
+                    sqlx::query("INSERT INTO users (id, username, username_lower, password_hash, created_at) VALUES ($1, $2, $2, 'x', $3)")
+                        .bind(id).bind(format!("bench{id}")).bind(now).execute(&mut *tx).await.expect("user");
+                    sqlx::query("INSERT INTO members (server_id, user_id, joined_at) VALUES ($1, $2, $3)")
+                        .bind(server_id).bind(id).bind(now).execute(&mut *tx).await.expect("member");
+                }
+                tx.commit().await.expect("commit");
+            }
+            pool.close().await;
+        }};
+    }
+    if database_url.starts_with("sqlite") {
+        seed!(
+            sqlx::SqlitePool::connect(database_url)
+                .await
+                .expect("sqlite")
+        );
+    } else {
+        seed!(sqlx::PgPool::connect(database_url).await.expect("pg"));
+    }
+    ids
+}
+
+fn percentile(sorted: &[u64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let idx = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[idx] as f64 / 1_000.0
+}
+
+#[tokio::main]
+async fn main() {
+    let members = env_num("BENCH_MEMBERS", 1000);
+    let messages = env_num("BENCH_MESSAGES", 200);
+    let rate = env_num("BENCH_RATE", 50).max(1);
+    let server = start_server().await;
+    let pid = server.child.id();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let idle_kib = rss_kib(pid);
+
+    let owner = Client::connect(server.url.clone()).await.expect("connect");
+    owner
+        .register(proto::RegisterRequest {
+            username: "owner".into(),
+            password: "owner-password".into(),
+            ..Default::default()
+        })
+        .await
+        .expect("register");
+    let guild = owner
+        .servers()
+        .create_server(proto::CreateServerRequest {
+            name: "Bench".into(),
+            ..Default::default()
+        })
+        .await
+        .expect("server")
+        .into_inner()
+        .server
+        .expect("server");
+    let server_id: i64 = guild.id.parse().expect("id");
+    let user_ids = seed_members(&server.database_url, server_id, members).await;
+    // Any permission change makes the server reload its member list.
+    owner
+        .roles()
+        .create_role(proto::CreateRoleRequest {
+            server_id: guild.id.clone(),
+            name: "reload".into(),
+            ..Default::default()
+        })
+        .await
+        .expect("role");
+    let channel = owner
+        .channels()
+        .list_channels(proto::ListChannelsRequest {
+            server_id: guild.id.clone(),
+        })
+        .await
+        .expect("channels")
+        .into_inner()
+        .channels
+        .into_iter()
+        .find(|c| c.name == "general")
+        .expect("general")
+        .id;
+
+    // One connection and one stream per member.
+    let issuer = TokenIssuer::new(SECRET.as_bytes(), Duration::from_secs(3600));
+    let (tx, mut rx) = mpsc::unbounded_channel::<u64>();
+    let ready = Arc::new(tokio::sync::Barrier::new(members + 1));
+    let before_streams = rss_kib(pid);
+    for (i, uid) in user_ids.iter().enumerate() {
+        let token = issuer
+            .issue(Id(*uid), Id(i as i64 + 1))
+            .expect("token")
+            .token;
+        let url = server.url.clone();
+        let tx = tx.clone();
+        let ready = Arc::clone(&ready);
+        tokio::spawn(async move {
+            let client = Client::connect(url).await.expect("connect");
+            client.set_tokens(&token, "").expect("token");
+            let mut stream = client
+                .events()
+                .subscribe(proto::SubscribeRequest::default())
+                .await
+                .expect("subscribe")
+                .into_inner();
+            // Ready first; then every created message reports its latency.
+            let _ = stream.message().await;
+            ready.wait().await;
+            while let Ok(Some(msg)) = stream.message().await {
+                if let Some(Event::MessageCreated(m)) = msg.event
+                    && let Some(sent) = m.message.and_then(|m| {
+                        m.content
+                            .split_whitespace()
+                            .next()
+                            .and_then(|t| t.parse::<u128>().ok())
+                    })
+                {
+                    let _ = tx.send(((now_ns().saturating_sub(sent)) / 1_000) as u64);
+                }
+            }
+        });
+    }
+    drop(tx);
+    ready.wait().await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let with_streams = rss_kib(pid);
+
+    let (owner, channel) = (owner.clone(), channel.clone());
+    let send = move |content: String| {
+        let mut m = owner.messages();
+        let channel = channel.clone();
+        async move {
+            m.send_message(proto::SendMessageRequest {
+                channel_id: channel,
+                content,
+                ..Default::default()
+            })
+            .await
+            .expect("send");
+        }
+    };
+
+    // 1. Latency at a steady rate.
+    let mut latencies = Vec::with_capacity(members * messages);
+    let period = Duration::from_secs_f64(1.0 / rate as f64);
+    let mut tick = tokio::time::interval(period);
+    for _ in 0..messages {
+        tick.tick().await;
+        send(format!("{} latency", now_ns())).await;
+    }
+    while latencies.len() < members * messages {
+        match tokio::time::timeout(Duration::from_secs(30), rx.recv()).await {
+            Ok(Some(l)) => latencies.push(l),
+            _ => break,
+        }
+    }
+    latencies.sort_unstable();
+
+    // 2. Throughput: send as fast as possible, count deliveries until all arrive.
+    let burst = messages;
+    let start = Instant::now();
+    let sender = {
+        let send = send.clone();
+        tokio::spawn(async move {
+            for _ in 0..burst {
+                send(format!("{} burst", now_ns())).await;
+            }
+        })
+    };
+    let mut delivered = 0usize;
+    while delivered < members * burst {
+        match tokio::time::timeout(Duration::from_secs(30), rx.recv()).await {
+            Ok(Some(_)) => delivered += 1,
+            _ => break,
+        }
+    }
+    let elapsed = start.elapsed();
+    let _ = sender.await;
+
+    println!(
+        "decentra fan-out benchmark ({} backend)",
+        if server.database_url.starts_with("sqlite") {
+            "SQLite"
+        } else {
+            "PostgreSQL"
+        }
+    );
+    println!("  members online (one connection + stream each): {members}");
+    println!(
+        "  idle RSS after start:                           {:.1} MiB",
+        idle_kib as f64 / 1024.0
+    );
+    println!(
+        "  RSS per open stream:                            {:.1} KiB",
+        with_streams.saturating_sub(before_streams) as f64 / members as f64
+    );
+    println!(
+        "  latency send→receive at {rate} msg/s ({} deliveries of {}): p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        latencies.len(),
+        members * messages,
+        percentile(&latencies, 0.50),
+        percentile(&latencies, 0.99),
+        latencies.last().copied().unwrap_or_default() as f64 / 1000.0,
+    );
+    println!(
+        "  burst: {burst} messages → {delivered} deliveries in {:.2} s = {:.0} deliveries/s ({:.0} messages/s sent)",
+        elapsed.as_secs_f64(),
+        delivered as f64 / elapsed.as_secs_f64(),
+        burst as f64 / elapsed.as_secs_f64(),
+    );
+}
