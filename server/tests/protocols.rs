@@ -234,7 +234,118 @@ async fn rest_mirrors_auth_with_same_errors(backend: Backend) {
     server.stop().await;
 }
 
+/// Attachments download over REST only for those who can see the message, and are served
+/// so that an uploaded page can never run on this origin.
+async fn attachments_are_served_only_to_viewers(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let (owner, _) = register(&server, "owner", None).await.expect("owner");
+    // "outsider" is registered but never joins; both sign in over REST below.
+    let mut people = common::users(&server, &owner, &["member", "outsider"]).await;
+    let (member, _) = people.remove(0);
+    let sid = common::create_server(&owner, "Files").await.id;
+    common::join(&owner, &member, &sid).await;
+    let general = common::general_channel(&owner, &sid).await;
+    let data = b"<html><script>alert(1)</script></html>".to_vec();
+    let upload = owner
+        .messages()
+        .upload_attachment(proto::UploadAttachmentRequest {
+            channel_id: general.clone(),
+            filename: "page.html".into(),
+            content_type: "text/html".into(),
+            data: data.clone(),
+        })
+        .await
+        .expect("upload")
+        .into_inner()
+        .attachment
+        .expect("attachment");
+    let msg = owner
+        .messages()
+        .send_message(proto::SendMessageRequest {
+            channel_id: general.clone(),
+            content: "see attached".into(),
+            attachment_ids: vec![upload.id.clone()],
+            ..Default::default()
+        })
+        .await
+        .expect("send")
+        .into_inner()
+        .message
+        .expect("message");
+    let url = format!("{}{}", server.url(), msg.attachments[0].url);
+    let http = reqwest::Client::new();
+    let get = |bearer: Option<String>| {
+        let mut rq = http.get(&url);
+        if let Some(b) = bearer {
+            rq = rq.bearer_auth(b);
+        }
+        rq.send()
+    };
+    // Plain HTTP clients sign in over REST for a bearer token.
+    let login = |name: &str| {
+        http.post(format!("{}/api/v1/auth/login", server.url()))
+            .json(&serde_json::json!({"username": name, "password": format!("{name}-password")}))
+            .send()
+    };
+    let member_token = login("member")
+        .await
+        .expect("login")
+        .json::<serde_json::Value>()
+        .await
+        .expect("json")["access_token"]
+        .as_str()
+        .expect("token")
+        .to_owned();
+    let outsider_token = login("outsider")
+        .await
+        .expect("login")
+        .json::<serde_json::Value>()
+        .await
+        .expect("json")["access_token"]
+        .as_str()
+        .expect("token")
+        .to_owned();
+
+    let resp = get(Some(member_token.clone())).await.expect("download");
+    assert_eq!(resp.status(), 200);
+    assert_eq!(
+        resp.headers()["content-type"],
+        "application/octet-stream",
+        "HTML is never served as HTML"
+    );
+    assert!(
+        resp.headers()["content-disposition"]
+            .to_str()
+            .is_ok_and(|d| d.starts_with("attachment"))
+    );
+    assert_eq!(resp.headers()["x-content-type-options"], "nosniff");
+    assert_eq!(resp.bytes().await.expect("body").to_vec(), data);
+    assert_eq!(
+        get(Some(outsider_token)).await.expect("outsider").status(),
+        404
+    );
+    assert_eq!(get(None).await.expect("anonymous").status(), 401);
+
+    owner
+        .messages()
+        .delete_message(proto::DeleteMessageRequest {
+            channel_id: general,
+            message_id: msg.id,
+        })
+        .await
+        .expect("delete");
+    assert_eq!(
+        get(Some(member_token))
+            .await
+            .expect("after delete")
+            .status(),
+        404
+    );
+    server.stop().await;
+}
+
 backend_tests!(
+    attachments_are_served_only_to_viewers,
     grpc_web_unary_over_http1,
     health_serving_and_reflection_lists_services,
     rest_mirrors_auth_with_same_errors,

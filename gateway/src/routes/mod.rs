@@ -1,5 +1,6 @@
 //! Route table; one file per resource, named like the gRPC adapter it mirrors.
 
+mod attachments;
 mod auth;
 mod users;
 
@@ -17,4 +18,8 @@ pub fn router() -> Router<Services> {
         .route("/api/v1/auth/refresh", post(auth::refresh))
         .route("/api/v1/auth/logout", post(auth::logout))
         .route("/api/v1/users/@me", get(users::me))
+        .route(
+            "/api/v1/attachments/{id}/{filename}",
+            get(attachments::download),
+        )
 }

@@ -1,6 +1,6 @@
 //! `decentra.v1.UserService` over [`decentra_core::users::UserService`].
 
-use decentra_core::{Id, Services, users::ProfilePatch};
+use decentra_core::{Id, Services, model::PresenceStatus, users::ProfilePatch};
 use decentra_proto::v1::{self as pb, user_service_server::UserService};
 use tonic::{Request, Response, Status};
 
@@ -70,6 +70,31 @@ impl UserService for UserApi {
         Ok(Response::new(pb::SearchUsersResponse {
             users: page.users.into_iter().map(convert::user).collect(),
             next_page_token: page.next_page_token.unwrap_or_default(),
+        }))
+    }
+
+    async fn update_presence(
+        &self,
+        req: Request<pb::UpdatePresenceRequest>,
+    ) -> Reply<pb::UpdatePresenceResponse> {
+        let who = principal(&req)?;
+        let chosen = match req.get_ref().status() {
+            pb::PresenceStatus::Online => PresenceStatus::Online,
+            pb::PresenceStatus::Idle => PresenceStatus::Idle,
+            pb::PresenceStatus::Dnd => PresenceStatus::DoNotDisturb,
+            pb::PresenceStatus::Invisible => PresenceStatus::Invisible,
+            pb::PresenceStatus::Offline | pb::PresenceStatus::Unspecified => {
+                PresenceStatus::Offline
+            }
+        };
+        let p = self
+            .0
+            .events
+            .set_presence(&who, chosen)
+            .await
+            .map_err(status)?;
+        Ok(Response::new(pb::UpdatePresenceResponse {
+            presence: Some(convert::presence(&p)),
         }))
     }
 }
