@@ -162,6 +162,15 @@ async fn main() {
         })
         .await
         .expect("register");
+    // The benchmark sends far more than a person would: lift the per-user send budget.
+    owner
+        .admin()
+        .update_instance_settings(proto::UpdateInstanceSettingsRequest {
+            message_rate_limit_per_minute: Some(100_000),
+            ..Default::default()
+        })
+        .await
+        .expect("settings");
     let guild = owner
         .servers()
         .create_server(proto::CreateServerRequest {

@@ -447,7 +447,25 @@ async fn presence_follows_streams(backend: Backend) {
     s.ts.stop().await;
 }
 
+/// Streams opened with a session end when it is revoked (logout here).
+async fn logout_ends_the_sessions_streams(backend: Backend) {
+    let s = scene(backend).await;
+    let (mut stream, _) = Events::ready(&s.b).await;
+    s.b.logout().await.expect("logout");
+    // What was already queued may still arrive; then the stream must end (a stream that keeps
+    // going fails inside `ended` when its wait runs out).
+    while stream.ended().await.is_some() {}
+    // And the revoked session cannot open a new one.
+    let reopened =
+        s.b.events()
+            .subscribe(proto::SubscribeRequest::default())
+            .await;
+    assert_eq!(code(reopened), Code::Unauthenticated);
+    s.ts.stop().await;
+}
+
 backend_tests!(
+    logout_ends_the_sessions_streams,
     presence_follows_streams,
     delivery_follows_visibility,
     every_stream_of_a_user_receives,

@@ -672,8 +672,10 @@ async fn ack_read_state(backend: Backend) {
     server.stop().await;
 }
 
-/// Sends `n` numbered messages and returns their ids, oldest first.
+/// Sends `n` numbered messages and returns their ids, oldest first. `client` must be the
+/// instance admin: it lifts the per-user send budget (120 a minute by default) first.
 async fn fill(client: &Client, channel: &str, n: usize) -> Vec<String> {
+    set_send_budget(client, 100_000).await;
     let mut out = Vec::with_capacity(n);
     for i in 0..n {
         out.push(send(client, channel, &format!("message {i}")).await.id);
@@ -1097,7 +1099,93 @@ async fn events_reach_members_and_own_devices(backend: Backend) {
     server.stop().await;
 }
 
+async fn set_send_budget(admin: &Client, per_minute: u32) {
+    admin
+        .admin()
+        .update_instance_settings(proto::UpdateInstanceSettingsRequest {
+            message_rate_limit_per_minute: Some(per_minute),
+            ..Default::default()
+        })
+        .await
+        .expect("update settings");
+}
+
+/// Sending is limited per user per minute (instance setting) and per channel by slow mode,
+/// which moderators skip; refusals say when to retry.
+async fn send_limits_and_slow_mode(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let (owner, member) = admin_and_member(&server).await;
+    let room = room(&owner).await;
+    let code_ = owner
+        .invites()
+        .create_invite(proto::CreateInviteRequest {
+            server_id: room.server_id.clone(),
+            ..Default::default()
+        })
+        .await
+        .expect("invite")
+        .into_inner()
+        .invite
+        .expect("invite")
+        .code;
+    member
+        .invites()
+        .accept_invite(proto::AcceptInviteRequest { code: code_ })
+        .await
+        .expect("join");
+
+    owner
+        .channels()
+        .update_channel(proto::UpdateChannelRequest {
+            channel_id: room.general.clone(),
+            rate_limit_per_user: Some(60),
+            ..Default::default()
+        })
+        .await
+        .expect("slow mode on");
+    send(&member, &room.general, "first").await;
+    let err = member
+        .messages()
+        .send_message(proto::SendMessageRequest {
+            channel_id: room.general.clone(),
+            content: "second".into(),
+            ..Default::default()
+        })
+        .await
+        .expect_err("slow mode");
+    assert_eq!(err.code(), Code::ResourceExhausted);
+    let retry = tonic_types::StatusExt::get_details_retry_info(&err).expect("retry info");
+    assert!(retry.retry_delay.is_some_and(|d| d.as_secs() >= 50));
+    send(&owner, &room.general, "moderators are exempt").await;
+    send(&owner, &room.general, "twice").await;
+
+    owner
+        .channels()
+        .update_channel(proto::UpdateChannelRequest {
+            channel_id: room.general.clone(),
+            rate_limit_per_user: Some(0),
+            ..Default::default()
+        })
+        .await
+        .expect("slow mode off");
+    set_send_budget(&owner, 3).await;
+    for i in 0..3 {
+        send(&owner, &room.general, &format!("budget {i}")).await;
+    }
+    let over = owner
+        .messages()
+        .send_message(proto::SendMessageRequest {
+            channel_id: room.general.clone(),
+            content: "one too many".into(),
+            ..Default::default()
+        })
+        .await;
+    assert_eq!(code(over), Code::ResourceExhausted);
+    server.stop().await;
+}
+
 backend_tests!(
+    send_limits_and_slow_mode,
     send_get_list,
     same_nonce_is_one_message,
     content_limits,

@@ -581,6 +581,36 @@ async fn role_hierarchy_limits_moderators(backend: Backend) {
         "granted MANAGE_SERVER without having it"
     );
 
+    // A role created later sits below theirs, but its permissions are not theirs to hand out —
+    // not even to themselves.
+    let admin_role = create_role(&owner, &sid, "Admins", bit(P::Administrator)).await;
+    let self_promote = moddy
+        .roles()
+        .add_member_role(proto::AddMemberRoleRequest {
+            server_id: sid.clone(),
+            user_id: moddy_id.clone(),
+            role_id: admin_role.id.clone(),
+        })
+        .await;
+    assert_eq!(
+        code(self_promote),
+        Code::PermissionDenied,
+        "granted ADMINISTRATOR through a role"
+    );
+    let strip_senior = moddy
+        .roles()
+        .remove_member_role(proto::RemoveMemberRoleRequest {
+            server_id: sid.clone(),
+            user_id: senior_id.clone(),
+            role_id: low_role.id.clone(),
+        })
+        .await;
+    assert_eq!(
+        code(strip_senior),
+        Code::PermissionDenied,
+        "changed roles of someone above"
+    );
+
     // Below them it all works, and lands in the audit log.
     moddy
         .roles()
@@ -1098,7 +1128,71 @@ async fn server_lifecycle_and_events(backend: Backend) {
     ts.stop().await;
 }
 
+/// Overwrites naming a member leave with them: after a kick and a rejoin, a channel opened
+/// to them personally is closed again.
+async fn kicked_members_lose_personal_overwrites(backend: Backend) {
+    let ts = TestServer::start(backend).await;
+    let (owner, _) = register(&ts, "owner", None).await.expect("owner");
+    let mut people = users(&ts, &owner, &["guest"]).await;
+    let (guest, guest_id) = people.pop().expect("guest");
+    let sid = create_server(&owner, "Lounge").await.id;
+    join(&owner, &guest, &sid).await;
+    let vip = owner
+        .channels()
+        .create_channel(proto::CreateChannelRequest {
+            server_id: sid.clone(),
+            name: "vip".into(),
+            r#type: proto::ChannelType::Text.into(),
+            permission_overwrites: vec![
+                proto::PermissionOverwrite {
+                    target_id: sid.clone(),
+                    target_type: proto::OverwriteTargetType::Role.into(),
+                    allow: 0,
+                    deny: bit(P::ViewChannel),
+                },
+                proto::PermissionOverwrite {
+                    target_id: guest_id.clone(),
+                    target_type: proto::OverwriteTargetType::Member.into(),
+                    allow: bit(P::ViewChannel),
+                    deny: 0,
+                },
+            ],
+            ..Default::default()
+        })
+        .await
+        .expect("vip")
+        .into_inner()
+        .channel
+        .expect("channel")
+        .id;
+    let get = |c: &Client| {
+        let mut x = c.channels();
+        let q = proto::GetChannelRequest {
+            channel_id: vip.clone(),
+        };
+        async move { x.get_channel(q).await }
+    };
+    get(&guest).await.expect("the guest sees their channel");
+    owner
+        .servers()
+        .kick_member(proto::KickMemberRequest {
+            server_id: sid.clone(),
+            user_id: guest_id.clone(),
+            reason: String::new(),
+        })
+        .await
+        .expect("kick");
+    join(&owner, &guest, &sid).await;
+    assert_eq!(
+        code(get(&guest).await),
+        Code::NotFound,
+        "rejoining restored a personal overwrite"
+    );
+    ts.stop().await;
+}
+
 backend_tests!(
+    kicked_members_lose_personal_overwrites,
     authorization_matrix,
     private_channel_is_invisible_without_the_role,
     role_hierarchy_limits_moderators,

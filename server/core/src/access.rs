@@ -250,14 +250,24 @@ impl PermCache {
             slot.generation
         };
         let Some(rows) = self.store.permission_rows(server).await? else {
+            // Unknown ids leave no trace (the map must not grow with made-up ids).
+            let mut slots = self.lock();
+            if slots
+                .get(&server)
+                .is_some_and(|s| s.generation == generation && s.state.is_none())
+            {
+                slots.remove(&server);
+            }
             return Ok(None);
         };
         let state = Arc::new(ServerPerms::from_rows(rows));
         // Only publish what we loaded if nothing changed meanwhile; otherwise the snapshot
         // may predate the change, so the next caller loads again.
         let mut slots = self.lock();
-        let slot = slots.entry(server).or_default();
-        if slot.generation == generation {
+        // A slot removed meanwhile (server deleted) stays removed.
+        if let Some(slot) = slots.get_mut(&server)
+            && slot.generation == generation
+        {
             slot.state = Some(Arc::clone(&state));
         }
         Ok(Some(state))
@@ -268,13 +278,16 @@ impl PermCache {
         self.lock().get(&server).and_then(|s| s.state.clone())
     }
 
-    /// Servers (among those loaded) that `user` is a member of.
-    pub fn servers_with_member(&self, user: Id) -> Vec<Id> {
-        self.lock()
-            .iter()
-            .filter(|(_, slot)| slot.state.as_ref().is_some_and(|p| p.is_member(user)))
-            .map(|(id, _)| *id)
-            .collect()
+    /// Ids of the servers `user` is a member of (empty if the store fails: used for presence
+    /// fan-out, which is best effort).
+    pub async fn servers_of(&self, user: Id) -> Vec<Id> {
+        match self.store.servers_of_user(user).await {
+            Ok(servers) => servers.into_iter().map(|s| Id(s.id)).collect(),
+            Err(e) => {
+                tracing::warn!(%user, error = %e, "cannot list servers for presence");
+                Vec::new()
+            }
+        }
     }
 
     /// Forgets a server's snapshot; call after committing any change to its permissions.
@@ -287,11 +300,7 @@ impl PermCache {
 
     /// Forgets a deleted server entirely.
     pub fn remove(&self, server: Id) {
-        let mut slots = self.lock();
-        if let Some(slot) = slots.get_mut(&server) {
-            slot.generation += 1;
-            slot.state = None;
-        }
+        self.lock().remove(&server);
     }
 }
 

@@ -226,6 +226,29 @@ impl ChannelService {
         Ok(())
     }
 
+    /// Refuses to remove overwrite bits the actor could not have set (unless owner).
+    fn check_removal<'a>(
+        perms: &ServerPerms,
+        actor: Id,
+        actor_perms: Permissions,
+        removed: impl IntoIterator<Item = &'a OverwriteRecord>,
+    ) -> Result<()> {
+        if actor == perms.owner_id {
+            return Ok(());
+        }
+        for o in removed {
+            let bits = Permissions::from_wire(o.allow_bits as u64)
+                | Permissions::from_wire(o.deny_bits as u64);
+            if !can_grant(actor_perms, bits) {
+                return Err(Error::PermissionDenied(
+                    "you cannot change an overwrite involving permissions you do not have"
+                        .to_owned(),
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// Validates a parent: a category of the same server, and only for non-categories.
     async fn check_parent(&self, server: Id, kind_: i64, parent: &str) -> Result<Option<i64>> {
         if parent.trim().is_empty() {
@@ -441,20 +464,39 @@ impl ChannelService {
         if sync {
             access.require(Permissions::MANAGE_ROLES)?;
         }
-        self.ctx.store.update_channel(&new).await?;
         let before = Arc::clone(access.server.as_ref().ok_or(Error::NotFound("channel"))?);
-        if sync && let Some(parent) = new.parent_id {
-            let copied: Vec<OverwriteRecord> = self
-                .ctx
-                .store
-                .channel_overwrites(Id(parent))
-                .await?
-                .into_iter()
-                .map(|o| OverwriteRecord {
-                    channel_id: new.id,
-                    ..o
-                })
-                .collect();
+        // Syncing replaces this channel's overwrites with the category's: the actor must see
+        // the category and hold every bit being removed or granted. Checked before writing.
+        let synced = match (sync, new.parent_id) {
+            (true, Some(parent)) => {
+                if !before.can_view(who.user_id, Id(parent)) {
+                    return Err(Error::invalid(
+                        "parent_id",
+                        "must be a category of this server",
+                    ));
+                }
+                let current = self.ctx.store.channel_overwrites(channel).await?;
+                let from_parent = self.ctx.store.channel_overwrites(Id(parent)).await?;
+                Self::check_removal(
+                    &before,
+                    who.user_id,
+                    access.perms,
+                    current.iter().chain(&from_parent),
+                )?;
+                Some(
+                    from_parent
+                        .into_iter()
+                        .map(|o| OverwriteRecord {
+                            channel_id: new.id,
+                            ..o
+                        })
+                        .collect::<Vec<_>>(),
+                )
+            }
+            _ => None,
+        };
+        self.ctx.store.update_channel(&new).await?;
+        if let Some(copied) = synced {
             self.ctx.store.replace_overwrites(channel, &copied).await?;
         }
         self.ctx.perms.invalidate(server);
@@ -623,6 +665,13 @@ impl ChannelService {
         access.require(Permissions::MANAGE_ROLES)?;
         Self::check_overwrites(&perms, who.user_id, access.perms, &[input])?;
         let old = self.ctx.store.channel_overwrites(channel).await?;
+        // Replacing an overwrite also takes away its old bits: those need the right too.
+        Self::check_removal(
+            &perms,
+            who.user_id,
+            access.perms,
+            old.iter().filter(|o| o.target_id == input.target_id.0),
+        )?;
         let record = overwrite_record(channel.0, &input);
         self.ctx.store.upsert_overwrite(&record).await?;
         self.ctx.perms.invalidate(server);
@@ -670,6 +719,13 @@ impl ChannelService {
             ));
         };
         access.require(Permissions::MANAGE_ROLES)?;
+        let old = self.ctx.store.channel_overwrites(channel).await?;
+        Self::check_removal(
+            &perms,
+            who.user_id,
+            access.perms,
+            old.iter().filter(|o| o.target_id == target.0),
+        )?;
         if !self.ctx.store.delete_overwrite(channel, target).await? {
             return Err(Error::NotFound("overwrite"));
         }

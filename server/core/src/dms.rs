@@ -218,6 +218,13 @@ impl DmService {
         user_ids: Vec<Id>,
         name: &str,
     ) -> Result<Channel> {
+        let max = self.ctx.settings().max_group_dm_members;
+        // Bound the input before the (quadratic) de-duplication.
+        if user_ids.len() > max as usize {
+            return Err(Error::FailedPrecondition(format!(
+                "a group DM can have at most {max} members"
+            )));
+        }
         let mut others: Vec<Id> = Vec::with_capacity(user_ids.len());
         for u in user_ids {
             if u != who.user_id && !others.contains(&u) {
@@ -227,7 +234,6 @@ impl DmService {
         if others.is_empty() {
             return Err(Error::invalid("user_ids", "add at least one other user"));
         }
-        let max = self.ctx.settings().max_group_dm_members;
         if others.len() + 1 > max as usize {
             return Err(Error::FailedPrecondition(format!(
                 "a group DM can have at most {max} members"

@@ -392,6 +392,15 @@ impl RoleService {
         if !access.perms.is_member(user) {
             return Err(Error::NotFound("member"));
         }
+        // Handing out a role hands out its permissions; and others' roles are only theirs to
+        // change by someone who outranks them.
+        Self::check_grant(&access, Permissions::from_wire(record.permissions as u64))?;
+        if user != who.user_id && !access.perms.outranks(who.user_id, user) {
+            return Err(Error::PermissionDenied(
+                "you cannot change the roles of a member whose highest role is equal to or above yours"
+                    .to_owned(),
+            ));
+        }
         let changed = self
             .ctx
             .store

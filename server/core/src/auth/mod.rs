@@ -336,6 +336,7 @@ impl AuthService {
     fn mark_revoked(&self, session: Id) {
         let until = now_ms() + self.ctx.lifetimes.access.as_millis() as i64 + 60_000;
         self.ctx.revoked.insert(session, until);
+        self.ctx.hub.close_session(session);
     }
 }
 

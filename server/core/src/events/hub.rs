@@ -59,6 +59,8 @@ struct Logged {
 
 struct SubHandle {
     id: u64,
+    /// The signed-in session the stream was opened with (closed when it is revoked).
+    session: Id,
     tx: mpsc::Sender<Bytes>,
     lagged: Arc<AtomicBool>,
 }
@@ -102,6 +104,9 @@ pub struct Hub {
     next_sub: AtomicU64,
     inner: Mutex<Inner>,
     watchers: Mutex<Option<PresenceWatchers>>,
+    /// Serialises presence announcements end to end, so two changes racing through their
+    /// awaits cannot publish in reverse order (e.g. "online" after "invisible").
+    announcing: tokio::sync::Mutex<()>,
 }
 
 /// Returns, for a user, who else should see their presence (friends).
@@ -163,6 +168,7 @@ impl Hub {
             next_sub: AtomicU64::new(1),
             inner: Mutex::new(Inner::default()),
             watchers: Mutex::new(None),
+            announcing: tokio::sync::Mutex::new(()),
         }
     }
 
@@ -257,6 +263,7 @@ impl Hub {
     pub async fn subscribe(
         self: &Arc<Self>,
         user: Id,
+        session: Id,
         user_servers: &[Id],
         resume: Option<&str>,
     ) -> (Subscription, SubscriptionStart) {
@@ -300,6 +307,7 @@ impl Hub {
             let subs = inner.subs.entry(user).or_default();
             subs.push(SubHandle {
                 id,
+                session,
                 tx,
                 lagged: Arc::clone(&lagged),
             });
@@ -351,6 +359,26 @@ impl Hub {
     /// elsewhere or later with their cursor.
     pub fn close_all(&self) {
         self.lock().subs.clear();
+    }
+
+    /// Ends the streams opened with a session that was just revoked (logout, password
+    /// change): what a revoked token opened must not keep flowing.
+    pub fn close_session(self: &Arc<Self>, session: Id) {
+        let emptied: Vec<Id> = {
+            let mut inner = self.lock();
+            let mut emptied = Vec::new();
+            inner.subs.retain(|user, subs| {
+                subs.retain(|s| s.session != session);
+                if subs.is_empty() {
+                    emptied.push(*user);
+                }
+                !subs.is_empty()
+            });
+            emptied
+        };
+        for user in emptied {
+            self.spawn_presence_update(user, Duration::ZERO);
+        }
     }
 
     fn unregister(self: &Arc<Self>, user: Id, id: u64) {
@@ -426,6 +454,7 @@ impl Hub {
     }
 
     async fn announce_presence(&self, user: Id) {
+        let _in_order = self.announcing.lock().await;
         let status = {
             let mut inner = self.lock();
             let status = inner.visible_status(user);
@@ -445,7 +474,7 @@ impl Hub {
             status
         };
         let audience = Audience {
-            servers: self.perms.servers_with_member(user),
+            servers: self.perms.servers_of(user).await,
             users: self.presence_watchers(user).await,
             ..Audience::default()
         };

@@ -48,11 +48,12 @@ impl EventService {
         let (mut sub, start) = self
             .ctx
             .hub
-            .subscribe(who.user_id, &server_ids, resume)
+            .subscribe(who.user_id, who.session_id, &server_ids, resume)
             .await;
         if let SubscriptionStart::Fresh { resync } = start {
-            // Registered first, snapshot second: events racing with the snapshot are queued
-            // behind it rather than lost.
+            // Registered first, snapshot second (re-reading the servers): events racing with
+            // the snapshot are queued behind it rather than lost.
+            let servers = self.ctx.store.servers_of_user(who.user_id).await?;
             let ready = self.ready(who, servers).await?;
             let encoder = self.ctx.hub.encoder();
             sub.push_front(encoder.encode_ready(&ready));

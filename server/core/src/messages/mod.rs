@@ -6,6 +6,7 @@
 
 pub mod attachments;
 pub mod content;
+mod limits;
 mod typing;
 
 use std::{
@@ -94,6 +95,7 @@ pub struct StoredFile {
 pub struct MessageService {
     ctx: Arc<Context>,
     typing: Arc<TypingThrottle>,
+    limits: Arc<limits::SendLimits>,
     /// Serialises "file on disk + row" against "no row left → remove file" on this node.
     files: Arc<tokio::sync::Mutex<()>>,
 }
@@ -149,6 +151,7 @@ impl MessageService {
         Self {
             ctx,
             typing: Arc::new(TypingThrottle::default()),
+            limits: Arc::new(limits::SendLimits::default()),
             files: Arc::new(tokio::sync::Mutex::new(())),
         }
     }
@@ -368,6 +371,25 @@ impl MessageService {
         access.require(Permissions::SEND_MESSAGES)?;
         // In a 1:1 DM a block either way ends posting (history stays readable).
         crate::dms::can_post_in_dm(&self.ctx, &access.channel, who.user_id).await?;
+        self.limits.admit(
+            who.user_id,
+            channel,
+            self.ctx.settings().message_rate_limit_per_minute,
+            access.channel.rate_limit_per_user,
+            access
+                .perms
+                .intersects(Permissions::MANAGE_MESSAGES | Permissions::MANAGE_CHANNELS),
+        )?;
+        // Bound the input before any per-item work (the request may be large).
+        if msg.attachment_ids.len() > attachments::MAX_ATTACHMENTS {
+            return Err(Error::invalid(
+                "attachment_ids",
+                format!(
+                    "at most {} attachments per message",
+                    attachments::MAX_ATTACHMENTS
+                ),
+            ));
+        }
         let mut attachment_ids: Vec<i64> = Vec::with_capacity(msg.attachment_ids.len());
         for id in &msg.attachment_ids {
             if !attachment_ids.contains(&id.0) {
@@ -448,6 +470,7 @@ impl MessageService {
         new_content: &str,
     ) -> Result<Message> {
         let access = self.ctx.perms.channel(who.user_id, channel).await?;
+        crate::dms::can_post_in_dm(&self.ctx, &access.channel, who.user_id).await?;
         let old = self.record(channel, message).await?;
         if old.author_id != who.user_id.0 {
             return Err(Error::PermissionDenied(
@@ -612,6 +635,7 @@ impl MessageService {
         emoji: &str,
     ) -> Result<()> {
         let access = self.ctx.perms.channel(who.user_id, channel).await?;
+        crate::dms::can_post_in_dm(&self.ctx, &access.channel, who.user_id).await?;
         access.require(Permissions::READ_MESSAGE_HISTORY | Permissions::ADD_REACTIONS)?;
         let emoji = content::emoji(emoji)?;
         self.record(channel, message).await?;
@@ -848,6 +872,7 @@ impl MessageService {
     #[instrument(skip_all, fields(user_id = %who.user_id))]
     pub async fn typing(&self, who: &Principal, channel: Id) -> Result<()> {
         let access = self.text_channel(who, channel).await?;
+        crate::dms::can_post_in_dm(&self.ctx, &access.channel, who.user_id).await?;
         access.require(Permissions::SEND_MESSAGES)?;
         if !self.typing.admit(who.user_id, channel) {
             return Ok(());

@@ -373,11 +373,20 @@ macro_rules! guilds_sql {
                 server: $crate::id::Id,
                 user: $crate::id::Id,
             ) -> $crate::error::Result<bool> {
+                let mut tx = self.pool.begin_with($begin_write).await?;
                 let done = sqlx::query("DELETE FROM members WHERE server_id = $1 AND user_id = $2")
                     .bind(server.0)
                     .bind(user.0)
-                    .execute(&self.pool)
+                    .execute(&mut *tx)
                     .await?;
+                // Overwrites naming the member go with the membership: rejoining must not
+                // restore access granted to them personally.
+                sqlx::query($crate::store::sql::DELETE_MEMBER_OVERWRITES)
+                    .bind(server.0)
+                    .bind(user.0)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
                 Ok(done.rows_affected() == 1)
             }
 
@@ -646,6 +655,11 @@ macro_rules! guilds_sql {
 
             async fn ban(&self, b: &$crate::store::BanRecord) -> $crate::error::Result<()> {
                 let mut tx = self.pool.begin_with($begin_write).await?;
+                // Serialise with joins of this server (see join_by_invite).
+                sqlx::query("UPDATE servers SET id = id WHERE id = $1")
+                    .bind(b.server_id)
+                    .execute(&mut *tx)
+                    .await?;
                 sqlx::query(
                     "INSERT INTO bans (server_id, user_id, reason, banned_by, created_at) \
                      VALUES ($1, $2, $3, $4, $5) \
@@ -659,6 +673,11 @@ macro_rules! guilds_sql {
                 .execute(&mut *tx)
                 .await?;
                 sqlx::query("DELETE FROM members WHERE server_id = $1 AND user_id = $2")
+                    .bind(b.server_id)
+                    .bind(b.user_id)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query($crate::store::sql::DELETE_MEMBER_OVERWRITES)
                     .bind(b.server_id)
                     .bind(b.user_id)
                     .execute(&mut *tx)
@@ -797,6 +816,12 @@ macro_rules! guilds_sql {
                 let Some(server_id) = server_id else {
                     return Ok(JoinOutcome::UnknownInvite);
                 };
+                // Lock the server row first: a concurrent ban then either sees this member
+                // or is seen by the ban check below (PostgreSQL runs READ COMMITTED).
+                sqlx::query("UPDATE servers SET id = id WHERE id = $1")
+                    .bind(server_id)
+                    .execute(&mut *tx)
+                    .await?;
                 let banned: Option<i64> = sqlx::query_scalar(
                     "SELECT user_id FROM bans WHERE server_id = $1 AND user_id = $2",
                 )
@@ -889,6 +914,11 @@ macro_rules! guilds_sql {
         }
     };
 }
+
+/// Deletes the member overwrites of user `$2` in the channels of server `$1`.
+pub(crate) const DELETE_MEMBER_OVERWRITES: &str = "DELETE FROM permission_overwrites \
+     WHERE target_kind = 2 AND target_id = $2 \
+       AND channel_id IN (SELECT id FROM channels WHERE server_id = $1)";
 
 /// Column list of `ServerRecord` for a query aliasing `servers` as `s`.
 macro_rules! server_columns {

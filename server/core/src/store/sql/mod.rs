@@ -13,7 +13,8 @@ mod relationships;
 
 pub(crate) use accounts::accounts_sql;
 pub(crate) use guilds::{
-    channel_columns, guilds_sql, invite_columns, role_columns, server_columns,
+    DELETE_MEMBER_OVERWRITES, channel_columns, guilds_sql, invite_columns, role_columns,
+    server_columns,
 };
 pub(crate) use messages::messages_sql;
 pub(crate) use relationships::relationships_sql;
