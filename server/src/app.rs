@@ -2,7 +2,7 @@
 
 use std::{future::Future, net::SocketAddr, time::Duration};
 
-use axum::{Router, extract::State, http::StatusCode, routing::get};
+use axum::{Router, extract::State, http::StatusCode, routing::get, serve::ListenerExt};
 use decentra_core::Services;
 use tokio::net::TcpListener;
 use tonic_health::ServingStatus;
@@ -124,6 +124,12 @@ pub async fn serve(
         shutdown.await;
         services.close_streams();
     };
+    // Events are small and latency-sensitive: never hold them back waiting to fill a packet.
+    let listener = listener.tap_io(|tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::debug!(error = %e, "TCP_NODELAY not set");
+        }
+    });
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),

@@ -255,6 +255,13 @@ impl Encoder for RawEncoder {
         dst.put_slice(&item);
         Ok(())
     }
+
+    /// Events are small and streams are many: a 1 KiB starting buffer (it grows on demand)
+    /// instead of tonic's 8 KiB keeps idle streams cheap; queued events still batch into one
+    /// write up to the yield threshold.
+    fn buffer_settings(&self) -> tonic::codec::BufferSettings {
+        tonic::codec::BufferSettings::new(1024, 32 * 1024)
+    }
 }
 
 impl Decoder for ProstDecoder {
