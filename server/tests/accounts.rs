@@ -85,7 +85,12 @@ async fn first_user_is_admin_and_invites_gate_registration(backend: Backend) {
     // than by waiting for the clock.
     let expiring = create_invite(&admin, None, Some(3600)).await;
     assert!(expiring.expires_at.is_some());
-    expire_invite(&server, &expiring.code).await;
+    common::db_exec(
+        &server,
+        "UPDATE instance_invites SET expires_at = 1 WHERE code = $1",
+        &expiring.code,
+    )
+    .await;
     let err = register(&server, "fifth", Some(expiring.code))
         .await
         .expect_err("expired");
@@ -117,31 +122,6 @@ async fn first_user_is_admin_and_invites_gate_registration(backend: Backend) {
         assert_eq!(err.code(), Code::AlreadyExists, "{name}: {err:?}");
     }
     server.stop().await;
-}
-
-async fn expire_invite(server: &TestServer, code: &str) {
-    let sql = "UPDATE instance_invites SET expires_at = 1 WHERE code = $1";
-    if server.database_url.starts_with("sqlite") {
-        let pool = sqlx::SqlitePool::connect(&server.database_url)
-            .await
-            .expect("sqlite");
-        sqlx::query(sql)
-            .bind(code)
-            .execute(&pool)
-            .await
-            .expect("update");
-        pool.close().await;
-    } else {
-        let pool = sqlx::PgPool::connect(&server.database_url)
-            .await
-            .expect("pg");
-        sqlx::query(sql)
-            .bind(code)
-            .execute(&pool)
-            .await
-            .expect("update");
-        pool.close().await;
-    }
 }
 
 async fn registration_modes_and_admin_only_calls(backend: Backend) {

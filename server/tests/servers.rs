@@ -664,29 +664,6 @@ async fn role_hierarchy_limits_moderators(backend: Backend) {
     ts.stop().await;
 }
 
-async fn expire_server_invite(ts: &TestServer, code: &str) {
-    let sql = "UPDATE server_invites SET expires_at = 1 WHERE code = $1";
-    if ts.database_url.starts_with("sqlite") {
-        let pool = sqlx::SqlitePool::connect(&ts.database_url)
-            .await
-            .expect("sqlite");
-        sqlx::query(sql)
-            .bind(code)
-            .execute(&pool)
-            .await
-            .expect("update");
-        pool.close().await;
-    } else {
-        let pool = sqlx::PgPool::connect(&ts.database_url).await.expect("pg");
-        sqlx::query(sql)
-            .bind(code)
-            .execute(&pool)
-            .await
-            .expect("update");
-        pool.close().await;
-    }
-}
-
 /// Max uses, expiry, revocation and bans are all honoured when joining.
 async fn invites_honour_limits_and_bans(backend: Backend) {
     let ts = TestServer::start(backend).await;
@@ -758,7 +735,12 @@ async fn invites_honour_limits_and_bans(backend: Backend) {
     );
 
     let expiring = invite(None, Some(3600)).await;
-    expire_server_invite(&ts, &expiring).await;
+    common::db_exec(
+        &ts,
+        "UPDATE server_invites SET expires_at = 1 WHERE code = $1",
+        &expiring,
+    )
+    .await;
     assert_eq!(
         code(accept(&ben, expiring.clone()).await),
         Code::FailedPrecondition,
@@ -864,30 +846,6 @@ async fn invites_honour_limits_and_bans(backend: Backend) {
         .invites;
     assert!(listed.iter().any(|i| i.code == once && i.uses == 1));
     ts.stop().await;
-}
-
-async fn count_rows(ts: &TestServer, sql: &str, id: i64) -> i64 {
-    if ts.database_url.starts_with("sqlite") {
-        let pool = sqlx::SqlitePool::connect(&ts.database_url)
-            .await
-            .expect("sqlite");
-        let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned()))
-            .bind(id)
-            .fetch_one(&pool)
-            .await
-            .expect("count");
-        pool.close().await;
-        n
-    } else {
-        let pool = sqlx::PgPool::connect(&ts.database_url).await.expect("pg");
-        let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned()))
-            .bind(id)
-            .fetch_one(&pool)
-            .await
-            .expect("count");
-        pool.close().await;
-        n
-    }
 }
 
 /// Deleting a server removes everything in it; nothing of it is reachable afterwards.
@@ -997,7 +955,7 @@ async fn deleting_a_server_removes_everything(backend: Backend) {
         "member_roles",
         "bans",
     ] {
-        let n = count_rows(
+        let n = common::db_count(
             &ts,
             &format!("SELECT COUNT(*) FROM {table} WHERE server_id = $1"),
             id,

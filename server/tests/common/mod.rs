@@ -294,3 +294,53 @@ pub fn code<T>(r: Result<T, tonic::Status>) -> tonic::Code {
         Err(s) => s.code(),
     }
 }
+
+/// Runs one statement with one text bind directly on the server's database: tests use it to
+/// reach states the API rightly cannot produce on demand (an invite that already expired).
+pub async fn db_exec(ts: &TestServer, sql: &'static str, bind: &str) {
+    if ts.database_url.starts_with("sqlite") {
+        let pool = sqlx::SqlitePool::connect(&ts.database_url)
+            .await
+            .expect("sqlite");
+        sqlx::query(sql)
+            .bind(bind)
+            .execute(&pool)
+            .await
+            .expect("statement");
+        pool.close().await;
+    } else {
+        let pool = sqlx::PgPool::connect(&ts.database_url).await.expect("pg");
+        sqlx::query(sql)
+            .bind(bind)
+            .execute(&pool)
+            .await
+            .expect("statement");
+        pool.close().await;
+    }
+}
+
+/// `SELECT COUNT(*) …` with one integer bind, on the server's database.
+pub async fn db_count(ts: &TestServer, sql: &str, id: i64) -> i64 {
+    let sql = sqlx::AssertSqlSafe(sql.to_owned());
+    if ts.database_url.starts_with("sqlite") {
+        let pool = sqlx::SqlitePool::connect(&ts.database_url)
+            .await
+            .expect("sqlite");
+        let n = sqlx::query_scalar(sql)
+            .bind(id)
+            .fetch_one(&pool)
+            .await
+            .expect("count");
+        pool.close().await;
+        n
+    } else {
+        let pool = sqlx::PgPool::connect(&ts.database_url).await.expect("pg");
+        let n = sqlx::query_scalar(sql)
+            .bind(id)
+            .fetch_one(&pool)
+            .await
+            .expect("count");
+        pool.close().await;
+        n
+    }
+}
