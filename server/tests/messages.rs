@@ -1184,7 +1184,65 @@ async fn send_limits_and_slow_mode(backend: Backend) {
     server.stop().await;
 }
 
+/// Role mentions notify only for mentionable roles, unless the author has MENTION_EVERYONE.
+async fn role_mentions_respect_mentionable(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let (owner, member) = admin_and_member(&server).await;
+    let room = room(&owner).await;
+    let code_ = owner
+        .invites()
+        .create_invite(proto::CreateInviteRequest {
+            server_id: room.server_id.clone(),
+            ..Default::default()
+        })
+        .await
+        .expect("invite")
+        .into_inner()
+        .invite
+        .expect("invite")
+        .code;
+    member
+        .invites()
+        .accept_invite(proto::AcceptInviteRequest { code: code_ })
+        .await
+        .expect("join");
+    let role = |name: &str, mentionable: bool| {
+        let mut r = owner.roles();
+        let q = proto::CreateRoleRequest {
+            server_id: room.server_id.clone(),
+            name: name.to_owned(),
+            mentionable,
+            ..Default::default()
+        };
+        async move {
+            r.create_role(q)
+                .await
+                .expect("role")
+                .into_inner()
+                .role
+                .expect("role")
+                .id
+        }
+    };
+    let quiet = role("quiet", false).await;
+    let loud = role("loud", true).await;
+    // @everyone lacks MENTION_EVERYONE by default, so the member pings only the loud role.
+    let m = send(&member, &room.general, &format!("<@&{quiet}> <@&{loud}>")).await;
+    let pinged: Vec<String> = m
+        .mentions
+        .iter()
+        .filter(|x| x.r#type() == proto::MentionType::Role)
+        .map(|x| x.id.clone())
+        .collect();
+    assert_eq!(pinged, vec![loud.clone()]);
+    // The owner has every permission, MENTION_EVERYONE included.
+    let m = send(&owner, &room.general, &format!("<@&{quiet}>")).await;
+    assert!(m.mentions.iter().any(|x| x.id == quiet));
+    server.stop().await;
+}
+
 backend_tests!(
+    role_mentions_respect_mentionable,
     send_limits_and_slow_mode,
     send_get_list,
     same_nonce_is_one_message,

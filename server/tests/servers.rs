@@ -1149,7 +1149,69 @@ async fn kicked_members_lose_personal_overwrites(backend: Backend) {
     ts.stop().await;
 }
 
+/// Deleting a category uncategorises its channels and deleting the system channel clears it;
+/// members hear both.
+async fn deleting_a_category_or_the_system_channel(backend: Backend) {
+    let ts = TestServer::start(backend).await;
+    let (owner, _) = register(&ts, "owner", None).await.expect("owner");
+    let mut people = users(&ts, &owner, &["watcher"]).await;
+    let (watcher, _) = people.pop().expect("watcher");
+    let server = create_server(&owner, "Tidy").await;
+    let sid = server.id.clone();
+    join(&owner, &watcher, &sid).await;
+    let channels = owner
+        .channels()
+        .list_channels(proto::ListChannelsRequest {
+            server_id: sid.clone(),
+        })
+        .await
+        .expect("list")
+        .into_inner()
+        .channels;
+    let general = channels
+        .iter()
+        .find(|c| c.name == "general")
+        .expect("general")
+        .clone();
+    let (mut events, _) = Events::ready(&watcher).await;
+
+    owner
+        .channels()
+        .delete_channel(proto::DeleteChannelRequest {
+            channel_id: general.parent_id.clone(),
+        })
+        .await
+        .expect("delete category");
+    events
+        .wait_for(|e| matches!(e, Event::ChannelUpdated(u) if u.channel.as_ref().is_some_and(|c| c.id == general.id && c.parent_id.is_empty())))
+        .await;
+
+    owner
+        .channels()
+        .delete_channel(proto::DeleteChannelRequest {
+            channel_id: general.id.clone(),
+        })
+        .await
+        .expect("delete system channel");
+    events
+        .wait_for(|e| matches!(e, Event::ServerUpdated(u) if u.server.as_ref().is_some_and(|s| s.system_channel_id.is_empty())))
+        .await;
+    let s = owner
+        .servers()
+        .get_server(proto::GetServerRequest {
+            server_id: sid.clone(),
+        })
+        .await
+        .expect("get")
+        .into_inner()
+        .server
+        .expect("server");
+    assert!(s.system_channel_id.is_empty());
+    ts.stop().await;
+}
+
 backend_tests!(
+    deleting_a_category_or_the_system_channel,
     kicked_members_lose_personal_overwrites,
     authorization_matrix,
     private_channel_is_invisible_without_the_role,

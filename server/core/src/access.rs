@@ -60,6 +60,8 @@ pub struct ServerPerms {
     everyone: Permissions,
     /// role id → (position, permissions)
     roles: HashMap<i64, (i64, Permissions)>,
+    /// Roles anyone may @mention.
+    mentionable: std::collections::HashSet<i64>,
     channels: HashMap<i64, ChannelPerm>,
     /// member → role ids (without @everyone)
     members: HashMap<i64, Vec<i64>>,
@@ -77,6 +79,7 @@ impl ServerPerms {
     fn from_rows(rows: PermissionRows) -> Self {
         let server_id = rows.server.id;
         let mut roles = HashMap::new();
+        let mut mentionable = std::collections::HashSet::new();
         let mut everyone = Permissions::empty();
         for r in rows.roles {
             let perms = Permissions::from_wire(r.permissions as u64);
@@ -84,6 +87,9 @@ impl ServerPerms {
                 everyone = perms;
             } else {
                 roles.insert(r.id, (r.position, perms));
+                if r.mentionable {
+                    mentionable.insert(r.id);
+                }
             }
         }
         let mut channels: HashMap<i64, ChannelPerm> = rows
@@ -124,9 +130,16 @@ impl ServerPerms {
             owner_id: Id(rows.server.owner_id),
             everyone,
             roles,
+            mentionable,
             channels,
             members,
         }
+    }
+
+    /// Whether a role may be @mentioned by anyone (members with MENTION_EVERYONE may mention
+    /// any role).
+    pub fn is_mentionable(&self, role: Id) -> bool {
+        self.mentionable.contains(&role.0)
     }
 
     /// Whether `user` is a member.

@@ -577,6 +577,20 @@ impl ChannelService {
             .member_ids()
             .filter(|u| perms.can_view(*u, channel))
             .collect();
+        let children: Vec<ChannelRecord> = self
+            .ctx
+            .store
+            .channels(server)
+            .await?
+            .into_iter()
+            .filter(|c| c.parent_id == Some(channel.0))
+            .collect();
+        let was_system = self
+            .ctx
+            .store
+            .server(server)
+            .await?
+            .is_some_and(|s| s.system_channel_id == Some(channel.0));
         self.ctx.store.delete_channel(channel).await?;
         self.ctx.perms.invalidate(server);
         let changes = AuditChange::diff("name", &access.channel.name, "")
@@ -602,6 +616,26 @@ impl ChannelService {
                 },
             )
             .await;
+        // Deleting a category leaves its channels uncategorised; a deleted system channel
+        // leaves the server without one. Clients hear both.
+        for mut child in children {
+            child.parent_id = None;
+            let id = Id(child.id);
+            let full = self.full(child).await?;
+            self.ctx
+                .hub
+                .publish(
+                    Audience::channel(server, id),
+                    Event::ChannelUpdated(Box::new(full)),
+                )
+                .await;
+        }
+        if was_system && let Some(updated) = self.ctx.store.server(server).await? {
+            self.ctx
+                .hub
+                .publish(Audience::server(server), Event::ServerUpdated(updated))
+                .await;
+        }
         Ok(())
     }
 

@@ -217,7 +217,13 @@ impl MessageService {
                     parsed
                         .roles
                         .iter()
-                        .filter(|r| **r != server.server_id && server.role_position(**r).is_some())
+                        .filter(|r| {
+                            **r != server.server_id
+                                && server.role_position(**r).is_some()
+                                // Non-mentionable roles ping only when MENTION_EVERYONE allows.
+                                && (server.is_mentionable(**r)
+                                    || access.perms.contains(Permissions::MENTION_EVERYONE))
+                        })
                         .map(|r| (MENTION_ROLE, r.0)),
                 );
             }

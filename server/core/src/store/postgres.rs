@@ -28,4 +28,8 @@ impl PgStore {
     }
 }
 
+/// READ COMMITTED (the default) gives every statement its own snapshot; multi-statement
+/// reads that must agree use one.
+const BEGIN_SNAPSHOT: &str = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
+
 sql_store!(PgStore, sqlx::Postgres, "BEGIN");

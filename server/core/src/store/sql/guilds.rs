@@ -221,8 +221,9 @@ macro_rules! guilds_sql {
                 &self,
                 server: $crate::id::Id,
             ) -> $crate::error::Result<Option<$crate::store::PermissionRows>> {
-                // One read transaction, so the rows form a consistent snapshot.
-                let mut tx = self.pool.begin().await?;
+                // One snapshot for all six reads (see each backend's BEGIN_SNAPSHOT), so the
+                // rows are mutually consistent.
+                let mut tx = self.pool.begin_with(BEGIN_SNAPSHOT).await?;
                 let Some(s) = sqlx::query_as::<_, $crate::store::ServerRecord>(concat!(
                     "SELECT ", $crate::store::sql::server_columns!(), " FROM servers s WHERE s.id = $1"
                 ))
@@ -563,10 +564,17 @@ macro_rules! guilds_sql {
             }
 
             async fn delete_channel(&self, id: $crate::id::Id) -> $crate::error::Result<()> {
+                let mut tx = self.pool.begin_with($begin_write).await?;
+                // A server must not point at a channel that is gone.
+                sqlx::query("UPDATE servers SET system_channel_id = NULL WHERE system_channel_id = $1")
+                    .bind(id.0)
+                    .execute(&mut *tx)
+                    .await?;
                 sqlx::query("DELETE FROM channels WHERE id = $1")
                     .bind(id.0)
-                    .execute(&self.pool)
+                    .execute(&mut *tx)
                     .await?;
+                tx.commit().await?;
                 Ok(())
             }
 
