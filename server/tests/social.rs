@@ -404,7 +404,7 @@ async fn blocked_user_cannot_post_in_dm(backend: Backend) {
     let (alice, alice_id) = people.pop().expect("alice");
     befriend(&alice, &alice_id, &bob, "bob").await;
     let dm = open_dm(&alice, &bob_id).await.expect("open dm");
-    send(&alice, &dm.id, "hello")
+    let hello = send(&alice, &dm.id, "hello")
         .await
         .expect("send before block");
     bob.relationships()
@@ -421,6 +421,32 @@ async fn blocked_user_cannot_post_in_dm(backend: Backend) {
         code(send(&bob, &dm.id, "bye").await),
         Code::PermissionDenied
     );
+    // Nor can the blocked user reach the blocker by editing, reacting or typing.
+    let edit = alice
+        .messages()
+        .edit_message(proto::EditMessageRequest {
+            channel_id: dm.id.clone(),
+            message_id: hello.id.clone(),
+            content: "now rude".into(),
+        })
+        .await;
+    assert_eq!(code(edit), Code::PermissionDenied);
+    let react = alice
+        .messages()
+        .add_reaction(proto::AddReactionRequest {
+            channel_id: dm.id.clone(),
+            message_id: hello.id.clone(),
+            emoji: "👎".into(),
+        })
+        .await;
+    assert_eq!(code(react), Code::PermissionDenied);
+    let typing = alice
+        .messages()
+        .trigger_typing(proto::TriggerTypingRequest {
+            channel_id: dm.id.clone(),
+        })
+        .await;
+    assert_eq!(code(typing), Code::PermissionDenied);
     assert_eq!(history(&bob, &dm.id).await.expect("history"), vec!["hello"]);
     ts.stop().await;
 }
