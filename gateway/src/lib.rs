@@ -18,6 +18,9 @@ pub const PUBLIC_ROUTES: &[&str] = &[
     "/api/v1/instance",
 ];
 
+/// Route prefixes callable without an access token.
+pub const PUBLIC_PREFIXES: &[&str] = &["/api/v1/icons/"];
+
 /// The `/api/v1` router.
 pub fn router(services: Services) -> Router {
     routes::router().with_state(services)

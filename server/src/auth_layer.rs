@@ -31,7 +31,10 @@ pub fn requires_auth(path: &str) -> bool {
         return !PUBLIC_RPCS.contains(&path);
     }
     if path.starts_with("/api/") {
-        return !decentra_gateway::PUBLIC_ROUTES.contains(&path);
+        return !decentra_gateway::PUBLIC_ROUTES.contains(&path)
+            && !decentra_gateway::PUBLIC_PREFIXES
+                .iter()
+                .any(|p| path.starts_with(p));
     }
     // grpc.health.v1, grpc.reflection.*, /healthz and static files are public.
     false
@@ -115,5 +118,7 @@ mod tests {
         assert!(requires_auth("/decentra.v1.AuthService/LoginX"));
         assert!(requires_auth("/api/v1/users/@me"));
         assert!(!requires_auth("/api/v1/auth/login"));
+        assert!(!requires_auth("/api/v1/icons/abc"));
+        assert!(requires_auth("/api/v1/attachments/1/a.png"));
     }
 }

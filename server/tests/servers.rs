@@ -1210,7 +1210,64 @@ async fn deleting_a_category_or_the_system_channel(backend: Backend) {
     ts.stop().await;
 }
 
+/// Icons uploaded as bytes: images only, at most 1 MiB, MANAGE_SERVER, served publicly.
+async fn server_icon_upload(backend: Backend) {
+    let ts = TestServer::start(backend).await;
+    let (owner, _) = register(&ts, "owner", None).await.expect("owner");
+    let mut people = users(&ts, &owner, &["member"]).await;
+    let (member, _) = people.pop().expect("member");
+    let sid = create_server(&owner, "Pretty").await.id;
+    join(&owner, &member, &sid).await;
+    // A minimal PNG header is enough for the type check.
+    let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10\0\0\0\x10".to_vec();
+    png.extend_from_slice(&[8, 6, 0, 0, 0]);
+    let set = |c: &Client, data: Vec<u8>| {
+        let mut x = c.servers();
+        let q = proto::UpdateServerRequest {
+            server_id: sid.clone(),
+            icon_data: Some(data),
+            ..Default::default()
+        };
+        async move { x.update_server(q).await }
+    };
+    assert_eq!(
+        code(set(&member, png.clone()).await),
+        Code::PermissionDenied
+    );
+    assert_eq!(
+        code(set(&owner, b"<svg onload=alert(1)>".to_vec()).await),
+        Code::InvalidArgument
+    );
+    assert_eq!(
+        code(set(&owner, vec![0x89; 1024 * 1024 + 1]).await),
+        Code::InvalidArgument
+    );
+    let s = set(&owner, png.clone())
+        .await
+        .expect("set icon")
+        .into_inner()
+        .server
+        .expect("server");
+    assert!(s.icon_url.starts_with("/api/v1/icons/"), "{}", s.icon_url);
+    let resp = reqwest::get(format!("{}{}", ts.url(), s.icon_url))
+        .await
+        .expect("fetch icon");
+    assert_eq!(resp.status(), 200);
+    assert_eq!(resp.headers()["content-type"], "image/png");
+    assert_eq!(resp.bytes().await.expect("body").to_vec(), png);
+    let missing = reqwest::get(format!("{}/api/v1/icons/{}", ts.url(), "0".repeat(64)))
+        .await
+        .expect("fetch");
+    assert_eq!(missing.status(), 404);
+    let traversal = reqwest::get(format!("{}/api/v1/icons/..%2F..%2Fjwt_secret", ts.url()))
+        .await
+        .expect("fetch");
+    assert_eq!(traversal.status(), 404);
+    ts.stop().await;
+}
+
 backend_tests!(
+    server_icon_upload,
     deleting_a_category_or_the_system_channel,
     kicked_members_lose_personal_overwrites,
     authorization_matrix,

@@ -2,6 +2,7 @@
 
 mod attachments;
 mod auth;
+mod icons;
 mod users;
 
 use axum::{
@@ -22,4 +23,5 @@ pub fn router() -> Router<Services> {
             "/api/v1/attachments/{id}/{filename}",
             get(attachments::download),
         )
+        .route("/api/v1/icons/{sha256}", get(icons::icon))
 }

@@ -189,6 +189,8 @@ pub struct ServerPatch {
     pub description: Option<String>,
     /// New system channel (empty string clears it).
     pub system_channel_id: Option<String>,
+    /// New icon image bytes (stored by the server; sets `icon_url`).
+    pub icon_data: Option<Vec<u8>>,
 }
 
 /// Changes to a member; `None` leaves a field.
@@ -204,6 +206,71 @@ pub struct MemberPatch {
     pub voice_channel_id: Option<String>,
     /// Reason for the audit log.
     pub reason: String,
+}
+
+/// Server icons uploaded as bytes: validated images, stored content-addressed apart from
+/// attachments (whose clean-up must never touch an icon), served publicly by hash.
+pub mod icons {
+    use std::path::PathBuf;
+
+    use crate::{
+        context::Context,
+        error::{Error, Result},
+        messages::attachments,
+    };
+
+    /// Largest icon accepted.
+    pub const MAX_ICON_BYTES: usize = 1024 * 1024;
+    /// URL prefix icons are served under.
+    pub const URL_PREFIX: &str = "/api/v1/icons/";
+
+    fn dir(ctx: &Context) -> PathBuf {
+        ctx.upload_dir.join("icons")
+    }
+
+    /// The image type of `data` if it is one icons may be.
+    pub fn image_type(data: &[u8]) -> Option<&'static str> {
+        match attachments::content_type("", "", data).ok()?.as_str() {
+            "image/png" => Some("image/png"),
+            "image/jpeg" => Some("image/jpeg"),
+            "image/gif" => Some("image/gif"),
+            "image/webp" => Some("image/webp"),
+            _ => None,
+        }
+    }
+
+    /// Validates and stores an icon; returns its URL.
+    pub async fn store(ctx: &Context, data: &[u8]) -> Result<String> {
+        if data.is_empty() || data.len() > MAX_ICON_BYTES {
+            return Err(Error::invalid("icon_data", "must be 1 byte to 1 MiB"));
+        }
+        if image_type(data).is_none() {
+            return Err(Error::invalid(
+                "icon_data",
+                "must be a PNG, JPEG, GIF or WebP image",
+            ));
+        }
+        let sha = attachments::sha256_hex(data);
+        let temp = attachments::write_temp(&dir(ctx), &sha, data, ctx.ids.next()).await?;
+        attachments::commit_file(&dir(ctx), &sha, &temp).await?;
+        Ok(format!("{URL_PREFIX}{sha}"))
+    }
+
+    /// The stored icon with this hash and its type, if any.
+    pub async fn load(ctx: &Context, sha256: &str) -> Result<(Vec<u8>, &'static str)> {
+        let valid = sha256.len() == 64
+            && sha256
+                .bytes()
+                .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase());
+        if !valid {
+            return Err(Error::NotFound("icon"));
+        }
+        let data = tokio::fs::read(attachments::path_of(&dir(ctx), sha256))
+            .await
+            .map_err(|_| Error::NotFound("icon"))?;
+        let kind = image_type(&data).ok_or(Error::NotFound("icon"))?;
+        Ok((data, kind))
+    }
 }
 
 /// The server service.
@@ -334,6 +401,11 @@ impl ServerService {
         self.announce_joined(user, server).await
     }
 
+    /// A stored server icon by hash (public: invite previews show icons to non-members).
+    pub async fn icon(&self, sha256: &str) -> Result<(Vec<u8>, &'static str)> {
+        icons::load(&self.ctx, sha256).await
+    }
+
     /// A server the caller is a member of.
     #[instrument(skip_all, fields(user_id = %who.user_id))]
     pub async fn get(&self, who: &Principal, server: Id) -> Result<Server> {
@@ -366,8 +438,16 @@ impl ServerService {
         if let Some(n) = patch.name {
             new.name = validate::name("name", &n, 2, 100)?;
         }
-        if let Some(u) = patch.icon_url {
-            new.icon_url = validate::url("icon_url", &u)?;
+        match (patch.icon_url, patch.icon_data) {
+            (Some(_), Some(_)) => {
+                return Err(Error::invalid(
+                    "icon_data",
+                    "set either icon_url or icon_data",
+                ));
+            }
+            (Some(u), None) => new.icon_url = validate::url("icon_url", &u)?,
+            (None, Some(data)) => new.icon_url = icons::store(&self.ctx, &data).await?,
+            (None, None) => {}
         }
         if let Some(d) = patch.description {
             new.description = validate::text("description", &d, 1000)?;

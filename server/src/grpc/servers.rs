@@ -60,6 +60,7 @@ impl ServerService for ServerApi {
             icon_url: r.icon_url,
             description: r.description,
             system_channel_id: r.system_channel_id,
+            icon_data: r.icon_data,
         };
         let s = self
             .0
