@@ -121,13 +121,6 @@ impl RoleService {
                 "a server can have at most {limit} roles"
             )));
         }
-        // New roles start at the bottom (position 1); everything above shifts up one.
-        let shifted: Vec<(i64, i64)> = roles
-            .iter()
-            .filter(|r| r.id != server.0)
-            .map(|r| (r.id, r.position + 1))
-            .collect();
-        self.ctx.store.set_role_positions(&shifted).await?;
         let role = RoleRecord {
             id: self.ctx.ids.next().0,
             server_id: server.0,
@@ -139,6 +132,8 @@ impl RoleService {
             mentionable,
             created_at: now_ms(),
         };
+        // New roles start at the bottom (position 1); the store shifts the others up in the
+        // same transaction.
         self.ctx.store.create_role(&role).await?;
         self.ctx.perms.invalidate(server);
         let changes = AuditChange::diff("name", "", &role.name)

@@ -275,7 +275,8 @@ pub trait GuildStore: Send + Sync {
 
     /// All roles of a server.
     async fn roles(&self, server: Id) -> Result<Vec<RoleRecord>>;
-    /// Inserts a role.
+    /// Inserts a role at `role.position`, moving every other role (not @everyone) at or above
+    /// that position up by one, in one transaction.
     async fn create_role(&self, role: &RoleRecord) -> Result<()>;
     /// Saves a role's name, permissions, colour, hoist, mentionable.
     async fn update_role(&self, role: &RoleRecord) -> Result<()>;

@@ -448,7 +448,18 @@ macro_rules! guilds_sql {
                 &self,
                 role: &$crate::store::RoleRecord,
             ) -> $crate::error::Result<()> {
-                insert_role(&self.pool, role).await
+                let mut tx = self.pool.begin_with($begin_write).await?;
+                sqlx::query(
+                    "UPDATE roles SET position = position + 1 \
+                     WHERE server_id = $1 AND id <> $1 AND position >= $2",
+                )
+                .bind(role.server_id)
+                .bind(role.position)
+                .execute(&mut *tx)
+                .await?;
+                insert_role(&mut *tx, role).await?;
+                tx.commit().await?;
+                Ok(())
             }
 
             async fn update_role(
