@@ -286,10 +286,6 @@ impl PermCache {
         Ok(Some(state))
     }
 
-    /// The cached snapshot, if loaded (never touches the store; for delivery-time checks).
-    pub fn cached(&self, server: Id) -> Option<Arc<ServerPerms>> {
-        self.lock().get(&server).and_then(|s| s.state.clone())
-    }
 
     /// Ids of the servers `user` is a member of (empty if the store fails: used for presence
     /// fan-out, which is best effort).

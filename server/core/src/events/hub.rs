@@ -341,19 +341,7 @@ impl Hub {
             .map_err(|_| "malformed cursor".to_owned())
     }
 
-    /// Number of open subscriptions of a user.
-    pub fn connections(&self, user: Id) -> usize {
-        self.lock().subs.get(&user).map_or(0, Vec::len)
-    }
 
-    /// Users with at least one open subscription, among `users`.
-    pub fn online_among(&self, users: impl IntoIterator<Item = Id>) -> Vec<Id> {
-        let inner = self.lock();
-        users
-            .into_iter()
-            .filter(|u| inner.subs.contains_key(u))
-            .collect()
-    }
 
     /// Ends every stream (after what is already queued), e.g. on shutdown; clients resume
     /// elsewhere or later with their cursor.
