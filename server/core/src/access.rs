@@ -286,7 +286,6 @@ impl PermCache {
         Ok(Some(state))
     }
 
-
     /// Ids of the servers `user` is a member of (empty if the store fails: used for presence
     /// fan-out, which is best effort).
     pub async fn servers_of(&self, user: Id) -> Vec<Id> {

@@ -341,8 +341,6 @@ impl Hub {
             .map_err(|_| "malformed cursor".to_owned())
     }
 
-
-
     /// Ends every stream (after what is already queued), e.g. on shutdown; clients resume
     /// elsewhere or later with their cursor.
     pub fn close_all(&self) {
