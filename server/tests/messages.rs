@@ -1116,23 +1116,7 @@ async fn send_limits_and_slow_mode(backend: Backend) {
     let server = TestServer::start(backend).await;
     let (owner, member) = admin_and_member(&server).await;
     let room = room(&owner).await;
-    let code_ = owner
-        .invites()
-        .create_invite(proto::CreateInviteRequest {
-            server_id: room.server_id.clone(),
-            ..Default::default()
-        })
-        .await
-        .expect("invite")
-        .into_inner()
-        .invite
-        .expect("invite")
-        .code;
-    member
-        .invites()
-        .accept_invite(proto::AcceptInviteRequest { code: code_ })
-        .await
-        .expect("join");
+    common::join(&owner, &member, &room.server_id).await;
 
     owner
         .channels()
@@ -1189,23 +1173,7 @@ async fn role_mentions_respect_mentionable(backend: Backend) {
     let server = TestServer::start(backend).await;
     let (owner, member) = admin_and_member(&server).await;
     let room = room(&owner).await;
-    let code_ = owner
-        .invites()
-        .create_invite(proto::CreateInviteRequest {
-            server_id: room.server_id.clone(),
-            ..Default::default()
-        })
-        .await
-        .expect("invite")
-        .into_inner()
-        .invite
-        .expect("invite")
-        .code;
-    member
-        .invites()
-        .accept_invite(proto::AcceptInviteRequest { code: code_ })
-        .await
-        .expect("join");
+    common::join(&owner, &member, &room.server_id).await;
     let role = |name: &str, mentionable: bool| {
         let mut r = owner.roles();
         let q = proto::CreateRoleRequest {
