@@ -119,7 +119,7 @@ pub(crate) async fn publish_visibility_changes(
                 record: record.clone(),
                 recipients: Vec::new(),
             };
-            ctx.hub
+            ctx.bus
                 .publish(
                     Audience::users(gained),
                     Event::ChannelCreated(Box::new(full)),
@@ -127,7 +127,7 @@ pub(crate) async fn publish_visibility_changes(
                 .await;
         }
         if !lost.is_empty() {
-            ctx.hub
+            ctx.bus
                 .publish(
                     Audience::users(lost),
                     Event::ChannelDeleted {
@@ -360,7 +360,7 @@ impl ChannelService {
             recipients: Vec::new(),
         };
         self.ctx
-            .hub
+            .bus
             .publish(
                 Audience::channel(server, id),
                 Event::ChannelCreated(Box::new(channel.clone())),
@@ -539,7 +539,7 @@ impl ChannelService {
         }
         let full = self.full(new).await?;
         self.ctx
-            .hub
+            .bus
             .publish(
                 Audience::channel(server, channel),
                 Event::ChannelUpdated(Box::new(full.clone())),
@@ -607,7 +607,7 @@ impl ChannelService {
         )
         .await?;
         self.ctx
-            .hub
+            .bus
             .publish(
                 Audience::users(viewers),
                 Event::ChannelDeleted {
@@ -623,7 +623,7 @@ impl ChannelService {
             let id = Id(child.id);
             let full = self.full(child).await?;
             self.ctx
-                .hub
+                .bus
                 .publish(
                     Audience::channel(server, id),
                     Event::ChannelUpdated(Box::new(full)),
@@ -632,7 +632,7 @@ impl ChannelService {
         }
         if was_system && let Some(updated) = self.ctx.store.server(server).await? {
             self.ctx
-                .hub
+                .bus
                 .publish(Audience::server(server), Event::ServerUpdated(updated))
                 .await;
         }
@@ -672,7 +672,7 @@ impl ChannelService {
             .filter(|c| updates.iter().any(|(id, ..)| *id == c.record.id))
         {
             self.ctx
-                .hub
+                .bus
                 .publish(
                     Audience::channel(server, Id(c.record.id)),
                     Event::ChannelUpdated(Box::new(c.clone())),
@@ -792,7 +792,7 @@ impl ChannelService {
         let full = self.full(record).await?;
         // Members who keep seeing it get the update; gains and losses get create / delete.
         self.ctx
-            .hub
+            .bus
             .publish(
                 Audience::channel(server, channel),
                 Event::ChannelUpdated(Box::new(full.clone())),

@@ -11,7 +11,7 @@ use crate::{
         tokens::TokenIssuer,
     },
     error::{Error, Result},
-    events::{EventEncoder, Hub, HubConfig},
+    events::{EventBus, EventEncoder, Hub, HubConfig, LocalBus},
     id::{IdGenerator, now_ms},
     settings::InstanceSettings,
     store::Store,
@@ -64,8 +64,11 @@ pub struct Context {
     pub rate_limiter: AuthRateLimiter,
     /// Permission snapshots per server.
     pub perms: Arc<PermCache>,
-    /// Real-time fan-out.
+    /// This node's subscriptions and delivery.
     pub hub: Arc<Hub>,
+    /// Where services publish events (delivers through `hub`; across nodes once there are
+    /// several).
+    pub bus: Arc<dyn EventBus>,
     /// Directory for uploaded files (content-addressed).
     pub upload_dir: std::path::PathBuf,
     /// Cached instance settings (written through on update).
@@ -103,9 +106,11 @@ impl Context {
         }
         let perms = Arc::new(PermCache::new(Arc::clone(&store)));
         let hub = Arc::new(Hub::new(encoder, Arc::clone(&perms), config.hub));
+        let bus: Arc<dyn EventBus> = Arc::new(LocalBus(Arc::clone(&hub)));
         Ok(Self {
             perms,
             hub,
+            bus,
             upload_dir: config.upload_dir,
             tokens: TokenIssuer::new(&config.jwt_secret, config.lifetimes.access),
             ids: IdGenerator::new(config.node_id),

@@ -142,7 +142,7 @@ impl DmService {
 
     async fn announce(&self, users: Vec<Id>, event: Event) {
         if !users.is_empty() {
-            self.ctx.hub.publish(Audience::users(users), event).await;
+            self.ctx.bus.publish(Audience::users(users), event).await;
         }
     }
 

@@ -126,7 +126,7 @@ impl InviteService {
         )
         .await?;
         self.ctx
-            .hub
+            .bus
             .publish(
                 Audience::server_with(server, Permissions::MANAGE_SERVER).and_users([who.user_id]),
                 Event::InviteCreated(invite.clone()),
@@ -286,7 +286,7 @@ impl InviteService {
         )
         .await?;
         self.ctx
-            .hub
+            .bus
             .publish(
                 Audience::server_with(server, Permissions::MANAGE_SERVER).and_users([who.user_id]),
                 Event::InviteDeleted {

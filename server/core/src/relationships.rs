@@ -233,7 +233,7 @@ impl RelationshipService {
                 _ => continue,
             };
             self.ctx
-                .hub
+                .bus
                 .publish(Audience::users(vec![viewer]), event)
                 .await;
         }

@@ -150,7 +150,7 @@ impl RoleService {
         )
         .await?;
         self.ctx
-            .hub
+            .bus
             .publish(Audience::server(server), Event::RoleCreated(role.clone()))
             .await;
         Ok(role)
@@ -228,7 +228,7 @@ impl RoleService {
             )
             .await?;
             self.ctx
-                .hub
+                .bus
                 .publish(Audience::server(server), Event::RoleUpdated(new.clone()))
                 .await;
             if old.permissions != new.permissions {
@@ -278,7 +278,7 @@ impl RoleService {
         )
         .await?;
         self.ctx
-            .hub
+            .bus
             .publish(
                 Audience::server(server),
                 Event::RoleDeleted {
@@ -360,7 +360,7 @@ impl RoleService {
             .filter(|r| updates.iter().any(|(id, _)| *id == r.id))
         {
             self.ctx
-                .hub
+                .bus
                 .publish(Audience::server(server), Event::RoleUpdated(r.clone()))
                 .await;
         }
@@ -426,7 +426,7 @@ impl RoleService {
         let member = load_member(&self.ctx, server, user).await?;
         if changed {
             self.ctx
-                .hub
+                .bus
                 .publish(
                     Audience::server(server),
                     Event::MemberUpdated(Box::new(member.clone())),

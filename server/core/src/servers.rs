@@ -378,7 +378,7 @@ impl ServerService {
         let snapshot = snapshot_for(&self.ctx, user, record, &perms).await?;
         if let Some(member) = snapshot.member.clone() {
             self.ctx
-                .hub
+                .bus
                 .publish(
                     Audience::server(server),
                     Event::MemberAdded(Box::new(member)),
@@ -386,7 +386,7 @@ impl ServerService {
                 .await;
         }
         self.ctx
-            .hub
+            .bus
             .publish(
                 Audience::users(vec![user]),
                 Event::ServerCreated(Box::new(snapshot)),
@@ -497,7 +497,7 @@ impl ServerService {
             )
             .await?;
             self.ctx
-                .hub
+                .bus
                 .publish(Audience::server(server), Event::ServerUpdated(new.clone()))
                 .await;
         }
@@ -517,7 +517,7 @@ impl ServerService {
         self.ctx.store.delete_server(server).await?;
         self.ctx.perms.remove(server);
         self.ctx
-            .hub
+            .bus
             .publish(
                 Audience::users(members),
                 Event::ServerDeleted { server_id: server },
@@ -542,7 +542,7 @@ impl ServerService {
         self.ctx.store.remove_member(server, user).await?;
         self.ctx.perms.invalidate(server);
         self.ctx
-            .hub
+            .bus
             .publish(
                 Audience::server(server).and_users([user]),
                 Event::MemberRemoved {
@@ -552,7 +552,7 @@ impl ServerService {
             )
             .await;
         self.ctx
-            .hub
+            .bus
             .publish(
                 Audience::users(vec![user]),
                 Event::ServerDeleted { server_id: server },
@@ -606,7 +606,7 @@ impl ServerService {
             .await?
             .ok_or(Error::NotFound("server"))?;
         self.ctx
-            .hub
+            .bus
             .publish(
                 Audience::server(server),
                 Event::ServerUpdated(updated.clone()),
@@ -746,7 +746,7 @@ impl ServerService {
             )
             .await?;
             self.ctx
-                .hub
+                .bus
                 .publish(
                     Audience::server(server),
                     Event::MemberUpdated(Box::new(member.clone())),
@@ -840,7 +840,7 @@ impl ServerService {
         .await?;
         if was_member {
             self.ctx
-                .hub
+                .bus
                 .publish(
                     Audience::server(server).and_users([user]),
                     Event::MemberRemoved {
@@ -850,7 +850,7 @@ impl ServerService {
                 )
                 .await;
             self.ctx
-                .hub
+                .bus
                 .publish(
                     Audience::users(vec![user]),
                     Event::ServerDeleted { server_id: server },
@@ -858,7 +858,7 @@ impl ServerService {
                 .await;
         }
         self.ctx
-            .hub
+            .bus
             .publish(
                 Audience::server_with(server, Permissions::BAN_MEMBERS),
                 Event::BanAdded(Box::new(ban.clone())),
@@ -887,7 +887,7 @@ impl ServerService {
         )
         .await?;
         self.ctx
-            .hub
+            .bus
             .publish(
                 Audience::server_with(server, Permissions::BAN_MEMBERS),
                 Event::BanRemoved {

@@ -230,7 +230,7 @@ impl UserService {
         let mut users = friend_ids(&self.ctx, who.user_id).await?;
         users.push(who.user_id);
         self.ctx
-            .hub
+            .bus
             .publish(
                 Audience {
                     servers,

@@ -237,6 +237,26 @@ impl Audience {
     }
 }
 
+/// Where services publish events. Subscriptions are local to a node, publication is not: the
+/// in-process bus ([`LocalBus`]) hands each event to this node's [`Hub`]; a multi-node bus
+/// (NATS) forwards it to every node, each delivering into its own hub.
+#[async_trait::async_trait]
+pub trait EventBus: std::fmt::Debug + Send + Sync + 'static {
+    /// Publishes an event to its audience. Call after the change is committed.
+    async fn publish(&self, audience: Audience, event: Event);
+}
+
+/// The single-node bus: publishing is local delivery.
+#[derive(Debug)]
+pub struct LocalBus(pub std::sync::Arc<Hub>);
+
+#[async_trait::async_trait]
+impl EventBus for LocalBus {
+    async fn publish(&self, audience: Audience, event: Event) {
+        self.0.publish(audience, event).await;
+    }
+}
+
 /// Turns an event into the bytes sent on the wire (a whole `SubscribeResponse`). Provided by
 /// the transport so the core stays protocol-free; called once per event.
 pub trait EventEncoder: Send + Sync + 'static {

@@ -453,7 +453,7 @@ impl MessageService {
                 let message = self.hydrate_one(who.user_id, record).await?;
                 let audience = self.audience(&access).await?;
                 self.ctx
-                    .hub
+                    .bus
                     .publish(audience, Event::MessageCreated(Box::new(message.clone())))
                     .await;
                 Ok(message)
@@ -507,7 +507,7 @@ impl MessageService {
         let mut event = edited.clone();
         event.reactions.clear();
         self.ctx
-            .hub
+            .bus
             .publish(audience, Event::MessageUpdated(Box::new(event)))
             .await;
         Ok(edited)
@@ -545,7 +545,7 @@ impl MessageService {
         }
         let audience = self.audience(&access).await?;
         self.ctx
-            .hub
+            .bus
             .publish(
                 audience,
                 Event::MessageDeleted {
@@ -653,7 +653,7 @@ impl MessageService {
         {
             let audience = self.audience(&access).await?;
             self.ctx
-                .hub
+                .bus
                 .publish(
                     audience,
                     Event::ReactionAdded {
@@ -695,7 +695,7 @@ impl MessageService {
         {
             let audience = self.audience(&access).await?;
             self.ctx
-                .hub
+                .bus
                 .publish(
                     audience,
                     Event::ReactionRemoved {
@@ -827,13 +827,13 @@ impl MessageService {
                 server_id,
             }
         };
-        self.ctx.hub.publish(audience.clone(), event).await;
+        self.ctx.bus.publish(audience.clone(), event).await;
         // Clients showing the message learn its new `pinned` flag from the update.
         if let Some(record) = self.ctx.store.message(channel, message).await? {
             let mut updated = self.hydrate_one(who.user_id, record).await?;
             updated.reactions.clear();
             self.ctx
-                .hub
+                .bus
                 .publish(audience, Event::MessageUpdated(Box::new(updated)))
                 .await;
         }
@@ -864,7 +864,7 @@ impl MessageService {
             .pop()
             .ok_or(Error::NotFound("channel"))?;
         self.ctx
-            .hub
+            .bus
             .publish(
                 Audience::users(vec![who.user_id]),
                 Event::ReadStateUpdated(state.clone()),
@@ -885,7 +885,7 @@ impl MessageService {
         }
         let audience = self.audience(&access).await?;
         self.ctx
-            .hub
+            .bus
             .publish(
                 audience,
                 Event::TypingStarted {
