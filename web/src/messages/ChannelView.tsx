@@ -1,0 +1,96 @@
+import { createEffect, createSignal, on, Show } from "solid-js";
+import { ChannelType } from "../gen/decentra/v1/channels_pb";
+import { Permission } from "../gen/decentra/v1/permissions_pb";
+import type { Channel, Message } from "../state/model";
+import { loadLatest, state } from "../state/store";
+import { channelPermissions, has } from "../state/permissions";
+import { displayName } from "../ui/Avatar";
+import { IconAt, IconHash, IconMenu, IconPin, IconUsers } from "../ui/icons";
+import { membersOpen, setMembersOpen, setNav } from "../app/layout";
+import { MessageList } from "./MessageList";
+import { Composer } from "./Composer";
+import { MemberList } from "../members/MemberList";
+import { PinsPanel } from "./PinsPanel";
+
+/** Title of a channel as its header shows it. */
+export function channelTitle(c: Channel): string {
+  if (c.type === ChannelType.DM) return displayName(c.recipients.find((u) => u.id !== state.me?.id) ?? c.recipients[0]);
+  if (c.type === ChannelType.GROUP_DM) return c.name || c.recipients.filter((u) => u.id !== state.me?.id).map(displayName).join(", ");
+  return c.name;
+}
+
+/** The open channel: header, history, composer, and (in servers) the member list. */
+export function ChannelView(props: { channel: Channel }) {
+  const [replyTo, setReplyTo] = createSignal<Message | null>(null);
+  const [pins, setPins] = createSignal(false);
+  const [loadError, setLoadError] = createSignal(false);
+  const c = () => props.channel;
+  const inServer = () => c().serverId !== "";
+  const perms = () => channelPermissions(state, c());
+  const canSend = () => has(perms(), Permission.SEND_MESSAGES);
+
+  createEffect(
+    on(
+      () => c().id,
+      (id) => {
+        setReplyTo(null);
+        setPins(false);
+        setLoadError(false);
+        loadLatest(id).catch(() => setLoadError(true));
+      },
+    ),
+  );
+
+  return (
+    <>
+      <header class="main-header">
+        <button class="icon-btn drawer-toggle" aria-label="Open navigation" onClick={() => setNav(true)}>
+          <IconMenu />
+        </button>
+        <span class="muted" aria-hidden="true">
+          {inServer() ? <IconHash /> : <IconAt />}
+        </span>
+        <h1>{channelTitle(c())}</h1>
+        <Show when={c().topic} fallback={<span style={{ flex: "1" }} />}>
+          <span class="topic" title={c().topic}>
+            {c().topic}
+          </span>
+        </Show>
+        <button class="icon-btn" aria-label="Pinned messages" aria-pressed={pins()} onClick={() => setPins((v) => !v)}>
+          <IconPin />
+        </button>
+        <Show when={inServer()}>
+          <button class="icon-btn" aria-label="Member list" aria-pressed={membersOpen()} onClick={() => setMembersOpen((v) => !v)}>
+            <IconUsers />
+          </button>
+        </Show>
+      </header>
+      <div class="main-body">
+        <section class="chat" aria-label={`Messages in ${channelTitle(c())}`}>
+          <Show
+            when={!loadError()}
+            fallback={
+              <div class="empty" role="alert">
+                <div>
+                  <h2>Couldn't load messages</h2>
+                  <button class="btn" onClick={() => (setLoadError(false), loadLatest(c().id).catch(() => setLoadError(true)))}>
+                    Try again
+                  </button>
+                </div>
+              </div>
+            }
+          >
+            <MessageList channel={c()} onReply={setReplyTo} />
+          </Show>
+          <Composer channel={c()} canSend={canSend()} replyTo={replyTo()} onCancelReply={() => setReplyTo(null)} />
+        </section>
+        <Show when={pins()}>
+          <PinsPanel channel={c()} onClose={() => setPins(false)} />
+        </Show>
+        <Show when={inServer() && !pins()}>
+          <MemberList serverId={c().serverId} channel={c()} />
+        </Show>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,54 @@
+import { Show } from "solid-js";
+import { PresenceStatus } from "../gen/decentra/v1/users_pb";
+import type { User } from "../state/model";
+import { state } from "../state/store";
+
+const PALETTE = ["#5865f2", "#3ba55c", "#faa61a", "#ed4245", "#eb459e", "#737f8d", "#1abc9c", "#e67e22"];
+
+/** A stable colour for a name, so initials avatars are recognisable. */
+export function colourFor(key: string): string {
+  let h = 0;
+  for (let i = 0; i < key.length; i++) h = (h * 31 + key.charCodeAt(i)) >>> 0;
+  return PALETTE[h % PALETTE.length];
+}
+
+export function initials(name: string): string {
+  const words = name.trim().split(/[\s_.-]+/).filter(Boolean);
+  return (words.length > 1 ? words[0][0] + words[1][0] : name.slice(0, 2)).toUpperCase();
+}
+
+export function displayName(u: User | undefined): string {
+  return u ? u.displayName || u.username : "Unknown user";
+}
+
+export function presenceClass(userId: string): string {
+  switch (state.presences[userId]?.status) {
+    case PresenceStatus.ONLINE:
+      return "online";
+    case PresenceStatus.IDLE:
+      return "idle";
+    case PresenceStatus.DND:
+      return "dnd";
+    default:
+      return "offline";
+  }
+}
+
+export function Avatar(props: { user: User | undefined; size?: number; presence?: boolean }) {
+  const size = () => props.size ?? 40;
+  const name = () => displayName(props.user);
+  return (
+    <span
+      class="avatar"
+      aria-hidden="true"
+      style={{ width: `${size()}px`, height: `${size()}px`, background: colourFor(props.user?.id ?? ""), "font-size": `${Math.round(size() * 0.4)}px` }}
+    >
+      <Show when={props.user?.avatarUrl} fallback={initials(name())}>
+        <img src={props.user!.avatarUrl} alt="" loading="lazy" />
+      </Show>
+      <Show when={props.presence && props.user}>
+        <span class={`presence ${presenceClass(props.user!.id)}`} />
+      </Show>
+    </span>
+  );
+}
