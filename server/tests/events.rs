@@ -447,6 +447,46 @@ async fn presence_follows_streams(backend: Backend) {
     s.ts.stop().await;
 }
 
+/// Joining a server introduces the joiner's and the members' presences to each other: the
+/// members get the joiner's presence, the joiner's `server_created` lists who is online.
+async fn joining_shares_presence(backend: Backend) {
+    let ts = TestServer::start(backend).await;
+    let (a, _) = register(&ts, "alice", None).await.expect("alice");
+    let (d, d_id) = users(&ts, &a, &["dave"]).await.pop().expect("dave");
+    let a_id = a
+        .users()
+        .get_current_user(proto::GetCurrentUserRequest {})
+        .await
+        .expect("me")
+        .into_inner()
+        .user
+        .expect("user")
+        .id;
+    let server = create_server(&a, "Fresh").await.id;
+    let (mut a_events, _) = Events::ready(&a).await;
+    let (mut d_events, _) = Events::ready(&d).await;
+    join(&a, &d, &server).await;
+    a_events
+        .wait_for(|e| presence_is(e, &d_id, proto::PresenceStatus::Online))
+        .await;
+    let snapshot = match d_events
+        .wait_for(|e| matches!(e, Event::ServerCreated(_)))
+        .await
+    {
+        Event::ServerCreated(c) => c.snapshot.expect("snapshot"),
+        other => panic!("expected server_created, got {other:?}"),
+    };
+    assert!(
+        snapshot
+            .presences
+            .iter()
+            .any(|p| p.user_id == a_id && p.status() == proto::PresenceStatus::Online),
+        "the joiner learns who is online: {:?}",
+        snapshot.presences
+    );
+    ts.stop().await;
+}
+
 /// Streams opened with a session end when it is revoked (logout here).
 async fn logout_ends_the_sessions_streams(backend: Backend) {
     let s = scene(backend).await;
@@ -465,6 +505,7 @@ async fn logout_ends_the_sessions_streams(backend: Backend) {
 }
 
 backend_tests!(
+    joining_shares_presence,
     logout_ends_the_sessions_streams,
     presence_follows_streams,
     delivery_follows_visibility,

@@ -58,6 +58,8 @@ pub struct ServerSnapshot {
     pub roles: Vec<Role>,
     /// The user's own membership.
     pub member: Option<Member>,
+    /// Connected members' presences (only when the user has just joined).
+    pub presences: Vec<Presence>,
 }
 
 /// Presence states a user can pick.

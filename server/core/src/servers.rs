@@ -175,6 +175,7 @@ pub(crate) async fn snapshot_for(
         channels,
         roles,
         member,
+        presences: Vec::new(),
     })
 }
 
@@ -375,13 +376,25 @@ impl ServerService {
             .server(server)
             .await?
             .ok_or(Error::NotFound("server"))?;
-        let snapshot = snapshot_for(&self.ctx, user, record, &perms).await?;
+        let mut snapshot = snapshot_for(&self.ctx, user, record, &perms).await?;
+        // Presence is announced only when it changes, so the joiner and the members would
+        // otherwise not see each other online until someone's status moved.
+        snapshot.presences = self.ctx.hub.presences(perms.member_ids());
         if let Some(member) = snapshot.member.clone() {
             self.ctx
                 .bus
                 .publish(
                     Audience::server(server),
                     Event::MemberAdded(Box::new(member)),
+                )
+                .await;
+        }
+        if let Some(presence) = snapshot.presences.iter().find(|p| p.user_id == user) {
+            self.ctx
+                .bus
+                .publish(
+                    Audience::server(server),
+                    Event::PresenceUpdated(presence.clone()),
                 )
                 .await;
         }

@@ -251,6 +251,7 @@ pub fn snapshot(s: &ServerSnapshot) -> pb::ServerSnapshot {
         roles: s.roles.iter().map(role).collect(),
         self_member: s.member.as_ref().map(member),
         voice_states: Vec::new(),
+        presences: s.presences.iter().map(presence).collect(),
     }
 }
 
