@@ -66,14 +66,17 @@ export function MessageItem(props: { item: ChatMessage; channel: Channel; head: 
       data-message-id={m().id}
     >
       <Show when={m().replyToId}>
-        <button class="reply-preview" onClick={jumpToReply} aria-label={`Jump to the replied message by ${m().replyTo?.author ? displayName(m().replyTo!.author) : "someone"}`}>
+        <button class="reply-preview" onClick={jumpToReply}>
           <span class="reply-spine" aria-hidden="true" />
+          <span class="sr-only">Jump to replied message: </span>
           <Show when={m().replyTo} fallback={<em class="muted">Original message was deleted</em>}>
             {(r) => (
               <>
                 <Avatar user={r().author} size={16} />
                 <strong>{displayName(r().author)}</strong>
-                <span class="reply-text">{r().content || "Click to see attachment"}</span>
+                <Show when={r().content} fallback={<span class="reply-text">Click to see attachment</span>}>
+                  <span class="reply-text markdown" innerHTML={renderMarkdown(r().content, mentionNames(props.channel.serverId))} />
+                </Show>
               </>
             )}
           </Show>

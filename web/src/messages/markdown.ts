@@ -15,6 +15,7 @@ export interface MentionNames {
 let names: MentionNames = { user: () => undefined, role: () => undefined };
 
 const escape = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+const anchor = (href: string, inner: string) => `<a href="${escape(href)}" target="_blank" rel="noopener noreferrer nofollow">${inner}</a>`;
 
 const marked = new Marked({
   gfm: true,
@@ -27,10 +28,10 @@ const marked = new Marked({
     // as one: render the line as it was typed.
     heading: ({ raw }) => `<p>${escape(raw.trim())}</p>`,
     hr: ({ raw }) => `<p>${escape(raw.trim())}</p>`,
-    image: ({ href, text }) => `<a href="${escape(href)}">${escape(text || href)}</a>`,
+    image: ({ href, text }) => (safeUrl(href) ? anchor(href, escape(text || href)) : escape(text || href)),
     link({ href, tokens }) {
       const inner = this.parser.parseInline(tokens);
-      return safeUrl(href) ? `<a href="${escape(href)}" target="_blank" rel="noopener noreferrer nofollow">${inner}</a>` : inner;
+      return safeUrl(href) ? anchor(href, inner) : inner;
     },
     code: ({ text, lang }) => `<pre><code${lang ? ` data-lang="${escape(lang)}"` : ""}>${escape(text)}</code></pre>`,
   },
@@ -74,9 +75,10 @@ const ALLOWED_TAGS = ["p", "br", "strong", "em", "del", "s", "code", "pre", "blo
 const ALLOWED_ATTR = ["href", "target", "rel", "class", "data-user-id", "data-lang", "tabindex", "role", "aria-label"];
 
 export function safeUrl(href: string): boolean {
+  // Absolute http(s)/mailto only: relative and protocol-relative ("//host") links are dropped.
+  if (!/^(?:https?|mailto):/i.test(href)) return false;
   try {
-    const u = new URL(href, "https://invalid.example/");
-    return u.origin !== "https://invalid.example" && ["http:", "https:", "mailto:"].includes(u.protocol);
+    return ["http:", "https:", "mailto:"].includes(new URL(href).protocol);
   } catch {
     return false;
   }
@@ -90,6 +92,9 @@ export function renderMarkdown(text: string, mentionNames?: MentionNames): strin
     ALLOWED_TAGS,
     ALLOWED_ATTR,
     ALLOWED_URI_REGEXP: /^(?:https?:|mailto:)/i,
+    // DOMPurify checks every other attribute's value against ALLOWED_URI_REGEXP, which would
+    // strip target="_blank", rel and tabindex; none of these can carry a URL.
+    ADD_URI_SAFE_ATTR: ["target", "rel", "tabindex"],
     KEEP_CONTENT: true,
   });
 }

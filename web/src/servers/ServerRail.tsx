@@ -41,7 +41,7 @@ export function ServerRail() {
                   <span class="rail-pill" classList={{ active: active() }} />
                 </Show>
                 <A href={`/channels/${id}`} class="rail-btn" aria-label={label()} aria-current={active() ? "page" : undefined} title={server()!.name}>
-                  <Show when={server()!.iconUrl} fallback={initials(server()!.name)}>
+                  <Show when={server()!.iconUrl} fallback={<span class="initials" data-initials={initials(server()!.name)} />}>
                     <img src={server()!.iconUrl} alt="" />
                   </Show>
                 </A>

@@ -58,7 +58,9 @@ export function applyEvent(s: State, ev: StreamEvent, now = Date.now()): void {
       if (!m) return;
       const h = s.history[m.channelId];
       const at = h?.messages.findIndex((x) => x.msg.id === m.id) ?? -1;
-      if (h && at >= 0) h.messages[at] = { msg: m };
+      // Updates carry no reactions (their `me` differs per viewer): keep ours, which the
+      // reaction events maintain.
+      if (h && at >= 0) h.messages[at] = { msg: { ...m, reactions: h.messages[at].msg.reactions } };
       return;
     }
     case "messageDeleted": {
@@ -216,6 +218,7 @@ function addSnapshot(s: State, snap: ServerSnapshot): void {
   for (const r of snap.roles) s.roles[r.id] = r;
   if (snap.selfMember) s.selfMembers[srv.id] = snap.selfMember;
   for (const v of snap.voiceStates) s.voice[v.userId] = v;
+  for (const p of snap.presences) s.presences[p.userId] = p;
 }
 
 function putChannel(s: State, c: State["channels"][string]): void {

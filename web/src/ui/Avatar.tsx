@@ -3,7 +3,8 @@ import { PresenceStatus } from "../gen/decentra/v1/users_pb";
 import type { User } from "../state/model";
 import { state } from "../state/store";
 
-const PALETTE = ["#5865f2", "#3ba55c", "#faa61a", "#ed4245", "#eb459e", "#737f8d", "#1abc9c", "#e67e22"];
+// Each colour keeps white initials at >= 4.5:1 contrast.
+const PALETTE = ["#4752c4", "#1f7a45", "#a85a00", "#c42b30", "#a8326e", "#5c6470", "#12806f", "#7a4fc4"];
 
 /** A stable colour for a name, so initials avatars are recognisable. */
 export function colourFor(key: string): string {
@@ -43,7 +44,9 @@ export function Avatar(props: { user: User | undefined; size?: number; presence?
       aria-hidden="true"
       style={{ width: `${size()}px`, height: `${size()}px`, background: colourFor(props.user?.id ?? ""), "font-size": `${Math.round(size() * 0.4)}px` }}
     >
-      <Show when={props.user?.avatarUrl} fallback={initials(name())}>
+      {/* Initials are drawn by CSS from data-initials: decoration, not text, so the controls
+          around an avatar keep their accessible names. */}
+      <Show when={props.user?.avatarUrl} fallback={<span class="initials" data-initials={initials(name())} />}>
         <img src={props.user!.avatarUrl} alt="" loading="lazy" />
       </Show>
       <Show when={props.presence && props.user}>

@@ -1,0 +1,166 @@
+// Two users in two browser contexts: sign-up, a server, an invite link, live chat and
+// everything done to messages, an image, a DM, permissions and moderation taking effect live,
+// a reload, and the phone-sized layout. No console errors anywhere.
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { readFileSync } from "node:fs";
+import type { Browser, Page } from "playwright-core";
+import { AdminService } from "../src/gen/decentra/v1/admin_pb";
+import { apiClient, axe, launch, newUser, register, shot, startServer, type Server, type User } from "./harness";
+
+const PASSWORD = "correct horse battery staple";
+let server: Server;
+let browser: Browser;
+let alice: User;
+let bob: User;
+let serverName = "";
+
+/** The message whose text (rendered, after markdown) is exactly `text`. */
+const message = (page: Page, text: string) => page.getByRole("article").filter({ has: page.locator(".msg-body").getByText(text, { exact: true }) });
+const composer = (page: Page) => page.getByRole("textbox", { name: /^Message / });
+
+/** Sends `text` and waits until it is shown (as `shown`, when markdown changes it). */
+async function send(page: Page, text: string, shown = text) {
+  await composer(page).fill(text);
+  await composer(page).press("Enter");
+  await expect.poll(() => message(page, shown).count()).toBe(1);
+}
+
+async function accessToken(page: Page): Promise<string> {
+  return page.evaluate(() => JSON.parse(localStorage.getItem("decentra.session") ?? "{}").accessToken as string);
+}
+
+beforeAll(async () => {
+  server = await startServer();
+  browser = await launch();
+  alice = await newUser(browser, server.url);
+  bob = await newUser(browser, server.url);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+describe("two users", () => {
+  test("the first account signs up without an invite; the second needs one", async () => {
+    await register(alice.page, "alice", PASSWORD);
+    await shot(alice.page, "home-empty-dark");
+    const admin = apiClient(server.url, AdminService, await accessToken(alice.page));
+    const { invite } = await admin.createInstanceInvite({ maxUses: 1, expiresInSeconds: 3600n });
+    expect(invite?.code).toBeTruthy();
+
+    await bob.page.goto("/register");
+    await expect.poll(() => bob.page.getByLabel("Invite code").count()).toBe(1);
+    await shot(bob.page, "register-invite-dark");
+    await bob.page.getByLabel("Username").fill("bob");
+    await bob.page.getByLabel("Password").fill(PASSWORD);
+    await bob.page.getByRole("button", { name: "Create account" }).click();
+    await expect.poll(() => bob.page.getByRole("alert").textContent()).toMatch(/invite/i);
+    await register(bob.page, "bob", PASSWORD, invite!.code);
+  });
+
+  test("alice creates a server and bob joins through the invite link", async () => {
+    const p = alice.page;
+    const channelHeading = (page: Page) => page.getByRole("heading", { name: "general", exact: true });
+    await p.getByRole("button", { name: "Add a server" }).click();
+    serverName = "Rustaceans";
+    await p.getByLabel("Server name").fill(serverName);
+    await p.getByRole("button", { name: "Create", exact: true }).click();
+    await channelHeading(p).waitFor();
+    await p.getByRole("button", { name: "Server menu" }).click();
+    await p.getByRole("menuitem", { name: "Invite people" }).click();
+    const link = p.getByRole("textbox", { name: "Invite link" });
+    await expect.poll(() => link.inputValue()).toMatch(/\/invite\/\w+/);
+    const url = await link.inputValue();
+    await shot(p, "invite-dialog-dark");
+    await p.keyboard.press("Escape");
+
+    await bob.page.goto(new URL(url).pathname);
+    await bob.page.getByRole("heading", { name: serverName }).waitFor();
+    await shot(bob.page, "invite-preview-dark");
+    await bob.page.getByRole("button", { name: "Accept invite" }).click();
+    await channelHeading(bob.page).waitFor();
+    // Alice's member list shows bob live.
+    await alice.page.getByRole("complementary", { name: "Members" }).getByRole("button", { name: "bob" }).waitFor();
+  });
+
+  test("both chat live; edit, react, reply, pin and delete reach the other side", async () => {
+    await send(alice.page, "Hello **bob**, welcome!", "Hello bob, welcome!");
+    await message(bob.page, "Hello bob, welcome!").waitFor();
+    await expect.poll(() => message(bob.page, "Hello bob, welcome!").locator("strong").textContent()).toBe("bob");
+
+    await send(bob.page, "hi alice");
+    await message(alice.page, "hi alice").waitFor();
+
+    // Edit with Up-arrow on the empty composer.
+    await composer(alice.page).focus();
+    await composer(alice.page).press("ArrowUp");
+    const edit = alice.page.getByRole("textbox", { name: "Edit message" });
+    await edit.fill("Hello **bob**, welcome aboard!");
+    await edit.press("Enter");
+    await message(bob.page, "Hello bob, welcome aboard!").getByText("(edited)").waitFor();
+
+    // Reaction from bob, seen by alice.
+    const target = message(bob.page, "Hello bob, welcome aboard!");
+    await target.hover();
+    await target.getByRole("button", { name: "Add reaction" }).click();
+    await bob.page.getByRole("button", { name: "React with 👍" }).click();
+    await message(alice.page, "Hello bob, welcome aboard!").getByRole("button", { name: /👍 1 reaction/ }).waitFor();
+
+    // Reply from bob: alice sees the quoted preview.
+    await target.hover();
+    await target.getByRole("button", { name: "Reply" }).click();
+    await send(bob.page, "thanks!");
+    await message(alice.page, "thanks!").getByRole("button", { name: /^Jump to replied message: alice/ }).waitFor();
+
+    // Alice pins her message; bob finds it in the pins panel.
+    const mine = message(alice.page, "Hello bob, welcome aboard!");
+    await mine.hover();
+    await mine.getByRole("button", { name: "Pin message" }).click();
+    await bob.page.getByRole("button", { name: "Pinned messages" }).click();
+    await bob.page.getByRole("complementary", { name: "Pinned messages" }).getByText("Hello bob, welcome aboard!").waitFor();
+    await shot(bob.page, "pins-dark");
+    await bob.page.getByRole("button", { name: "Close pinned messages" }).click();
+    // Pinning updates the message; its reactions stay.
+    await message(bob.page, "Hello bob, welcome aboard!").getByRole("button", { name: /👍 1 reaction/ }).waitFor();
+
+    // Alice deletes a message after confirming; it disappears for bob.
+    await send(alice.page, "oops, wrong channel");
+    await message(bob.page, "oops, wrong channel").waitFor();
+    const oops = message(alice.page, "oops, wrong channel");
+    await oops.hover();
+    await oops.getByRole("button", { name: "Delete message" }).click();
+    await alice.page.getByRole("dialog", { name: "Delete message" }).getByRole("button", { name: "Delete" }).click();
+    await expect.poll(() => message(bob.page, "oops, wrong channel").count()).toBe(0);
+    await shot(alice.page, "chat-dark");
+  });
+
+  test("an uploaded image shows as a preview on the other side", async () => {
+    const png = readFileSync(new URL("./fixtures/pixel.png", import.meta.url));
+    await bob.page.getByLabel("Files to upload").setInputFiles({ name: "pixel.png", mimeType: "image/png", buffer: png });
+    await bob.page.getByRole("list", { name: "Attachments to send" }).getByText("pixel.png").waitFor();
+    await expect.poll(() => bob.page.getByRole("list", { name: "Attachments to send" }).textContent()).not.toMatch(/Uploading/);
+    await send(bob.page, "look at this");
+    const img = message(alice.page, "look at this").getByRole("img", { name: "pixel.png" });
+    await img.waitFor();
+    await expect.poll(() => img.evaluate((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
+  });
+
+  test("a reload keeps the session", async () => {
+    await bob.page.reload();
+    await bob.page.getByRole("navigation", { name: "Servers" }).waitFor();
+    await bob.page.getByRole("link", { name: new RegExp(`^${serverName}`) }).click();
+    await message(bob.page, "look at this").waitFor();
+  });
+
+  test("main screens pass the accessibility check", async () => {
+    for (const [name, page] of [["chat", alice.page], ["chat after reload", bob.page]] as const) {
+      expect({ name, violations: await axe(page) }).toEqual({ name, violations: [] });
+    }
+  });
+
+  test("no console errors", () => {
+    expect(alice.errors).toEqual([]);
+    expect(bob.errors).toEqual([]);
+  });
+});

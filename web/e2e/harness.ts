@@ -1,0 +1,150 @@
+// End-to-end harness: the real release server on a fresh SQLite data dir and a free port,
+// Debian's Chromium driven by playwright-core, screenshots and accessibility checks.
+import { spawn } from "node:child_process";
+import { mkdtempSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { createClient, type Client } from "@connectrpc/connect";
+import { createGrpcWebTransport } from "@connectrpc/connect-web";
+import type { DescService } from "@bufbuild/protobuf";
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const ARTIFACTS = resolve(here, "artifacts");
+const BIN = process.env.DECENTRA_BIN ?? resolve(here, "../../target/release/decentra");
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const AXE = readFileSync(resolve(here, "../node_modules/axe-core/axe.min.js"), "utf8");
+
+function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const srv = createServer();
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => ok(port));
+    });
+    srv.on("error", fail);
+  });
+}
+
+/** Starts `decentra` (or uses DECENTRA_E2E_URL) and resolves once /healthz answers. */
+export interface Server {
+  url: string;
+  log: string[];
+  stop(): Promise<void>;
+}
+
+export async function startServer(): Promise<Server> {
+  if (process.env.DECENTRA_E2E_URL) return { url: process.env.DECENTRA_E2E_URL, log: [], stop: async () => {} };
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), "decentra-e2e-"));
+  const log: string[] = [];
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const k of Object.keys(env)) if (k.startsWith("DECENTRA_") || k === "DATABASE_URL" || k === "RUST_LOG") delete env[k];
+  const child = spawn(BIN, [], {
+    env: {
+      ...env,
+      DECENTRA_BIND: `127.0.0.1:${port}`,
+      DECENTRA_DATA_DIR: dir,
+      DECENTRA_LOG: "warn",
+      // Many sign-ups from one IP in a few seconds are the test, not an attack.
+      DECENTRA_AUTH_RATE_PER_IP: "10000",
+      DECENTRA_AUTH_RATE_PER_USERNAME: "10000",
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout.on("data", (d) => log.push(String(d)));
+  child.stderr.on("data", (d) => log.push(String(d)));
+  const url = `http://127.0.0.1:${port}`;
+  const exited = new Promise((r) => child.once("exit", r));
+  for (let i = 0; ; i++) {
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) break;
+    } catch {
+      /* not listening yet */
+    }
+    if (child.exitCode !== null) throw new Error(`decentra exited early:\n${log.join("")}`);
+    if (i > 300) throw new Error(`decentra did not become healthy:\n${log.join("")}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    log,
+    async stop() {
+      child.kill("SIGTERM");
+      await exited;
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function launch(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+}
+
+/** A browser context for one user; every console error or page error is recorded. */
+export interface User {
+  page: Page;
+  errors: string[];
+  close(): Promise<void>;
+}
+
+export async function newUser(browser: Browser, url: string, opts: { width?: number; height?: number; theme?: "dark" | "light" } = {}): Promise<User> {
+  const { width = 1280, height = 800, theme } = opts;
+  const context = await browser.newContext({ baseURL: url, viewport: { width, height } });
+  if (theme) await context.addInitScript((t) => localStorage.setItem("decentra.prefs", JSON.stringify({ theme: t, compact: false })), theme);
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+  page.on("pageerror", (e) => errors.push(e.message));
+  return { page, errors, close: () => context.close() };
+}
+
+/** Registers through the UI and waits for the signed-in app. */
+export async function register(page: Page, username: string, password: string, inviteCode?: string): Promise<void> {
+  await page.goto("/register");
+  await page.getByLabel("Username").fill(username);
+  await page.getByLabel("Password").fill(password);
+  if (inviteCode) await page.getByLabel("Invite code").fill(inviteCode);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await page.getByRole("navigation", { name: "Servers" }).waitFor();
+}
+
+export async function shot(page: Page, name: string): Promise<void> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
+}
+
+/** Runs axe-core on the page; returns serious and critical violations. */
+export interface Violation {
+  id: string;
+  impact: string;
+  help: string;
+  nodes: string[];
+}
+
+export async function axe(page: Page): Promise<Violation[]> {
+  await page.addScriptTag({ content: AXE });
+  const result: Violation[] = await page.evaluate(async () => {
+    type AxeResult = { violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] };
+    const r: AxeResult = await (window as unknown as { axe: { run(ctx: Document, o: object): Promise<AxeResult> } }).axe.run(document, { resultTypes: ["violations"] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) }));
+  });
+  return result.filter((v) => v.impact === "serious" || v.impact === "critical");
+}
+
+/** A direct API client for setting up data quickly (seeding history), as a given user. */
+export function apiClient<T extends DescService>(url: string, service: T, token?: string): Client<T> {
+  const transport = createGrpcWebTransport({
+    baseUrl: url,
+    interceptors: [(next) => async (req) => {
+      if (token) req.header.set("authorization", `Bearer ${token}`);
+      return next(req);
+    }],
+  });
+  return createClient(service, transport);
+}
