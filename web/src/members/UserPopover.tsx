@@ -1,11 +1,15 @@
-import { createResource, For, onCleanup, onMount, Show } from "solid-js";
+import { createResource, createSignal, For, Match, onCleanup, onMount, Show, Switch } from "solid-js";
 import { useNavigate } from "@solidjs/router";
 import { api } from "../api/client";
+import { describeError } from "../api/errors";
+import { RelationshipType } from "../gen/decentra/v1/relationships_pb";
 import { state } from "../state/store";
 import { Avatar, displayName } from "../ui/Avatar";
+import { Confirm } from "../ui/Dialog";
 import { Portal } from "solid-js/web";
+import { openDm, relationshipApi, relationshipWith } from "../friends/relationships";
 
-/** A user's profile card next to what was clicked: name, bio, roles, and a message button. */
+/** A user's profile card next to what was clicked: name, bio, roles, message, friend and block actions. */
 export function UserPopover(props: { userId: string; serverId: string; anchor: DOMRect; onClose: () => void }) {
   let box!: HTMLDivElement;
   const navigate = useNavigate();
@@ -18,13 +22,23 @@ export function UserPopover(props: { userId: string; serverId: string; anchor: D
       .filter(Boolean)
       .sort((a, b) => b.position - a.position);
   const isMe = () => props.userId === state.me?.id;
+  const rel = () => relationshipWith(props.userId);
+  const name = () => displayName(user());
+  const [busy, setBusy] = createSignal(false);
+  const [error, setError] = createSignal("");
+  const [confirm, setConfirm] = createSignal<"block" | "remove" | null>(null);
+  const [height, setHeight] = createSignal(320);
 
-  const onKey = (e: KeyboardEvent) => e.key === "Escape" && (e.stopPropagation(), props.onClose());
-  const onDown = (e: MouseEvent) => !box.contains(e.target as Node) && props.onClose();
+  // While a confirmation is up, keys and clicks belong to it, not to the card.
+  const onKey = (e: KeyboardEvent) => !confirm() && e.key === "Escape" && (e.stopPropagation(), props.onClose());
+  const onDown = (e: MouseEvent) => !confirm() && !box.contains(e.target as Node) && props.onClose();
   onMount(() => {
     document.addEventListener("keydown", onKey, true);
     setTimeout(() => document.addEventListener("mousedown", onDown));
     box.focus();
+    const ro = new ResizeObserver(() => box.offsetHeight && setHeight(box.offsetHeight));
+    ro.observe(box);
+    onCleanup(() => ro.disconnect());
   });
   onCleanup(() => {
     document.removeEventListener("keydown", onKey, true);
@@ -32,24 +46,46 @@ export function UserPopover(props: { userId: string; serverId: string; anchor: D
   });
 
   const position = () => {
-    const width = 300;
-    const left = props.anchor.right + 8 + width > window.innerWidth ? Math.max(8, props.anchor.left - width - 8) : props.anchor.right + 8;
-    const top = Math.min(props.anchor.top, window.innerHeight - 320);
+    const width = Math.min(300, window.innerWidth - 16);
+    const right = props.anchor.right + 8;
+    const left = right + width > window.innerWidth ? Math.max(8, Math.min(props.anchor.left - width - 8, window.innerWidth - width - 8)) : right;
+    const top = Math.min(props.anchor.top, window.innerHeight - height() - 8);
     return { left: `${left}px`, top: `${Math.max(8, top)}px`, width: `${width}px` };
   };
 
-  async function message() {
-    const res = await api.channels.openDirectMessage({ userId: props.userId });
-    props.onClose();
-    if (res.channel) navigate(`/channels/@me/${res.channel.id}`);
+  async function run(action: () => Promise<unknown>) {
+    setBusy(true);
+    setError("");
+    try {
+      await action();
+    } catch (err) {
+      setError(describeError(err));
+    } finally {
+      setBusy(false);
+    }
   }
+
+  const message = () =>
+    run(async () => {
+      const id = await openDm(props.userId);
+      if (!id) throw new Error("no channel");
+      props.onClose();
+      navigate(`/channels/@me/${id}`);
+    });
 
   return (
     <Portal>
-      <div ref={box} class="popover profile" role="dialog" aria-label={`Profile of ${displayName(user())}`} tabIndex={-1} style={position()}>
+      <div
+        ref={box}
+        class="popover profile"
+        role="dialog"
+        aria-label={`Profile of ${name()}`}
+        tabIndex={-1}
+        style={{ ...position(), visibility: confirm() ? "hidden" : "visible" }}
+      >
         <div class="profile-banner" />
         <Avatar user={user()} size={72} presence />
-        <h2>{member()?.nickname || displayName(user())}</h2>
+        <h2>{member()?.nickname || name()}</h2>
         <p class="faint">@{user()?.username}</p>
         <Show when={user()?.statusText}>
           <p>{user()!.statusText}</p>
@@ -71,12 +107,81 @@ export function UserPopover(props: { userId: string; serverId: string; anchor: D
             </For>
           </ul>
         </Show>
-        <Show when={!isMe() && !user()?.isBot}>
-          <button class="btn" style={{ width: "100%", "margin-top": "12px" }} onClick={() => void message().catch(() => undefined)}>
-            Message
-          </button>
+        <Show when={!isMe() && user()}>
+          <Show when={!user()!.isBot && rel() !== RelationshipType.BLOCKED}>
+            <button class="btn" style={{ width: "100%", "margin-top": "12px" }} disabled={busy()} onClick={() => void message()}>
+              Message
+            </button>
+          </Show>
+          <div style={{ display: "flex", "flex-wrap": "wrap", gap: "8px", "margin-top": "8px" }}>
+            <Show when={!user()!.isBot}>
+              <Switch>
+                <Match when={rel() === RelationshipType.UNSPECIFIED}>
+                  <button class="btn secondary small" style={{ flex: "1" }} disabled={busy()} onClick={() => void run(() => relationshipApi.sendTo(props.userId))}>
+                    Add Friend
+                  </button>
+                </Match>
+                <Match when={rel() === RelationshipType.OUTGOING}>
+                  <button class="btn secondary small" style={{ flex: "1" }} disabled title="Friend request sent">
+                    Pending
+                  </button>
+                  <button class="btn secondary small" disabled={busy()} onClick={() => void run(() => relationshipApi.cancel(props.userId))}>
+                    Cancel Request
+                  </button>
+                </Match>
+                <Match when={rel() === RelationshipType.INCOMING}>
+                  <button class="btn small" style={{ flex: "1", background: "var(--success)" }} disabled={busy()} onClick={() => void run(() => relationshipApi.accept(props.userId))}>
+                    Accept Friend Request
+                  </button>
+                  <button class="btn secondary small" disabled={busy()} onClick={() => void run(() => relationshipApi.decline(props.userId))}>
+                    Ignore
+                  </button>
+                </Match>
+                <Match when={rel() === RelationshipType.FRIEND}>
+                  <button class="btn secondary small" style={{ flex: "1" }} disabled={busy()} onClick={() => setConfirm("remove")}>
+                    Remove Friend
+                  </button>
+                </Match>
+              </Switch>
+            </Show>
+            <Show
+              when={rel() === RelationshipType.BLOCKED}
+              fallback={
+                <button class="btn secondary small" style={{ color: "var(--danger-text)" }} disabled={busy()} onClick={() => setConfirm("block")}>
+                  Block
+                </button>
+              }
+            >
+              <button class="btn secondary small" style={{ flex: "1" }} disabled={busy()} onClick={() => void run(() => relationshipApi.unblock(props.userId))}>
+                Unblock
+              </button>
+            </Show>
+          </div>
+          <Show when={error()}>
+            <p class="error-text" role="alert">
+              {error()}
+            </p>
+          </Show>
         </Show>
       </div>
+      <Show when={confirm() === "block"}>
+        <Confirm
+          title={`Block ${name()}?`}
+          body={`${name()} won't be able to message you or send you friend requests, and they'll be removed from your friends. They aren't told that you blocked them.`}
+          action="Block"
+          onConfirm={() => void run(() => relationshipApi.block(props.userId))}
+          onClose={() => (setConfirm(null), box.focus())}
+        />
+      </Show>
+      <Show when={confirm() === "remove"}>
+        <Confirm
+          title={`Remove ${name()}`}
+          body={`Are you sure you want to remove ${name()} from your friends?`}
+          action="Remove Friend"
+          onConfirm={() => void run(() => relationshipApi.remove(props.userId))}
+          onClose={() => (setConfirm(null), box.focus())}
+        />
+      </Show>
     </Portal>
   );
 }

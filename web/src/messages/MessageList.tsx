@@ -36,20 +36,28 @@ export function MessageList(props: { channel: Channel; onReply: (m: Message) => 
     setLoading(true);
     try {
       await (dir === "older" ? loadOlder(props.channel.id) : loadNewer(props.channel.id));
+    } catch {
+      // Offline or refused: the edge stays near, so the next scroll retries.
     } finally {
       setLoading(false);
     }
   }
 
+  // Near an edge with more to load: load, and keep loading while the edge stays near (the
+  // observer reports changes only, and a short page may leave the edge in view).
+  const [topNear, setTopNear] = createSignal(false);
+  createEffect(() => {
+    if (topNear() && history()?.hasOlder && !loading()) void page("older");
+  });
+  createEffect(() => {
+    if (atBottom() && history()?.hasNewer && !loading()) void page("newer");
+  });
   onMount(() => {
     const io = new IntersectionObserver(
       (entries) => {
         for (const e of entries) {
-          if (e.target === top && e.isIntersecting && history()?.hasOlder) void page("older");
-          if (e.target === bottom) {
-            setAtBottom(e.isIntersecting);
-            if (e.isIntersecting && history()?.hasNewer) void page("newer");
-          }
+          if (e.target === top) setTopNear(e.isIntersecting);
+          if (e.target === bottom) setAtBottom(e.isIntersecting);
         }
       },
       { root: scroller, rootMargin: "400px 0px" },

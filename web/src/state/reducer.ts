@@ -207,7 +207,17 @@ export function addMessage(s: State, m: Message): void {
   let at = list.length;
   while (at > 0 && list[at - 1].pending === undefined && compareIds(list[at - 1].msg.id, m.id) > 0) at--;
   list.splice(at, 0, { msg: m });
+  // A busy channel left open must not grow the DOM without bound: past the slack, drop
+  // the oldest (they reload on scrolling up).
+  if (list.length > LIVE_WINDOW) {
+    list.splice(0, list.length - HISTORY_WINDOW);
+    h.hasOlder = true;
+  }
 }
+
+/** Messages a channel's window keeps (see store.ts); live appends may exceed it up to LIVE_WINDOW. */
+export const HISTORY_WINDOW = 200;
+const LIVE_WINDOW = HISTORY_WINDOW + 25;
 
 function addSnapshot(s: State, snap: ServerSnapshot): void {
   const srv = snap.server;

@@ -6,7 +6,7 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import { api } from "../api/client";
 import { session } from "../auth/session";
 import { emptyState, type ChatMessage, type Message, type State } from "./model";
-import { addMessage, applyEvent, type StreamEvent } from "./reducer";
+import { addMessage, applyEvent, HISTORY_WINDOW, type StreamEvent } from "./reducer";
 import { initialStream, step, type Effect, type StreamState } from "./reconnect";
 import { notifyFor } from "./notify";
 
@@ -107,7 +107,7 @@ if (typeof window !== "undefined") {
 /** Messages per history page. */
 const PAGE = 50;
 /** Messages kept in a channel's window: the DOM stays bounded however far one scrolls. */
-export const WINDOW = 200;
+export const WINDOW = HISTORY_WINDOW;
 
 /** Loads the newest page of a channel's history (once; live events keep it current). */
 export async function loadLatest(channelId: string): Promise<void> {
