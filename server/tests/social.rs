@@ -169,6 +169,12 @@ fn is_relationship(e: &Event, user_id: &str, kind: R) -> bool {
     }))
 }
 
+fn is_online(e: &Event, user_id: &str) -> bool {
+    matches!(e, Event::PresenceUpdated(p) if p.presence.as_ref().is_some_and(|p| {
+        p.user_id == user_id && p.status() == proto::PresenceStatus::Online
+    }))
+}
+
 async fn request_accept_dm_round_trip(backend: Backend) {
     let ts = TestServer::start(backend).await;
     let (admin, _) = register(&ts, "admin", None).await.expect("admin");
@@ -216,6 +222,9 @@ async fn request_accept_dm_round_trip(backend: Backend) {
     bob_events
         .wait_for(|e| is_relationship(e, &alice_id, R::Friend))
         .await;
+    // New friends see each other online at once (presence is otherwise announced on change).
+    alice_events.wait_for(|e| is_online(e, &bob_id)).await;
+    bob_events.wait_for(|e| is_online(e, &alice_id)).await;
     assert_eq!(
         relationships(&alice).await,
         vec![(bob_id.clone(), R::Friend)]

@@ -224,6 +224,7 @@ impl RelationshipService {
             (me.id, other, &before.mine, &after.mine),
             (other.id, me, &before.theirs, &after.theirs),
         ];
+        let friend = RelationshipKind::Friend.as_stored();
         for (viewer, seen, old, new) in sides {
             let event = match (old, new) {
                 (Some(_), None) => Event::RelationshipRemoved { user_id: seen.id },
@@ -232,10 +233,24 @@ impl RelationshipService {
                 }
                 _ => continue,
             };
+            let became_friends = new.as_ref().is_some_and(|n| n.kind == friend);
             self.ctx
                 .bus
                 .publish(Audience::users(vec![viewer]), event)
                 .await;
+            // Presence is announced on change only: a new friend would look offline until
+            // their status next moved.
+            if became_friends {
+                for presence in self.ctx.hub.presences([seen.id]) {
+                    self.ctx
+                        .bus
+                        .publish(
+                            Audience::users(vec![viewer]),
+                            Event::PresenceUpdated(presence),
+                        )
+                        .await;
+                }
+            }
         }
         Ok(())
     }
