@@ -12,33 +12,37 @@ ARG RUST_VERSION=1.95
 ARG DEBIAN_RELEASE=bookworm
 
 # ---------------------------------------------------------------------------
-# Web client build stage (not needed yet).
-# When the web client's build output gets embedded in / served by the binary,
-# add a stage here and copy its output into the builder before `cargo build`:
-#
-#   FROM node:20-bookworm-slim AS web
-#   WORKDIR /src/web
-#   COPY web/package.json web/package-lock.json ./
-#   RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
-#   COPY proto/ /src/proto/
-#   COPY buf.yaml /src/
-#   COPY web/ ./
-#   RUN npm run build
-#
-# and in the builder:   COPY --from=web /src/web/dist web/dist
+# Web client: TypeScript generated from proto/ with buf, then `vite build`.
+# Its output is embedded in the binary by the builder (DECENTRA_WEB_DIST), so
+# the Rust stage needs no Node.js.
 # ---------------------------------------------------------------------------
+FROM node:20-bookworm-slim AS web
+WORKDIR /src/web
+# The lock file is npm 11's (Vite 8 does not install with the npm 10 of this image).
+RUN --mount=type=cache,target=/root/.npm npm install -g npm@11.19.1
+COPY web/package.json web/package-lock.json ./
+RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
+COPY proto/ /src/proto/
+COPY buf.yaml /src/
+COPY web/ ./
+RUN npm run build -- --emptyOutDir --outDir /web-dist
 
 # ---------------------------------------------------------------------------
-# Builder: compiles the release binary. Only Rust is needed: protos are
-# compiled by the pure-Rust protox, SQLite is bundled (built with the image's
-# gcc), TLS uses rustls/ring (no OpenSSL, no cmake).
+# Builder: compiles the release binary, with the web client inside. Only Rust
+# is needed: protos are compiled by the pure-Rust protox, SQLite is bundled
+# (built with the image's gcc), TLS uses rustls/ring (no OpenSSL, no cmake).
 # ---------------------------------------------------------------------------
 FROM rust:${RUST_VERSION}-slim-${DEBIAN_RELEASE} AS builder
 WORKDIR /src
 
+# The build script embeds the web stage's output instead of running npm, and
+# fails rather than embed its "client not built" page.
 ENV CARGO_TERM_COLOR=never \
-    CARGO_INCREMENTAL=0
+    CARGO_INCREMENTAL=0 \
+    DECENTRA_WEB_DIST=/web-dist \
+    DECENTRA_WEB_REQUIRED=1
 
+COPY --from=web /web-dist /web-dist
 COPY . .
 
 # The cargo registry, git checkouts and the target dir live in cache mounts so
@@ -60,7 +64,7 @@ ARG REVISION=unknown
 ARG CREATED=unknown
 
 LABEL org.opencontainers.image.title="Decentra" \
-      org.opencontainers.image.description="Self-hosted, Discord-like chat server — one binary, one port (gRPC, gRPC-web, REST)." \
+      org.opencontainers.image.description="Self-hosted, Discord-like chat server — one binary, one port (web client, gRPC, gRPC-web, REST)." \
       org.opencontainers.image.licenses="AGPL-3.0-or-later" \
       org.opencontainers.image.source="https://github.com/decentra-chat/decentra" \
       org.opencontainers.image.url="https://github.com/decentra-chat/decentra" \

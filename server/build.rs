@@ -1,11 +1,21 @@
-//! Decides whether the PostgreSQL half of the test suite can run here: with
-//! `TEST_DATABASE_URL` set, or with PostgreSQL's `initdb` installed (the tests then start a
-//! private throwaway cluster). Otherwise those tests are compiled as `#[ignore]`d, so
-//! `cargo test` reports them as skipped — loudly, never as passed.
+//! Two jobs:
+//! - embeds the web client (`build/web.rs`);
+//! - decides whether the PostgreSQL half of the test suite can run here: with
+//!   `TEST_DATABASE_URL` set, or with PostgreSQL's `initdb` installed (the tests then start a
+//!   private throwaway cluster). Otherwise those tests are compiled as `#[ignore]`d, so
+//!   `cargo test` reports them as skipped — loudly, never as passed.
+
+#[path = "build/web.rs"]
+mod web;
 
 use std::path::Path;
 
 fn main() {
+    // Listing inputs replaces cargo's default of rerunning on any change in the package.
+    println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rerun-if-changed=build");
+    web::embed();
+
     println!("cargo:rustc-check-cfg=cfg(decentra_pg)");
     println!("cargo:rerun-if-env-changed=TEST_DATABASE_URL");
     println!("cargo:rerun-if-env-changed=PATH");

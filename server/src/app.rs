@@ -1,14 +1,21 @@
-//! Assembles the one port: gRPC (+ gRPC-web, health, reflection), REST and health probes.
+//! Assembles the one port: gRPC (+ gRPC-web, health, reflection), REST, health probes and the
+//! web client.
 
 use std::{future::Future, net::SocketAddr, time::Duration};
 
-use axum::{Router, extract::State, http::StatusCode, routing::get, serve::ListenerExt};
+use axum::{
+    Router,
+    extract::{Request, State},
+    http::StatusCode,
+    routing::get,
+    serve::ListenerExt,
+};
 use decentra_core::Services;
 use tokio::net::TcpListener;
 use tonic_health::ServingStatus;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
-use crate::{auth_layer, grpc};
+use crate::{auth_layer, grpc, web};
 
 /// Builds the HTTP application for `services`.
 pub async fn router(services: Services) -> anyhow::Result<Router> {
@@ -42,12 +49,17 @@ pub async fn router(services: Services) -> anyhow::Result<Router> {
         .layer(auth.clone())
         .layer(tonic_web::GrpcWebLayer::new());
     let rest = decentra_gateway::router(services.clone()).layer(auth);
+    // The gRPC router brings a fallback (UNIMPLEMENTED for any path) that the merge makes the
+    // whole router's. The web app replaces it as the fallback, so every API route keeps
+    // priority, and hands gRPC-shaped requests back to that same fallback.
+    let web = web::WebApp::new(grpc.clone());
 
     Ok(Router::new()
         .route("/healthz", get(healthz))
         .with_state(services)
         .merge(rest)
         .merge(grpc)
+        .fallback(move |req: Request| web.clone().handle(req))
         .layer(cors()))
 }
 

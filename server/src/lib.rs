@@ -1,10 +1,11 @@
-//! The `decentra` server: configuration, the gRPC adapters, the auth layer and the one port
-//! that serves them all. The rules live in `decentra-core`.
+//! The `decentra` server: configuration, the gRPC adapters, the auth layer, the embedded web
+//! client and the one port that serves them all. The rules live in `decentra-core`.
 
 pub mod app;
 pub mod auth_layer;
 pub mod config;
 pub mod grpc;
+pub mod web;
 
 use decentra_core::{Services, store};
 
