@@ -8,7 +8,7 @@ import { channelPermissions, has, serverPermissions } from "../state/permissions
 import { isUnread, mentionCount } from "../state/unread";
 import { Avatar, displayName } from "../ui/Avatar";
 import { Confirm } from "../ui/Dialog";
-import { IconChevron, IconHash, IconPlus, IconSpeaker } from "../ui/icons";
+import { IconChevron, IconGear, IconHash, IconPlus, IconSpeaker } from "../ui/icons";
 import { openChannelSettings, openServerSettings } from "../app/overlays";
 import { sidebarGroups } from "./order";
 import { CreateChannelDialog } from "./CreateChannelDialog";
@@ -157,7 +157,7 @@ function ChannelLink(props: { channel: Channel }) {
         </A>
         <Show when={canManage() && params.channelId === c().id}>
           <button class="icon-btn" style={{ width: "24px", height: "24px" }} aria-label={`Edit channel ${c().name}`} onClick={() => openChannelSettings(c().id)}>
-            <span aria-hidden="true">⚙</span>
+            <IconGear size={16} />
           </button>
         </Show>
       </div>

@@ -4,13 +4,19 @@ import { Permission } from "../gen/decentra/v1/permissions_pb";
 import type { Channel, Message } from "../state/model";
 import { loadLatest, state } from "../state/store";
 import { channelPermissions, has } from "../state/permissions";
-import { displayName } from "../ui/Avatar";
+import { Avatar, displayName } from "../ui/Avatar";
+import { RelationshipType } from "../gen/decentra/v1/relationships_pb";
 import { IconAt, IconHash, IconMenu, IconPin, IconUsers } from "../ui/icons";
 import { membersOpen, setMembersOpen, setNav } from "../app/layout";
 import { MessageList } from "./MessageList";
 import { Composer } from "./Composer";
 import { MemberList } from "../members/MemberList";
 import { PinsPanel } from "./PinsPanel";
+
+/** The other person of a 1:1 DM. */
+export function dmPeer(c: Channel) {
+  return c.recipients.find((u) => u.id !== state.me?.id) ?? c.recipients[0];
+}
 
 /** Title of a channel as its header shows it. */
 export function channelTitle(c: Channel): string {
@@ -27,7 +33,8 @@ export function ChannelView(props: { channel: Channel }) {
   const c = () => props.channel;
   const inServer = () => c().serverId !== "";
   const perms = () => channelPermissions(state, c());
-  const canSend = () => has(perms(), Permission.SEND_MESSAGES);
+  const blocked = () => c().type === ChannelType.DM && state.relationships[dmPeer(c())?.id ?? ""]?.type === RelationshipType.BLOCKED;
+  const canSend = () => has(perms(), Permission.SEND_MESSAGES) && !blocked();
 
   createEffect(
     on(
@@ -47,9 +54,16 @@ export function ChannelView(props: { channel: Channel }) {
         <button class="icon-btn drawer-toggle" aria-label="Open navigation" onClick={() => setNav(true)}>
           <IconMenu />
         </button>
-        <span class="muted" aria-hidden="true">
-          {inServer() ? <IconHash /> : <IconAt />}
-        </span>
+        <Show
+          when={c().type === ChannelType.DM && dmPeer(c())}
+          fallback={
+            <span class="muted" aria-hidden="true">
+              {inServer() ? <IconHash /> : <IconAt />}
+            </span>
+          }
+        >
+          {(peer) => <Avatar user={peer()} size={24} presence />}
+        </Show>
         <h1>{channelTitle(c())}</h1>
         <Show when={c().topic} fallback={<span style={{ flex: "1" }} />}>
           <span class="topic" title={c().topic}>
@@ -82,7 +96,16 @@ export function ChannelView(props: { channel: Channel }) {
           >
             <MessageList channel={c()} onReply={setReplyTo} />
           </Show>
-          <Composer channel={c()} canSend={canSend()} replyTo={replyTo()} onCancelReply={() => setReplyTo(null)} />
+          <Show
+            when={!blocked()}
+            fallback={
+              <p class="blocked-note" role="status">
+                You have blocked {displayName(dmPeer(c()))}. Unblock them to send messages.
+              </p>
+            }
+          >
+            <Composer channel={c()} canSend={canSend()} replyTo={replyTo()} onCancelReply={() => setReplyTo(null)} />
+          </Show>
         </section>
         <Show when={pins()}>
           <PinsPanel channel={c()} onClose={() => setPins(false)} />

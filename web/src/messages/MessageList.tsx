@@ -1,5 +1,6 @@
 import { createEffect, createMemo, createSignal, For, on, onCleanup, onMount, Show } from "solid-js";
 import { api } from "../api/client";
+import { ChannelType } from "../gen/decentra/v1/channels_pb";
 import type { Channel, Message } from "../state/model";
 import { jumpToPresent, loadNewer, loadOlder, state } from "../state/store";
 import { compareIds } from "../state/ids";
@@ -91,8 +92,20 @@ export function MessageList(props: { channel: Channel; onReply: (m: Message) => 
           <div ref={top} class="sentinel" />
           <Show when={history() && !history()!.hasOlder}>
             <div class="channel-start">
-              <h2>Welcome to {props.channel.serverId ? `#${channelTitle(props.channel)}` : channelTitle(props.channel)}!</h2>
-              <p class="muted">This is the start of {props.channel.serverId ? "the channel" : "your conversation"}.</p>
+              <Show
+                when={props.channel.serverId}
+                fallback={
+                  <>
+                    <h2>{channelTitle(props.channel)}</h2>
+                    <p class="muted">
+                      This is the beginning of your {props.channel.type === ChannelType.DM ? `direct message history with ${channelTitle(props.channel)}` : "group"}.
+                    </p>
+                  </>
+                }
+              >
+                <h2>Welcome to #{channelTitle(props.channel)}!</h2>
+                <p class="muted">This is the start of the #{channelTitle(props.channel)} channel.</p>
+              </Show>
             </div>
           </Show>
           <Show when={!history() || (loading() && history()!.hasOlder)}>

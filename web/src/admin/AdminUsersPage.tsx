@@ -1,0 +1,167 @@
+// Instance admin: every account, with disable / admin / delete.
+import { createEffect, createSignal, For, on, onCleanup, Show } from "solid-js";
+import { api } from "../api/client";
+import { Code } from "@connectrpc/connect";
+import { describeError, errorCode } from "../api/errors";
+import type { User } from "../state/model";
+import { state } from "../state/store";
+import { Avatar, displayName } from "../ui/Avatar";
+import { ActionDialog, EmptyState, LoadError, Loading } from "../settings/kit";
+import { fmtDate } from "../settings/format";
+
+type Pending = { kind: "delete" | "disable"; user: User };
+
+export function AdminUsersPage() {
+  const [query, setQuery] = createSignal("");
+  const [users, setUsers] = createSignal<User[] | null>(null);
+  const [next, setNext] = createSignal("");
+  const [loadError, setLoadError] = createSignal<unknown>(null);
+  const [actionError, setActionError] = createSignal("");
+  const [pending, setPending] = createSignal<Pending | null>(null);
+  let seq = 0;
+
+  const load = async (more: boolean) => {
+    const mine = ++seq;
+    setLoadError(null);
+    if (!more) setUsers(null);
+    try {
+      const res = await api.admin.listUsers({ pageSize: 50, pageToken: more ? next() : "", query: query().trim() });
+      if (mine !== seq) return;
+      setUsers((prev) => (more ? [...(prev ?? []), ...res.users] : res.users));
+      setNext(res.nextPageToken);
+    } catch (err) {
+      if (mine === seq) setLoadError(err);
+    }
+  };
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  createEffect(on(query, () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => void load(false), 250);
+  }));
+  onCleanup(() => clearTimeout(timer));
+
+  const replace = (u: User) => setUsers((list) => list?.map((x) => (x.id === u.id ? u : x)) ?? null);
+  const update = async (u: User, change: { disabled?: boolean; isAdmin?: boolean }) => {
+    setActionError("");
+    try {
+      const res = await api.admin.updateUser({ userId: u.id, ...change });
+      if (res.user) replace(res.user);
+    } catch (err) {
+      setActionError(describeError(err));
+    }
+  };
+
+  return (
+    <>
+      <h1>Users</h1>
+      <Show when={!loadError() || errorCode(loadError()) !== Code.Unimplemented}>
+        <div class="toolbar">
+          <input class="input" type="search" aria-label="Search users" placeholder="Search by name or e-mail" value={query()} onInput={(e) => setQuery(e.currentTarget.value)} />
+        </div>
+      </Show>
+      <Show when={actionError()}>
+        <p class="error-text" role="alert">
+          {actionError()}
+        </p>
+      </Show>
+      <Show when={!loadError()} fallback={<LoadError error={loadError()} retry={() => void load(false)} what="Managing users" />}>
+        <Show when={users()} fallback={<Loading />}>
+          {(list) => (
+            <Show when={list().length > 0} fallback={<EmptyState title="No users found">{query() ? "Nobody matches that search." : ""}</EmptyState>}>
+              <ul style={{ "list-style": "none", margin: 0, padding: 0 }} aria-label="Users">
+                <For each={list()}>
+                  {(u) => {
+                    const self = () => u.id === state.me?.id;
+                    return (
+                      <li class="member-row">
+                        <Avatar user={u} size={40} />
+                        <div class="grow who">
+                          <strong>
+                            {displayName(u)}
+                            <Show when={self()}>
+                              <span class="faint"> (you)</span>
+                            </Show>
+                          </strong>
+                          <span>
+                            @{u.username}
+                            {u.email ? ` · ${u.email}` : ""} · joined {fmtDate(u.createdAt)}
+                          </span>
+                          <div class="chips">
+                            <Show when={u.isAdmin}>
+                              <span class="pill admin">Admin</span>
+                            </Show>
+                            <Show when={u.isBot}>
+                              <span class="pill">Bot</span>
+                            </Show>
+                            <Show when={u.disabled}>
+                              <span class="pill bad">Disabled</span>
+                            </Show>
+                          </div>
+                        </div>
+                        <div class="toolbar" style={{ margin: 0, "justify-content": "flex-end" }}>
+                          <Show when={!u.isBot}>
+                            <button class="btn small secondary" aria-label={`${u.isAdmin ? "Remove admin from" : "Make admin"} ${u.username}`} onClick={() => void update(u, { isAdmin: !u.isAdmin })}>
+                              {u.isAdmin ? "Remove admin" : "Make admin"}
+                            </button>
+                          </Show>
+                          <Show when={!self()}>
+                            <Show
+                              when={u.disabled}
+                              fallback={
+                                <button class="btn small secondary" aria-label={`Disable ${u.username}`} onClick={() => setPending({ kind: "disable", user: u })}>
+                                  Disable
+                                </button>
+                              }
+                            >
+                              <button class="btn small secondary" aria-label={`Enable ${u.username}`} onClick={() => void update(u, { disabled: false })}>
+                                Enable
+                              </button>
+                            </Show>
+                            <button class="btn small outline-danger" aria-label={`Delete ${u.username}`} onClick={() => setPending({ kind: "delete", user: u })}>
+                              Delete
+                            </button>
+                          </Show>
+                        </div>
+                      </li>
+                    );
+                  }}
+                </For>
+              </ul>
+              <Show when={next()}>
+                <button class="btn secondary" style={{ "margin-top": "16px" }} onClick={() => void load(true)}>
+                  Load more
+                </button>
+              </Show>
+            </Show>
+          )}
+        </Show>
+      </Show>
+      <Show when={pending()}>
+        {(p) => (
+          <ActionDialog
+            title={p().kind === "delete" ? `Delete ${p().user.username}` : `Disable ${p().user.username}`}
+            action={p().kind === "delete" ? "Delete account" : "Disable account"}
+            danger
+            onClose={() => setPending(null)}
+            onConfirm={async () => {
+              const u = p().user;
+              if (p().kind === "delete") {
+                await api.admin.deleteUser({ userId: u.id });
+                setUsers((list) => list?.filter((x) => x.id !== u.id) ?? null);
+              } else {
+                const res = await api.admin.updateUser({ userId: u.id, disabled: true });
+                if (res.user) replace(res.user);
+              }
+            }}
+          >
+            <p class="muted">
+              {p().kind === "delete"
+                ? `${displayName(p().user)}'s account will be deleted for good. Their messages stay, attributed to a deleted user. This cannot be undone.`
+                : `${displayName(p().user)} will be signed out everywhere and won't be able to sign in until you enable the account again.`}
+            </p>
+          </ActionDialog>
+        )}
+      </Show>
+    </>
+  );
+}

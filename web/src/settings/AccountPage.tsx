@@ -1,0 +1,191 @@
+// "My Account": who I am, my online status, and changing my password.
+import { createSignal, For, Show } from "solid-js";
+import { api } from "../api/client";
+import { describeError } from "../api/errors";
+import { session } from "../auth/session";
+import { PresenceStatus } from "../gen/decentra/v1/users_pb";
+import { mutate, state } from "../state/store";
+import { Avatar, displayName } from "../ui/Avatar";
+import { Dialog } from "../ui/Dialog";
+import { fmtDate } from "./format";
+
+const STATUS_OPTIONS = [
+  { status: PresenceStatus.ONLINE, label: "Online", cls: "online", desc: "You're around and will get notifications." },
+  { status: PresenceStatus.IDLE, label: "Idle", cls: "idle", desc: "You're away from the keyboard." },
+  { status: PresenceStatus.DND, label: "Do Not Disturb", cls: "dnd", desc: "You will not receive any desktop notifications." },
+  { status: PresenceStatus.INVISIBLE, label: "Invisible", cls: "offline", desc: "You will appear offline, but have full access." },
+];
+
+export function AccountPage(props: { onEditProfile: () => void }) {
+  const me = () => state.me;
+  const [pw, setPw] = createSignal(false);
+  const [pwDone, setPwDone] = createSignal(false);
+  const [statusError, setStatusError] = createSignal("");
+  const current = () => state.presences[me()?.id ?? ""]?.status ?? PresenceStatus.ONLINE;
+
+  const setStatus = async (status: PresenceStatus) => {
+    setStatusError("");
+    try {
+      const res = await api.users.updatePresence({ status });
+      const p = res.presence;
+      if (p) mutate((s) => void (s.presences[p.userId] = p));
+    } catch (err) {
+      setStatusError(describeError(err));
+    }
+  };
+
+  return (
+    <>
+      <h1>My Account</h1>
+      <div class="account-card">
+        <div style={{ display: "flex", "align-items": "center", gap: "16px" }}>
+          <Avatar user={me() ?? undefined} size={64} />
+          <div style={{ flex: 1, "min-width": 0 }}>
+            <div style={{ "font-size": "var(--text-lg)", "font-weight": 700, color: "var(--text-strong)" }}>{displayName(me() ?? undefined)}</div>
+            <div class="muted">
+              @{me()?.username}
+              <Show when={me()?.isAdmin}>
+                {" "}
+                <span class="pill admin">Instance admin</span>
+              </Show>
+            </div>
+          </div>
+          <button class="btn" onClick={props.onEditProfile}>
+            Edit User Profile
+          </button>
+        </div>
+        <div class="kv">
+          <div>
+            <span class="label">Username</span>
+            <span class="value">{me()?.username}</span>
+          </div>
+        </div>
+        <div class="kv">
+          <div>
+            <span class="label">Email</span>
+            <span class="value">
+              {me()?.email || <span class="muted">No e-mail address</span>}
+              <Show when={me()?.email}>
+                {" "}
+                <span class={me()?.emailVerified ? "pill ok" : "pill"}>{me()?.emailVerified ? "Verified" : "Not verified"}</span>
+              </Show>
+            </span>
+          </div>
+        </div>
+        <Show when={me()?.createdAt}>
+          <div class="kv">
+            <div>
+              <span class="label">Member since</span>
+              <span class="value">{fmtDate(me()?.createdAt)}</span>
+            </div>
+          </div>
+        </Show>
+      </div>
+
+      <h3 id="status-h">Online status</h3>
+      <div class="radio-cards" role="radiogroup" aria-labelledby="status-h">
+        <For each={STATUS_OPTIONS}>
+          {(o) => (
+            <label class="radio-card">
+              <input type="radio" name="presence" checked={current() === o.status} onChange={() => void setStatus(o.status)} />
+              <span class={`status-dot ${o.cls}`} aria-hidden="true" />
+              <span class="grow">
+                <span>{o.label}</span>
+                <span class="desc">{o.desc}</span>
+              </span>
+            </label>
+          )}
+        </For>
+      </div>
+      <Show when={statusError()}>
+        <p class="error-text" role="alert">
+          {statusError()}
+        </p>
+      </Show>
+
+      <hr class="divider" />
+      <h3>Password and Authentication</h3>
+      <p class="desc" style={{ "margin-bottom": "12px" }}>
+        Changing your password signs you out everywhere else.
+      </p>
+      <div style={{ display: "flex", "align-items": "center", gap: "12px", "flex-wrap": "wrap" }}>
+        <button class="btn" onClick={() => (setPwDone(false), setPw(true))}>
+          Change Password
+        </button>
+        <Show when={pwDone()}>
+          <span class="ok-text" role="status">
+            Password changed.
+          </span>
+        </Show>
+      </div>
+      <Show when={pw()}>
+        <PasswordDialog onClose={() => setPw(false)} onDone={() => (setPw(false), setPwDone(true))} />
+      </Show>
+    </>
+  );
+}
+
+function PasswordDialog(props: { onClose: () => void; onDone: () => void }) {
+  const [current, setCurrent] = createSignal("");
+  const [next, setNext] = createSignal("");
+  const [again, setAgain] = createSignal("");
+  const [busy, setBusy] = createSignal(false);
+  const [error, setError] = createSignal("");
+  const problem = () => {
+    if (next() && next().length < 8) return "The new password must be at least 8 characters.";
+    if (again() && again() !== next()) return "The passwords don't match.";
+    return "";
+  };
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    if (!current() || !next() || problem() || next() !== again()) {
+      setError(problem() || "Fill in every field.");
+      return;
+    }
+    setBusy(true);
+    setError("");
+    try {
+      const res = await api.auth.changePassword({ currentPassword: current(), newPassword: next() });
+      session.begin(res.accessToken, res.refreshToken, res.accessTokenExpiresAt);
+      props.onDone();
+    } catch (err) {
+      setError(describeError(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Dialog title="Update your password" onClose={props.onClose}>
+      <p class="muted" style={{ "margin-top": 0 }}>
+        Enter your current password and a new password.
+      </p>
+      <form onSubmit={submit}>
+        <label class="field">
+          <span>Current password</span>
+          <input type="password" autocomplete="current-password" value={current()} onInput={(e) => setCurrent(e.currentTarget.value)} required />
+        </label>
+        <label class="field">
+          <span>New password</span>
+          <input type="password" autocomplete="new-password" minLength={8} value={next()} onInput={(e) => setNext(e.currentTarget.value)} required />
+        </label>
+        <label class="field">
+          <span>Confirm new password</span>
+          <input type="password" autocomplete="new-password" value={again()} onInput={(e) => setAgain(e.currentTarget.value)} required />
+        </label>
+        <Show when={error() || problem()}>
+          <p class="error-text" role="alert">
+            {error() || problem()}
+          </p>
+        </Show>
+        <div class="actions">
+          <button type="button" class="btn secondary" onClick={props.onClose}>
+            Cancel
+          </button>
+          <button type="submit" class="btn" disabled={busy()}>
+            {busy() ? "Saving…" : "Done"}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
