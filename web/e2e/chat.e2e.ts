@@ -146,11 +146,80 @@ describe("two users", () => {
     await expect.poll(() => img.evaluate((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
   });
 
+  test("a friend request, then a DM", async () => {
+    await bob.page.getByRole("link", { name: "Direct messages" }).click();
+    await bob.page.getByRole("tab", { name: "Add Friend" }).click();
+    await bob.page.getByRole("textbox", { name: "Username" }).fill("alice");
+    await bob.page.getByRole("button", { name: "Send friend request" }).click();
+    await bob.page.getByRole("tab", { name: /^Pending/ }).click();
+    await bob.page.getByRole("button", { name: "Cancel friend request to alice" }).waitFor();
+
+    await alice.page.getByRole("link", { name: "Direct messages" }).click();
+    await alice.page.getByRole("tab", { name: /^Pending\W+1 incoming/ }).click();
+    await shot(alice.page, "friends-pending-dark");
+    await alice.page.getByRole("button", { name: "Accept friend request from bob" }).click();
+    await alice.page.getByRole("tab", { name: "All" }).click();
+    await alice.page.getByRole("button", { name: "Message bob" }).click();
+    await composer(alice.page).waitFor();
+    await send(alice.page, "hey bob, this is a DM");
+
+    const dm = bob.page.getByRole("navigation", { name: "Conversations" }).getByRole("link", { name: /^alice\W+unread/ });
+    await dm.click();
+    await message(bob.page, "hey bob, this is a DM").waitFor();
+    await send(bob.page, "got it");
+    await message(alice.page, "got it").waitFor();
+    await shot(bob.page, "dm-dark");
+  });
+
   test("a reload keeps the session", async () => {
     await bob.page.reload();
     await bob.page.getByRole("navigation", { name: "Servers" }).waitFor();
     await bob.page.getByRole("link", { name: new RegExp(`^${serverName}`) }).click();
     await message(bob.page, "look at this").waitFor();
+  });
+
+  test("the 375 px layout: drawers for navigation and members, chat still works", async () => {
+    const phone = await newUser(browser, server.url, { width: 375, height: 740 });
+    const p = phone.page;
+    await p.goto("/login");
+    await p.getByLabel("Username").fill("bob");
+    await p.getByLabel("Password").fill(PASSWORD);
+    await p.getByRole("button", { name: "Sign in" }).click();
+    await p.getByRole("heading", { name: "Friends" }).waitFor();
+    await shot(p, "phone-friends-dark");
+    // The rail is off-screen until the drawer opens.
+    const rail = p.getByRole("navigation", { name: "Servers" });
+    await expect.poll(() => rail.evaluate((el) => el.getBoundingClientRect().right)).toBeLessThanOrEqual(0);
+    await p.getByRole("button", { name: "Open navigation" }).click();
+    await expect.poll(() => rail.evaluate((el) => el.getBoundingClientRect().left)).toBe(0);
+    await shot(p, "phone-drawer-dark");
+    await rail.getByRole("link", { name: new RegExp(`^${serverName}`) }).click();
+    await p.getByRole("heading", { name: "general", exact: true }).waitFor();
+    await expect.poll(() => rail.evaluate((el) => el.getBoundingClientRect().right)).toBeLessThanOrEqual(0);
+    await send(p, "sent from a phone");
+    await shot(p, "phone-chat-dark");
+    const width = await p.evaluate(() => document.documentElement.scrollWidth);
+    expect(width).toBeLessThanOrEqual(375);
+    expect(phone.errors).toEqual([]);
+    await phone.close();
+  });
+
+  test("light theme screenshots of the main screens", async () => {
+    const light = await newUser(browser, server.url, { theme: "light" });
+    const p = light.page;
+    await p.goto("/login");
+    await shot(p, "login-light");
+    await p.getByLabel("Username").fill("alice");
+    await p.getByLabel("Password").fill(PASSWORD);
+    await p.getByRole("button", { name: "Sign in" }).click();
+    await p.getByRole("heading", { name: "Friends" }).waitFor();
+    await shot(p, "friends-light");
+    await p.getByRole("link", { name: new RegExp(`^${serverName}`) }).click();
+    await message(p, "sent from a phone").waitFor();
+    await shot(p, "chat-light");
+    expect(await axe(p)).toEqual([]);
+    expect(light.errors).toEqual([]);
+    await light.close();
   });
 
   test("main screens pass the accessibility check", async () => {

@@ -82,7 +82,7 @@ test("scrolling through 10,000 messages keeps the DOM bounded", async () => {
   // Scroll to the top, page after page, until the channel's beginning is reached.
   const oldest = () => page.evaluate(() => document.querySelector("article")?.getAttribute("data-message-id") ?? "");
   let pages = 0;
-  while (!(await page.getByRole("heading", { name: /^Welcome to #general/ }).isVisible())) {
+  while (!(await page.getByRole("heading", { name: "Welcome to #general!" }).isVisible())) {
     const before = await oldest();
     await log.evaluate((el) => el.scrollTo({ top: -el.scrollHeight }));
     await page.waitForFunction((prev) => !!document.querySelector(".channel-start") || document.querySelector("article")?.getAttribute("data-message-id") !== prev, before);

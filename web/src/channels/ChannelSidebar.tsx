@@ -136,7 +136,8 @@ function ChannelLink(props: { channel: Channel }) {
   const inVoice = () => Object.values(state.voice).filter((v) => v.channelId === c().id);
   const mentions = () => mentionCount(state, c().id);
   const unread = () => isUnread(state, c());
-  const label = () => `${c().name} (${voice() ? "voice channel" : "text channel"}${mentions() ? `, ${mentions()} mentions` : unread() ? ", unread" : ""})`;
+  // Read after the visible name: the accessible name starts with what is on screen.
+  const extra = () => `, ${voice() ? "voice channel" : "text channel"}${mentions() ? `, ${mentions()} mention${mentions() === 1 ? "" : "s"}` : unread() ? ", unread" : ""}`;
   const canManage = () => has(channelPermissions(state, c()), Permission.MANAGE_CHANNELS);
   return (
     <>
@@ -147,12 +148,16 @@ function ChannelLink(props: { channel: Channel }) {
           classList={{ unread: unread() }}
           style={{ flex: "1", "min-width": "0" }}
           aria-current={params.channelId === c().id ? "page" : undefined}
-          aria-label={label()}
         >
-          <span class="hash">{voice() ? <IconSpeaker size={18} /> : <IconHash size={18} />}</span>
-          <span class="name">{c().name}</span>
+          <span class="hash" aria-hidden="true">{voice() ? <IconSpeaker size={18} /> : <IconHash size={18} />}</span>
+          <span class="name">
+            {c().name}
+            <span class="sr-only">{extra()}</span>
+          </span>
           <Show when={mentions() > 0}>
-            <span class="badge">{mentions()}</span>
+            <span class="badge" aria-hidden="true">
+              {mentions()}
+            </span>
           </Show>
         </A>
         <Show when={canManage() && params.channelId === c().id}>

@@ -31,12 +31,16 @@ export function HomeSidebar() {
           href="/channels/@me"
           class="channel-link"
           aria-current={!params.channelId ? "page" : undefined}
-          aria-label={pending() > 0 ? `Friends, ${pending()} pending request${pending() === 1 ? "" : "s"}` : "Friends"}
         >
-          <span class="hash">
+          <span class="hash" aria-hidden="true">
             <IconUsers size={18} />
           </span>
-          <span class="name">Friends</span>
+          <span class="name">
+            Friends
+            <Show when={pending() > 0}>
+              <span class="sr-only">{`, ${pending()} pending request${pending() === 1 ? "" : "s"}`}</span>
+            </Show>
+          </span>
           <Show when={pending() > 0}>
             <span class="badge home-badge" aria-hidden="true">
               {pending()}
@@ -94,7 +98,6 @@ function DmRow(props: { channel: Channel; current: boolean }) {
         class="channel-link dm-link"
         classList={{ unread: unread() }}
         aria-current={props.current ? "page" : undefined}
-        aria-label={`${channelTitle(c())}${group() ? ", group" : ""}${mentions() > 0 ? `, ${mentions()} mention${mentions() === 1 ? "" : "s"}` : unread() ? ", unread" : ""}`}
       >
         <Show
           when={!group()}
@@ -107,13 +110,18 @@ function DmRow(props: { channel: Channel; current: boolean }) {
           <Avatar user={other()} size={32} presence />
         </Show>
         <span class="dm-text">
-          <span class="name">{channelTitle(c())}</span>
+          <span class="name">
+            {channelTitle(c())}
+            <span class="sr-only">{`${group() ? ", group" : ""}${mentions() > 0 ? `, ${mentions()} mention${mentions() === 1 ? "" : "s"}` : unread() ? ", unread" : ""}`}</span>
+          </span>
           <Show when={sub()}>
             <span class="dm-sub">{sub()}</span>
           </Show>
         </span>
         <Show when={mentions() > 0}>
-          <span class="badge">{mentions()}</span>
+          <span class="badge" aria-hidden="true">
+            {mentions()}
+          </span>
         </Show>
       </A>
       <Show when={group()}>
