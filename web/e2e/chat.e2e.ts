@@ -222,8 +222,51 @@ describe("two users", () => {
     await light.close();
   });
 
+  test("an overwrite that hides a channel removes it for bob, live", async () => {
+    const p = alice.page;
+    const bobChannels = () => bob.page.getByRole("navigation", { name: `${serverName} channels` });
+    await p.getByRole("link", { name: new RegExp(`^${serverName}`) }).click();
+    await p.getByRole("button", { name: "Server menu" }).click();
+    await p.getByRole("menuitem", { name: "Create channel" }).click();
+    await p.getByLabel("Channel name").fill("secret");
+    await p.getByRole("dialog", { name: "Create channel" }).getByRole("button", { name: "Create channel" }).click();
+    await p.getByRole("heading", { name: "secret", exact: true }).waitFor();
+    await bob.page.getByRole("link", { name: new RegExp(`^${serverName}`) }).click();
+    await bobChannels().getByRole("link", { name: /^secret/ }).waitFor();
+
+    await p.getByRole("button", { name: "Edit channel secret" }).click();
+    const settings = p.getByRole("dialog", { name: "Channel settings" });
+    await settings.getByRole("navigation", { name: "Channel settings sections" }).getByRole("button", { name: "Permissions" }).click();
+    await settings.getByRole("button", { name: "Deny View Channels for @everyone" }).click();
+    await shot(p, "channel-permissions-dark");
+    expect(await axe(p)).toEqual([]);
+    await settings.getByRole("button", { name: "Save changes" }).click();
+    await expect.poll(() => bobChannels().getByRole("link", { name: /^secret/ }).count()).toBe(0);
+    await expect.poll(() => bobChannels().getByRole("link", { name: /^general/ }).count()).toBe(1);
+    await settings.getByRole("button", { name: "Close settings" }).click();
+  });
+
+  test("a kick removes the server from bob's rail, live", async () => {
+    const p = alice.page;
+    await p.getByRole("button", { name: "Server menu" }).click();
+    await p.getByRole("menuitem", { name: "Server settings" }).click();
+    const settings = p.getByRole("dialog", { name: "Server settings" });
+    await settings.getByRole("navigation", { name: "Server settings sections" }).getByRole("button", { name: "Roles" }).click();
+    await shot(p, "server-roles-dark");
+    expect(await axe(p)).toEqual([]);
+    await settings.getByRole("navigation", { name: "Server settings sections" }).getByRole("button", { name: "Members" }).click();
+    await settings.getByRole("button", { name: "More options for bob" }).click();
+    await p.getByRole("menuitem", { name: "Kick bob" }).click();
+    await p.getByRole("dialog", { name: "Kick bob from the server" }).getByRole("button", { name: "Kick" }).click();
+    const bobRail = bob.page.getByRole("navigation", { name: "Servers" });
+    await expect.poll(() => bobRail.getByRole("link", { name: new RegExp(`^${serverName}`) }).count()).toBe(0);
+    // Bob was in the server's channel: he is sent home.
+    await bob.page.getByRole("heading", { name: "Friends" }).waitFor();
+    await settings.getByRole("button", { name: "Close settings" }).click();
+  });
+
   test("main screens pass the accessibility check", async () => {
-    for (const [name, page] of [["chat", alice.page], ["chat after reload", bob.page]] as const) {
+    for (const [name, page] of [["alice: a channel", alice.page], ["bob: friends, after the kick", bob.page]] as const) {
       expect({ name, violations: await axe(page) }).toEqual({ name, violations: [] });
     }
   });

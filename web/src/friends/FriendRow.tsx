@@ -58,7 +58,7 @@ export function FriendRow(props: { rel: Relationship; onProfile: (userId: string
 
   return (
     <li class="friend-row" classList={{ blocked: type() === RelationshipType.BLOCKED }}>
-      <button class="friend-who" aria-label={`${name()}, ${sub()}`} onClick={(e) => props.onProfile(user().id, (e.currentTarget.querySelector(".friend-name strong") ?? e.currentTarget).getBoundingClientRect())}>
+      <button class="friend-who" onClick={(e) => props.onProfile(user().id, (e.currentTarget.querySelector(".friend-name strong") ?? e.currentTarget).getBoundingClientRect())}>
         <Avatar user={user()} size={32} presence={type() === RelationshipType.FRIEND} />
         <span class="friend-text">
           <span class="friend-name">
