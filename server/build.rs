@@ -1,5 +1,6 @@
-//! Two jobs:
+//! Three jobs:
 //! - embeds the web client (`build/web.rs`);
+//! - decides whether the web client's own tests can run here (npm, Chromium);
 //! - decides whether the PostgreSQL half of the test suite can run here: with
 //!   `TEST_DATABASE_URL` set, or with PostgreSQL's `initdb` installed (the tests then start a
 //!   private throwaway cluster). Otherwise those tests are compiled as `#[ignore]`d, so
@@ -16,6 +17,8 @@ fn main() {
     println!("cargo:rerun-if-changed=build");
     web::embed();
 
+    browser_tests();
+
     println!("cargo:rustc-check-cfg=cfg(decentra_pg)");
     println!("cargo:rerun-if-env-changed=TEST_DATABASE_URL");
     println!("cargo:rerun-if-env-changed=PATH");
@@ -30,10 +33,42 @@ fn main() {
     }
 }
 
+/// The web client's tests (tests/browser.rs) need npm, the end-to-end part also Chromium;
+/// without them those tests are compiled as ignored, reported as skipped.
+fn browser_tests() {
+    println!("cargo:rustc-check-cfg=cfg(decentra_node)");
+    println!("cargo:rustc-check-cfg=cfg(decentra_browser)");
+    println!("cargo:rerun-if-env-changed=CHROMIUM_PATH");
+    let npm = in_path("npm");
+    if npm {
+        println!("cargo:rustc-cfg=decentra_node");
+    } else {
+        println!("cargo:warning=web client tests will be SKIPPED: install Node.js (npm) to run them");
+    }
+    let chromium = std::env::var_os("CHROMIUM_PATH")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| "/usr/bin/chromium".into());
+    if chromium.is_file() {
+        // Only an existing file: a missing one would rerun this script on every build.
+        println!("cargo:rerun-if-changed={}", chromium.display());
+        if npm {
+            println!("cargo:rustc-cfg=decentra_browser");
+        }
+    } else {
+        println!(
+            "cargo:warning=browser end-to-end tests will be SKIPPED: install Chromium \
+             (Debian: apt-get install chromium) or set CHROMIUM_PATH"
+        );
+    }
+}
+
+fn in_path(program: &str) -> bool {
+    std::env::var_os("PATH")
+        .is_some_and(|p| std::env::split_paths(&p).any(|d| d.join(program).is_file()))
+}
+
 fn initdb_available() -> bool {
-    let in_path = std::env::var_os("PATH")
-        .is_some_and(|p| std::env::split_paths(&p).any(|d| d.join("initdb").is_file()));
-    in_path
+    in_path("initdb")
         || std::fs::read_dir("/usr/lib/postgresql").is_ok_and(|versions| {
             versions
                 .flatten()
