@@ -43,7 +43,9 @@ fn browser_tests() {
     if npm {
         println!("cargo:rustc-cfg=decentra_node");
     } else {
-        println!("cargo:warning=web client tests will be SKIPPED: install Node.js (npm) to run them");
+        println!(
+            "cargo:warning=web client tests will be SKIPPED: install Node.js (npm) to run them"
+        );
     }
     let chromium = std::env::var_os("CHROMIUM_PATH")
         .map(std::path::PathBuf::from)

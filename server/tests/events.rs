@@ -487,6 +487,24 @@ async fn joining_shares_presence(backend: Backend) {
     ts.stop().await;
 }
 
+/// A page reload closes the stream and opens a new one; joining in between (the invite page
+/// has no stream) must still show the joiner online, as the grace period keeps them online for
+/// everyone else.
+async fn joining_between_streams_counts_as_online(backend: Backend) {
+    let ts = TestServer::start_with(backend, |c| c.presence_grace_ms = 60_000).await;
+    let (a, _) = register(&ts, "alice", None).await.expect("alice");
+    let (d, d_id) = users(&ts, &a, &["dave"]).await.pop().expect("dave");
+    let server = create_server(&a, "Fresh").await.id;
+    let (mut a_events, _) = Events::ready(&a).await;
+    let (d_events, _) = Events::ready(&d).await;
+    drop(d_events);
+    join(&a, &d, &server).await;
+    a_events
+        .wait_for(|e| presence_is(e, &d_id, proto::PresenceStatus::Online))
+        .await;
+    ts.stop().await;
+}
+
 /// Streams opened with a session end when it is revoked (logout here).
 async fn logout_ends_the_sessions_streams(backend: Backend) {
     let s = scene(backend).await;
@@ -506,6 +524,7 @@ async fn logout_ends_the_sessions_streams(backend: Backend) {
 
 backend_tests!(
     joining_shares_presence,
+    joining_between_streams_counts_as_online,
     logout_ends_the_sessions_streams,
     presence_follows_streams,
     delivery_follows_visibility,

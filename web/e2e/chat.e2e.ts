@@ -80,8 +80,8 @@ describe("two users", () => {
     await shot(bob.page, "invite-preview-dark");
     await bob.page.getByRole("button", { name: "Accept invite" }).click();
     await channelHeading(bob.page).waitFor();
-    // Alice's member list shows bob live.
-    await alice.page.getByRole("complementary", { name: "Members" }).getByRole("button", { name: "bob" }).waitFor();
+    // Alice's member list shows bob live, and online (not "bob, offline").
+    await alice.page.getByRole("complementary", { name: "Members" }).getByRole("button", { name: "bob", exact: true }).waitFor();
   });
 
   test("both chat live; edit, react, reply, pin and delete reach the other side", async () => {
@@ -157,6 +157,9 @@ describe("two users", () => {
     await alice.page.getByRole("link", { name: "Direct messages" }).click();
     await alice.page.getByRole("tab", { name: /^Pending\W+1 incoming/ }).click();
     await shot(alice.page, "friends-pending-dark");
+    await alice.page.getByRole("button", { name: "User settings" }).click();
+    await shot(alice.page, "user-settings-dark");
+    await alice.page.getByRole("button", { name: "Close settings" }).click();
     await alice.page.getByRole("button", { name: "Accept friend request from bob" }).click();
     await alice.page.getByRole("tab", { name: "All" }).click();
     await alice.page.getByRole("button", { name: "Message bob" }).click();
@@ -218,6 +221,20 @@ describe("two users", () => {
     await message(p, "sent from a phone").waitFor();
     await shot(p, "chat-light");
     expect(await axe(p)).toEqual([]);
+    await p.getByRole("button", { name: "User settings" }).click();
+    await p.getByRole("dialog", { name: "User settings" }).waitFor();
+    await shot(p, "user-settings-light");
+    expect(await axe(p)).toEqual([]);
+    await p.keyboard.press("Escape");
+    await p.getByRole("dialog", { name: "User settings" }).waitFor({ state: "detached" });
+
+    // Keyboard: Ctrl+K finds a channel by name, Enter goes there.
+    await p.getByRole("link", { name: "Direct messages" }).click();
+    await p.keyboard.press("Control+k");
+    await p.getByRole("textbox", { name: "Where would you like to go?" }).fill("gene");
+    await shot(p, "quick-switcher-light");
+    await p.keyboard.press("Enter");
+    await p.getByRole("heading", { name: "general", exact: true }).waitFor();
     expect(light.errors).toEqual([]);
     await light.close();
   });

@@ -116,7 +116,8 @@ export async function register(page: Page, username: string, password: string, i
 
 export async function shot(page: Page, name: string): Promise<void> {
   mkdirSync(ARTIFACTS, { recursive: true });
-  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
+  // Finished animations: a screenshot shows the settled screen, not a frame of a transition.
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), animations: "disabled" });
 }
 
 /** Runs axe-core on the page; returns serious and critical violations. */

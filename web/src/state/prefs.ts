@@ -29,6 +29,8 @@ export function setPrefs(change: Partial<Prefs>): void {
   applyTheme();
 }
 
+/** Puts the preferences on <html>, where the stylesheets read them. */
 export function applyTheme(): void {
   document.documentElement.dataset.theme = prefs().theme;
+  document.documentElement.dataset.compact = String(prefs().compact);
 }

@@ -77,6 +77,14 @@ struct Inner {
 }
 
 impl Inner {
+    /// The status others have been told, or the visible one if nothing was announced yet.
+    fn public_status(&self, user: Id) -> PresenceStatus {
+        self.announced
+            .get(&user)
+            .copied()
+            .unwrap_or_else(|| self.visible_status(user))
+    }
+
     /// The status others should see: offline without streams, invisible shows as offline.
     fn visible_status(&self, user: Id) -> PresenceStatus {
         if !self.subs.contains_key(&user) {
@@ -399,12 +407,15 @@ impl Hub {
         }
     }
 
-    /// Visible presences of those of `users` who are connected (invisible ones excluded).
+    /// Presences of those of `users` whom others see online (invisible ones excluded): the
+    /// status last announced — so a user between two streams (a page reload, within the grace
+    /// period) still counts, as everyone was told — or, before the first announcement, the
+    /// live one.
     pub fn presences(&self, users: impl IntoIterator<Item = Id>) -> Vec<Presence> {
         let inner = self.lock();
         users
             .into_iter()
-            .filter_map(|u| match inner.visible_status(u) {
+            .filter_map(|u| match inner.public_status(u) {
                 PresenceStatus::Offline => None,
                 status => Some(Presence {
                     user_id: u,
