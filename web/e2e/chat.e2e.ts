@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { readFileSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { AdminService } from "../src/gen/decentra/v1/admin_pb";
+import { AuthService } from "../src/gen/decentra/v1/auth_pb";
 import { apiClient, axe, launch, newUser, register, shot, startServer, type Server, type User } from "./harness";
 
 const PASSWORD = "correct horse battery staple";
@@ -235,6 +236,14 @@ describe("two users", () => {
     await shot(p, "quick-switcher-light");
     await p.keyboard.press("Enter");
     await p.getByRole("heading", { name: "general", exact: true }).waitFor();
+
+    // Logging out revokes the session on the server: the stored refresh token is refused.
+    const refresh = await p.evaluate(() => JSON.parse(localStorage.getItem("decentra.session") ?? "{}").refreshToken as string);
+    await p.getByRole("button", { name: "User settings" }).click();
+    await p.getByRole("dialog", { name: "User settings" }).getByRole("button", { name: "Log Out" }).click();
+    await p.getByRole("dialog", { name: "Log Out" }).getByRole("button", { name: "Log Out" }).click();
+    await p.getByRole("button", { name: "Sign in" }).waitFor();
+    await expect(apiClient(server.url, AuthService).refreshToken({ refreshToken: refresh })).rejects.toThrow();
     expect(light.errors).toEqual([]);
     await light.close();
   });

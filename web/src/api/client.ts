@@ -32,8 +32,11 @@ const bearer: Interceptor = (next) => async (req) => {
   }
 };
 
+/** AuthService calls that need no token (as the server's auth layer lists them). */
+const PUBLIC_AUTH = new Set(["Register", "Login", "RefreshToken", "RequestPasswordReset", "ResetPassword", "VerifyEmail", "GetInstanceInfo"]);
+
 function isPublicAuth(method: string): boolean {
-  return method !== "ChangePassword";
+  return PUBLIC_AUTH.has(method);
 }
 
 export const transport = createGrpcWebTransport({
