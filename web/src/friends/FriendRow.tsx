@@ -1,34 +1,21 @@
 import { createSignal, Match, Show, Switch, type JSX } from "solid-js";
 import { useNavigate } from "@solidjs/router";
-import { describeError } from "../api/errors";
 import { RelationshipType } from "../gen/decentra/v1/relationships_pb";
 import type { Relationship } from "../state/model";
 import { Avatar, displayName } from "../ui/Avatar";
 import { Confirm } from "../ui/Dialog";
 import { IconBlock, IconChat, IconCheck, IconUserMinus, IconX } from "./icons";
 import { openDm, relationshipApi, statusLine } from "./relationships";
+import { createAction } from "../ui/action";
 
 /** One person on the Friends page: who they are, and what can be done about it. */
 export function FriendRow(props: { rel: Relationship; onProfile: (userId: string, anchor: DOMRect) => void }) {
   const navigate = useNavigate();
-  const [busy, setBusy] = createSignal(false);
-  const [error, setError] = createSignal("");
+  const { busy, error, setError, run } = createAction();
   const [confirmRemove, setConfirmRemove] = createSignal(false);
   const user = () => props.rel.user!;
   const name = () => displayName(user());
   const type = () => props.rel.type;
-
-  async function run(action: () => Promise<unknown>) {
-    setBusy(true);
-    setError("");
-    try {
-      await action();
-    } catch (err) {
-      setError(describeError(err));
-    } finally {
-      setBusy(false);
-    }
-  }
 
   const message = () =>
     run(async () => {

@@ -11,6 +11,7 @@ import { FriendPicker } from "./FriendPicker";
 import { IconCrown, IconMore } from "./icons";
 import { Menu } from "./Menu";
 import { othersIn, statusLine } from "./relationships";
+import { createAction } from "../ui/action";
 
 type Open = "menu" | "rename" | "members" | "add" | "leave" | null;
 
@@ -129,20 +130,13 @@ export function GroupDmOptions(props: { channel: Channel; menuAt: { x: number; y
 
 function RenameDialog(props: { channel: Channel; onClose: () => void }) {
   const [name, setName] = createSignal(props.channel.name);
-  const [busy, setBusy] = createSignal(false);
-  const [error, setError] = createSignal("");
+  const { busy, error, run } = createAction();
   async function save(e: Event) {
     e.preventDefault();
-    setBusy(true);
-    setError("");
-    try {
+    await run(async () => {
       await api.channels.updateChannel({ channelId: props.channel.id, name: name().trim() });
       props.onClose();
-    } catch (err) {
-      setError(describeError(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
   return (
     <Dialog title="Rename group" onClose={props.onClose}>

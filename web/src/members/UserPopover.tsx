@@ -1,13 +1,13 @@
 import { createResource, createSignal, For, Match, onCleanup, onMount, Show, Switch } from "solid-js";
 import { useNavigate } from "@solidjs/router";
 import { api } from "../api/client";
-import { describeError } from "../api/errors";
 import { RelationshipType } from "../gen/decentra/v1/relationships_pb";
 import { state } from "../state/store";
 import { Avatar, displayName } from "../ui/Avatar";
 import { Confirm } from "../ui/Dialog";
 import { Portal } from "solid-js/web";
 import { openDm, relationshipApi, relationshipWith } from "../friends/relationships";
+import { createAction } from "../ui/action";
 
 /** A user's profile card next to what was clicked: name, bio, roles, message, friend and block actions. */
 export function UserPopover(props: { userId: string; serverId: string; anchor: DOMRect; onClose: () => void }) {
@@ -24,8 +24,7 @@ export function UserPopover(props: { userId: string; serverId: string; anchor: D
   const isMe = () => props.userId === state.me?.id;
   const rel = () => relationshipWith(props.userId);
   const name = () => displayName(user());
-  const [busy, setBusy] = createSignal(false);
-  const [error, setError] = createSignal("");
+  const { busy, error, run } = createAction();
   const [confirm, setConfirm] = createSignal<"block" | "remove" | null>(null);
   const [height, setHeight] = createSignal(320);
 
@@ -52,18 +51,6 @@ export function UserPopover(props: { userId: string; serverId: string; anchor: D
     const top = Math.min(props.anchor.top, window.innerHeight - height() - 8);
     return { left: `${left}px`, top: `${Math.max(8, top)}px`, width: `${width}px` };
   };
-
-  async function run(action: () => Promise<unknown>) {
-    setBusy(true);
-    setError("");
-    try {
-      await action();
-    } catch (err) {
-      setError(describeError(err));
-    } finally {
-      setBusy(false);
-    }
-  }
 
   const message = () =>
     run(async () => {

@@ -1,9 +1,9 @@
 import { createSignal, Match, Switch } from "solid-js";
 import { useNavigate } from "@solidjs/router";
 import { api } from "../api/client";
-import { describeError } from "../api/errors";
 import { state, until } from "../state/store";
 import { Dialog } from "../ui/Dialog";
+import { createAction } from "../ui/action";
 
 /** Extracts an invite code from a code or a full invite link. */
 export function inviteCode(input: string): string {
@@ -18,14 +18,11 @@ export function AddServerDialog(props: { onClose: () => void }) {
   const [mode, setMode] = createSignal<"create" | "join">("create");
   const [name, setName] = createSignal(`${state.me?.displayName || state.me?.username || "My"}'s server`);
   const [code, setCode] = createSignal("");
-  const [error, setError] = createSignal("");
-  const [busy, setBusy] = createSignal(false);
+  const { busy, error, setError, run } = createAction();
 
   async function create(e: Event) {
     e.preventDefault();
-    setBusy(true);
-    setError("");
-    try {
+    await run(async () => {
       const res = await api.servers.createServer({ name: name().trim() });
       const id = res.server?.id;
       if (id) {
@@ -34,18 +31,12 @@ export function AddServerDialog(props: { onClose: () => void }) {
         props.onClose();
         navigate(`/channels/${id}`);
       }
-    } catch (err) {
-      setError(describeError(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   async function join(e: Event) {
     e.preventDefault();
-    setBusy(true);
-    setError("");
-    try {
+    await run(async () => {
       const res = await api.invites.acceptInvite({ code: inviteCode(code()) });
       const id = res.server?.id;
       if (id) {
@@ -53,11 +44,7 @@ export function AddServerDialog(props: { onClose: () => void }) {
         props.onClose();
         navigate(`/channels/${id}`);
       }
-    } catch (err) {
-      setError(describeError(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

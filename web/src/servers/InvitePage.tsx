@@ -1,16 +1,16 @@
-import { createResource, createSignal, Show } from "solid-js";
+import { createResource, Show } from "solid-js";
 import { A, useNavigate, useParams } from "@solidjs/router";
 import { api } from "../api/client";
 import { describeError } from "../api/errors";
 import { session } from "../auth/session";
 import { displayName, initials } from "../ui/Avatar";
+import { createAction } from "../ui/action";
 
 /** `/invite/CODE`: a preview of the server with a join button (sign in first if needed). */
 export function InvitePage() {
   const params = useParams<{ code: string }>();
   const navigate = useNavigate();
-  const [error, setError] = createSignal("");
-  const [busy, setBusy] = createSignal(false);
+  const { busy, error, run } = createAction();
   const [preview] = createResource(
     () => (session.signedIn() ? params.code : false),
     async (code) => (await api.invites.getInvite({ code })).preview,
@@ -18,16 +18,10 @@ export function InvitePage() {
   const next = () => encodeURIComponent(`/invite/${params.code}`);
 
   async function join() {
-    setBusy(true);
-    setError("");
-    try {
+    await run(async () => {
       const res = await api.invites.acceptInvite({ code: params.code });
       navigate(res.server ? `/channels/${res.server.id}` : "/channels/@me");
-    } catch (err) {
-      setError(describeError(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

@@ -8,6 +8,7 @@ import { mutate, state } from "../state/store";
 import { Avatar, displayName } from "../ui/Avatar";
 import { Dialog } from "../ui/Dialog";
 import { fmtDate } from "./format";
+import { createAction } from "../ui/action";
 
 const STATUS_OPTIONS = [
   { status: PresenceStatus.ONLINE, label: "Online", cls: "online", desc: "You're around and will get notifications." },
@@ -129,8 +130,7 @@ function PasswordDialog(props: { onClose: () => void; onDone: () => void }) {
   const [current, setCurrent] = createSignal("");
   const [next, setNext] = createSignal("");
   const [again, setAgain] = createSignal("");
-  const [busy, setBusy] = createSignal(false);
-  const [error, setError] = createSignal("");
+  const { busy, error, setError, run } = createAction();
   const problem = () => {
     if (next() && next().length < 8) return "The new password must be at least 8 characters.";
     if (again() && again() !== next()) return "The passwords don't match.";
@@ -142,17 +142,11 @@ function PasswordDialog(props: { onClose: () => void; onDone: () => void }) {
       setError(problem() || "Fill in every field.");
       return;
     }
-    setBusy(true);
-    setError("");
-    try {
+    await run(async () => {
       const res = await api.auth.changePassword({ currentPassword: current(), newPassword: next() });
       session.begin(res.accessToken, res.refreshToken, res.accessTokenExpiresAt);
       props.onDone();
-    } catch (err) {
-      setError(describeError(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <Dialog title="Update your password" onClose={props.onClose}>

@@ -8,6 +8,7 @@ import { closeOverlay } from "../app/overlays";
 import { Dialog } from "../ui/Dialog";
 import { IconClose } from "../ui/icons";
 import "./settings.css";
+import { createAction } from "../ui/action";
 
 const [dirty, setDirty] = createSignal(false);
 const [nudge, setNudge] = createSignal(0);
@@ -188,25 +189,18 @@ export function ActionDialog(props: {
   onConfirm: () => Promise<unknown>;
   onClose: () => void;
 }) {
-  const [busy, setBusy] = createSignal(false);
-  const [error, setError] = createSignal("");
-  const run = async (e: Event) => {
+  const { busy, error, run: attempt } = createAction();
+  const submit = async (e: Event) => {
     e.preventDefault();
     if (busy() || props.disabled) return;
-    setBusy(true);
-    setError("");
-    try {
+    await attempt(async () => {
       await props.onConfirm();
       props.onClose();
-    } catch (err) {
-      setError(describeError(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <Dialog title={props.title} onClose={props.onClose}>
-      <form onSubmit={run}>
+      <form onSubmit={submit}>
         {props.children}
         <Show when={error()}>
           <p class="error-text" role="alert">
