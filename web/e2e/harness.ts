@@ -1,6 +1,6 @@
 // End-to-end harness: the real release server on a fresh SQLite data dir and a free port,
 // Debian's Chromium driven by playwright-core, screenshots and accessibility checks.
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -28,52 +28,68 @@ function freePort(): Promise<number> {
   });
 }
 
-/** Starts `decentra` (or uses DECENTRA_E2E_URL) and resolves once /healthz answers. */
 export interface Server {
   url: string;
   log: string[];
+  /** Stops the process (SIGTERM, graceful) and starts it again on the same port and data. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
+/** Starts `decentra` (or uses DECENTRA_E2E_URL) and resolves once /healthz answers. */
 export async function startServer(): Promise<Server> {
-  if (process.env.DECENTRA_E2E_URL) return { url: process.env.DECENTRA_E2E_URL, log: [], stop: async () => {} };
+  if (process.env.DECENTRA_E2E_URL) {
+    const url = process.env.DECENTRA_E2E_URL;
+    return { url, log: [], restart: () => Promise.reject(new Error("cannot restart an outside server")), stop: async () => {} };
+  }
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), "decentra-e2e-"));
+  const url = `http://127.0.0.1:${port}`;
   const log: string[] = [];
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const k of Object.keys(env)) if (k.startsWith("DECENTRA_") || k === "DATABASE_URL" || k === "RUST_LOG") delete env[k];
-  const child = spawn(BIN, [], {
-    env: {
-      ...env,
-      DECENTRA_BIND: `127.0.0.1:${port}`,
-      DECENTRA_DATA_DIR: dir,
-      DECENTRA_LOG: "warn",
-      // Many sign-ups from one IP in a few seconds are the test, not an attack.
-      DECENTRA_AUTH_RATE_PER_IP: "10000",
-      DECENTRA_AUTH_RATE_PER_USERNAME: "10000",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
+  Object.assign(env, {
+    DECENTRA_BIND: `127.0.0.1:${port}`,
+    DECENTRA_DATA_DIR: dir,
+    DECENTRA_LOG: "warn",
+    // Many sign-ups from one IP in a few seconds are the test, not an attack.
+    DECENTRA_AUTH_RATE_PER_IP: "10000",
+    DECENTRA_AUTH_RATE_PER_USERNAME: "10000",
   });
-  child.stdout.on("data", (d) => log.push(String(d)));
-  child.stderr.on("data", (d) => log.push(String(d)));
-  const url = `http://127.0.0.1:${port}`;
-  const exited = new Promise((r) => child.once("exit", r));
-  for (let i = 0; ; i++) {
-    try {
-      if ((await fetch(`${url}/healthz`)).ok) break;
-    } catch {
-      /* not listening yet */
+
+  let child: ChildProcess;
+  let exited: Promise<unknown>;
+  const launchProcess = async () => {
+    child = spawn(BIN, [], { env, stdio: ["ignore", "pipe", "pipe"] });
+    child.stdout?.on("data", (d) => log.push(String(d)));
+    child.stderr?.on("data", (d) => log.push(String(d)));
+    exited = new Promise((r) => child.once("exit", r));
+    // Poll until healthy (bounded): the process needs a moment to open its database.
+    for (let i = 0; ; i++) {
+      try {
+        if ((await fetch(`${url}/healthz`)).ok) return;
+      } catch {
+        /* not listening yet */
+      }
+      if (child.exitCode !== null) throw new Error(`decentra exited early:\n${log.join("")}`);
+      if (i > 300) throw new Error(`decentra did not become healthy:\n${log.join("")}`);
+      await new Promise((r) => setTimeout(r, 100));
     }
-    if (child.exitCode !== null) throw new Error(`decentra exited early:\n${log.join("")}`);
-    if (i > 300) throw new Error(`decentra did not become healthy:\n${log.join("")}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  };
+  const kill = async () => {
+    child.kill("SIGTERM");
+    await exited;
+  };
+  await launchProcess();
   return {
     url,
     log,
+    async restart() {
+      await kill();
+      await launchProcess();
+    },
     async stop() {
-      child.kill("SIGTERM");
-      await exited;
+      await kill();
       rmSync(dir, { recursive: true, force: true });
     },
   };

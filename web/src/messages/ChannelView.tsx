@@ -39,14 +39,18 @@ export function ChannelView(props: { channel: Channel }) {
   createEffect(
     on(
       () => c().id,
-      (id) => {
+      () => {
         setReplyTo(null);
         setPins(false);
         setLoadError(false);
-        loadLatest(id).catch(() => setLoadError(true));
       },
     ),
   );
+  // Load when there is no history: on opening, and after a re-sync dropped it.
+  createEffect(() => {
+    const id = c().id;
+    if (!state.history[id] && !loadError()) loadLatest(id).catch(() => setLoadError(true));
+  });
 
   return (
     <>
@@ -87,7 +91,7 @@ export function ChannelView(props: { channel: Channel }) {
               <div class="empty" role="alert">
                 <div>
                   <h2>Couldn't load messages</h2>
-                  <button class="btn" onClick={() => (setLoadError(false), loadLatest(c().id).catch(() => setLoadError(true)))}>
+                  <button class="btn" onClick={() => setLoadError(false)}>
                     Try again
                   </button>
                 </div>
