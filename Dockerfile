@@ -35,6 +35,11 @@ RUN npm run build -- --emptyOutDir --outDir /web-dist
 FROM rust:${RUST_VERSION}-slim-${DEBIAN_RELEASE} AS builder
 WORKDIR /src
 
+# jemalloc (the server's allocator) is built from C with make; the slim image has gcc only.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends make \
+    && rm -rf /var/lib/apt/lists/*
+
 # The build script embeds the web stage's output instead of running npm, and
 # fails rather than embed its "client not built" page.
 ENV CARGO_TERM_COLOR=never \

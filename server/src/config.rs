@@ -11,7 +11,7 @@ use anyhow::{Context as _, Result};
 use base64::{Engine, engine::general_purpose::STANDARD};
 use decentra_core::{
     CoreConfig,
-    auth::{TokenLifetimes, rate_limit::RateLimits},
+    auth::{TokenLifetimes, password::HashingLimits, rate_limit::RateLimits},
     events::HubConfig,
 };
 use rand::RngCore;
@@ -37,6 +37,8 @@ pub struct Config {
     pub auth_rate_per_ip: u32,
     /// Login/register attempts allowed per username per minute.
     pub auth_rate_per_username: u32,
+    /// Password hashes computed at once (19 MiB each); 0 = one per CPU core.
+    pub password_hash_concurrency: usize,
     /// Snowflake node id (0–1023); distinct per node when several run.
     pub node_id: u16,
     /// Events kept in memory for resuming streams.
@@ -64,6 +66,7 @@ impl Default for Config {
             refresh_token_ttl_secs: 30 * 24 * 3600,
             auth_rate_per_ip: RateLimits::default().per_ip_per_minute,
             auth_rate_per_username: RateLimits::default().per_username_per_minute,
+            password_hash_concurrency: 0,
             node_id: 0,
             event_replay_window: HubConfig::default().replay_window,
             event_queue_capacity: HubConfig::default().queue_capacity,
@@ -86,6 +89,7 @@ impl std::fmt::Debug for Config {
             .field("refresh_token_ttl_secs", &self.refresh_token_ttl_secs)
             .field("auth_rate_per_ip", &self.auth_rate_per_ip)
             .field("auth_rate_per_username", &self.auth_rate_per_username)
+            .field("password_hash_concurrency", &self.password_hash_concurrency)
             .field("node_id", &self.node_id)
             .field("event_replay_window", &self.event_replay_window)
             .field("event_queue_capacity", &self.event_queue_capacity)
@@ -159,6 +163,9 @@ impl Config {
         if let Some(v) = env("DECENTRA_AUTH_RATE_PER_USERNAME") {
             c.auth_rate_per_username = parse("DECENTRA_AUTH_RATE_PER_USERNAME", v)?;
         }
+        if let Some(v) = env("DECENTRA_PASSWORD_HASH_CONCURRENCY") {
+            c.password_hash_concurrency = parse("DECENTRA_PASSWORD_HASH_CONCURRENCY", v)?;
+        }
         if let Some(v) = env("DECENTRA_NODE_ID") {
             c.node_id = parse("DECENTRA_NODE_ID", v)?;
         }
@@ -229,6 +236,13 @@ impl Config {
                 per_ip_per_minute: self.auth_rate_per_ip,
                 per_username_per_minute: self.auth_rate_per_username,
             },
+            password_hashing: HashingLimits {
+                concurrency: match self.password_hash_concurrency {
+                    0 => HashingLimits::default().concurrency,
+                    n => n,
+                },
+                ..HashingLimits::default()
+            },
             node_id: self.node_id,
             hub: HubConfig {
                 replay_window: self.event_replay_window,
@@ -271,10 +285,13 @@ mod tests {
         let c = Config::from_lookup(|k| match k {
             "DECENTRA_BIND" => Some("127.0.0.1:9000".into()),
             "DECENTRA_DATA_DIR" => Some("/srv/x".into()),
+            "DECENTRA_PASSWORD_HASH_CONCURRENCY" => Some("3".into()),
             _ => None,
         })
         .expect("valid");
         assert_eq!(c.bind.port(), 9000);
+        assert_eq!(c.password_hash_concurrency, 3);
+        assert_eq!(Config::default().password_hash_concurrency, 0);
         assert_eq!(c.database_url(), "sqlite:///srv/x/decentra.db");
         assert!(Config::from_lookup(|k| (k == "DECENTRA_BIND").then(|| "nope".into())).is_err());
         assert!(Config::from_lookup(|k| (k == "DECENTRA_NODE_ID").then(|| "5000".into())).is_err());

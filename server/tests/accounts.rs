@@ -442,7 +442,34 @@ async fn login_is_rate_limited(backend: Backend) {
     server.stop().await;
 }
 
+/// More logins in flight than hash slots: every login succeeds, and the hasher never runs
+/// more argon2 hashes (19 MiB each) at once than it was configured for.
+async fn concurrent_logins_never_exceed_the_hash_slots(backend: Backend) {
+    const SLOTS: usize = 2;
+    let server = TestServer::start_with(backend, |c| c.password_hash_concurrency = SLOTS).await;
+    register(&server, "alice", None).await.expect("register");
+    let logins: Vec<_> = (0..SLOTS + 5)
+        .map(|_| {
+            let url = server.url();
+            tokio::spawn(async move {
+                let c = Client::connect(url).await.expect("connect");
+                c.login("alice", "alice-password").await.map(|_| ())
+            })
+        })
+        .collect();
+    for login in logins {
+        login.await.expect("task").expect("login succeeds");
+    }
+    let high_water = server.password_hasher.high_water_mark();
+    assert!(
+        (1..=SLOTS).contains(&high_water),
+        "{high_water} hashes ran at once"
+    );
+    server.stop().await;
+}
+
 backend_tests!(
+    concurrent_logins_never_exceed_the_hash_slots,
     first_user_is_admin_and_invites_gate_registration,
     registration_modes_and_admin_only_calls,
     login_refresh_logout_and_password_change,

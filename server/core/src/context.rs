@@ -6,6 +6,7 @@ use crate::{
     access::PermCache,
     auth::{
         TokenLifetimes,
+        password::{HashingLimits, PasswordHasher},
         rate_limit::{AuthRateLimiter, RateLimits},
         revocation::RevokedSessions,
         tokens::TokenIssuer,
@@ -26,6 +27,8 @@ pub struct CoreConfig {
     pub lifetimes: TokenLifetimes,
     /// Login/registration rate limits.
     pub rate_limits: RateLimits,
+    /// How many password hashes run at once and how long one may queue.
+    pub password_hashing: HashingLimits,
     /// Node id for snowflakes (0–1023), distinct per server node.
     pub node_id: u16,
     /// Event hub tuning.
@@ -40,6 +43,7 @@ impl std::fmt::Debug for CoreConfig {
             .field("jwt_secret", &"<redacted>")
             .field("lifetimes", &self.lifetimes)
             .field("rate_limits", &self.rate_limits)
+            .field("password_hashing", &self.password_hashing)
             .field("node_id", &self.node_id)
             .field("hub", &self.hub)
             .field("upload_dir", &self.upload_dir)
@@ -62,6 +66,8 @@ pub struct Context {
     pub revoked: RevokedSessions,
     /// Login/registration limiter.
     pub rate_limiter: AuthRateLimiter,
+    /// Password hashing with bounded concurrency and memory.
+    pub passwords: PasswordHasher,
     /// Permission snapshots per server.
     pub perms: Arc<PermCache>,
     /// This node's subscriptions and delivery.
@@ -116,6 +122,7 @@ impl Context {
             ids: IdGenerator::new(config.node_id),
             lifetimes: config.lifetimes,
             rate_limiter: AuthRateLimiter::new(config.rate_limits),
+            passwords: PasswordHasher::new(config.password_hashing),
             revoked,
             store,
             settings: RwLock::new(Arc::new(settings)),

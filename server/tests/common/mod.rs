@@ -29,6 +29,8 @@ pub struct TestServer {
     pub addr: SocketAddr,
     pub config: Config,
     pub database_url: String,
+    /// The running server's password hasher (its high-water mark is only visible inside).
+    pub password_hasher: decentra_core::auth::password::PasswordHasher,
     data_dir: Arc<TempDir>,
     pg_database: Option<String>,
     shutdown: Option<oneshot::Sender<()>>,
@@ -75,6 +77,7 @@ impl TestServer {
     ) -> Self {
         let services = decentra::services(&config).await.expect("services start");
         let router = app::router(services.clone()).await.expect("router");
+        let password_hasher = services.auth.password_hasher().clone();
         let listener = tokio::net::TcpListener::bind(config.bind)
             .await
             .expect("bind");
@@ -91,6 +94,7 @@ impl TestServer {
             addr,
             config,
             database_url,
+            password_hasher,
             data_dir,
             pg_database,
             shutdown: Some(tx),

@@ -125,7 +125,7 @@ impl AuthService {
             id: self.ctx.ids.next(),
             username,
             email,
-            password_hash: password::hash(input.password).await?,
+            password_hash: self.ctx.passwords.hash(input.password).await?,
             created_at: now,
         };
         let user = match self.ctx.store.register_user(new_user, gate, now).await? {
@@ -159,11 +159,14 @@ impl AuthService {
         } else {
             self.ctx.store.user_by_username(&username_lower).await?
         };
-        let ok = password::verify(
-            password.to_owned(),
-            user.as_ref().map(|u| u.password_hash.clone()),
-        )
-        .await?;
+        let ok = self
+            .ctx
+            .passwords
+            .verify(
+                password.to_owned(),
+                user.as_ref().map(|u| u.password_hash.clone()),
+            )
+            .await?;
         let user = match user {
             Some(u) if ok => u,
             _ => {
@@ -267,12 +270,17 @@ impl AuthService {
             .user_by_id(who.user_id)
             .await?
             .ok_or(Error::NotFound("user"))?;
-        if !password::verify(current_password.to_owned(), Some(user.password_hash)).await? {
+        if !self
+            .ctx
+            .passwords
+            .verify(current_password.to_owned(), Some(user.password_hash))
+            .await?
+        {
             return Err(Error::PermissionDenied(
                 "current password is incorrect".to_owned(),
             ));
         }
-        let hash = password::hash(new_password.to_owned()).await?;
+        let hash = self.ctx.passwords.hash(new_password.to_owned()).await?;
         self.ctx.store.set_password_hash(who.user_id, &hash).await?;
         self.revoke_all(who.user_id).await?;
         self.start_session(who.user_id).await
@@ -296,6 +304,11 @@ impl AuthService {
             return Err(Error::Unauthenticated("session was signed out".to_owned()));
         }
         Ok(principal)
+    }
+
+    /// The password hasher, whose high-water mark shows how many hashes ran at once.
+    pub fn password_hasher(&self) -> &password::PasswordHasher {
+        &self.ctx.passwords
     }
 
     /// Revokes every session of a user (password change, account disabled).
