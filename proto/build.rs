@@ -24,8 +24,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     tonic_prost_build::configure()
         .build_client(true)
         .build_server(true)
-        // RPCs not built yet answer UNIMPLEMENTED without hand-written stubs.
-        .generate_default_stubs(true)
+        // No default stubs: a server must implement every RPC, so a forgotten handler fails
+        // to compile instead of answering UNIMPLEMENTED (services not built yet say so in
+        // `server/src/grpc/not_yet.rs`).
+        .generate_default_stubs(false)
         .compile_fds(fds)?;
     Ok(())
 }

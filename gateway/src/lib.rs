@@ -1,13 +1,15 @@
 //! REST layer (`/api/v1`): JSON adapters over the same core services as gRPC, with the same
 //! field names. Authentication is done by the server's one auth layer, which consults
-//! [`PUBLIC_ROUTES`]; handlers receive the principal from the request extensions.
+//! [`PUBLIC_ROUTES`]; handlers take the principal it attached through the [`Caller`] extractor.
 
+mod caller;
 mod error;
 mod routes;
 
 use axum::Router;
 use decentra_core::Services;
 
+pub use caller::Caller;
 pub use error::ApiError;
 
 /// Routes callable without an access token.

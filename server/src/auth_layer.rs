@@ -13,22 +13,24 @@ use axum::{
 };
 use decentra_core::{ClientMeta, Error, Services};
 
-/// RPCs callable without an access token.
-const PUBLIC_RPCS: &[&str] = &[
-    "/decentra.v1.AuthService/Register",
-    "/decentra.v1.AuthService/Login",
-    "/decentra.v1.AuthService/RefreshToken",
-    "/decentra.v1.AuthService/RequestPasswordReset",
-    "/decentra.v1.AuthService/ResetPassword",
-    "/decentra.v1.AuthService/VerifyEmail",
-    "/decentra.v1.AuthService/GetInstanceInfo",
+use crate::grpc;
+
+/// Methods of [`grpc::AUTH_SERVICE`] callable without an access token.
+const PUBLIC_AUTH_METHODS: &[&str] = &[
+    "Register",
+    "Login",
+    "RefreshToken",
+    "RequestPasswordReset",
+    "ResetPassword",
+    "VerifyEmail",
+    "GetInstanceInfo",
 ];
 
 /// Whether `path` needs an authenticated caller. Everything of the API does except the
 /// public RPCs, the REST equivalents the gateway declares public, health and reflection.
 pub fn requires_auth(path: &str) -> bool {
     if path.starts_with("/decentra.v1.") {
-        return !PUBLIC_RPCS.contains(&path);
+        return !is_public_rpc(path);
     }
     if path.starts_with("/api/") {
         return !decentra_gateway::PUBLIC_ROUTES.contains(&path)
@@ -38,6 +40,15 @@ pub fn requires_auth(path: &str) -> bool {
     }
     // grpc.health.v1, grpc.reflection.*, /healthz and static files are public.
     false
+}
+
+/// `/{service}/{method}` naming one of the public RPCs, exactly.
+fn is_public_rpc(path: &str) -> bool {
+    path.strip_prefix('/')
+        .and_then(|rpc| rpc.split_once('/'))
+        .is_some_and(|(service, method)| {
+            service == grpc::AUTH_SERVICE && PUBLIC_AUTH_METHODS.contains(&method)
+        })
 }
 
 fn bearer(req: &Request) -> Option<&str> {
@@ -92,7 +103,7 @@ fn refuse(req: &Request, err: Error) -> Response {
         .and_then(|v| v.to_str().ok())
         .is_some_and(|ct| ct.starts_with("application/grpc"));
     if is_grpc {
-        crate::grpc::status(err)
+        grpc::status(err)
             .into_http::<axum::body::Body>()
             .into_response()
     } else {
@@ -102,7 +113,34 @@ fn refuse(req: &Request, err: Error) -> Response {
 
 #[cfg(test)]
 mod tests {
-    use super::requires_auth;
+    use prost::Message;
+
+    use super::{PUBLIC_AUTH_METHODS, requires_auth};
+    use crate::grpc;
+
+    /// The public list names methods, which the generated code has no constants for: check
+    /// each against the compiled contract so a rename cannot silently lock users out.
+    #[test]
+    fn public_methods_exist() {
+        let fds = prost_types::FileDescriptorSet::decode(decentra_proto::FILE_DESCRIPTOR_SET)
+            .expect("the generated descriptor set decodes");
+        let auth = fds
+            .file
+            .iter()
+            .flat_map(|f| {
+                f.service
+                    .iter()
+                    .map(move |s| (format!("{}.{}", f.package(), s.name()), s))
+            })
+            .find_map(|(name, s)| (name == grpc::AUTH_SERVICE).then_some(s))
+            .expect("AuthService is in the descriptor set");
+        for m in PUBLIC_AUTH_METHODS {
+            assert!(
+                auth.method.iter().any(|d| d.name() == *m),
+                "{m} is not an AuthService RPC"
+            );
+        }
+    }
 
     #[test]
     fn public_and_protected_paths() {

@@ -1,15 +1,14 @@
 //! `/api/v1/attachments/{id}/{filename}` — downloads, for those who can see the message.
 
 use axum::{
-    Extension,
     body::Body,
     extract::{Path, State},
     http::{HeaderValue, header},
     response::Response,
 };
-use decentra_core::{Error, Id, Principal, Services};
+use decentra_core::{Error, Id, Services};
 
-use crate::ApiError;
+use crate::{ApiError, Caller};
 
 /// Media types browsers may render inline; anything else (HTML, SVG, scripts) downloads, so
 /// an upload can never run as a page of this origin.
@@ -28,7 +27,7 @@ const INLINE: &[&str] = &[
 
 pub async fn download(
     State(s): State<Services>,
-    Extension(who): Extension<Principal>,
+    Caller(who): Caller,
     Path((id, _filename)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
     let id = Id::parse("id", &id)?;

@@ -1,11 +1,11 @@
 //! `/api/v1/auth/*` — mirrors `decentra.v1.AuthService`.
 
 use axum::{Extension, Json, extract::State};
-use decentra_core::{ClientMeta, Principal, Services, auth::Registration};
+use decentra_core::{ClientMeta, Services, auth::Registration};
 use serde::{Deserialize, Serialize};
 
 use super::users::UserJson;
-use crate::ApiError;
+use crate::{ApiError, Caller};
 
 #[derive(Deserialize)]
 pub struct RegisterBody {
@@ -106,7 +106,7 @@ pub async fn refresh(
 
 pub async fn logout(
     State(s): State<Services>,
-    Extension(who): Extension<Principal>,
+    Caller(who): Caller,
     Json(b): Json<RefreshBody>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     s.auth.logout(&who, &b.refresh_token).await?;

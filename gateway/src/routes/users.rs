@@ -1,10 +1,10 @@
 //! `/api/v1/users/*` — mirrors `decentra.v1.UserService`.
 
-use axum::{Extension, Json, extract::State};
-use decentra_core::{Principal, Services, users::User};
+use axum::{Json, extract::State};
+use decentra_core::{Services, users::User};
 use serde::Serialize;
 
-use crate::ApiError;
+use crate::{ApiError, Caller};
 
 /// `decentra.v1.User` in JSON (ids as strings, times as Unix milliseconds).
 #[derive(Serialize)]
@@ -41,7 +41,7 @@ impl From<User> for UserJson {
 
 pub async fn me(
     State(s): State<Services>,
-    Extension(who): Extension<Principal>,
+    Caller(who): Caller,
 ) -> Result<Json<UserJson>, ApiError> {
     Ok(Json(s.users.current(&who).await?.into()))
 }

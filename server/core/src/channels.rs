@@ -276,7 +276,7 @@ impl ChannelService {
             return Err(Error::invalid("type", "must be TEXT, VOICE or CATEGORY"));
         }
         let name = validate::channel_name(&input.name, input.kind == kind::TEXT)?;
-        let topic = validate::text("topic", &input.topic, 1024)?;
+        let topic = validate::topic(&input.topic)?;
         if input.user_limit > 99 {
             return Err(Error::invalid("user_limit", "must be 0 to 99"));
         }
@@ -431,7 +431,7 @@ impl ChannelService {
             new.name = validate::channel_name(&n, new.kind == kind::TEXT)?;
         }
         if let Some(t) = patch.topic {
-            new.topic = validate::text("topic", &t, 1024)?;
+            new.topic = validate::topic(&t)?;
         }
         if let Some(p) = patch.parent_id {
             new.parent_id = self.check_parent(server, new.kind, &p).await?;

@@ -145,6 +145,14 @@ pub fn url(field: &'static str, raw: &str) -> Result<String> {
     Ok(s.to_owned())
 }
 
+/// Longest channel topic, in characters.
+pub const TOPIC_MAX: usize = 1024;
+
+/// A channel topic: trimmed, at most [`TOPIC_MAX`] characters.
+pub fn topic(raw: &str) -> Result<String> {
+    text("topic", raw, TOPIC_MAX)
+}
+
 /// Text channel names are lower-kebab: 1–100 of `a-z`, `0-9`, `-`, `_` (spaces become `-`,
 /// letters are lower-cased). Voice channels and categories keep any printable name.
 pub fn channel_name(raw: &str, text_channel: bool) -> Result<String> {

@@ -151,4 +151,32 @@ impl AdminService for AdminApi {
             invite: Some(convert::instance_invite(invite)),
         }))
     }
+
+    async fn list_users(
+        &self,
+        _req: Request<pb::ListUsersRequest>,
+    ) -> Reply<pb::ListUsersResponse> {
+        Err(status(Error::Unimplemented("user administration")))
+    }
+
+    async fn update_user(
+        &self,
+        _req: Request<pb::UpdateUserRequest>,
+    ) -> Reply<pb::UpdateUserResponse> {
+        Err(status(Error::Unimplemented("user administration")))
+    }
+
+    async fn delete_user(
+        &self,
+        _req: Request<pb::DeleteUserRequest>,
+    ) -> Reply<pb::DeleteUserResponse> {
+        Err(status(Error::Unimplemented("user administration")))
+    }
+
+    async fn send_test_email(
+        &self,
+        _req: Request<pb::SendTestEmailRequest>,
+    ) -> Reply<pb::SendTestEmailResponse> {
+        Err(status(Error::Unimplemented("sending a test e-mail")))
+    }
 }

@@ -1,21 +1,17 @@
 //! `decentra.v1.ChannelService` over [`decentra_core::channels::ChannelService`].
 
 use decentra_core::{
-    Error, Id, Services,
+    Error, Services,
     channels::{ChannelPatch, NewChannel, OverwriteInput, target},
 };
 use decentra_proto::v1::{self as pb, channel_service_server::ChannelService};
 use tonic::{Request, Response, Status};
 
-use super::{convert as c, principal, status};
+use super::{convert as c, ids::id, principal, status};
 
 pub struct ChannelApi(pub Services);
 
 type Reply<T> = Result<Response<T>, Status>;
-
-fn id(field: &'static str, v: &str) -> Result<Id, Status> {
-    Id::parse(field, v).map_err(status)
-}
 
 fn target_kind(v: i32) -> Result<i64, Status> {
     match pb::OverwriteTargetType::try_from(v) {

@@ -1,10 +1,14 @@
 //! `decentra.v1.InviteService` over [`decentra_core::invites::InviteService`].
 
-use decentra_core::{Id, Services};
+use decentra_core::Services;
 use decentra_proto::v1::{self as pb, invite_service_server::InviteService};
 use tonic::{Request, Response, Status};
 
-use super::{convert as c, principal, status};
+use super::{
+    convert as c,
+    ids::{id, opt_id},
+    principal, status,
+};
 
 pub struct InviteApi(pub Services);
 
@@ -18,11 +22,8 @@ impl InviteService for InviteApi {
     ) -> Reply<pb::CreateInviteResponse> {
         let who = principal(&req)?;
         let r = req.into_inner();
-        let server = Id::parse("server_id", &r.server_id).map_err(status)?;
-        let channel = match r.channel_id.trim() {
-            "" => None,
-            ch => Some(Id::parse("channel_id", ch).map_err(status)?),
-        };
+        let server = id("server_id", &r.server_id)?;
+        let channel = opt_id("channel_id", &r.channel_id)?;
         let invite = self
             .0
             .invites
@@ -76,7 +77,7 @@ impl InviteService for InviteApi {
     ) -> Reply<pb::ListInvitesResponse> {
         let who = principal(&req)?;
         let r = req.get_ref();
-        let server = Id::parse("server_id", &r.server_id).map_err(status)?;
+        let server = id("server_id", &r.server_id)?;
         let (invites, next) = self
             .0
             .invites

@@ -1,30 +1,21 @@
 //! `decentra.v1.MessageService` over [`decentra_core::messages::MessageService`].
 
 use decentra_core::{
-    Id, Services,
+    Services,
     messages::{HistoryQuery, SendMessage},
 };
 use decentra_proto::v1::{self as pb, message_service_server::MessageService};
 use tonic::{Request, Response, Status};
 
-use super::{convert as c, principal, status};
+use super::{
+    convert as c,
+    ids::{id, opt_id},
+    principal, status,
+};
 
 pub struct MessageApi(pub Services);
 
 type Reply<T> = Result<Response<T>, Status>;
-
-fn id(field: &'static str, v: &str) -> Result<Id, Status> {
-    Id::parse(field, v).map_err(status)
-}
-
-/// An optional id: empty means unset.
-fn opt_id(field: &'static str, v: &str) -> Result<Option<Id>, Status> {
-    if v.trim().is_empty() {
-        Ok(None)
-    } else {
-        id(field, v).map(Some)
-    }
-}
 
 #[tonic::async_trait]
 impl MessageService for MessageApi {

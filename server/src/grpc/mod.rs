@@ -6,8 +6,10 @@ mod auth;
 mod channels;
 mod convert;
 pub mod events;
+mod ids;
 mod invites;
 mod messages;
+mod not_yet;
 mod relationships;
 mod roles;
 mod servers;
@@ -15,7 +17,8 @@ mod users;
 
 use decentra_core::{ClientMeta, Error, Principal, Services};
 use decentra_proto::v1 as pb;
-use tonic::{Request, Status, metadata::MetadataValue, service::Routes};
+use not_yet::NotYet;
+use tonic::{Request, Status, metadata::MetadataValue, server::NamedService, service::Routes};
 use tonic_types::{ErrorDetails, StatusExt};
 
 /// Converts a core error to a gRPC status (code chosen by [`Error::codes`]): field details
@@ -105,30 +108,26 @@ pub fn routes(services: &Services) -> Routes {
     .add_service(bot_service_server::BotServiceServer::new(NotYet))
 }
 
-/// Stand-in for services a later milestone builds: every RPC answers UNIMPLEMENTED (the
-/// generated default stubs), so the whole contract is served from day one.
-#[derive(Debug, Clone, Copy)]
-pub struct NotYet;
-
-impl pb::voice_service_server::VoiceService for NotYet {}
-impl pb::bot_service_server::BotService for NotYet {}
-
 /// Largest UploadAttachment request accepted by the transport (the service applies the
 /// instance's configured limit below this).
 const MAX_UPLOAD_MESSAGE: usize = 64 * 1024 * 1024;
 
-/// Names of the decentra.v1 services (for health reporting).
+/// Names of the decentra.v1 services (for health reporting), taken from the generated servers
+/// that [`routes`] mounts.
 pub const SERVICE_NAMES: &[&str] = &[
-    "decentra.v1.AuthService",
-    "decentra.v1.UserService",
-    "decentra.v1.RelationshipService",
-    "decentra.v1.ServerService",
-    "decentra.v1.InviteService",
-    "decentra.v1.ChannelService",
-    "decentra.v1.RoleService",
-    "decentra.v1.MessageService",
-    "decentra.v1.EventService",
-    "decentra.v1.VoiceService",
-    "decentra.v1.AdminService",
-    "decentra.v1.BotService",
+    AUTH_SERVICE,
+    <pb::user_service_server::UserServiceServer<users::UserApi>>::NAME,
+    <pb::relationship_service_server::RelationshipServiceServer<relationships::RelationshipApi>>::NAME,
+    <pb::server_service_server::ServerServiceServer<servers::ServerApi>>::NAME,
+    <pb::invite_service_server::InviteServiceServer<invites::InviteApi>>::NAME,
+    <pb::channel_service_server::ChannelServiceServer<channels::ChannelApi>>::NAME,
+    <pb::role_service_server::RoleServiceServer<roles::RoleApi>>::NAME,
+    <pb::message_service_server::MessageServiceServer<messages::MessageApi>>::NAME,
+    events::EventServer::NAME,
+    <pb::voice_service_server::VoiceServiceServer<NotYet>>::NAME,
+    <pb::admin_service_server::AdminServiceServer<admin::AdminApi>>::NAME,
+    <pb::bot_service_server::BotServiceServer<NotYet>>::NAME,
 ];
+
+/// Name of `decentra.v1.AuthService`, whose sign-in RPCs are public (see the auth layer).
+pub const AUTH_SERVICE: &str = <pb::auth_service_server::AuthServiceServer<auth::AuthApi>>::NAME;

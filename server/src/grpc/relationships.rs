@@ -1,19 +1,15 @@
 //! `decentra.v1.RelationshipService` over
 //! [`decentra_core::relationships::RelationshipService`].
 
-use decentra_core::{Error, Id, Services, relationships::FriendTarget};
+use decentra_core::{Error, Services, relationships::FriendTarget};
 use decentra_proto::v1::{self as pb, relationship_service_server::RelationshipService};
 use tonic::{Request, Response, Status};
 
-use super::{convert as c, principal, status};
+use super::{convert as c, ids::id, principal, status};
 
 pub struct RelationshipApi(pub Services);
 
 type Reply<T> = Result<Response<T>, Status>;
-
-fn user_id(v: &str) -> Result<Id, Status> {
-    Id::parse("user_id", v).map_err(status)
-}
 
 #[tonic::async_trait]
 impl RelationshipService for RelationshipApi {
@@ -25,7 +21,7 @@ impl RelationshipService for RelationshipApi {
         let r = req.into_inner();
         let target = match (r.username.trim(), r.user_id.trim()) {
             (name, "") if !name.is_empty() => FriendTarget::Username(name.to_owned()),
-            ("", id) if !id.is_empty() => FriendTarget::Id(user_id(id)?),
+            ("", raw) if !raw.is_empty() => FriendTarget::Id(id("user_id", raw)?),
             _ => {
                 return Err(status(Error::invalid(
                     "username",
@@ -52,7 +48,7 @@ impl RelationshipService for RelationshipApi {
         let rel = self
             .0
             .relationships
-            .accept(&who, user_id(&req.get_ref().user_id)?)
+            .accept(&who, id("user_id", &req.get_ref().user_id)?)
             .await
             .map_err(status)?;
         Ok(Response::new(pb::AcceptFriendRequestResponse {
@@ -67,7 +63,7 @@ impl RelationshipService for RelationshipApi {
         let who = principal(&req)?;
         self.0
             .relationships
-            .decline(&who, user_id(&req.get_ref().user_id)?)
+            .decline(&who, id("user_id", &req.get_ref().user_id)?)
             .await
             .map_err(status)?;
         Ok(Response::new(pb::DeclineFriendRequestResponse {}))
@@ -80,7 +76,7 @@ impl RelationshipService for RelationshipApi {
         let who = principal(&req)?;
         self.0
             .relationships
-            .cancel(&who, user_id(&req.get_ref().user_id)?)
+            .cancel(&who, id("user_id", &req.get_ref().user_id)?)
             .await
             .map_err(status)?;
         Ok(Response::new(pb::CancelFriendRequestResponse {}))
@@ -93,7 +89,7 @@ impl RelationshipService for RelationshipApi {
         let who = principal(&req)?;
         self.0
             .relationships
-            .remove_friend(&who, user_id(&req.get_ref().user_id)?)
+            .remove_friend(&who, id("user_id", &req.get_ref().user_id)?)
             .await
             .map_err(status)?;
         Ok(Response::new(pb::RemoveFriendResponse {}))
@@ -104,7 +100,7 @@ impl RelationshipService for RelationshipApi {
         let rel = self
             .0
             .relationships
-            .block(&who, user_id(&req.get_ref().user_id)?)
+            .block(&who, id("user_id", &req.get_ref().user_id)?)
             .await
             .map_err(status)?;
         Ok(Response::new(pb::BlockUserResponse {
@@ -119,7 +115,7 @@ impl RelationshipService for RelationshipApi {
         let who = principal(&req)?;
         self.0
             .relationships
-            .unblock(&who, user_id(&req.get_ref().user_id)?)
+            .unblock(&who, id("user_id", &req.get_ref().user_id)?)
             .await
             .map_err(status)?;
         Ok(Response::new(pb::UnblockUserResponse {}))

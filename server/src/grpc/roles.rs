@@ -1,21 +1,17 @@
 //! `decentra.v1.RoleService` over [`decentra_core::roles::RoleService`].
 
 use decentra_core::{
-    Id, Services,
+    Services,
     roles::{NewRole, RolePatch},
 };
 use decentra_proto::v1::{self as pb, role_service_server::RoleService};
 use tonic::{Request, Response, Status};
 
-use super::{convert as c, principal, status};
+use super::{convert as c, ids::id, principal, status};
 
 pub struct RoleApi(pub Services);
 
 type Reply<T> = Result<Response<T>, Status>;
-
-fn id(field: &'static str, v: &str) -> Result<Id, Status> {
-    Id::parse(field, v).map_err(status)
-}
 
 #[tonic::async_trait]
 impl RoleService for RoleApi {

@@ -1,21 +1,17 @@
 //! `decentra.v1.ServerService` over [`decentra_core::servers::ServerService`].
 
 use decentra_core::{
-    Id, Services,
+    Services,
     servers::{MemberPatch, ServerPatch},
 };
 use decentra_proto::v1::{self as pb, server_service_server::ServerService};
 use tonic::{Request, Response, Status};
 
-use super::{convert as c, principal, status};
+use super::{convert as c, ids::id, principal, status};
 
 pub struct ServerApi(pub Services);
 
 type Reply<T> = Result<Response<T>, Status>;
-
-fn id(field: &'static str, v: &str) -> Result<Id, Status> {
-    Id::parse(field, v).map_err(status)
-}
 
 #[tonic::async_trait]
 impl ServerService for ServerApi {

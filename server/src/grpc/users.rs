@@ -1,10 +1,10 @@
 //! `decentra.v1.UserService` over [`decentra_core::users::UserService`].
 
-use decentra_core::{Id, Services, model::PresenceStatus, users::ProfilePatch};
+use decentra_core::{Services, model::PresenceStatus, users::ProfilePatch};
 use decentra_proto::v1::{self as pb, user_service_server::UserService};
 use tonic::{Request, Response, Status};
 
-use super::{convert, principal, status};
+use super::{convert, ids::id, principal, status};
 
 pub struct UserApi(pub Services);
 
@@ -25,7 +25,7 @@ impl UserService for UserApi {
 
     async fn get_user(&self, req: Request<pb::GetUserRequest>) -> Reply<pb::GetUserResponse> {
         let who = principal(&req)?;
-        let id = Id::parse("user_id", &req.get_ref().user_id).map_err(status)?;
+        let id = id("user_id", &req.get_ref().user_id)?;
         let user = self.0.users.get(&who, id).await.map_err(status)?;
         Ok(Response::new(pb::GetUserResponse {
             user: Some(convert::user(user)),

@@ -402,15 +402,6 @@ impl MessageService {
                 attachment_ids.push(id.0);
             }
         }
-        if attachment_ids.len() > attachments::MAX_ATTACHMENTS {
-            return Err(Error::invalid(
-                "attachment_ids",
-                format!(
-                    "at most {} attachments per message",
-                    attachments::MAX_ATTACHMENTS
-                ),
-            ));
-        }
         if !attachment_ids.is_empty() {
             access.require(Permissions::ATTACH_FILES)?;
         }
