@@ -14,7 +14,6 @@
 //! memory is reused; the figures after the burst show whether the allocator gives it back.
 
 use std::{
-    process::{Child, Command, Stdio},
     sync::{
         Arc,
         atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering},
@@ -24,85 +23,11 @@ use std::{
 
 use decentra_sdk::{Client, proto};
 
-const SECRET: &str = "bench-secret-bench-secret-bench-secret-0123";
+mod support;
+
+use support::{env_num, mib, rss_kib, start_server};
+
 const PASSWORD: &str = "bench-password-1234";
-
-fn env_num(key: &str, default: usize) -> usize {
-    std::env::var(key)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn rss_kib(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
-        })
-        .unwrap_or(0)
-}
-
-fn mib(kib: u64) -> f64 {
-    kib as f64 / 1024.0
-}
-
-struct Server {
-    child: Child,
-    url: String,
-    _dir: tempfile::TempDir,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-async fn start_server() -> Server {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("port")
-        .port();
-    let database_url = std::env::var("BENCH_DATABASE_URL")
-        .unwrap_or_else(|_| format!("sqlite://{}", dir.path().join("bench.db").display()));
-    let child = Command::new(env!("CARGO_BIN_EXE_decentra"))
-        .env("DECENTRA_BIND", format!("127.0.0.1:{port}"))
-        .env("DECENTRA_DATA_DIR", dir.path())
-        .env("DATABASE_URL", &database_url)
-        .env("DECENTRA_JWT_SECRET", SECRET)
-        .env("DECENTRA_LOG", "warn")
-        // The burst comes from one address and reuses usernames: lift the auth limits.
-        .env("DECENTRA_AUTH_RATE_PER_IP", "100000000")
-        .env("DECENTRA_AUTH_RATE_PER_USERNAME", "100000000")
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("spawn decentra");
-    let url = format!("http://127.0.0.1:{port}");
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        if let Ok(c) = Client::connect(url.clone()).await
-            && c.auth()
-                .get_instance_info(proto::GetInstanceInfoRequest {})
-                .await
-                .is_ok()
-        {
-            break;
-        }
-        assert!(Instant::now() < deadline, "server did not start");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    Server {
-        child,
-        url,
-        _dir: dir,
-    }
-}
 
 /// Samples the server's RSS every 5 ms on its own thread and keeps the maximum.
 struct PeakSampler {
@@ -194,7 +119,12 @@ async fn main() {
     let users = env_num("BENCH_USERS", 1000).max(1);
     let in_flight = env_num("BENCH_IN_FLIGHT", 50).max(1);
     let settle = env_num("BENCH_SETTLE_SECS", 10).max(1);
-    let server = start_server().await;
+    let server = start_server(&[
+        // The burst comes from one address and reuses usernames: lift the auth limits.
+        ("DECENTRA_AUTH_RATE_PER_IP", "100000000"),
+        ("DECENTRA_AUTH_RATE_PER_USERNAME", "100000000"),
+    ])
+    .await;
     let pid = server.child.id();
     tokio::time::sleep(Duration::from_millis(500)).await;
     let idle_kib = rss_kib(pid);

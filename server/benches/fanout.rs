@@ -10,7 +10,6 @@
 //! Prints idle RSS, RSS per open stream, latency percentiles and deliveries per second.
 
 use std::{
-    process::{Child, Command, Stdio},
     sync::Arc,
     time::{Duration, Instant, SystemTime, UNIX_EPOCH},
 };
@@ -20,101 +19,15 @@ use decentra_sdk::{Client, proto};
 use proto::subscribe_response::Event;
 use tokio::sync::mpsc;
 
-const SECRET: &str = "bench-secret-bench-secret-bench-secret-0123";
+mod support;
 
-fn env_num(key: &str, default: usize) -> usize {
-    std::env::var(key)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
+use support::{SECRET, cpu_secs, env_num, rss_kib, start_server};
 
 fn now_ns() -> u128 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_nanos())
         .unwrap_or_default()
-}
-
-fn rss_kib(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
-        })
-        .unwrap_or(0)
-}
-
-/// CPU seconds (user + system) the process has used so far.
-fn cpu_secs(pid: u32) -> f64 {
-    std::fs::read_to_string(format!("/proc/{pid}/stat"))
-        .ok()
-        .and_then(|s| {
-            // Fields after the ")" that closes the command name; utime and stime are 14 and 15.
-            let rest = s.rsplit_once(')')?.1;
-            let f: Vec<&str> = rest.split_whitespace().collect();
-            let ticks = f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?;
-            Some(ticks / 100.0)
-        })
-        .unwrap_or(0.0)
-}
-
-struct Server {
-    child: Child,
-    url: String,
-    database_url: String,
-    _dir: tempfile::TempDir,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-async fn start_server() -> Server {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("port")
-        .port();
-    let database_url = std::env::var("BENCH_DATABASE_URL")
-        .unwrap_or_else(|_| format!("sqlite://{}", dir.path().join("bench.db").display()));
-    let child = Command::new(env!("CARGO_BIN_EXE_decentra"))
-        .env("DECENTRA_BIND", format!("127.0.0.1:{port}"))
-        .env("DECENTRA_DATA_DIR", dir.path())
-        .env("DATABASE_URL", &database_url)
-        .env("DECENTRA_JWT_SECRET", SECRET)
-        .env("DECENTRA_LOG", "warn")
-        .env("DECENTRA_AUTH_RATE_PER_IP", "100000")
-        .env("DECENTRA_EVENT_QUEUE_CAPACITY", "4096")
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("spawn decentra");
-    let url = format!("http://127.0.0.1:{port}");
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        if let Ok(c) = Client::connect(url.clone()).await
-            && c.auth()
-                .get_instance_info(proto::GetInstanceInfoRequest {})
-                .await
-                .is_ok()
-        {
-            break;
-        }
-        assert!(Instant::now() < deadline, "server did not start");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    Server {
-        child,
-        url,
-        database_url,
-        _dir: dir,
-    }
 }
 
 /// Inserts `n` members straight into the database (registration's argon2 would dominate).
@@ -162,7 +75,11 @@ async fn main() {
     let members = env_num("BENCH_MEMBERS", 1000);
     let messages = env_num("BENCH_MESSAGES", 200);
     let rate = env_num("BENCH_RATE", 50).max(1);
-    let server = start_server().await;
+    let server = start_server(&[
+        ("DECENTRA_AUTH_RATE_PER_IP", "100000"),
+        ("DECENTRA_EVENT_QUEUE_CAPACITY", "4096"),
+    ])
+    .await;
     let pid = server.child.id();
     tokio::time::sleep(Duration::from_millis(500)).await;
     let idle_kib = rss_kib(pid);

@@ -11,7 +11,6 @@
 //! The RSS figures are the server's, measured from outside; the client runs in this process.
 
 use std::{
-    process::{Child, Command, Stdio},
     sync::Arc,
     time::{Duration, Instant},
 };
@@ -19,84 +18,11 @@ use std::{
 use decentra_core::{Id, auth::tokens::TokenIssuer};
 use decentra_sdk::{Client, proto};
 
-const SECRET: &str = "bench-secret-bench-secret-bench-secret-0123";
+mod support;
+
+use support::{SECRET, env_num, mib, rss_kib, start_server};
+
 const FIRST_ID: i64 = 1_000_000;
-
-fn env_num(key: &str, default: usize) -> usize {
-    std::env::var(key)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn rss_kib(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
-        })
-        .unwrap_or(0)
-}
-
-fn mib(kib: u64) -> f64 {
-    kib as f64 / 1024.0
-}
-
-struct Server {
-    child: Child,
-    url: String,
-    database_url: String,
-    _dir: tempfile::TempDir,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-async fn start_server() -> Server {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("port")
-        .port();
-    let database_url = std::env::var("BENCH_DATABASE_URL")
-        .unwrap_or_else(|_| format!("sqlite://{}", dir.path().join("bench.db").display()));
-    let child = Command::new(env!("CARGO_BIN_EXE_decentra"))
-        .env("DECENTRA_BIND", format!("127.0.0.1:{port}"))
-        .env("DECENTRA_DATA_DIR", dir.path())
-        .env("DATABASE_URL", &database_url)
-        .env("DECENTRA_JWT_SECRET", SECRET)
-        .env("DECENTRA_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("spawn decentra");
-    let url = format!("http://127.0.0.1:{port}");
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        if let Ok(c) = Client::connect(url.clone()).await
-            && c.auth()
-                .get_instance_info(proto::GetInstanceInfoRequest {})
-                .await
-                .is_ok()
-        {
-            break;
-        }
-        assert!(Instant::now() < deadline, "server did not start");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    Server {
-        child,
-        url,
-        database_url,
-        _dir: dir,
-    }
-}
 
 /// Inserts `n` users straight into the database (registration's argon2 is not under test).
 async fn seed_users(database_url: &str, n: usize) {
@@ -134,7 +60,7 @@ async fn seed_users(database_url: &str, n: usize) {
 async fn main() {
     let streams = env_num("BENCH_STREAMS", 10_000).max(1);
     let settle = env_num("BENCH_SETTLE_SECS", 30).max(1);
-    let server = start_server().await;
+    let server = start_server(&[]).await;
     let pid = server.child.id();
     seed_users(&server.database_url, streams).await;
     tokio::time::sleep(Duration::from_millis(500)).await;

@@ -1,0 +1,110 @@
+//! What the process-level benchmarks share: the real `decentra` binary as a child process on a
+//! fresh data directory (so its memory and CPU can be read from `/proc`), and those readings.
+
+#![allow(dead_code)] // each bench uses its own subset
+
+use std::{
+    process::{Child, Command, Stdio},
+    time::{Duration, Instant},
+};
+
+use decentra_sdk::{Client, proto};
+
+/// JWT key the server runs with, so a bench can mint tokens for seeded users.
+pub const SECRET: &str = "bench-secret-bench-secret-bench-secret-0123";
+
+/// A numeric setting from the environment, or `default`.
+pub fn env_num(key: &str, default: usize) -> usize {
+    std::env::var(key)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// Resident memory of a process, in KiB (0 if unreadable).
+pub fn rss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
+        })
+        .unwrap_or(0)
+}
+
+pub fn mib(kib: u64) -> f64 {
+    kib as f64 / 1024.0
+}
+
+/// CPU seconds (user + system) the process has used so far.
+pub fn cpu_secs(pid: u32) -> f64 {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .and_then(|s| {
+            // Fields after the ")" that closes the command name; utime and stime are 14 and 15.
+            let rest = s.rsplit_once(')')?.1;
+            let f: Vec<&str> = rest.split_whitespace().collect();
+            let ticks = f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?;
+            Some(ticks / 100.0)
+        })
+        .unwrap_or(0.0)
+}
+
+/// The server under test; killed when dropped.
+pub struct Server {
+    pub child: Child,
+    pub url: String,
+    pub database_url: String,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts the release binary on a free port with `extra` environment on top of the common
+/// settings (`BENCH_DATABASE_URL`, default SQLite in a temp dir), and waits until it answers.
+pub async fn start_server(extra: &[(&str, &str)]) -> Server {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("port")
+        .port();
+    let database_url = std::env::var("BENCH_DATABASE_URL")
+        .unwrap_or_else(|_| format!("sqlite://{}", dir.path().join("bench.db").display()));
+    let child = Command::new(env!("CARGO_BIN_EXE_decentra"))
+        .env("DECENTRA_BIND", format!("127.0.0.1:{port}"))
+        .env("DECENTRA_DATA_DIR", dir.path())
+        .env("DATABASE_URL", &database_url)
+        .env("DECENTRA_JWT_SECRET", SECRET)
+        .env("DECENTRA_LOG", "warn")
+        .envs(extra.iter().copied())
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("spawn decentra");
+    let url = format!("http://127.0.0.1:{port}");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Ok(c) = Client::connect(url.clone()).await
+            && c.auth()
+                .get_instance_info(proto::GetInstanceInfoRequest {})
+                .await
+                .is_ok()
+        {
+            break;
+        }
+        assert!(Instant::now() < deadline, "server did not start");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    Server {
+        child,
+        url,
+        database_url,
+        _dir: dir,
+    }
+}
