@@ -14,30 +14,25 @@ import { ServerService } from "../gen/decentra/v1/servers_pb";
 import { UserService } from "../gen/decentra/v1/users_pb";
 import { session } from "../auth/session";
 
-/** Adds the bearer token; on UNAUTHENTICATED refreshes once and retries. */
+/**
+ * Adds the bearer token when signed in (public RPCs ignore it, so which ones are public stays
+ * the server's business); on UNAUTHENTICATED refreshes once and retries. AuthService answers
+ * UNAUTHENTICATED for a wrong password, which no refresh can fix, so it is never retried.
+ */
 const bearer: Interceptor = (next) => async (req) => {
-  if (req.service.typeName === AuthService.typeName && isPublicAuth(req.method.name)) {
-    return next(req);
-  }
   const token = await session.accessToken();
   if (token) req.header.set("authorization", `Bearer ${token}`);
   try {
     return await next(req);
   } catch (err) {
-    if (ConnectError.from(err).code !== Code.Unauthenticated || req.stream) throw err;
+    const retriable = token && !req.stream && req.service.typeName !== AuthService.typeName;
+    if (!retriable || ConnectError.from(err).code !== Code.Unauthenticated) throw err;
     const fresh = await session.refresh();
     if (!fresh) throw err;
     req.header.set("authorization", `Bearer ${fresh}`);
     return next(req);
   }
 };
-
-/** AuthService calls that need no token (as the server's auth layer lists them). */
-const PUBLIC_AUTH = new Set(["Register", "Login", "RefreshToken", "RequestPasswordReset", "ResetPassword", "VerifyEmail", "GetInstanceInfo"]);
-
-function isPublicAuth(method: string): boolean {
-  return PUBLIC_AUTH.has(method);
-}
 
 export const transport = createGrpcWebTransport({
   baseUrl: typeof location === "undefined" ? "http://localhost" : location.origin,
