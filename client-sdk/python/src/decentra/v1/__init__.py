@@ -1,0 +1,1 @@
+"""Generated from proto/ by client-sdk/python/generate.py. Do not edit."""
