@@ -37,8 +37,9 @@ class Client:
 
     The attributes `auth`, `users`, `relationships`, `servers`, `invites`, `channels`, `roles`,
     `messages`, `events`, `voice`, `admin` and `bots` are the generated stubs (see
-    `decentra.v1.*_pb2_grpc`). Every call on them except `auth` carries the credentials; a
-    unary call answered UNAUTHENTICATED is retried once after the session was refreshed.
+    `decentra.v1.*_pb2_grpc`). Every call on them except the public ones (sign-up, sign-in,
+    token refresh, password reset, instance info) carries the credentials; a unary call
+    answered UNAUTHENTICATED is retried once after the session was refreshed.
     """
 
     def __init__(
@@ -54,7 +55,9 @@ class Client:
         self._channel = _open_channel(url, options or [])
         self.credentials: Optional[Credentials] = None
         authed = grpc.intercept_channel(self._channel, _AuthInterceptor(lambda: self.credentials))
-        self.auth = auth_pb2_grpc.AuthServiceStub(self._channel)
+        # Sessions refresh through a stub of their own, outside the interceptor.
+        self._session_auth = auth_pb2_grpc.AuthServiceStub(self._channel)
+        self.auth = auth_pb2_grpc.AuthServiceStub(authed)
         self.users = users_pb2_grpc.UserServiceStub(authed)
         self.relationships = relationships_pb2_grpc.RelationshipServiceStub(authed)
         self.servers = servers_pb2_grpc.ServerServiceStub(authed)
@@ -73,7 +76,7 @@ class Client:
         """Signs in as a user; later calls carry the access token, refreshed as needed."""
         response = self.auth.Login(auth_pb2.LoginRequest(username=username, password=password))
         self.credentials = UserSession.from_response(
-            self.auth, response, refresh_margin=self.refresh_margin
+            self._session_auth, response, refresh_margin=self.refresh_margin
         )
         return response
 
@@ -93,7 +96,7 @@ class Client:
             request.email = email
         response = self.auth.Register(request)
         self.credentials = UserSession.from_response(
-            self.auth, response, refresh_margin=self.refresh_margin
+            self._session_auth, response, refresh_margin=self.refresh_margin
         )
         return response
 
@@ -163,6 +166,21 @@ def _with_authorization(details: grpc.ClientCallDetails, header: Optional[str]) 
     )
 
 
+# RPCs that take no token (the server's public list); they never carry nor renew credentials.
+_PUBLIC = frozenset(
+    f"/decentra.v1.AuthService/{name}"
+    for name in (
+        "Register",
+        "Login",
+        "RefreshToken",
+        "RequestPasswordReset",
+        "ResetPassword",
+        "VerifyEmail",
+        "GetInstanceInfo",
+    )
+)
+
+
 class _AuthInterceptor(grpc.UnaryUnaryClientInterceptor, grpc.UnaryStreamClientInterceptor):
     """Adds `authorization`; retries a unary call once after renewing the credentials."""
 
@@ -171,7 +189,7 @@ class _AuthInterceptor(grpc.UnaryUnaryClientInterceptor, grpc.UnaryStreamClientI
 
     def intercept_unary_unary(self, continuation, client_call_details, request):
         creds = self._credentials()
-        if creds is None:
+        if creds is None or client_call_details.method in _PUBLIC:
             return continuation(_with_authorization(client_call_details, None), request)
         sent = creds.header()
         response = continuation(_with_authorization(client_call_details, sent), request)
