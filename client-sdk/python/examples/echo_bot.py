@@ -93,10 +93,10 @@ class EchoBot:
 
     def catch_up(self, channel_id: str) -> None:
         while True:
+            # Ids are positive, so `after=1` reads a channel from its first message.
+            after = str(max(self.handled[channel_id], 1))
             page = self.client.messages.ListMessages(
-                messages_pb2.ListMessagesRequest(
-                    channel_id=channel_id, after=str(self.handled[channel_id]), limit=PAGE
-                )
+                messages_pb2.ListMessagesRequest(channel_id=channel_id, after=after, limit=PAGE)
             ).messages
             for message in sorted(page, key=lambda m: int(m.id)):
                 self.handle(message)

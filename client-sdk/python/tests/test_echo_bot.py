@@ -51,8 +51,23 @@ def test_echo_bot_answers_each_ping_once_across_a_server_restart(server, admin, 
         assert pong1.content == "pong"
         assert pong1.author.username == "echo"
         bot_id = pong1.author.id
+        # The bot got the answer to its send (else it would retry it after reconnecting,
+        # harmlessly: the nonce makes the server return the first pong).
+        out.wait_for(f"pong {ping1.id}")
 
-        # 2. The server restarts (same data) while the bot is cut off; alice reconnects and
+        # 2. The bot loses its connection (the server keeps running); a ping sent meanwhile is
+        #    replayed when the bot resumes from its cursor.
+        proxy.cut()
+        out.wait_for("reconnecting")
+        ping_resume = ping()
+        assert proxy.relayed == 0, "the bot reached the server before the ping was sent"
+        proxy.restore()
+        # Replayed events come before `resumed`; no resync, so no history read.
+        out.wait_for(f"pong {ping_resume.id}")
+        out.wait_for("resumed")
+        events.wait_for(reply_to(ping_resume.id), "pong to the ping sent while the bot was away")
+
+        # 3. The server restarts (same data) while the bot is cut off; alice reconnects and
         #    pings while the bot is still in its reconnect loop.
         proxy.cut()
         server.stop()
@@ -65,14 +80,14 @@ def test_echo_bot_answers_each_ping_once_across_a_server_restart(server, admin, 
         assert proxy.relayed == 0, "the bot reached the server before the ping was sent"
         assert proxy.refused >= 1
 
-        # 3. The bot gets through, learns it must resync, reads what it missed and answers.
+        # 4. The bot gets through, learns it must resync, reads what it missed and answers.
         proxy.restore()
         out.wait_for("resync")
         out.wait_for("ready echo")
         pong2 = events.wait_for(reply_to(ping2.id), "pong to the ping sent during the restart")
         assert pong2.message_created.message.content == "pong"
 
-        # 4. Live again: a third ping; everything the bot sent is exactly one pong per ping.
+        # 5. Live again: a third ping; everything the bot sent is exactly one pong per ping.
         ping3 = ping()
         events.wait_for(reply_to(ping3.id), "pong to the third ping")
         out.wait_for(f"pong {ping3.id}")
@@ -86,13 +101,14 @@ def test_echo_bot_answers_each_ping_once_across_a_server_restart(server, admin, 
         messages_pb2.ListMessagesRequest(channel_id=channel.id, after=str(int(ping1.id) - 1), limit=100)
     ).messages
     from_bot = sorted(m.reply_to_id for m in history if m.author.id == bot_id)
-    assert from_bot == sorted([ping1.id, ping2.id, ping3.id]), history
+    assert from_bot == sorted([ping1.id, ping_resume.id, ping2.id, ping3.id]), history
     assert all(m.content == "pong" for m in history if m.author.id == bot_id)
     streamed = [
         e.message_created.message.reply_to_id
         for e in events.seen
         if kind(e) == "message_created" and e.message_created.message.author.id == bot_id
     ]
-    assert sorted(streamed) == sorted([ping1.id, ping2.id, ping3.id]), streamed
+    assert sorted(streamed) == sorted([ping1.id, ping_resume.id, ping2.id, ping3.id]), streamed
     pongs = [line for line in out.lines if line.startswith("pong")]
-    assert pongs == [f"pong {ping1.id}", f"pong {ping2.id}", f"pong {ping3.id}"], out.lines
+    assert not any(line.startswith("resync") for line in out.lines[: out.lines.index("resumed")])
+    assert pongs == [f"pong {p.id}" for p in (ping1, ping_resume, ping2, ping3)], out.lines
