@@ -47,12 +47,12 @@ class EchoBot:
         self.me = client.users.GetCurrentUser(users_pb2.GetCurrentUserRequest()).user
         # Per channel: the newest message id already handled. Absent = not watched yet.
         self.handled: Dict[str, int] = {}
-
-    def run(self) -> None:
         self.stream = self.client.event_stream(
             on_reconnect=self.on_reconnect,
             max_backoff=float(os.environ.get("DECENTRA_RECONNECT_MAX_SECS", "30")),
         )
+
+    def run(self) -> None:
         for event in self.stream:
             kind = event.WhichOneof("event")
             if kind == "ready":

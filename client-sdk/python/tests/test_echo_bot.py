@@ -93,9 +93,10 @@ def test_echo_bot_answers_each_ping_once_across_a_server_restart(server, admin, 
         out.wait_for(f"pong {ping3.id}")
     finally:
         bot.terminate()
-        bot.wait(timeout=30)
+        bot_exit = bot.wait(timeout=30)
         proxy.close()
         events.close()
+    assert bot_exit == 0, "the bot did not stop cleanly on SIGTERM"
 
     history = alice.messages.ListMessages(
         messages_pb2.ListMessagesRequest(channel_id=channel.id, after=str(int(ping1.id) - 1), limit=100)
