@@ -47,8 +47,9 @@ fn run(cmd: &mut Command, what: &str) -> Output {
     out
 }
 
-/// The virtualenv's python, made once per test binary (fresh each run, under cargo's target
-/// tmp dir), or why it cannot be made here.
+/// The virtualenv's python, set up once per test binary (under cargo's target tmp dir), or
+/// why it cannot be made here. The venv and the pinned tools in it are kept between runs; the
+/// package itself is reinstalled from the source every time.
 fn venv_python() -> Result<PathBuf, String> {
     static VENV: Mutex<Option<Result<PathBuf, String>>> = Mutex::new(None);
     let mut venv = VENV.lock().unwrap_or_else(|e| e.into_inner());
@@ -74,17 +75,24 @@ fn make_venv() -> Result<PathBuf, String> {
         Ok(_) => {}
     }
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("python-sdk-venv");
-    let out = run(
-        Command::new("python3")
-            .args(["-m", "venv", "--clear"])
-            .arg(&dir),
-        "python3 -m venv",
-    );
-    if !out.status.success() {
-        return Err("python3 -m venv failed: install python3-venv".to_owned());
-    }
     let python = dir.join("bin").join("python");
-    // The package as users install it, the pinned test runner and the pinned generator.
+    let usable = Command::new(&python)
+        .args(["-c", "import pip"])
+        .output()
+        .is_ok_and(|out| out.status.success());
+    if !usable {
+        let out = run(
+            Command::new("python3")
+                .args(["-m", "venv", "--clear"])
+                .arg(&dir),
+            "python3 -m venv",
+        );
+        if !out.status.success() {
+            return Err("python3 -m venv failed: install python3-venv".to_owned());
+        }
+    }
+    // The package as users install it (pip always rebuilds a local directory, so this is the
+    // current source), the pinned test runner and the pinned generator.
     let out = run(
         Command::new(&python)
             .args([
