@@ -1,4 +1,4 @@
-//! The Python client SDK (`client-sdk/python`) against the real server binary: a fresh
+//! The Python client SDK (`client-sdk/python`) against the real server binary: a
 //! virtualenv gets the package (`pip install ./client-sdk/python`) and pytest from the package
 //! index, then runs the package's pytest suite — the echo bot answering `!ping` exactly once
 //! across a server restart, token refresh, bot-token metadata — on SQLite and on PostgreSQL.

@@ -118,3 +118,21 @@ def test_backoff_grows_exponentially_with_jitter_and_a_cap():
     assert [backoff(a, rand=lambda: 1.0) for a in range(1, 8)] == [1, 2, 4, 8, 16, 30, 30]
     assert [backoff(a, rand=lambda: 0.0) for a in range(1, 4)] == [0.5, 1, 2]
     assert backoff(100, cap=5, rand=lambda: 1.0) == 5
+
+
+def test_a_revoked_session_ends_the_event_stream_with_unauthenticated(new_user):
+    from conftest import Events, kind
+
+    client = new_user("stream-revoked")
+    reconnects = []
+    events = Events(client, initial_backoff=0.1, max_backoff=0.5, on_reconnect=reconnects.append)
+    events.wait_for(lambda e: kind(e) == "ready", "ready")
+    client.logout()  # the server ends the session's streams; the refresh token is dead too
+    with pytest.raises(grpc.RpcError) as e:
+        events.wait_for(lambda e: False, "the end of the stream")
+    assert e.value.code() == grpc.StatusCode.UNAUTHENTICATED
+    # No reconnect loop on a dead session. events.proto says a revoked session's stream ends
+    # with UNAUTHENTICATED; today's server ends it cleanly, so the stream reconnects once and
+    # is refused then.
+    assert events.stream.connections <= 2, reconnects
+    assert all(r.error is None for r in reconnects), reconnects

@@ -105,8 +105,10 @@ class EventStream:
         while not self._closed.is_set():
             error: Optional[grpc.RpcError] = None
             creds = self._client.credentials
-            sent = creds.header() if creds is not None else None
+            sent: Optional[str] = None
             try:
+                # May refresh the session first, which fails like a call while the server is away.
+                sent = creds.header() if creds is not None else None
                 for event in self._connect():
                     kind = event.WhichOneof("event")
                     if kind in ("ready", "resumed"):
