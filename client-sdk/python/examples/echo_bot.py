@@ -63,6 +63,8 @@ class EchoBot:
                 say("resync", event.resync_required.reason)
             elif kind in ("channel_created", "channel_updated"):
                 self.watch([getattr(event, kind).channel])
+            elif kind == "channel_deleted":
+                self.handled.pop(event.channel_deleted.channel_id, None)
             elif kind == "server_created":
                 self.watch(event.server_created.server.channels)
             elif kind == "message_created":
@@ -81,7 +83,11 @@ class EchoBot:
         # Channels watched before: answer what came while the bot was away.
         for channel in channels:
             if channel.id in self.handled:
-                self.catch_up(channel.id)
+                try:
+                    self.catch_up(channel.id)
+                except grpc.RpcError as e:
+                    # Unhandled messages stay unhandled; the next `ready` tries again.
+                    say("catch-up failed", channel.id, e.code().name)
         self.watch(channels)
         say("ready", self.me.username)
 
