@@ -56,6 +56,8 @@ class ServerProcess:
             DECENTRA_LOG="warn",
             DECENTRA_AUTH_RATE_PER_IP="10000",
             DECENTRA_AUTH_RATE_PER_USERNAME="10000",
+            # Short, so the missed-heartbeat test takes seconds.
+            DECENTRA_HEARTBEAT_SECS="1",
         )
         if self.database_url:
             env["DATABASE_URL"] = self.database_url
@@ -106,6 +108,7 @@ class Proxy:
         self.url = f"http://127.0.0.1:{self._listener.getsockname()[1]}"
         self._open = threading.Event()
         self._open.set()
+        self._frozen = threading.Event()
         self._lock = threading.Lock()
         self._sockets: List[socket.socket] = []
         #: Connections relayed to the server since the last cut.
@@ -126,6 +129,14 @@ class Proxy:
 
     def restore(self) -> None:
         self._open.set()
+
+    def freeze(self) -> None:
+        """Keeps connections open but silently drops everything sent over them (a dead peer
+        that TCP has not noticed); `cut()` ends them."""
+        self._frozen.set()
+
+    def thaw(self) -> None:
+        self._frozen.clear()
 
     def close(self) -> None:
         self.cut()
@@ -150,13 +161,14 @@ class Proxy:
                 self.relayed += 1
                 self._sockets += [client, upstream]
             for a, b in ((client, upstream), (upstream, client)):
-                threading.Thread(target=_pump, args=(a, b), daemon=True).start()
+                threading.Thread(target=_pump, args=(a, b, self._frozen), daemon=True).start()
 
 
-def _pump(src: socket.socket, dst: socket.socket) -> None:
+def _pump(src: socket.socket, dst: socket.socket, frozen: threading.Event) -> None:
     try:
         while data := src.recv(65536):
-            dst.sendall(data)
+            if not frozen.is_set():
+                dst.sendall(data)
     except OSError:
         pass
     _close(src)
