@@ -30,8 +30,13 @@ INIT_TEXT = '"""Generated from proto/ by client-sdk/python/generate.py. Do not e
 
 
 def generate(out_root: Path) -> None:
-    """Runs protoc (from grpcio-tools) over every .proto under proto/ into `out_root`."""
-    protos = sorted(p.relative_to(PROTO_ROOT).as_posix() for p in PROTO_ROOT.rglob("*.proto"))
+    """Runs protoc (from grpcio-tools) over every .proto under proto/decentra/ into `out_root`.
+    Imported third-party protos (google/protobuf, and google/api if it is added) are resolved
+    from proto/ and grpcio-tools but not generated: their Python modules come from `protobuf`
+    (and `googleapis-common-protos`) at run time."""
+    protos = sorted(
+        p.relative_to(PROTO_ROOT).as_posix() for p in (PROTO_ROOT / "decentra").rglob("*.proto")
+    )
     if not protos:
         sys.exit(f"no .proto files under {PROTO_ROOT}")
     cmd = [
