@@ -548,6 +548,66 @@ async fn authorization_matrix_is_the_same_on_grpc_and_rest(backend: Backend) {
             expect: ["Unauthenticated", "NotFound", "OK", "OK"],
         },
         Case {
+            rpc: "/decentra.v1.MessageService/SendMessage",
+            grpc: proto::SendMessageRequest {
+                channel_id: general.clone(),
+                content: "matrix".into(),
+                ..Default::default()
+            }
+            .encode_to_vec(),
+            method: Method::POST,
+            path: format!("/channels/{general}/messages"),
+            body: Some(json!({"content": "matrix"})),
+            expect: ["Unauthenticated", "NotFound", "OK", "OK"],
+        },
+        Case {
+            rpc: "/decentra.v1.ServerService/ListAuditLog",
+            grpc: proto::ListAuditLogRequest {
+                server_id: sid.clone(),
+                ..Default::default()
+            }
+            .encode_to_vec(),
+            method: Method::GET,
+            path: format!("/servers/{sid}/audit-log"),
+            body: None,
+            expect: ["Unauthenticated", "NotFound", "PermissionDenied", "OK"],
+        },
+        Case {
+            rpc: "/decentra.v1.InviteService/ListInvites",
+            grpc: proto::ListInvitesRequest {
+                server_id: sid.clone(),
+                ..Default::default()
+            }
+            .encode_to_vec(),
+            method: Method::GET,
+            path: format!("/servers/{sid}/invites"),
+            body: None,
+            expect: ["Unauthenticated", "NotFound", "PermissionDenied", "OK"],
+        },
+        Case {
+            rpc: "/decentra.v1.RoleService/ListRoles",
+            grpc: proto::ListRolesRequest {
+                server_id: sid.clone(),
+            }
+            .encode_to_vec(),
+            method: Method::GET,
+            path: format!("/servers/{sid}/roles"),
+            body: None,
+            expect: ["Unauthenticated", "NotFound", "OK", "OK"],
+        },
+        Case {
+            rpc: "/decentra.v1.ChannelService/GetEffectivePermissions",
+            grpc: proto::GetEffectivePermissionsRequest {
+                channel_id: general.clone(),
+                ..Default::default()
+            }
+            .encode_to_vec(),
+            method: Method::GET,
+            path: format!("/channels/{general}/effective-permissions"),
+            body: None,
+            expect: ["Unauthenticated", "NotFound", "OK", "OK"],
+        },
+        Case {
             rpc: "/decentra.v1.ServerService/KickMember",
             grpc: proto::KickMemberRequest {
                 server_id: sid.clone(),
