@@ -3,7 +3,7 @@
 
 use axum::{
     Json,
-    http::{HeaderValue, header::RETRY_AFTER},
+    http::{HeaderValue, StatusCode, header::RETRY_AFTER},
     response::{IntoResponse, Response},
 };
 use decentra_core::Error;
@@ -19,19 +19,65 @@ impl From<Error> for ApiError {
     }
 }
 
-#[derive(Serialize)]
-struct Body {
+/// The one REST error body.
+#[derive(Debug, Serialize)]
+pub(crate) struct ErrorBody {
     /// gRPC code name, e.g. `INVALID_ARGUMENT`, so clients handle both APIs alike.
-    code: String,
-    message: String,
+    pub code: String,
+    pub message: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    fields: Vec<Field>,
+    pub fields: Vec<FieldError>,
 }
 
-#[derive(Serialize)]
-struct Field {
-    field: &'static str,
-    description: String,
+#[derive(Debug, Serialize)]
+pub(crate) struct FieldError {
+    pub field: String,
+    pub description: String,
+}
+
+/// `NotFound` → `NOT_FOUND`: the canonical gRPC code name.
+pub(crate) fn code_name(code: tonic::Code) -> String {
+    format!("{code:?}").chars().fold(String::new(), |mut s, c| {
+        if c.is_uppercase() && !s.is_empty() {
+            s.push('_');
+        }
+        s.push(c.to_ascii_uppercase());
+        s
+    })
+}
+
+/// Builds the error response; `retry_after` (seconds) becomes a `Retry-After` header.
+pub(crate) fn error_response(
+    status: StatusCode,
+    body: ErrorBody,
+    retry_after: Option<u64>,
+) -> Response {
+    let mut resp = (status, Json(body)).into_response();
+    if let Some(secs) = retry_after
+        && let Ok(v) = HeaderValue::from_str(&secs.max(1).to_string())
+    {
+        resp.headers_mut().insert(RETRY_AFTER, v);
+    }
+    resp
+}
+
+/// A 400 for a request the gateway could not turn into an RPC (malformed JSON, unknown
+/// field, wrong type, bad path or query value), naming the field.
+pub(crate) fn bad_request(field: impl Into<String>, description: impl Into<String>) -> Response {
+    let (field, description) = (field.into(), description.into());
+    error_response(
+        StatusCode::BAD_REQUEST,
+        ErrorBody {
+            code: code_name(tonic::Code::InvalidArgument),
+            message: if field.is_empty() {
+                format!("invalid request: {description}")
+            } else {
+                format!("invalid request: {field}: {description}")
+            },
+            fields: vec![FieldError { field, description }],
+        },
+        None,
+    )
 }
 
 impl IntoResponse for ApiError {
@@ -43,30 +89,22 @@ impl IntoResponse for ApiError {
         let fields = match &self.0 {
             Error::Invalid(f) => f
                 .iter()
-                .map(|v| Field {
-                    field: v.field,
+                .map(|v| FieldError {
+                    field: v.field.to_owned(),
                     description: v.description.clone(),
                 })
                 .collect(),
             _ => Vec::new(),
         };
-        let body = Body {
-            code: format!("{code:?}").chars().fold(String::new(), |mut s, c| {
-                if c.is_uppercase() && !s.is_empty() {
-                    s.push('_');
-                }
-                s.push(c.to_ascii_uppercase());
-                s
-            }),
+        let retry_after = match self.0 {
+            Error::RateLimited { retry_after } => Some(retry_after.as_secs()),
+            _ => None,
+        };
+        let body = ErrorBody {
+            code: code_name(code),
             message: self.0.public_message(),
             fields,
         };
-        let mut resp = (http, Json(body)).into_response();
-        if let Error::RateLimited { retry_after } = self.0
-            && let Ok(v) = HeaderValue::from_str(&retry_after.as_secs().max(1).to_string())
-        {
-            resp.headers_mut().insert(RETRY_AFTER, v);
-        }
-        resp
+        error_response(http, body, retry_after)
     }
 }

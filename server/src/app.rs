@@ -42,13 +42,22 @@ pub async fn router(services: Services) -> anyhow::Result<Router> {
         .add_service(reflection_v1alpha);
 
     let auth = axum::middleware::from_fn_with_state(services.clone(), auth_layer::authenticate);
+    // REST is transcoded onto the same tonic services in process. The auth layer in front of
+    // the REST routes has already authenticated the call once; the principal travels to the
+    // service in the request extensions.
+    let api = decentra_gateway::Api::load().map_err(anyhow::Error::msg)?;
+    let rest = decentra_gateway::router(services.clone())
+        .merge(decentra_gateway::transcoded(
+            &api,
+            grpc_routes.clone().into_axum_router(),
+        ))
+        .layer(auth.clone());
     // gRPC-web translation wraps only the gRPC routes: on REST it would turn plain HTTP
     // requests into errors. Auth sits inside it, so refusals are translated too.
     let grpc = grpc_routes
         .into_axum_router()
-        .layer(auth.clone())
+        .layer(auth)
         .layer(tonic_web::GrpcWebLayer::new());
-    let rest = decentra_gateway::router(services.clone()).layer(auth);
     // The gRPC router brings a fallback (UNIMPLEMENTED for any path) that the merge makes the
     // whole router's. The web app replaces it as the fallback, so every API route keeps
     // priority, and hands gRPC-shaped requests back to that same fallback.

@@ -142,6 +142,24 @@ mod tests {
         }
     }
 
+    /// REST and gRPC agree on which calls are public: a generated REST route needs a token
+    /// exactly when the RPC it forwards to does.
+    #[test]
+    fn rest_routes_are_public_exactly_when_their_rpc_is() {
+        let api = decentra_gateway::Api::load().expect("the contract loads");
+        assert!(!api.bindings.is_empty());
+        for b in &api.bindings {
+            assert_eq!(
+                requires_auth(&b.template),
+                requires_auth(&b.grpc_path()),
+                "{} {} -> {}",
+                b.http_method,
+                b.template,
+                b.grpc_path()
+            );
+        }
+    }
+
     #[test]
     fn public_and_protected_paths() {
         assert!(!requires_auth("/decentra.v1.AuthService/Login"));

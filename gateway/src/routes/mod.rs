@@ -1,24 +1,14 @@
-//! Route table; one file per resource, named like the gRPC adapter it mirrors.
+//! The explicit routes: binary downloads, which have no JSON form. Everything else is
+//! generated from the proto by [`crate::transcode`].
 
 mod attachments;
-mod auth;
 mod icons;
-mod users;
 
-use axum::{
-    Router,
-    routing::{get, post},
-};
+use axum::{Router, routing::get};
 use decentra_core::Services;
 
 pub fn router() -> Router<Services> {
     Router::new()
-        .route("/api/v1/instance", get(auth::instance))
-        .route("/api/v1/auth/register", post(auth::register))
-        .route("/api/v1/auth/login", post(auth::login))
-        .route("/api/v1/auth/refresh", post(auth::refresh))
-        .route("/api/v1/auth/logout", post(auth::logout))
-        .route("/api/v1/users/@me", get(users::me))
         .route(
             "/api/v1/attachments/{id}/{filename}",
             get(attachments::download),

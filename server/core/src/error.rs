@@ -90,6 +90,36 @@ impl Error {
         }
     }
 
+    /// The HTTP status that [`Error::codes`] pairs with the gRPC `code`, for a transport that
+    /// only has the code (the REST gateway relaying a gRPC answer). Read from that one table
+    /// through a representative error, so the two can never disagree; codes the core never
+    /// produces are internal errors (500).
+    pub fn http_status_for(code: tonic::Code) -> http::StatusCode {
+        use tonic::Code as C;
+        let representative = match code {
+            C::NotFound => Error::NotFound("resource"),
+            C::PermissionDenied => Error::PermissionDenied(String::new()),
+            C::InvalidArgument => Error::Invalid(Vec::new()),
+            C::AlreadyExists => Error::Conflict(String::new()),
+            C::FailedPrecondition => Error::FailedPrecondition(String::new()),
+            C::Unauthenticated => Error::Unauthenticated(String::new()),
+            C::ResourceExhausted => Error::RateLimited {
+                retry_after: Duration::ZERO,
+            },
+            C::Unimplemented => Error::Unimplemented("method"),
+            C::Ok
+            | C::Cancelled
+            | C::Unknown
+            | C::DeadlineExceeded
+            | C::Aborted
+            | C::OutOfRange
+            | C::Internal
+            | C::Unavailable
+            | C::DataLoss => Error::Internal(String::new()),
+        };
+        representative.codes().1
+    }
+
     /// The message safe to show a client: internal details are replaced by a generic text.
     pub fn public_message(&self) -> String {
         match self {
@@ -121,5 +151,39 @@ impl From<sqlx::Error> for Error {
 impl From<sqlx::migrate::MigrateError> for Error {
     fn from(err: sqlx::migrate::MigrateError) -> Self {
         Error::Internal(format!("migration failed: {err}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::Error;
+
+    /// The HTTP status the gateway derives from a relayed gRPC code is the one the core
+    /// would have chosen itself, for every kind of error.
+    #[test]
+    fn http_status_for_code_agrees_with_codes() {
+        let all = [
+            Error::NotFound("thing"),
+            Error::PermissionDenied("no".into()),
+            Error::invalid("name", "too short"),
+            Error::Conflict("taken".into()),
+            Error::FailedPrecondition("closed".into()),
+            Error::Unauthenticated("who".into()),
+            Error::RateLimited {
+                retry_after: Duration::from_secs(3),
+            },
+            Error::Unimplemented("Foo"),
+            Error::Internal("boom".into()),
+        ];
+        for e in all {
+            let (code, http) = e.codes();
+            assert_eq!(Error::http_status_for(code), http, "{e:?}");
+        }
+        assert_eq!(
+            Error::http_status_for(tonic::Code::Unavailable),
+            http::StatusCode::INTERNAL_SERVER_ERROR
+        );
     }
 }
