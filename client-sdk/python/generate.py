@@ -31,9 +31,9 @@ INIT_TEXT = '"""Generated from proto/ by client-sdk/python/generate.py. Do not e
 
 def generate(out_root: Path) -> None:
     """Runs protoc (from grpcio-tools) over every .proto under proto/decentra/ into `out_root`.
-    Imported third-party protos (google/protobuf, and google/api if it is added) are resolved
-    from proto/ and grpcio-tools but not generated: their Python modules come from `protobuf`
-    (and `googleapis-common-protos`) at run time."""
+    Imported third-party protos (google/protobuf, google/api) are resolved from grpcio-tools and
+    proto/third_party but not generated: their Python modules come from `protobuf` and
+    `googleapis-common-protos` at run time."""
     protos = sorted(
         p.relative_to(PROTO_ROOT).as_posix() for p in (PROTO_ROOT / "decentra").rglob("*.proto")
     )
@@ -44,6 +44,8 @@ def generate(out_root: Path) -> None:
         "-m",
         "grpc_tools.protoc",
         f"--proto_path={PROTO_ROOT}",
+        # google/api/{annotations,http}.proto, imported for the REST routes.
+        f"--proto_path={PROTO_ROOT / 'third_party' / 'googleapis'}",
         f"--python_out={out_root}",
         f"--pyi_out={out_root}",
         f"--grpc_python_out={out_root}",

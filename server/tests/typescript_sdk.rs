@@ -73,7 +73,7 @@ fn typescript_generated_code_is_current() {
     install();
     let fresh = tempfile::TempDir::new().expect("temp dir");
     run(
-        npm(&["exec", "--", "buf", "generate", "../../proto"])
+        npm(&["exec", "--", "buf", "generate", "../.."])
             .args(["--template", "buf.gen.yaml", "--output"])
             .arg(fresh.path()),
         "buf generate",

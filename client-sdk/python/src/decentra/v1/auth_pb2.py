@@ -24,52 +24,71 @@ _sym_db = _symbol_database.Default()
 
 from decentra.v1 import admin_pb2 as decentra_dot_v1_dot_admin__pb2
 from decentra.v1 import users_pb2 as decentra_dot_v1_dot_users__pb2
+from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x16\x64\x65\x63\x65ntra/v1/auth.proto\x12\x0b\x64\x65\x63\x65ntra.v1\x1a\x17\x64\x65\x63\x65ntra/v1/admin.proto\x1a\x17\x64\x65\x63\x65ntra/v1/users.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"}\n\x0fRegisterRequest\x12\x10\n\x08username\x18\x01 \x01(\t\x12\x10\n\x08password\x18\x02 \x01(\t\x12\x12\n\x05\x65mail\x18\x03 \x01(\tH\x00\x88\x01\x01\x12\x18\n\x0binvite_code\x18\x04 \x01(\tH\x01\x88\x01\x01\x42\x08\n\x06_emailB\x0e\n\x0c_invite_code\"\x9d\x01\n\x10RegisterResponse\x12\x1f\n\x04user\x18\x01 \x01(\x0b\x32\x11.decentra.v1.User\x12\x14\n\x0c\x61\x63\x63\x65ss_token\x18\x02 \x01(\t\x12\x15\n\rrefresh_token\x18\x03 \x01(\t\x12;\n\x17\x61\x63\x63\x65ss_token_expires_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"2\n\x0cLoginRequest\x12\x10\n\x08username\x18\x01 \x01(\t\x12\x10\n\x08password\x18\x02 \x01(\t\"\x9a\x01\n\rLoginResponse\x12\x1f\n\x04user\x18\x01 \x01(\x0b\x32\x11.decentra.v1.User\x12\x14\n\x0c\x61\x63\x63\x65ss_token\x18\x02 \x01(\t\x12\x15\n\rrefresh_token\x18\x03 \x01(\t\x12;\n\x17\x61\x63\x63\x65ss_token_expires_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\",\n\x13RefreshTokenRequest\x12\x15\n\rrefresh_token\x18\x01 \x01(\t\"\x80\x01\n\x14RefreshTokenResponse\x12\x14\n\x0c\x61\x63\x63\x65ss_token\x18\x01 \x01(\t\x12\x15\n\rrefresh_token\x18\x02 \x01(\t\x12;\n\x17\x61\x63\x63\x65ss_token_expires_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"&\n\rLogoutRequest\x12\x15\n\rrefresh_token\x18\x01 \x01(\t\"\x10\n\x0eLogoutResponse\"G\n\x15\x43hangePasswordRequest\x12\x18\n\x10\x63urrent_password\x18\x01 \x01(\t\x12\x14\n\x0cnew_password\x18\x02 \x01(\t\"\x82\x01\n\x16\x43hangePasswordResponse\x12\x14\n\x0c\x61\x63\x63\x65ss_token\x18\x01 \x01(\t\x12\x15\n\rrefresh_token\x18\x02 \x01(\t\x12;\n\x17\x61\x63\x63\x65ss_token_expires_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\",\n\x1bRequestPasswordResetRequest\x12\r\n\x05\x65mail\x18\x01 \x01(\t\"\x1e\n\x1cRequestPasswordResetResponse\";\n\x14ResetPasswordRequest\x12\r\n\x05token\x18\x01 \x01(\t\x12\x14\n\x0cnew_password\x18\x02 \x01(\t\"\x17\n\x15ResetPasswordResponse\"#\n\x12VerifyEmailRequest\x12\r\n\x05token\x18\x01 \x01(\t\"\x15\n\x13VerifyEmailResponse\"\x18\n\x16GetInstanceInfoRequest\"\xb6\x01\n\x17GetInstanceInfoResponse\x12\x15\n\rinstance_name\x18\x01 \x01(\t\x12\x38\n\x11registration_mode\x18\x02 \x01(\x0e\x32\x1d.decentra.v1.RegistrationMode\x12\"\n\x1arequire_email_verification\x18\x03 \x01(\x08\x12\x15\n\remail_enabled\x18\x04 \x01(\x08\x12\x0f\n\x07version\x18\x05 \x01(\t2\xfe\x05\n\x0b\x41uthService\x12G\n\x08Register\x12\x1c.decentra.v1.RegisterRequest\x1a\x1d.decentra.v1.RegisterResponse\x12>\n\x05Login\x12\x19.decentra.v1.LoginRequest\x1a\x1a.decentra.v1.LoginResponse\x12S\n\x0cRefreshToken\x12 .decentra.v1.RefreshTokenRequest\x1a!.decentra.v1.RefreshTokenResponse\x12\x41\n\x06Logout\x12\x1a.decentra.v1.LogoutRequest\x1a\x1b.decentra.v1.LogoutResponse\x12Y\n\x0e\x43hangePassword\x12\".decentra.v1.ChangePasswordRequest\x1a#.decentra.v1.ChangePasswordResponse\x12k\n\x14RequestPasswordReset\x12(.decentra.v1.RequestPasswordResetRequest\x1a).decentra.v1.RequestPasswordResetResponse\x12V\n\rResetPassword\x12!.decentra.v1.ResetPasswordRequest\x1a\".decentra.v1.ResetPasswordResponse\x12P\n\x0bVerifyEmail\x12\x1f.decentra.v1.VerifyEmailRequest\x1a .decentra.v1.VerifyEmailResponse\x12\\\n\x0fGetInstanceInfo\x12#.decentra.v1.GetInstanceInfoRequest\x1a$.decentra.v1.GetInstanceInfoResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x16\x64\x65\x63\x65ntra/v1/auth.proto\x12\x0b\x64\x65\x63\x65ntra.v1\x1a\x17\x64\x65\x63\x65ntra/v1/admin.proto\x1a\x17\x64\x65\x63\x65ntra/v1/users.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"}\n\x0fRegisterRequest\x12\x10\n\x08username\x18\x01 \x01(\t\x12\x10\n\x08password\x18\x02 \x01(\t\x12\x12\n\x05\x65mail\x18\x03 \x01(\tH\x00\x88\x01\x01\x12\x18\n\x0binvite_code\x18\x04 \x01(\tH\x01\x88\x01\x01\x42\x08\n\x06_emailB\x0e\n\x0c_invite_code\"\x9d\x01\n\x10RegisterResponse\x12\x1f\n\x04user\x18\x01 \x01(\x0b\x32\x11.decentra.v1.User\x12\x14\n\x0c\x61\x63\x63\x65ss_token\x18\x02 \x01(\t\x12\x15\n\rrefresh_token\x18\x03 \x01(\t\x12;\n\x17\x61\x63\x63\x65ss_token_expires_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"2\n\x0cLoginRequest\x12\x10\n\x08username\x18\x01 \x01(\t\x12\x10\n\x08password\x18\x02 \x01(\t\"\x9a\x01\n\rLoginResponse\x12\x1f\n\x04user\x18\x01 \x01(\x0b\x32\x11.decentra.v1.User\x12\x14\n\x0c\x61\x63\x63\x65ss_token\x18\x02 \x01(\t\x12\x15\n\rrefresh_token\x18\x03 \x01(\t\x12;\n\x17\x61\x63\x63\x65ss_token_expires_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\",\n\x13RefreshTokenRequest\x12\x15\n\rrefresh_token\x18\x01 \x01(\t\"\x80\x01\n\x14RefreshTokenResponse\x12\x14\n\x0c\x61\x63\x63\x65ss_token\x18\x01 \x01(\t\x12\x15\n\rrefresh_token\x18\x02 \x01(\t\x12;\n\x17\x61\x63\x63\x65ss_token_expires_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"&\n\rLogoutRequest\x12\x15\n\rrefresh_token\x18\x01 \x01(\t\"\x10\n\x0eLogoutResponse\"G\n\x15\x43hangePasswordRequest\x12\x18\n\x10\x63urrent_password\x18\x01 \x01(\t\x12\x14\n\x0cnew_password\x18\x02 \x01(\t\"\x82\x01\n\x16\x43hangePasswordResponse\x12\x14\n\x0c\x61\x63\x63\x65ss_token\x18\x01 \x01(\t\x12\x15\n\rrefresh_token\x18\x02 \x01(\t\x12;\n\x17\x61\x63\x63\x65ss_token_expires_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\",\n\x1bRequestPasswordResetRequest\x12\r\n\x05\x65mail\x18\x01 \x01(\t\"\x1e\n\x1cRequestPasswordResetResponse\";\n\x14ResetPasswordRequest\x12\r\n\x05token\x18\x01 \x01(\t\x12\x14\n\x0cnew_password\x18\x02 \x01(\t\"\x17\n\x15ResetPasswordResponse\"#\n\x12VerifyEmailRequest\x12\r\n\x05token\x18\x01 \x01(\t\"\x15\n\x13VerifyEmailResponse\"\x18\n\x16GetInstanceInfoRequest\"\xb6\x01\n\x17GetInstanceInfoResponse\x12\x15\n\rinstance_name\x18\x01 \x01(\t\x12\x38\n\x11registration_mode\x18\x02 \x01(\x0e\x32\x1d.decentra.v1.RegistrationMode\x12\"\n\x1arequire_email_verification\x18\x03 \x01(\x08\x12\x15\n\remail_enabled\x18\x04 \x01(\x08\x12\x0f\n\x07version\x18\x05 \x01(\t2\xc3\x08\n\x0b\x41uthService\x12i\n\x08Register\x12\x1c.decentra.v1.RegisterRequest\x1a\x1d.decentra.v1.RegisterResponse\" \x82\xd3\xe4\x93\x02\x1a\"\x15/api/v1/auth/register:\x01*\x12]\n\x05Login\x12\x19.decentra.v1.LoginRequest\x1a\x1a.decentra.v1.LoginResponse\"\x1d\x82\xd3\xe4\x93\x02\x17\"\x12/api/v1/auth/login:\x01*\x12t\n\x0cRefreshToken\x12 .decentra.v1.RefreshTokenRequest\x1a!.decentra.v1.RefreshTokenResponse\"\x1f\x82\xd3\xe4\x93\x02\x19\"\x14/api/v1/auth/refresh:\x01*\x12\x61\n\x06Logout\x12\x1a.decentra.v1.LogoutRequest\x1a\x1b.decentra.v1.LogoutResponse\"\x1e\x82\xd3\xe4\x93\x02\x18\"\x13/api/v1/auth/logout:\x01*\x12\x82\x01\n\x0e\x43hangePassword\x12\".decentra.v1.ChangePasswordRequest\x1a#.decentra.v1.ChangePasswordResponse\"\'\x82\xd3\xe4\x93\x02!\"\x1c/api/v1/auth/change-password:\x01*\x12\x9b\x01\n\x14RequestPasswordReset\x12(.decentra.v1.RequestPasswordResetRequest\x1a).decentra.v1.RequestPasswordResetResponse\".\x82\xd3\xe4\x93\x02(\"#/api/v1/auth/request-password-reset:\x01*\x12~\n\rResetPassword\x12!.decentra.v1.ResetPasswordRequest\x1a\".decentra.v1.ResetPasswordResponse\"&\x82\xd3\xe4\x93\x02 \"\x1b/api/v1/auth/reset-password:\x01*\x12v\n\x0bVerifyEmail\x12\x1f.decentra.v1.VerifyEmailRequest\x1a .decentra.v1.VerifyEmailResponse\"$\x82\xd3\xe4\x93\x02\x1e\"\x19/api/v1/auth/verify-email:\x01*\x12v\n\x0fGetInstanceInfo\x12#.decentra.v1.GetInstanceInfoRequest\x1a$.decentra.v1.GetInstanceInfoResponse\"\x18\x82\xd3\xe4\x93\x02\x12\x12\x10/api/v1/instanceb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'decentra.v1.auth_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_REGISTERREQUEST']._serialized_start=122
-  _globals['_REGISTERREQUEST']._serialized_end=247
-  _globals['_REGISTERRESPONSE']._serialized_start=250
-  _globals['_REGISTERRESPONSE']._serialized_end=407
-  _globals['_LOGINREQUEST']._serialized_start=409
-  _globals['_LOGINREQUEST']._serialized_end=459
-  _globals['_LOGINRESPONSE']._serialized_start=462
-  _globals['_LOGINRESPONSE']._serialized_end=616
-  _globals['_REFRESHTOKENREQUEST']._serialized_start=618
-  _globals['_REFRESHTOKENREQUEST']._serialized_end=662
-  _globals['_REFRESHTOKENRESPONSE']._serialized_start=665
-  _globals['_REFRESHTOKENRESPONSE']._serialized_end=793
-  _globals['_LOGOUTREQUEST']._serialized_start=795
-  _globals['_LOGOUTREQUEST']._serialized_end=833
-  _globals['_LOGOUTRESPONSE']._serialized_start=835
-  _globals['_LOGOUTRESPONSE']._serialized_end=851
-  _globals['_CHANGEPASSWORDREQUEST']._serialized_start=853
-  _globals['_CHANGEPASSWORDREQUEST']._serialized_end=924
-  _globals['_CHANGEPASSWORDRESPONSE']._serialized_start=927
-  _globals['_CHANGEPASSWORDRESPONSE']._serialized_end=1057
-  _globals['_REQUESTPASSWORDRESETREQUEST']._serialized_start=1059
-  _globals['_REQUESTPASSWORDRESETREQUEST']._serialized_end=1103
-  _globals['_REQUESTPASSWORDRESETRESPONSE']._serialized_start=1105
-  _globals['_REQUESTPASSWORDRESETRESPONSE']._serialized_end=1135
-  _globals['_RESETPASSWORDREQUEST']._serialized_start=1137
-  _globals['_RESETPASSWORDREQUEST']._serialized_end=1196
-  _globals['_RESETPASSWORDRESPONSE']._serialized_start=1198
-  _globals['_RESETPASSWORDRESPONSE']._serialized_end=1221
-  _globals['_VERIFYEMAILREQUEST']._serialized_start=1223
-  _globals['_VERIFYEMAILREQUEST']._serialized_end=1258
-  _globals['_VERIFYEMAILRESPONSE']._serialized_start=1260
-  _globals['_VERIFYEMAILRESPONSE']._serialized_end=1281
-  _globals['_GETINSTANCEINFOREQUEST']._serialized_start=1283
-  _globals['_GETINSTANCEINFOREQUEST']._serialized_end=1307
-  _globals['_GETINSTANCEINFORESPONSE']._serialized_start=1310
-  _globals['_GETINSTANCEINFORESPONSE']._serialized_end=1492
-  _globals['_AUTHSERVICE']._serialized_start=1495
-  _globals['_AUTHSERVICE']._serialized_end=2261
+  _globals['_AUTHSERVICE'].methods_by_name['Register']._loaded_options = None
+  _globals['_AUTHSERVICE'].methods_by_name['Register']._serialized_options = b'\202\323\344\223\002\032\"\025/api/v1/auth/register:\001*'
+  _globals['_AUTHSERVICE'].methods_by_name['Login']._loaded_options = None
+  _globals['_AUTHSERVICE'].methods_by_name['Login']._serialized_options = b'\202\323\344\223\002\027\"\022/api/v1/auth/login:\001*'
+  _globals['_AUTHSERVICE'].methods_by_name['RefreshToken']._loaded_options = None
+  _globals['_AUTHSERVICE'].methods_by_name['RefreshToken']._serialized_options = b'\202\323\344\223\002\031\"\024/api/v1/auth/refresh:\001*'
+  _globals['_AUTHSERVICE'].methods_by_name['Logout']._loaded_options = None
+  _globals['_AUTHSERVICE'].methods_by_name['Logout']._serialized_options = b'\202\323\344\223\002\030\"\023/api/v1/auth/logout:\001*'
+  _globals['_AUTHSERVICE'].methods_by_name['ChangePassword']._loaded_options = None
+  _globals['_AUTHSERVICE'].methods_by_name['ChangePassword']._serialized_options = b'\202\323\344\223\002!\"\034/api/v1/auth/change-password:\001*'
+  _globals['_AUTHSERVICE'].methods_by_name['RequestPasswordReset']._loaded_options = None
+  _globals['_AUTHSERVICE'].methods_by_name['RequestPasswordReset']._serialized_options = b'\202\323\344\223\002(\"#/api/v1/auth/request-password-reset:\001*'
+  _globals['_AUTHSERVICE'].methods_by_name['ResetPassword']._loaded_options = None
+  _globals['_AUTHSERVICE'].methods_by_name['ResetPassword']._serialized_options = b'\202\323\344\223\002 \"\033/api/v1/auth/reset-password:\001*'
+  _globals['_AUTHSERVICE'].methods_by_name['VerifyEmail']._loaded_options = None
+  _globals['_AUTHSERVICE'].methods_by_name['VerifyEmail']._serialized_options = b'\202\323\344\223\002\036\"\031/api/v1/auth/verify-email:\001*'
+  _globals['_AUTHSERVICE'].methods_by_name['GetInstanceInfo']._loaded_options = None
+  _globals['_AUTHSERVICE'].methods_by_name['GetInstanceInfo']._serialized_options = b'\202\323\344\223\002\022\022\020/api/v1/instance'
+  _globals['_REGISTERREQUEST']._serialized_start=152
+  _globals['_REGISTERREQUEST']._serialized_end=277
+  _globals['_REGISTERRESPONSE']._serialized_start=280
+  _globals['_REGISTERRESPONSE']._serialized_end=437
+  _globals['_LOGINREQUEST']._serialized_start=439
+  _globals['_LOGINREQUEST']._serialized_end=489
+  _globals['_LOGINRESPONSE']._serialized_start=492
+  _globals['_LOGINRESPONSE']._serialized_end=646
+  _globals['_REFRESHTOKENREQUEST']._serialized_start=648
+  _globals['_REFRESHTOKENREQUEST']._serialized_end=692
+  _globals['_REFRESHTOKENRESPONSE']._serialized_start=695
+  _globals['_REFRESHTOKENRESPONSE']._serialized_end=823
+  _globals['_LOGOUTREQUEST']._serialized_start=825
+  _globals['_LOGOUTREQUEST']._serialized_end=863
+  _globals['_LOGOUTRESPONSE']._serialized_start=865
+  _globals['_LOGOUTRESPONSE']._serialized_end=881
+  _globals['_CHANGEPASSWORDREQUEST']._serialized_start=883
+  _globals['_CHANGEPASSWORDREQUEST']._serialized_end=954
+  _globals['_CHANGEPASSWORDRESPONSE']._serialized_start=957
+  _globals['_CHANGEPASSWORDRESPONSE']._serialized_end=1087
+  _globals['_REQUESTPASSWORDRESETREQUEST']._serialized_start=1089
+  _globals['_REQUESTPASSWORDRESETREQUEST']._serialized_end=1133
+  _globals['_REQUESTPASSWORDRESETRESPONSE']._serialized_start=1135
+  _globals['_REQUESTPASSWORDRESETRESPONSE']._serialized_end=1165
+  _globals['_RESETPASSWORDREQUEST']._serialized_start=1167
+  _globals['_RESETPASSWORDREQUEST']._serialized_end=1226
+  _globals['_RESETPASSWORDRESPONSE']._serialized_start=1228
+  _globals['_RESETPASSWORDRESPONSE']._serialized_end=1251
+  _globals['_VERIFYEMAILREQUEST']._serialized_start=1253
+  _globals['_VERIFYEMAILREQUEST']._serialized_end=1288
+  _globals['_VERIFYEMAILRESPONSE']._serialized_start=1290
+  _globals['_VERIFYEMAILRESPONSE']._serialized_end=1311
+  _globals['_GETINSTANCEINFOREQUEST']._serialized_start=1313
+  _globals['_GETINSTANCEINFOREQUEST']._serialized_end=1337
+  _globals['_GETINSTANCEINFORESPONSE']._serialized_start=1340
+  _globals['_GETINSTANCEINFORESPONSE']._serialized_end=1522
+  _globals['_AUTHSERVICE']._serialized_start=1525
+  _globals['_AUTHSERVICE']._serialized_end=2616
 # @@protoc_insertion_point(module_scope)

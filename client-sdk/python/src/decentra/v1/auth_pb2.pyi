@@ -2,6 +2,7 @@ import datetime
 
 from decentra.v1 import admin_pb2 as _admin_pb2
 from decentra.v1 import users_pb2 as _users_pb2
+from google.api import annotations_pb2 as _annotations_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message

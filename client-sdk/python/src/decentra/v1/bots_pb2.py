@@ -23,38 +23,49 @@ _sym_db = _symbol_database.Default()
 
 
 from decentra.v1 import users_pb2 as decentra_dot_v1_dot_users__pb2
+from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x16\x64\x65\x63\x65ntra/v1/bots.proto\x12\x0b\x64\x65\x63\x65ntra.v1\x1a\x17\x64\x65\x63\x65ntra/v1/users.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"t\n\x03\x42ot\x12\n\n\x02id\x18\x01 \x01(\t\x12\x1f\n\x04user\x18\x02 \x01(\x0b\x32\x11.decentra.v1.User\x12\x10\n\x08owner_id\x18\x03 \x01(\t\x12.\n\ncreated_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"J\n\x10\x43reateBotRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x02 \x01(\t\x12\x12\n\navatar_url\x18\x03 \x01(\t\"A\n\x11\x43reateBotResponse\x12\x1d\n\x03\x62ot\x18\x01 \x01(\x0b\x32\x10.decentra.v1.Bot\x12\r\n\x05token\x18\x02 \x01(\t\"\x11\n\x0fListBotsRequest\"2\n\x10ListBotsResponse\x12\x1e\n\x04\x62ots\x18\x01 \x03(\x0b\x32\x10.decentra.v1.Bot\"&\n\x14ResetBotTokenRequest\x12\x0e\n\x06\x62ot_id\x18\x01 \x01(\t\"&\n\x15ResetBotTokenResponse\x12\r\n\x05token\x18\x01 \x01(\t\"\"\n\x10\x44\x65leteBotRequest\x12\x0e\n\x06\x62ot_id\x18\x01 \x01(\t\"\x13\n\x11\x44\x65leteBotResponse\":\n\x15\x41\x64\x64\x42otToServerRequest\x12\x0e\n\x06\x62ot_id\x18\x01 \x01(\t\x12\x11\n\tserver_id\x18\x02 \x01(\t\"\x18\n\x16\x41\x64\x64\x42otToServerResponse2\xa0\x03\n\nBotService\x12J\n\tCreateBot\x12\x1d.decentra.v1.CreateBotRequest\x1a\x1e.decentra.v1.CreateBotResponse\x12G\n\x08ListBots\x12\x1c.decentra.v1.ListBotsRequest\x1a\x1d.decentra.v1.ListBotsResponse\x12V\n\rResetBotToken\x12!.decentra.v1.ResetBotTokenRequest\x1a\".decentra.v1.ResetBotTokenResponse\x12J\n\tDeleteBot\x12\x1d.decentra.v1.DeleteBotRequest\x1a\x1e.decentra.v1.DeleteBotResponse\x12Y\n\x0e\x41\x64\x64\x42otToServer\x12\".decentra.v1.AddBotToServerRequest\x1a#.decentra.v1.AddBotToServerResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x16\x64\x65\x63\x65ntra/v1/bots.proto\x12\x0b\x64\x65\x63\x65ntra.v1\x1a\x17\x64\x65\x63\x65ntra/v1/users.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"t\n\x03\x42ot\x12\n\n\x02id\x18\x01 \x01(\t\x12\x1f\n\x04user\x18\x02 \x01(\x0b\x32\x11.decentra.v1.User\x12\x10\n\x08owner_id\x18\x03 \x01(\t\x12.\n\ncreated_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"J\n\x10\x43reateBotRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x02 \x01(\t\x12\x12\n\navatar_url\x18\x03 \x01(\t\"A\n\x11\x43reateBotResponse\x12\x1d\n\x03\x62ot\x18\x01 \x01(\x0b\x32\x10.decentra.v1.Bot\x12\r\n\x05token\x18\x02 \x01(\t\"\x11\n\x0fListBotsRequest\"2\n\x10ListBotsResponse\x12\x1e\n\x04\x62ots\x18\x01 \x03(\x0b\x32\x10.decentra.v1.Bot\"&\n\x14ResetBotTokenRequest\x12\x0e\n\x06\x62ot_id\x18\x01 \x01(\t\"&\n\x15ResetBotTokenResponse\x12\r\n\x05token\x18\x01 \x01(\t\"\"\n\x10\x44\x65leteBotRequest\x12\x0e\n\x06\x62ot_id\x18\x01 \x01(\t\"\x13\n\x11\x44\x65leteBotResponse\":\n\x15\x41\x64\x64\x42otToServerRequest\x12\x0e\n\x06\x62ot_id\x18\x01 \x01(\t\x12\x11\n\tserver_id\x18\x02 \x01(\t\"\x18\n\x16\x41\x64\x64\x42otToServerResponse2\xcb\x04\n\nBotService\x12\x63\n\tCreateBot\x12\x1d.decentra.v1.CreateBotRequest\x1a\x1e.decentra.v1.CreateBotResponse\"\x17\x82\xd3\xe4\x93\x02\x11\"\x0c/api/v1/bots:\x01*\x12]\n\x08ListBots\x12\x1c.decentra.v1.ListBotsRequest\x1a\x1d.decentra.v1.ListBotsResponse\"\x14\x82\xd3\xe4\x93\x02\x0e\x12\x0c/api/v1/bots\x12\x84\x01\n\rResetBotToken\x12!.decentra.v1.ResetBotTokenRequest\x1a\".decentra.v1.ResetBotTokenResponse\",\x82\xd3\xe4\x93\x02&\"!/api/v1/bots/{bot_id}/reset-token:\x01*\x12i\n\tDeleteBot\x12\x1d.decentra.v1.DeleteBotRequest\x1a\x1e.decentra.v1.DeleteBotResponse\"\x1d\x82\xd3\xe4\x93\x02\x17*\x15/api/v1/bots/{bot_id}\x12\x86\x01\n\x0e\x41\x64\x64\x42otToServer\x12\".decentra.v1.AddBotToServerRequest\x1a#.decentra.v1.AddBotToServerResponse\"+\x82\xd3\xe4\x93\x02%\" /api/v1/servers/{server_id}/bots:\x01*b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'decentra.v1.bots_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_BOT']._serialized_start=97
-  _globals['_BOT']._serialized_end=213
-  _globals['_CREATEBOTREQUEST']._serialized_start=215
-  _globals['_CREATEBOTREQUEST']._serialized_end=289
-  _globals['_CREATEBOTRESPONSE']._serialized_start=291
-  _globals['_CREATEBOTRESPONSE']._serialized_end=356
-  _globals['_LISTBOTSREQUEST']._serialized_start=358
-  _globals['_LISTBOTSREQUEST']._serialized_end=375
-  _globals['_LISTBOTSRESPONSE']._serialized_start=377
-  _globals['_LISTBOTSRESPONSE']._serialized_end=427
-  _globals['_RESETBOTTOKENREQUEST']._serialized_start=429
-  _globals['_RESETBOTTOKENREQUEST']._serialized_end=467
-  _globals['_RESETBOTTOKENRESPONSE']._serialized_start=469
-  _globals['_RESETBOTTOKENRESPONSE']._serialized_end=507
-  _globals['_DELETEBOTREQUEST']._serialized_start=509
-  _globals['_DELETEBOTREQUEST']._serialized_end=543
-  _globals['_DELETEBOTRESPONSE']._serialized_start=545
-  _globals['_DELETEBOTRESPONSE']._serialized_end=564
-  _globals['_ADDBOTTOSERVERREQUEST']._serialized_start=566
-  _globals['_ADDBOTTOSERVERREQUEST']._serialized_end=624
-  _globals['_ADDBOTTOSERVERRESPONSE']._serialized_start=626
-  _globals['_ADDBOTTOSERVERRESPONSE']._serialized_end=650
-  _globals['_BOTSERVICE']._serialized_start=653
-  _globals['_BOTSERVICE']._serialized_end=1069
+  _globals['_BOTSERVICE'].methods_by_name['CreateBot']._loaded_options = None
+  _globals['_BOTSERVICE'].methods_by_name['CreateBot']._serialized_options = b'\202\323\344\223\002\021\"\014/api/v1/bots:\001*'
+  _globals['_BOTSERVICE'].methods_by_name['ListBots']._loaded_options = None
+  _globals['_BOTSERVICE'].methods_by_name['ListBots']._serialized_options = b'\202\323\344\223\002\016\022\014/api/v1/bots'
+  _globals['_BOTSERVICE'].methods_by_name['ResetBotToken']._loaded_options = None
+  _globals['_BOTSERVICE'].methods_by_name['ResetBotToken']._serialized_options = b'\202\323\344\223\002&\"!/api/v1/bots/{bot_id}/reset-token:\001*'
+  _globals['_BOTSERVICE'].methods_by_name['DeleteBot']._loaded_options = None
+  _globals['_BOTSERVICE'].methods_by_name['DeleteBot']._serialized_options = b'\202\323\344\223\002\027*\025/api/v1/bots/{bot_id}'
+  _globals['_BOTSERVICE'].methods_by_name['AddBotToServer']._loaded_options = None
+  _globals['_BOTSERVICE'].methods_by_name['AddBotToServer']._serialized_options = b'\202\323\344\223\002%\" /api/v1/servers/{server_id}/bots:\001*'
+  _globals['_BOT']._serialized_start=127
+  _globals['_BOT']._serialized_end=243
+  _globals['_CREATEBOTREQUEST']._serialized_start=245
+  _globals['_CREATEBOTREQUEST']._serialized_end=319
+  _globals['_CREATEBOTRESPONSE']._serialized_start=321
+  _globals['_CREATEBOTRESPONSE']._serialized_end=386
+  _globals['_LISTBOTSREQUEST']._serialized_start=388
+  _globals['_LISTBOTSREQUEST']._serialized_end=405
+  _globals['_LISTBOTSRESPONSE']._serialized_start=407
+  _globals['_LISTBOTSRESPONSE']._serialized_end=457
+  _globals['_RESETBOTTOKENREQUEST']._serialized_start=459
+  _globals['_RESETBOTTOKENREQUEST']._serialized_end=497
+  _globals['_RESETBOTTOKENRESPONSE']._serialized_start=499
+  _globals['_RESETBOTTOKENRESPONSE']._serialized_end=537
+  _globals['_DELETEBOTREQUEST']._serialized_start=539
+  _globals['_DELETEBOTREQUEST']._serialized_end=573
+  _globals['_DELETEBOTRESPONSE']._serialized_start=575
+  _globals['_DELETEBOTRESPONSE']._serialized_end=594
+  _globals['_ADDBOTTOSERVERREQUEST']._serialized_start=596
+  _globals['_ADDBOTTOSERVERREQUEST']._serialized_end=654
+  _globals['_ADDBOTTOSERVERRESPONSE']._serialized_start=656
+  _globals['_ADDBOTTOSERVERRESPONSE']._serialized_end=680
+  _globals['_BOTSERVICE']._serialized_start=683
+  _globals['_BOTSERVICE']._serialized_end=1270
 # @@protoc_insertion_point(module_scope)

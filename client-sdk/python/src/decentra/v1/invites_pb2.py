@@ -24,40 +24,51 @@ _sym_db = _symbol_database.Default()
 
 from decentra.v1 import servers_pb2 as decentra_dot_v1_dot_servers__pb2
 from decentra.v1 import users_pb2 as decentra_dot_v1_dot_users__pb2
+from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19\x64\x65\x63\x65ntra/v1/invites.proto\x12\x0b\x64\x65\x63\x65ntra.v1\x1a\x19\x64\x65\x63\x65ntra/v1/servers.proto\x1a\x17\x64\x65\x63\x65ntra/v1/users.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xf4\x01\n\x06Invite\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\x11\n\tserver_id\x18\x02 \x01(\t\x12\x12\n\nchannel_id\x18\x03 \x01(\t\x12\x12\n\ninviter_id\x18\x04 \x01(\t\x12\x15\n\x08max_uses\x18\x05 \x01(\rH\x00\x88\x01\x01\x12\x0c\n\x04uses\x18\x06 \x01(\r\x12.\n\nexpires_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\ncreated_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0f\n\x07revoked\x18\t \x01(\x08\x42\x0b\n\t_max_uses\"\xc4\x01\n\rInvitePreview\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12#\n\x06server\x18\x02 \x01(\x0b\x32\x13.decentra.v1.Server\x12\"\n\x07inviter\x18\x03 \x01(\x0b\x32\x11.decentra.v1.User\x12.\n\nexpires_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x14\n\x0conline_count\x18\x05 \x01(\r\x12\x16\n\x0e\x61lready_member\x18\x06 \x01(\x08\"\x98\x01\n\x13\x43reateInviteRequest\x12\x11\n\tserver_id\x18\x01 \x01(\t\x12\x15\n\x08max_uses\x18\x02 \x01(\rH\x00\x88\x01\x01\x12\x1f\n\x12\x65xpires_in_seconds\x18\x03 \x01(\x03H\x01\x88\x01\x01\x12\x12\n\nchannel_id\x18\x04 \x01(\tB\x0b\n\t_max_usesB\x15\n\x13_expires_in_seconds\";\n\x14\x43reateInviteResponse\x12#\n\x06invite\x18\x01 \x01(\x0b\x32\x13.decentra.v1.Invite\" \n\x10GetInviteRequest\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\"@\n\x11GetInviteResponse\x12+\n\x07preview\x18\x01 \x01(\x0b\x32\x1a.decentra.v1.InvitePreview\"#\n\x13\x41\x63\x63\x65ptInviteRequest\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\";\n\x14\x41\x63\x63\x65ptInviteResponse\x12#\n\x06server\x18\x01 \x01(\x0b\x32\x13.decentra.v1.Server\"N\n\x12ListInvitesRequest\x12\x11\n\tserver_id\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\r\x12\x12\n\npage_token\x18\x03 \x01(\t\"T\n\x13ListInvitesResponse\x12$\n\x07invites\x18\x01 \x03(\x0b\x32\x13.decentra.v1.Invite\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"#\n\x13RevokeInviteRequest\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\";\n\x14RevokeInviteResponse\x12#\n\x06invite\x18\x01 \x01(\x0b\x32\x13.decentra.v1.Invite2\xac\x03\n\rInviteService\x12S\n\x0c\x43reateInvite\x12 .decentra.v1.CreateInviteRequest\x1a!.decentra.v1.CreateInviteResponse\x12J\n\tGetInvite\x12\x1d.decentra.v1.GetInviteRequest\x1a\x1e.decentra.v1.GetInviteResponse\x12S\n\x0c\x41\x63\x63\x65ptInvite\x12 .decentra.v1.AcceptInviteRequest\x1a!.decentra.v1.AcceptInviteResponse\x12P\n\x0bListInvites\x12\x1f.decentra.v1.ListInvitesRequest\x1a .decentra.v1.ListInvitesResponse\x12S\n\x0cRevokeInvite\x12 .decentra.v1.RevokeInviteRequest\x1a!.decentra.v1.RevokeInviteResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19\x64\x65\x63\x65ntra/v1/invites.proto\x12\x0b\x64\x65\x63\x65ntra.v1\x1a\x19\x64\x65\x63\x65ntra/v1/servers.proto\x1a\x17\x64\x65\x63\x65ntra/v1/users.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xf4\x01\n\x06Invite\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\x11\n\tserver_id\x18\x02 \x01(\t\x12\x12\n\nchannel_id\x18\x03 \x01(\t\x12\x12\n\ninviter_id\x18\x04 \x01(\t\x12\x15\n\x08max_uses\x18\x05 \x01(\rH\x00\x88\x01\x01\x12\x0c\n\x04uses\x18\x06 \x01(\r\x12.\n\nexpires_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\ncreated_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0f\n\x07revoked\x18\t \x01(\x08\x42\x0b\n\t_max_uses\"\xc4\x01\n\rInvitePreview\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12#\n\x06server\x18\x02 \x01(\x0b\x32\x13.decentra.v1.Server\x12\"\n\x07inviter\x18\x03 \x01(\x0b\x32\x11.decentra.v1.User\x12.\n\nexpires_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x14\n\x0conline_count\x18\x05 \x01(\r\x12\x16\n\x0e\x61lready_member\x18\x06 \x01(\x08\"\x98\x01\n\x13\x43reateInviteRequest\x12\x11\n\tserver_id\x18\x01 \x01(\t\x12\x15\n\x08max_uses\x18\x02 \x01(\rH\x00\x88\x01\x01\x12\x1f\n\x12\x65xpires_in_seconds\x18\x03 \x01(\x03H\x01\x88\x01\x01\x12\x12\n\nchannel_id\x18\x04 \x01(\tB\x0b\n\t_max_usesB\x15\n\x13_expires_in_seconds\";\n\x14\x43reateInviteResponse\x12#\n\x06invite\x18\x01 \x01(\x0b\x32\x13.decentra.v1.Invite\" \n\x10GetInviteRequest\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\"@\n\x11GetInviteResponse\x12+\n\x07preview\x18\x01 \x01(\x0b\x32\x1a.decentra.v1.InvitePreview\"#\n\x13\x41\x63\x63\x65ptInviteRequest\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\";\n\x14\x41\x63\x63\x65ptInviteResponse\x12#\n\x06server\x18\x01 \x01(\x0b\x32\x13.decentra.v1.Server\"N\n\x12ListInvitesRequest\x12\x11\n\tserver_id\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\r\x12\x12\n\npage_token\x18\x03 \x01(\t\"T\n\x13ListInvitesResponse\x12$\n\x07invites\x18\x01 \x03(\x0b\x32\x13.decentra.v1.Invite\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"#\n\x13RevokeInviteRequest\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\";\n\x14RevokeInviteResponse\x12#\n\x06invite\x18\x01 \x01(\x0b\x32\x13.decentra.v1.Invite2\xf4\x04\n\rInviteService\x12\x83\x01\n\x0c\x43reateInvite\x12 .decentra.v1.CreateInviteRequest\x1a!.decentra.v1.CreateInviteResponse\".\x82\xd3\xe4\x93\x02(\"#/api/v1/servers/{server_id}/invites:\x01*\x12j\n\tGetInvite\x12\x1d.decentra.v1.GetInviteRequest\x1a\x1e.decentra.v1.GetInviteResponse\"\x1e\x82\xd3\xe4\x93\x02\x18\x12\x16/api/v1/invites/{code}\x12}\n\x0c\x41\x63\x63\x65ptInvite\x12 .decentra.v1.AcceptInviteRequest\x1a!.decentra.v1.AcceptInviteResponse\"(\x82\xd3\xe4\x93\x02\"\"\x1d/api/v1/invites/{code}/accept:\x01*\x12}\n\x0bListInvites\x12\x1f.decentra.v1.ListInvitesRequest\x1a .decentra.v1.ListInvitesResponse\"+\x82\xd3\xe4\x93\x02%\x12#/api/v1/servers/{server_id}/invites\x12s\n\x0cRevokeInvite\x12 .decentra.v1.RevokeInviteRequest\x1a!.decentra.v1.RevokeInviteResponse\"\x1e\x82\xd3\xe4\x93\x02\x18*\x16/api/v1/invites/{code}b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'decentra.v1.invites_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_INVITE']._serialized_start=128
-  _globals['_INVITE']._serialized_end=372
-  _globals['_INVITEPREVIEW']._serialized_start=375
-  _globals['_INVITEPREVIEW']._serialized_end=571
-  _globals['_CREATEINVITEREQUEST']._serialized_start=574
-  _globals['_CREATEINVITEREQUEST']._serialized_end=726
-  _globals['_CREATEINVITERESPONSE']._serialized_start=728
-  _globals['_CREATEINVITERESPONSE']._serialized_end=787
-  _globals['_GETINVITEREQUEST']._serialized_start=789
-  _globals['_GETINVITEREQUEST']._serialized_end=821
-  _globals['_GETINVITERESPONSE']._serialized_start=823
-  _globals['_GETINVITERESPONSE']._serialized_end=887
-  _globals['_ACCEPTINVITEREQUEST']._serialized_start=889
-  _globals['_ACCEPTINVITEREQUEST']._serialized_end=924
-  _globals['_ACCEPTINVITERESPONSE']._serialized_start=926
-  _globals['_ACCEPTINVITERESPONSE']._serialized_end=985
-  _globals['_LISTINVITESREQUEST']._serialized_start=987
-  _globals['_LISTINVITESREQUEST']._serialized_end=1065
-  _globals['_LISTINVITESRESPONSE']._serialized_start=1067
-  _globals['_LISTINVITESRESPONSE']._serialized_end=1151
-  _globals['_REVOKEINVITEREQUEST']._serialized_start=1153
-  _globals['_REVOKEINVITEREQUEST']._serialized_end=1188
-  _globals['_REVOKEINVITERESPONSE']._serialized_start=1190
-  _globals['_REVOKEINVITERESPONSE']._serialized_end=1249
-  _globals['_INVITESERVICE']._serialized_start=1252
-  _globals['_INVITESERVICE']._serialized_end=1680
+  _globals['_INVITESERVICE'].methods_by_name['CreateInvite']._loaded_options = None
+  _globals['_INVITESERVICE'].methods_by_name['CreateInvite']._serialized_options = b'\202\323\344\223\002(\"#/api/v1/servers/{server_id}/invites:\001*'
+  _globals['_INVITESERVICE'].methods_by_name['GetInvite']._loaded_options = None
+  _globals['_INVITESERVICE'].methods_by_name['GetInvite']._serialized_options = b'\202\323\344\223\002\030\022\026/api/v1/invites/{code}'
+  _globals['_INVITESERVICE'].methods_by_name['AcceptInvite']._loaded_options = None
+  _globals['_INVITESERVICE'].methods_by_name['AcceptInvite']._serialized_options = b'\202\323\344\223\002\"\"\035/api/v1/invites/{code}/accept:\001*'
+  _globals['_INVITESERVICE'].methods_by_name['ListInvites']._loaded_options = None
+  _globals['_INVITESERVICE'].methods_by_name['ListInvites']._serialized_options = b'\202\323\344\223\002%\022#/api/v1/servers/{server_id}/invites'
+  _globals['_INVITESERVICE'].methods_by_name['RevokeInvite']._loaded_options = None
+  _globals['_INVITESERVICE'].methods_by_name['RevokeInvite']._serialized_options = b'\202\323\344\223\002\030*\026/api/v1/invites/{code}'
+  _globals['_INVITE']._serialized_start=158
+  _globals['_INVITE']._serialized_end=402
+  _globals['_INVITEPREVIEW']._serialized_start=405
+  _globals['_INVITEPREVIEW']._serialized_end=601
+  _globals['_CREATEINVITEREQUEST']._serialized_start=604
+  _globals['_CREATEINVITEREQUEST']._serialized_end=756
+  _globals['_CREATEINVITERESPONSE']._serialized_start=758
+  _globals['_CREATEINVITERESPONSE']._serialized_end=817
+  _globals['_GETINVITEREQUEST']._serialized_start=819
+  _globals['_GETINVITEREQUEST']._serialized_end=851
+  _globals['_GETINVITERESPONSE']._serialized_start=853
+  _globals['_GETINVITERESPONSE']._serialized_end=917
+  _globals['_ACCEPTINVITEREQUEST']._serialized_start=919
+  _globals['_ACCEPTINVITEREQUEST']._serialized_end=954
+  _globals['_ACCEPTINVITERESPONSE']._serialized_start=956
+  _globals['_ACCEPTINVITERESPONSE']._serialized_end=1015
+  _globals['_LISTINVITESREQUEST']._serialized_start=1017
+  _globals['_LISTINVITESREQUEST']._serialized_end=1095
+  _globals['_LISTINVITESRESPONSE']._serialized_start=1097
+  _globals['_LISTINVITESRESPONSE']._serialized_end=1181
+  _globals['_REVOKEINVITEREQUEST']._serialized_start=1183
+  _globals['_REVOKEINVITEREQUEST']._serialized_end=1218
+  _globals['_REVOKEINVITERESPONSE']._serialized_start=1220
+  _globals['_REVOKEINVITERESPONSE']._serialized_end=1279
+  _globals['_INVITESERVICE']._serialized_start=1282
+  _globals['_INVITESERVICE']._serialized_end=1910
 # @@protoc_insertion_point(module_scope)

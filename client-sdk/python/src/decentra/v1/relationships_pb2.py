@@ -23,52 +23,69 @@ _sym_db = _symbol_database.Default()
 
 
 from decentra.v1 import users_pb2 as decentra_dot_v1_dot_users__pb2
+from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1f\x64\x65\x63\x65ntra/v1/relationships.proto\x12\x0b\x64\x65\x63\x65ntra.v1\x1a\x17\x64\x65\x63\x65ntra/v1/users.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x8c\x01\n\x0cRelationship\x12\x1f\n\x04user\x18\x01 \x01(\x0b\x32\x11.decentra.v1.User\x12+\n\x04type\x18\x02 \x01(\x0e\x32\x1d.decentra.v1.RelationshipType\x12.\n\ncreated_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"=\n\x18SendFriendRequestRequest\x12\x10\n\x08username\x18\x01 \x01(\t\x12\x0f\n\x07user_id\x18\x02 \x01(\t\"L\n\x19SendFriendRequestResponse\x12/\n\x0crelationship\x18\x01 \x01(\x0b\x32\x19.decentra.v1.Relationship\"-\n\x1a\x41\x63\x63\x65ptFriendRequestRequest\x12\x0f\n\x07user_id\x18\x01 \x01(\t\"N\n\x1b\x41\x63\x63\x65ptFriendRequestResponse\x12/\n\x0crelationship\x18\x01 \x01(\x0b\x32\x19.decentra.v1.Relationship\".\n\x1b\x44\x65\x63lineFriendRequestRequest\x12\x0f\n\x07user_id\x18\x01 \x01(\t\"\x1e\n\x1c\x44\x65\x63lineFriendRequestResponse\"-\n\x1a\x43\x61ncelFriendRequestRequest\x12\x0f\n\x07user_id\x18\x01 \x01(\t\"\x1d\n\x1b\x43\x61ncelFriendRequestResponse\"&\n\x13RemoveFriendRequest\x12\x0f\n\x07user_id\x18\x01 \x01(\t\"\x16\n\x14RemoveFriendResponse\"#\n\x10\x42lockUserRequest\x12\x0f\n\x07user_id\x18\x01 \x01(\t\"D\n\x11\x42lockUserResponse\x12/\n\x0crelationship\x18\x01 \x01(\x0b\x32\x19.decentra.v1.Relationship\"%\n\x12UnblockUserRequest\x12\x0f\n\x07user_id\x18\x01 \x01(\t\"\x15\n\x13UnblockUserResponse\"\x1a\n\x18ListRelationshipsRequest\"M\n\x19ListRelationshipsResponse\x12\x30\n\rrelationships\x18\x01 \x03(\x0b\x32\x19.decentra.v1.Relationship*\xb2\x01\n\x10RelationshipType\x12!\n\x1dRELATIONSHIP_TYPE_UNSPECIFIED\x10\x00\x12\x1c\n\x18RELATIONSHIP_TYPE_FRIEND\x10\x01\x12\x1e\n\x1aRELATIONSHIP_TYPE_INCOMING\x10\x02\x12\x1e\n\x1aRELATIONSHIP_TYPE_OUTGOING\x10\x03\x12\x1d\n\x19RELATIONSHIP_TYPE_BLOCKED\x10\x04\x32\x91\x06\n\x13RelationshipService\x12\x62\n\x11SendFriendRequest\x12%.decentra.v1.SendFriendRequestRequest\x1a&.decentra.v1.SendFriendRequestResponse\x12h\n\x13\x41\x63\x63\x65ptFriendRequest\x12\'.decentra.v1.AcceptFriendRequestRequest\x1a(.decentra.v1.AcceptFriendRequestResponse\x12k\n\x14\x44\x65\x63lineFriendRequest\x12(.decentra.v1.DeclineFriendRequestRequest\x1a).decentra.v1.DeclineFriendRequestResponse\x12h\n\x13\x43\x61ncelFriendRequest\x12\'.decentra.v1.CancelFriendRequestRequest\x1a(.decentra.v1.CancelFriendRequestResponse\x12S\n\x0cRemoveFriend\x12 .decentra.v1.RemoveFriendRequest\x1a!.decentra.v1.RemoveFriendResponse\x12J\n\tBlockUser\x12\x1d.decentra.v1.BlockUserRequest\x1a\x1e.decentra.v1.BlockUserResponse\x12P\n\x0bUnblockUser\x12\x1f.decentra.v1.UnblockUserRequest\x1a .decentra.v1.UnblockUserResponse\x12\x62\n\x11ListRelationships\x12%.decentra.v1.ListRelationshipsRequest\x1a&.decentra.v1.ListRelationshipsResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1f\x64\x65\x63\x65ntra/v1/relationships.proto\x12\x0b\x64\x65\x63\x65ntra.v1\x1a\x17\x64\x65\x63\x65ntra/v1/users.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x8c\x01\n\x0cRelationship\x12\x1f\n\x04user\x18\x01 \x01(\x0b\x32\x11.decentra.v1.User\x12+\n\x04type\x18\x02 \x01(\x0e\x32\x1d.decentra.v1.RelationshipType\x12.\n\ncreated_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"=\n\x18SendFriendRequestRequest\x12\x10\n\x08username\x18\x01 \x01(\t\x12\x0f\n\x07user_id\x18\x02 \x01(\t\"L\n\x19SendFriendRequestResponse\x12/\n\x0crelationship\x18\x01 \x01(\x0b\x32\x19.decentra.v1.Relationship\"-\n\x1a\x41\x63\x63\x65ptFriendRequestRequest\x12\x0f\n\x07user_id\x18\x01 \x01(\t\"N\n\x1b\x41\x63\x63\x65ptFriendRequestResponse\x12/\n\x0crelationship\x18\x01 \x01(\x0b\x32\x19.decentra.v1.Relationship\".\n\x1b\x44\x65\x63lineFriendRequestRequest\x12\x0f\n\x07user_id\x18\x01 \x01(\t\"\x1e\n\x1c\x44\x65\x63lineFriendRequestResponse\"-\n\x1a\x43\x61ncelFriendRequestRequest\x12\x0f\n\x07user_id\x18\x01 \x01(\t\"\x1d\n\x1b\x43\x61ncelFriendRequestResponse\"&\n\x13RemoveFriendRequest\x12\x0f\n\x07user_id\x18\x01 \x01(\t\"\x16\n\x14RemoveFriendResponse\"#\n\x10\x42lockUserRequest\x12\x0f\n\x07user_id\x18\x01 \x01(\t\"D\n\x11\x42lockUserResponse\x12/\n\x0crelationship\x18\x01 \x01(\x0b\x32\x19.decentra.v1.Relationship\"%\n\x12UnblockUserRequest\x12\x0f\n\x07user_id\x18\x01 \x01(\t\"\x15\n\x13UnblockUserResponse\"\x1a\n\x18ListRelationshipsRequest\"M\n\x19ListRelationshipsResponse\x12\x30\n\rrelationships\x18\x01 \x03(\x0b\x32\x19.decentra.v1.Relationship*\xb2\x01\n\x10RelationshipType\x12!\n\x1dRELATIONSHIP_TYPE_UNSPECIFIED\x10\x00\x12\x1c\n\x18RELATIONSHIP_TYPE_FRIEND\x10\x01\x12\x1e\n\x1aRELATIONSHIP_TYPE_INCOMING\x10\x02\x12\x1e\n\x1aRELATIONSHIP_TYPE_OUTGOING\x10\x03\x12\x1d\n\x19RELATIONSHIP_TYPE_BLOCKED\x10\x04\x32\x81\t\n\x13RelationshipService\x12\x84\x01\n\x11SendFriendRequest\x12%.decentra.v1.SendFriendRequestRequest\x1a&.decentra.v1.SendFriendRequestResponse\" \x82\xd3\xe4\x93\x02\x1a\"\x15/api/v1/relationships:\x01*\x12\x9b\x01\n\x13\x41\x63\x63\x65ptFriendRequest\x12\'.decentra.v1.AcceptFriendRequestRequest\x1a(.decentra.v1.AcceptFriendRequestResponse\"1\x82\xd3\xe4\x93\x02+\"&/api/v1/relationships/{user_id}/accept:\x01*\x12\x9f\x01\n\x14\x44\x65\x63lineFriendRequest\x12(.decentra.v1.DeclineFriendRequestRequest\x1a).decentra.v1.DeclineFriendRequestResponse\"2\x82\xd3\xe4\x93\x02,\"\'/api/v1/relationships/{user_id}/decline:\x01*\x12\x9b\x01\n\x13\x43\x61ncelFriendRequest\x12\'.decentra.v1.CancelFriendRequestRequest\x1a(.decentra.v1.CancelFriendRequestResponse\"1\x82\xd3\xe4\x93\x02+\"&/api/v1/relationships/{user_id}/cancel:\x01*\x12|\n\x0cRemoveFriend\x12 .decentra.v1.RemoveFriendRequest\x1a!.decentra.v1.RemoveFriendResponse\"\'\x82\xd3\xe4\x93\x02!*\x1f/api/v1/relationships/{user_id}\x12|\n\tBlockUser\x12\x1d.decentra.v1.BlockUserRequest\x1a\x1e.decentra.v1.BlockUserResponse\"0\x82\xd3\xe4\x93\x02*\"%/api/v1/relationships/{user_id}/block:\x01*\x12\x84\x01\n\x0bUnblockUser\x12\x1f.decentra.v1.UnblockUserRequest\x1a .decentra.v1.UnblockUserResponse\"2\x82\xd3\xe4\x93\x02,\"\'/api/v1/relationships/{user_id}/unblock:\x01*\x12\x81\x01\n\x11ListRelationships\x12%.decentra.v1.ListRelationshipsRequest\x1a&.decentra.v1.ListRelationshipsResponse\"\x1d\x82\xd3\xe4\x93\x02\x17\x12\x15/api/v1/relationshipsb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'decentra.v1.relationships_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_RELATIONSHIPTYPE']._serialized_start=1016
-  _globals['_RELATIONSHIPTYPE']._serialized_end=1194
-  _globals['_RELATIONSHIP']._serialized_start=107
-  _globals['_RELATIONSHIP']._serialized_end=247
-  _globals['_SENDFRIENDREQUESTREQUEST']._serialized_start=249
-  _globals['_SENDFRIENDREQUESTREQUEST']._serialized_end=310
-  _globals['_SENDFRIENDREQUESTRESPONSE']._serialized_start=312
-  _globals['_SENDFRIENDREQUESTRESPONSE']._serialized_end=388
-  _globals['_ACCEPTFRIENDREQUESTREQUEST']._serialized_start=390
-  _globals['_ACCEPTFRIENDREQUESTREQUEST']._serialized_end=435
-  _globals['_ACCEPTFRIENDREQUESTRESPONSE']._serialized_start=437
-  _globals['_ACCEPTFRIENDREQUESTRESPONSE']._serialized_end=515
-  _globals['_DECLINEFRIENDREQUESTREQUEST']._serialized_start=517
-  _globals['_DECLINEFRIENDREQUESTREQUEST']._serialized_end=563
-  _globals['_DECLINEFRIENDREQUESTRESPONSE']._serialized_start=565
-  _globals['_DECLINEFRIENDREQUESTRESPONSE']._serialized_end=595
-  _globals['_CANCELFRIENDREQUESTREQUEST']._serialized_start=597
-  _globals['_CANCELFRIENDREQUESTREQUEST']._serialized_end=642
-  _globals['_CANCELFRIENDREQUESTRESPONSE']._serialized_start=644
-  _globals['_CANCELFRIENDREQUESTRESPONSE']._serialized_end=673
-  _globals['_REMOVEFRIENDREQUEST']._serialized_start=675
-  _globals['_REMOVEFRIENDREQUEST']._serialized_end=713
-  _globals['_REMOVEFRIENDRESPONSE']._serialized_start=715
-  _globals['_REMOVEFRIENDRESPONSE']._serialized_end=737
-  _globals['_BLOCKUSERREQUEST']._serialized_start=739
-  _globals['_BLOCKUSERREQUEST']._serialized_end=774
-  _globals['_BLOCKUSERRESPONSE']._serialized_start=776
-  _globals['_BLOCKUSERRESPONSE']._serialized_end=844
-  _globals['_UNBLOCKUSERREQUEST']._serialized_start=846
-  _globals['_UNBLOCKUSERREQUEST']._serialized_end=883
-  _globals['_UNBLOCKUSERRESPONSE']._serialized_start=885
-  _globals['_UNBLOCKUSERRESPONSE']._serialized_end=906
-  _globals['_LISTRELATIONSHIPSREQUEST']._serialized_start=908
-  _globals['_LISTRELATIONSHIPSREQUEST']._serialized_end=934
-  _globals['_LISTRELATIONSHIPSRESPONSE']._serialized_start=936
-  _globals['_LISTRELATIONSHIPSRESPONSE']._serialized_end=1013
-  _globals['_RELATIONSHIPSERVICE']._serialized_start=1197
-  _globals['_RELATIONSHIPSERVICE']._serialized_end=1982
+  _globals['_RELATIONSHIPSERVICE'].methods_by_name['SendFriendRequest']._loaded_options = None
+  _globals['_RELATIONSHIPSERVICE'].methods_by_name['SendFriendRequest']._serialized_options = b'\202\323\344\223\002\032\"\025/api/v1/relationships:\001*'
+  _globals['_RELATIONSHIPSERVICE'].methods_by_name['AcceptFriendRequest']._loaded_options = None
+  _globals['_RELATIONSHIPSERVICE'].methods_by_name['AcceptFriendRequest']._serialized_options = b'\202\323\344\223\002+\"&/api/v1/relationships/{user_id}/accept:\001*'
+  _globals['_RELATIONSHIPSERVICE'].methods_by_name['DeclineFriendRequest']._loaded_options = None
+  _globals['_RELATIONSHIPSERVICE'].methods_by_name['DeclineFriendRequest']._serialized_options = b'\202\323\344\223\002,\"\'/api/v1/relationships/{user_id}/decline:\001*'
+  _globals['_RELATIONSHIPSERVICE'].methods_by_name['CancelFriendRequest']._loaded_options = None
+  _globals['_RELATIONSHIPSERVICE'].methods_by_name['CancelFriendRequest']._serialized_options = b'\202\323\344\223\002+\"&/api/v1/relationships/{user_id}/cancel:\001*'
+  _globals['_RELATIONSHIPSERVICE'].methods_by_name['RemoveFriend']._loaded_options = None
+  _globals['_RELATIONSHIPSERVICE'].methods_by_name['RemoveFriend']._serialized_options = b'\202\323\344\223\002!*\037/api/v1/relationships/{user_id}'
+  _globals['_RELATIONSHIPSERVICE'].methods_by_name['BlockUser']._loaded_options = None
+  _globals['_RELATIONSHIPSERVICE'].methods_by_name['BlockUser']._serialized_options = b'\202\323\344\223\002*\"%/api/v1/relationships/{user_id}/block:\001*'
+  _globals['_RELATIONSHIPSERVICE'].methods_by_name['UnblockUser']._loaded_options = None
+  _globals['_RELATIONSHIPSERVICE'].methods_by_name['UnblockUser']._serialized_options = b'\202\323\344\223\002,\"\'/api/v1/relationships/{user_id}/unblock:\001*'
+  _globals['_RELATIONSHIPSERVICE'].methods_by_name['ListRelationships']._loaded_options = None
+  _globals['_RELATIONSHIPSERVICE'].methods_by_name['ListRelationships']._serialized_options = b'\202\323\344\223\002\027\022\025/api/v1/relationships'
+  _globals['_RELATIONSHIPTYPE']._serialized_start=1046
+  _globals['_RELATIONSHIPTYPE']._serialized_end=1224
+  _globals['_RELATIONSHIP']._serialized_start=137
+  _globals['_RELATIONSHIP']._serialized_end=277
+  _globals['_SENDFRIENDREQUESTREQUEST']._serialized_start=279
+  _globals['_SENDFRIENDREQUESTREQUEST']._serialized_end=340
+  _globals['_SENDFRIENDREQUESTRESPONSE']._serialized_start=342
+  _globals['_SENDFRIENDREQUESTRESPONSE']._serialized_end=418
+  _globals['_ACCEPTFRIENDREQUESTREQUEST']._serialized_start=420
+  _globals['_ACCEPTFRIENDREQUESTREQUEST']._serialized_end=465
+  _globals['_ACCEPTFRIENDREQUESTRESPONSE']._serialized_start=467
+  _globals['_ACCEPTFRIENDREQUESTRESPONSE']._serialized_end=545
+  _globals['_DECLINEFRIENDREQUESTREQUEST']._serialized_start=547
+  _globals['_DECLINEFRIENDREQUESTREQUEST']._serialized_end=593
+  _globals['_DECLINEFRIENDREQUESTRESPONSE']._serialized_start=595
+  _globals['_DECLINEFRIENDREQUESTRESPONSE']._serialized_end=625
+  _globals['_CANCELFRIENDREQUESTREQUEST']._serialized_start=627
+  _globals['_CANCELFRIENDREQUESTREQUEST']._serialized_end=672
+  _globals['_CANCELFRIENDREQUESTRESPONSE']._serialized_start=674
+  _globals['_CANCELFRIENDREQUESTRESPONSE']._serialized_end=703
+  _globals['_REMOVEFRIENDREQUEST']._serialized_start=705
+  _globals['_REMOVEFRIENDREQUEST']._serialized_end=743
+  _globals['_REMOVEFRIENDRESPONSE']._serialized_start=745
+  _globals['_REMOVEFRIENDRESPONSE']._serialized_end=767
+  _globals['_BLOCKUSERREQUEST']._serialized_start=769
+  _globals['_BLOCKUSERREQUEST']._serialized_end=804
+  _globals['_BLOCKUSERRESPONSE']._serialized_start=806
+  _globals['_BLOCKUSERRESPONSE']._serialized_end=874
+  _globals['_UNBLOCKUSERREQUEST']._serialized_start=876
+  _globals['_UNBLOCKUSERREQUEST']._serialized_end=913
+  _globals['_UNBLOCKUSERRESPONSE']._serialized_start=915
+  _globals['_UNBLOCKUSERRESPONSE']._serialized_end=936
+  _globals['_LISTRELATIONSHIPSREQUEST']._serialized_start=938
+  _globals['_LISTRELATIONSHIPSREQUEST']._serialized_end=964
+  _globals['_LISTRELATIONSHIPSRESPONSE']._serialized_start=966
+  _globals['_LISTRELATIONSHIPSRESPONSE']._serialized_end=1043
+  _globals['_RELATIONSHIPSERVICE']._serialized_start=1227
+  _globals['_RELATIONSHIPSERVICE']._serialized_end=2380
 # @@protoc_insertion_point(module_scope)

@@ -23,47 +23,62 @@ _sym_db = _symbol_database.Default()
 
 
 from decentra.v1 import servers_pb2 as decentra_dot_v1_dot_servers__pb2
+from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x17\x64\x65\x63\x65ntra/v1/roles.proto\x12\x0b\x64\x65\x63\x65ntra.v1\x1a\x19\x64\x65\x63\x65ntra/v1/servers.proto\"\x8d\x01\n\x04Role\x12\n\n\x02id\x18\x01 \x01(\t\x12\x11\n\tserver_id\x18\x02 \x01(\t\x12\x0c\n\x04name\x18\x03 \x01(\t\x12\x13\n\x0bpermissions\x18\x04 \x01(\x04\x12\x10\n\x08position\x18\x05 \x01(\x05\x12\r\n\x05\x63olor\x18\x06 \x01(\r\x12\r\n\x05hoist\x18\x07 \x01(\x08\x12\x13\n\x0bmentionable\x18\x08 \x01(\x08\"1\n\x0cRolePosition\x12\x0f\n\x07role_id\x18\x01 \x01(\t\x12\x10\n\x08position\x18\x02 \x01(\x05\"\x91\x01\n\x11\x43reateRoleRequest\x12\x11\n\tserver_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x18\n\x0bpermissions\x18\x03 \x01(\x04H\x00\x88\x01\x01\x12\r\n\x05\x63olor\x18\x04 \x01(\r\x12\r\n\x05hoist\x18\x05 \x01(\x08\x12\x13\n\x0bmentionable\x18\x06 \x01(\x08\x42\x0e\n\x0c_permissions\"5\n\x12\x43reateRoleResponse\x12\x1f\n\x04role\x18\x01 \x01(\x0b\x32\x11.decentra.v1.Role\"\xe3\x01\n\x11UpdateRoleRequest\x12\x11\n\tserver_id\x18\x01 \x01(\t\x12\x0f\n\x07role_id\x18\x02 \x01(\t\x12\x11\n\x04name\x18\x03 \x01(\tH\x00\x88\x01\x01\x12\x18\n\x0bpermissions\x18\x04 \x01(\x04H\x01\x88\x01\x01\x12\x12\n\x05\x63olor\x18\x05 \x01(\rH\x02\x88\x01\x01\x12\x12\n\x05hoist\x18\x06 \x01(\x08H\x03\x88\x01\x01\x12\x18\n\x0bmentionable\x18\x07 \x01(\x08H\x04\x88\x01\x01\x42\x07\n\x05_nameB\x0e\n\x0c_permissionsB\x08\n\x06_colorB\x08\n\x06_hoistB\x0e\n\x0c_mentionable\"5\n\x12UpdateRoleResponse\x12\x1f\n\x04role\x18\x01 \x01(\x0b\x32\x11.decentra.v1.Role\"7\n\x11\x44\x65leteRoleRequest\x12\x11\n\tserver_id\x18\x01 \x01(\t\x12\x0f\n\x07role_id\x18\x02 \x01(\t\"\x14\n\x12\x44\x65leteRoleResponse\"%\n\x10ListRolesRequest\x12\x11\n\tserver_id\x18\x01 \x01(\t\"5\n\x11ListRolesResponse\x12 \n\x05roles\x18\x01 \x03(\x0b\x32\x11.decentra.v1.Role\"V\n\x13ReorderRolesRequest\x12\x11\n\tserver_id\x18\x01 \x01(\t\x12,\n\tpositions\x18\x02 \x03(\x0b\x32\x19.decentra.v1.RolePosition\"8\n\x14ReorderRolesResponse\x12 \n\x05roles\x18\x01 \x03(\x0b\x32\x11.decentra.v1.Role\"K\n\x14\x41\x64\x64MemberRoleRequest\x12\x11\n\tserver_id\x18\x01 \x01(\t\x12\x0f\n\x07user_id\x18\x02 \x01(\t\x12\x0f\n\x07role_id\x18\x03 \x01(\t\"<\n\x15\x41\x64\x64MemberRoleResponse\x12#\n\x06member\x18\x01 \x01(\x0b\x32\x13.decentra.v1.Member\"N\n\x17RemoveMemberRoleRequest\x12\x11\n\tserver_id\x18\x01 \x01(\t\x12\x0f\n\x07user_id\x18\x02 \x01(\t\x12\x0f\n\x07role_id\x18\x03 \x01(\t\"?\n\x18RemoveMemberRoleResponse\x12#\n\x06member\x18\x01 \x01(\x0b\x32\x13.decentra.v1.Member2\xd4\x04\n\x0bRoleService\x12M\n\nCreateRole\x12\x1e.decentra.v1.CreateRoleRequest\x1a\x1f.decentra.v1.CreateRoleResponse\x12M\n\nUpdateRole\x12\x1e.decentra.v1.UpdateRoleRequest\x1a\x1f.decentra.v1.UpdateRoleResponse\x12M\n\nDeleteRole\x12\x1e.decentra.v1.DeleteRoleRequest\x1a\x1f.decentra.v1.DeleteRoleResponse\x12J\n\tListRoles\x12\x1d.decentra.v1.ListRolesRequest\x1a\x1e.decentra.v1.ListRolesResponse\x12S\n\x0cReorderRoles\x12 .decentra.v1.ReorderRolesRequest\x1a!.decentra.v1.ReorderRolesResponse\x12V\n\rAddMemberRole\x12!.decentra.v1.AddMemberRoleRequest\x1a\".decentra.v1.AddMemberRoleResponse\x12_\n\x10RemoveMemberRole\x12$.decentra.v1.RemoveMemberRoleRequest\x1a%.decentra.v1.RemoveMemberRoleResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x17\x64\x65\x63\x65ntra/v1/roles.proto\x12\x0b\x64\x65\x63\x65ntra.v1\x1a\x19\x64\x65\x63\x65ntra/v1/servers.proto\x1a\x1cgoogle/api/annotations.proto\"\x8d\x01\n\x04Role\x12\n\n\x02id\x18\x01 \x01(\t\x12\x11\n\tserver_id\x18\x02 \x01(\t\x12\x0c\n\x04name\x18\x03 \x01(\t\x12\x13\n\x0bpermissions\x18\x04 \x01(\x04\x12\x10\n\x08position\x18\x05 \x01(\x05\x12\r\n\x05\x63olor\x18\x06 \x01(\r\x12\r\n\x05hoist\x18\x07 \x01(\x08\x12\x13\n\x0bmentionable\x18\x08 \x01(\x08\"1\n\x0cRolePosition\x12\x0f\n\x07role_id\x18\x01 \x01(\t\x12\x10\n\x08position\x18\x02 \x01(\x05\"\x91\x01\n\x11\x43reateRoleRequest\x12\x11\n\tserver_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x18\n\x0bpermissions\x18\x03 \x01(\x04H\x00\x88\x01\x01\x12\r\n\x05\x63olor\x18\x04 \x01(\r\x12\r\n\x05hoist\x18\x05 \x01(\x08\x12\x13\n\x0bmentionable\x18\x06 \x01(\x08\x42\x0e\n\x0c_permissions\"5\n\x12\x43reateRoleResponse\x12\x1f\n\x04role\x18\x01 \x01(\x0b\x32\x11.decentra.v1.Role\"\xe3\x01\n\x11UpdateRoleRequest\x12\x11\n\tserver_id\x18\x01 \x01(\t\x12\x0f\n\x07role_id\x18\x02 \x01(\t\x12\x11\n\x04name\x18\x03 \x01(\tH\x00\x88\x01\x01\x12\x18\n\x0bpermissions\x18\x04 \x01(\x04H\x01\x88\x01\x01\x12\x12\n\x05\x63olor\x18\x05 \x01(\rH\x02\x88\x01\x01\x12\x12\n\x05hoist\x18\x06 \x01(\x08H\x03\x88\x01\x01\x12\x18\n\x0bmentionable\x18\x07 \x01(\x08H\x04\x88\x01\x01\x42\x07\n\x05_nameB\x0e\n\x0c_permissionsB\x08\n\x06_colorB\x08\n\x06_hoistB\x0e\n\x0c_mentionable\"5\n\x12UpdateRoleResponse\x12\x1f\n\x04role\x18\x01 \x01(\x0b\x32\x11.decentra.v1.Role\"7\n\x11\x44\x65leteRoleRequest\x12\x11\n\tserver_id\x18\x01 \x01(\t\x12\x0f\n\x07role_id\x18\x02 \x01(\t\"\x14\n\x12\x44\x65leteRoleResponse\"%\n\x10ListRolesRequest\x12\x11\n\tserver_id\x18\x01 \x01(\t\"5\n\x11ListRolesResponse\x12 \n\x05roles\x18\x01 \x03(\x0b\x32\x11.decentra.v1.Role\"V\n\x13ReorderRolesRequest\x12\x11\n\tserver_id\x18\x01 \x01(\t\x12,\n\tpositions\x18\x02 \x03(\x0b\x32\x19.decentra.v1.RolePosition\"8\n\x14ReorderRolesResponse\x12 \n\x05roles\x18\x01 \x03(\x0b\x32\x11.decentra.v1.Role\"K\n\x14\x41\x64\x64MemberRoleRequest\x12\x11\n\tserver_id\x18\x01 \x01(\t\x12\x0f\n\x07user_id\x18\x02 \x01(\t\x12\x0f\n\x07role_id\x18\x03 \x01(\t\"<\n\x15\x41\x64\x64MemberRoleResponse\x12#\n\x06member\x18\x01 \x01(\x0b\x32\x13.decentra.v1.Member\"N\n\x17RemoveMemberRoleRequest\x12\x11\n\tserver_id\x18\x01 \x01(\t\x12\x0f\n\x07user_id\x18\x02 \x01(\t\x12\x0f\n\x07role_id\x18\x03 \x01(\t\"?\n\x18RemoveMemberRoleResponse\x12#\n\x06member\x18\x01 \x01(\x0b\x32\x13.decentra.v1.Member2\xe7\x07\n\x0bRoleService\x12{\n\nCreateRole\x12\x1e.decentra.v1.CreateRoleRequest\x1a\x1f.decentra.v1.CreateRoleResponse\",\x82\xd3\xe4\x93\x02&\"!/api/v1/servers/{server_id}/roles:\x01*\x12\x85\x01\n\nUpdateRole\x12\x1e.decentra.v1.UpdateRoleRequest\x1a\x1f.decentra.v1.UpdateRoleResponse\"6\x82\xd3\xe4\x93\x02\x30\x32+/api/v1/servers/{server_id}/roles/{role_id}:\x01*\x12\x82\x01\n\nDeleteRole\x12\x1e.decentra.v1.DeleteRoleRequest\x1a\x1f.decentra.v1.DeleteRoleResponse\"3\x82\xd3\xe4\x93\x02-*+/api/v1/servers/{server_id}/roles/{role_id}\x12u\n\tListRoles\x12\x1d.decentra.v1.ListRolesRequest\x1a\x1e.decentra.v1.ListRolesResponse\")\x82\xd3\xe4\x93\x02#\x12!/api/v1/servers/{server_id}/roles\x12\x8a\x01\n\x0cReorderRoles\x12 .decentra.v1.ReorderRolesRequest\x1a!.decentra.v1.ReorderRolesResponse\"5\x82\xd3\xe4\x93\x02/\x1a*/api/v1/servers/{server_id}/role-positions:\x01*\x12\xa0\x01\n\rAddMemberRole\x12!.decentra.v1.AddMemberRoleRequest\x1a\".decentra.v1.AddMemberRoleResponse\"H\x82\xd3\xe4\x93\x02\x42\x1a=/api/v1/servers/{server_id}/members/{user_id}/roles/{role_id}:\x01*\x12\xa6\x01\n\x10RemoveMemberRole\x12$.decentra.v1.RemoveMemberRoleRequest\x1a%.decentra.v1.RemoveMemberRoleResponse\"E\x82\xd3\xe4\x93\x02?*=/api/v1/servers/{server_id}/members/{user_id}/roles/{role_id}b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'decentra.v1.roles_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_ROLE']._serialized_start=68
-  _globals['_ROLE']._serialized_end=209
-  _globals['_ROLEPOSITION']._serialized_start=211
-  _globals['_ROLEPOSITION']._serialized_end=260
-  _globals['_CREATEROLEREQUEST']._serialized_start=263
-  _globals['_CREATEROLEREQUEST']._serialized_end=408
-  _globals['_CREATEROLERESPONSE']._serialized_start=410
-  _globals['_CREATEROLERESPONSE']._serialized_end=463
-  _globals['_UPDATEROLEREQUEST']._serialized_start=466
-  _globals['_UPDATEROLEREQUEST']._serialized_end=693
-  _globals['_UPDATEROLERESPONSE']._serialized_start=695
-  _globals['_UPDATEROLERESPONSE']._serialized_end=748
-  _globals['_DELETEROLEREQUEST']._serialized_start=750
-  _globals['_DELETEROLEREQUEST']._serialized_end=805
-  _globals['_DELETEROLERESPONSE']._serialized_start=807
-  _globals['_DELETEROLERESPONSE']._serialized_end=827
-  _globals['_LISTROLESREQUEST']._serialized_start=829
-  _globals['_LISTROLESREQUEST']._serialized_end=866
-  _globals['_LISTROLESRESPONSE']._serialized_start=868
-  _globals['_LISTROLESRESPONSE']._serialized_end=921
-  _globals['_REORDERROLESREQUEST']._serialized_start=923
-  _globals['_REORDERROLESREQUEST']._serialized_end=1009
-  _globals['_REORDERROLESRESPONSE']._serialized_start=1011
-  _globals['_REORDERROLESRESPONSE']._serialized_end=1067
-  _globals['_ADDMEMBERROLEREQUEST']._serialized_start=1069
-  _globals['_ADDMEMBERROLEREQUEST']._serialized_end=1144
-  _globals['_ADDMEMBERROLERESPONSE']._serialized_start=1146
-  _globals['_ADDMEMBERROLERESPONSE']._serialized_end=1206
-  _globals['_REMOVEMEMBERROLEREQUEST']._serialized_start=1208
-  _globals['_REMOVEMEMBERROLEREQUEST']._serialized_end=1286
-  _globals['_REMOVEMEMBERROLERESPONSE']._serialized_start=1288
-  _globals['_REMOVEMEMBERROLERESPONSE']._serialized_end=1351
-  _globals['_ROLESERVICE']._serialized_start=1354
-  _globals['_ROLESERVICE']._serialized_end=1950
+  _globals['_ROLESERVICE'].methods_by_name['CreateRole']._loaded_options = None
+  _globals['_ROLESERVICE'].methods_by_name['CreateRole']._serialized_options = b'\202\323\344\223\002&\"!/api/v1/servers/{server_id}/roles:\001*'
+  _globals['_ROLESERVICE'].methods_by_name['UpdateRole']._loaded_options = None
+  _globals['_ROLESERVICE'].methods_by_name['UpdateRole']._serialized_options = b'\202\323\344\223\00202+/api/v1/servers/{server_id}/roles/{role_id}:\001*'
+  _globals['_ROLESERVICE'].methods_by_name['DeleteRole']._loaded_options = None
+  _globals['_ROLESERVICE'].methods_by_name['DeleteRole']._serialized_options = b'\202\323\344\223\002-*+/api/v1/servers/{server_id}/roles/{role_id}'
+  _globals['_ROLESERVICE'].methods_by_name['ListRoles']._loaded_options = None
+  _globals['_ROLESERVICE'].methods_by_name['ListRoles']._serialized_options = b'\202\323\344\223\002#\022!/api/v1/servers/{server_id}/roles'
+  _globals['_ROLESERVICE'].methods_by_name['ReorderRoles']._loaded_options = None
+  _globals['_ROLESERVICE'].methods_by_name['ReorderRoles']._serialized_options = b'\202\323\344\223\002/\032*/api/v1/servers/{server_id}/role-positions:\001*'
+  _globals['_ROLESERVICE'].methods_by_name['AddMemberRole']._loaded_options = None
+  _globals['_ROLESERVICE'].methods_by_name['AddMemberRole']._serialized_options = b'\202\323\344\223\002B\032=/api/v1/servers/{server_id}/members/{user_id}/roles/{role_id}:\001*'
+  _globals['_ROLESERVICE'].methods_by_name['RemoveMemberRole']._loaded_options = None
+  _globals['_ROLESERVICE'].methods_by_name['RemoveMemberRole']._serialized_options = b'\202\323\344\223\002?*=/api/v1/servers/{server_id}/members/{user_id}/roles/{role_id}'
+  _globals['_ROLE']._serialized_start=98
+  _globals['_ROLE']._serialized_end=239
+  _globals['_ROLEPOSITION']._serialized_start=241
+  _globals['_ROLEPOSITION']._serialized_end=290
+  _globals['_CREATEROLEREQUEST']._serialized_start=293
+  _globals['_CREATEROLEREQUEST']._serialized_end=438
+  _globals['_CREATEROLERESPONSE']._serialized_start=440
+  _globals['_CREATEROLERESPONSE']._serialized_end=493
+  _globals['_UPDATEROLEREQUEST']._serialized_start=496
+  _globals['_UPDATEROLEREQUEST']._serialized_end=723
+  _globals['_UPDATEROLERESPONSE']._serialized_start=725
+  _globals['_UPDATEROLERESPONSE']._serialized_end=778
+  _globals['_DELETEROLEREQUEST']._serialized_start=780
+  _globals['_DELETEROLEREQUEST']._serialized_end=835
+  _globals['_DELETEROLERESPONSE']._serialized_start=837
+  _globals['_DELETEROLERESPONSE']._serialized_end=857
+  _globals['_LISTROLESREQUEST']._serialized_start=859
+  _globals['_LISTROLESREQUEST']._serialized_end=896
+  _globals['_LISTROLESRESPONSE']._serialized_start=898
+  _globals['_LISTROLESRESPONSE']._serialized_end=951
+  _globals['_REORDERROLESREQUEST']._serialized_start=953
+  _globals['_REORDERROLESREQUEST']._serialized_end=1039
+  _globals['_REORDERROLESRESPONSE']._serialized_start=1041
+  _globals['_REORDERROLESRESPONSE']._serialized_end=1097
+  _globals['_ADDMEMBERROLEREQUEST']._serialized_start=1099
+  _globals['_ADDMEMBERROLEREQUEST']._serialized_end=1174
+  _globals['_ADDMEMBERROLERESPONSE']._serialized_start=1176
+  _globals['_ADDMEMBERROLERESPONSE']._serialized_end=1236
+  _globals['_REMOVEMEMBERROLEREQUEST']._serialized_start=1238
+  _globals['_REMOVEMEMBERROLEREQUEST']._serialized_end=1316
+  _globals['_REMOVEMEMBERROLERESPONSE']._serialized_start=1318
+  _globals['_REMOVEMEMBERROLERESPONSE']._serialized_end=1381
+  _globals['_ROLESERVICE']._serialized_start=1384
+  _globals['_ROLESERVICE']._serialized_end=2383
 # @@protoc_insertion_point(module_scope)
