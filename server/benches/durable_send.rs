@@ -227,7 +227,12 @@ struct Figures {
     max_ms: f64,
 }
 
-async fn run(database_url: Option<String>, senders: usize, per_sender: usize, shared: bool) -> Figures {
+async fn run(
+    database_url: Option<String>,
+    senders: usize,
+    per_sender: usize,
+    shared: bool,
+) -> Figures {
     let server = start_server_on(database_url, &[("DECENTRA_AUTH_RATE_PER_IP", "100000")]).await;
     let pid = server.child.id();
     let clients = prepare(&server, senders, shared).await;
@@ -253,8 +258,7 @@ async fn run(database_url: Option<String>, senders: usize, per_sender: usize, sh
 async fn main() {
     let senders = env_num("BENCH_SENDERS", 32).max(1);
     let per_sender = env_num("BENCH_MESSAGES", 250).max(1);
-    let backends =
-        std::env::var("BENCH_BACKENDS").unwrap_or_else(|_| "sqlite,postgres".to_owned());
+    let backends = std::env::var("BENCH_BACKENDS").unwrap_or_else(|_| "sqlite,postgres".to_owned());
     let shapes = std::env::var("BENCH_SHAPES").unwrap_or_else(|_| "channels,channel".to_owned());
     let pg_admin = std::env::var("BENCH_PG_URL")
         .or_else(|_| std::env::var("TEST_DATABASE_URL"))
