@@ -69,13 +69,18 @@ impl Drop for Server {
 /// Starts the release binary on a free port with `extra` environment on top of the common
 /// settings (`BENCH_DATABASE_URL`, default SQLite in a temp dir), and waits until it answers.
 pub async fn start_server(extra: &[(&str, &str)]) -> Server {
+    start_server_on(std::env::var("BENCH_DATABASE_URL").ok(), extra).await
+}
+
+/// [`start_server`] on the database at `database_url` (None: SQLite in a temp dir).
+pub async fn start_server_on(database_url: Option<String>, extra: &[(&str, &str)]) -> Server {
     let dir = tempfile::tempdir().expect("temp dir");
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .expect("port")
         .port();
-    let database_url = std::env::var("BENCH_DATABASE_URL")
-        .unwrap_or_else(|_| format!("sqlite://{}", dir.path().join("bench.db").display()));
+    let database_url = database_url
+        .unwrap_or_else(|| format!("sqlite://{}", dir.path().join("bench.db").display()));
     let child = Command::new(env!("CARGO_BIN_EXE_decentra"))
         .env("DECENTRA_BIND", format!("127.0.0.1:{port}"))
         .env("DECENTRA_DATA_DIR", dir.path())

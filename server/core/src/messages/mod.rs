@@ -5,6 +5,7 @@
 //! PERMISSION_DENIED and changes nothing. Writes commit before their event is published.
 
 pub mod attachments;
+mod commit;
 pub mod content;
 mod limits;
 mod typing;
@@ -27,13 +28,16 @@ use crate::{
     principal::Principal,
     servers::{action, audit},
     store::{
-        AttachmentRecord, InsertOutcome, MENTION_ROLE, MENTION_USER, MessageRecord, NewMessage,
-        PinOutcome,
+        AttachmentRecord, InsertOutcome, MENTION_ROLE, MENTION_USER, MentionRecord, MessageExtras,
+        MessageRecord, NewMessage, PinOutcome,
     },
     users::User,
 };
 
-use self::typing::{TYPING_TTL_MS, TypingThrottle};
+use self::{
+    commit::GroupCommit,
+    typing::{TYPING_TTL_MS, TypingThrottle},
+};
 
 /// Most pinned messages one channel may hold.
 pub const MAX_PINS: u32 = 50;
@@ -96,6 +100,8 @@ pub struct MessageService {
     ctx: Arc<Context>,
     typing: Arc<TypingThrottle>,
     limits: Arc<limits::SendLimits>,
+    /// Writes sent messages of concurrent senders in shared transactions.
+    commits: Arc<GroupCommit>,
     /// Serialises "file on disk + row" against "no row left → remove file" on this node.
     files: Arc<tokio::sync::Mutex<()>>,
 }
@@ -149,6 +155,7 @@ fn everyone_mentions(content: &str) -> impl Iterator<Item = Mention> {
 impl MessageService {
     pub(crate) fn new(ctx: Arc<Context>) -> Self {
         Self {
+            commits: Arc::new(GroupCommit::new(Arc::clone(&ctx.store))),
             ctx,
             typing: Arc::new(TypingThrottle::default()),
             limits: Arc::new(limits::SendLimits::default()),
@@ -257,8 +264,18 @@ impl MessageService {
         if records.is_empty() {
             return Ok(Vec::new());
         }
+        let extras = self.ctx.store.message_extras(viewer, &records).await?;
+        self.assemble(records, extras).await
+    }
+
+    /// Builds messages from their rows and extras, reading the users they name. Keeps the
+    /// order of `records`.
+    async fn assemble(
+        &self,
+        records: Vec<MessageRecord>,
+        extras: MessageExtras,
+    ) -> Result<Vec<Message>> {
         let store = &self.ctx.store;
-        let extras = store.message_extras(viewer, &records).await?;
         let mut user_ids: Vec<i64> = records
             .iter()
             .map(|m| m.author_id)
@@ -439,9 +456,39 @@ impl MessageService {
             mentions,
             attachment_ids,
         };
-        match self.ctx.store.insert_message(&new).await? {
+        // A new message has no reactions yet and its mentions are the ones just written: unless
+        // it has attachments or a reply preview to read, nothing but its users needs a read.
+        let known =
+            (new.attachment_ids.is_empty() && new.message.reply_to_id.is_none()).then(|| {
+                let mut mentions: Vec<MentionRecord> = new
+                    .mentions
+                    .iter()
+                    .map(|&(kind, target_id)| MentionRecord {
+                        message_id: new.message.id,
+                        kind,
+                        target_id,
+                    })
+                    .collect();
+                // The order history reads them in.
+                mentions.sort_unstable_by_key(|m| (m.kind, m.target_id));
+                mentions.dedup();
+                MessageExtras {
+                    mentions,
+                    ..MessageExtras::default()
+                }
+            });
+        match self.commits.insert(new).await? {
             InsertOutcome::Created(record) => {
-                let message = self.hydrate_one(who.user_id, record).await?;
+                let message = match known {
+                    Some(extras) => self
+                        .assemble(vec![record], extras)
+                        .await?
+                        .pop()
+                        .ok_or_else(|| {
+                            Error::Internal("assembling a message returned nothing".to_owned())
+                        })?,
+                    None => self.hydrate_one(who.user_id, record).await?,
+                };
                 let audience = self.audience(&access).await?;
                 self.ctx
                     .bus

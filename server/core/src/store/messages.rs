@@ -108,7 +108,7 @@ pub struct MessageExtras {
     pub replies: Vec<MessageRecord>,
 }
 
-/// Input of [`MessageStore::insert_message`].
+/// Input of [`MessageStore::insert_messages`].
 #[derive(Debug, Clone)]
 pub struct NewMessage {
     /// The row (`author_nickname` ignored).
@@ -119,7 +119,7 @@ pub struct NewMessage {
     pub attachment_ids: Vec<i64>,
 }
 
-/// Outcome of [`MessageStore::insert_message`].
+/// Outcome of [`MessageStore::insert_messages`], per message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum InsertOutcome {
     /// The message was stored, its attachments bound and the channel's last message moved.
@@ -152,10 +152,12 @@ pub trait MessageStore: Send + Sync {
     /// mention the user, one of their roles, or everyone.
     async fn read_states(&self, user: Id, channels: &[Id]) -> Result<Vec<ReadState>>;
 
-    /// In one transaction: inserts a message unless the author already used its nonce in the
-    /// channel, stores its mentions, binds its attachments and moves the channel's
-    /// `last_message_id`.
-    async fn insert_message(&self, new: &NewMessage) -> Result<InsertOutcome>;
+    /// In ONE transaction, for each message of `batch`: inserts it unless its author already
+    /// used its nonce in the channel, stores its mentions, binds its attachments and moves the
+    /// channel's `last_message_id`. Returns the outcome of each, in order, once committed. A
+    /// message whose attachments cannot be bound leaves nothing behind and does not stop the
+    /// others; any other failure fails the whole batch (nothing is committed).
+    async fn insert_messages(&self, batch: &[NewMessage]) -> Result<Vec<InsertOutcome>>;
     /// One message of a channel.
     async fn message(&self, channel: Id, id: Id) -> Result<Option<MessageRecord>>;
     /// Messages of a channel older than `before` (or the newest), newest first.

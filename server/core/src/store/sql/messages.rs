@@ -45,6 +45,43 @@ macro_rules! messages_sql {
         /// Chunk size of `IN (…)` lists.
         const MSG_CHUNK: usize = 100;
 
+        /// Largest multi-row statement of a batch write, in rows.
+        const MSG_MAX_ROWS: usize = 64;
+
+        /// Splits `items` into chunks of power-of-two lengths (at most [`MSG_MAX_ROWS`]), so
+        /// a batch of any size uses one of a handful of statement shapes and each stays in the
+        /// connection's prepared-statement cache.
+        fn msg_pow2_chunks<T>(mut items: &[T]) -> Vec<&[T]> {
+            let mut out = Vec::new();
+            while !items.is_empty() {
+                let n = if items.len() >= MSG_MAX_ROWS {
+                    MSG_MAX_ROWS
+                } else {
+                    1 << (usize::BITS - 1 - items.len().leading_zeros())
+                };
+                let (chunk, rest) = items.split_at(n);
+                out.push(chunk);
+                items = rest;
+            }
+            out
+        }
+
+        /// `head ($1, …, $cols), ($cols+1, …), … tail`: a `VALUES` list of `rows` rows.
+        fn msg_values_sql(head: &str, cols: usize, rows: usize, tail: &str) -> String {
+            let mut sql = String::with_capacity(head.len() + tail.len() + rows * cols * 5);
+            sql.push_str(head);
+            for row in 0..rows {
+                if row > 0 {
+                    sql.push_str(", ");
+                }
+                sql.push('(');
+                sql.push_str(&msg_placeholders(row * cols + 1, cols));
+                sql.push(')');
+            }
+            sql.push_str(tail);
+            sql
+        }
+
         async fn msg_insert_mentions(
             conn: &mut <$db as sqlx::Database>::Connection,
             message: i64,
@@ -113,87 +150,207 @@ macro_rules! messages_sql {
                 Ok(out)
             }
 
-            async fn insert_message(
+            async fn insert_messages(
                 &self,
-                new: &$crate::store::NewMessage,
-            ) -> $crate::error::Result<$crate::store::InsertOutcome> {
+                batch: &[$crate::store::NewMessage],
+            ) -> $crate::error::Result<Vec<$crate::store::InsertOutcome>> {
+                use std::collections::{BTreeMap, HashMap, HashSet};
                 use $crate::store::{InsertOutcome, MessageRecord};
-                let m = &new.message;
+                use sqlx::Connection as _;
                 let mut tx = self.pool.begin_with($begin_write).await?;
-                // A retry with the same nonce hits `messages_nonce_key` and inserts nothing
-                // (PostgreSQL waits for a concurrent first attempt to commit).
-                let inserted: Option<i64> = sqlx::query_scalar(
-                    "INSERT INTO messages (id, channel_id, server_id, author_id, kind, content, \
-                       nonce, reply_to_id, mention_everyone, pinned_at, edited_at, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
-                     ON CONFLICT DO NOTHING RETURNING id",
-                )
-                .bind(m.id)
-                .bind(m.channel_id)
-                .bind(m.server_id)
-                .bind(m.author_id)
-                .bind(m.kind)
-                .bind(&m.content)
-                .bind(&m.nonce)
-                .bind(m.reply_to_id)
-                .bind(m.mention_everyone)
-                .bind(m.pinned_at)
-                .bind(m.edited_at)
-                .bind(m.created_at)
-                .fetch_optional(&mut *tx)
-                .await?;
-                if inserted.is_none() {
-                    let existing: Option<MessageRecord> = sqlx::query_as(concat!(
-                        msg_select!(),
-                        "WHERE m.channel_id = $1 AND m.author_id = $2 AND m.nonce = $3"
-                    ))
-                    .bind(m.channel_id)
-                    .bind(m.author_id)
-                    .bind(&m.nonce)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                    return match existing {
-                        Some(existing) => Ok(InsertOutcome::Duplicate(existing)),
-                        None => Err($crate::error::Error::Internal(format!(
-                            "message {} was not inserted and has no nonce twin",
-                            m.id
-                        ))),
-                    };
+                // Messages without attachments: multi-row inserts. A retry with the same nonce
+                // hits `messages_nonce_key` and inserts nothing.
+                let plain: Vec<&$crate::store::NewMessage> =
+                    batch.iter().filter(|n| n.attachment_ids.is_empty()).collect();
+                let mut inserted: HashSet<i64> = HashSet::with_capacity(batch.len());
+                for chunk in msg_pow2_chunks(&plain) {
+                    let sql = msg_values_sql(
+                        "INSERT INTO messages (id, channel_id, server_id, author_id, kind, \
+                           content, nonce, reply_to_id, mention_everyone, pinned_at, edited_at, \
+                           created_at) VALUES ",
+                        12,
+                        chunk.len(),
+                        " ON CONFLICT DO NOTHING RETURNING id",
+                    );
+                    let mut q = sqlx::query_scalar(sqlx::AssertSqlSafe(sql));
+                    for new in chunk {
+                        let m = &new.message;
+                        q = q
+                            .bind(m.id)
+                            .bind(m.channel_id)
+                            .bind(m.server_id)
+                            .bind(m.author_id)
+                            .bind(m.kind)
+                            .bind(&m.content)
+                            .bind(&m.nonce)
+                            .bind(m.reply_to_id)
+                            .bind(m.mention_everyone)
+                            .bind(m.pinned_at)
+                            .bind(m.edited_at)
+                            .bind(m.created_at);
+                    }
+                    let ids: Vec<i64> = q.fetch_all(&mut *tx).await?;
+                    inserted.extend(ids);
                 }
-                msg_insert_mentions(&mut *tx, m.id, m.channel_id, &new.mentions).await?;
-                for attachment in &new.attachment_ids {
-                    let bound = sqlx::query(
-                        "UPDATE attachments SET message_id = $1 \
-                         WHERE id = $2 AND channel_id = $3 AND uploader_id = $4 \
-                           AND message_id IS NULL",
+                // Messages with attachments: one by one, each in a savepoint, so an upload
+                // that cannot be bound rolls back only its own message.
+                let mut unavailable: HashMap<i64, i64> = HashMap::new();
+                for new in batch.iter().filter(|n| !n.attachment_ids.is_empty()) {
+                    let m = &new.message;
+                    let mut sp = (&mut *tx).begin().await?;
+                    let row: Option<i64> = sqlx::query_scalar(
+                        "INSERT INTO messages (id, channel_id, server_id, author_id, kind, \
+                           content, nonce, reply_to_id, mention_everyone, pinned_at, edited_at, \
+                           created_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
+                         ON CONFLICT DO NOTHING RETURNING id",
                     )
                     .bind(m.id)
-                    .bind(attachment)
                     .bind(m.channel_id)
+                    .bind(m.server_id)
                     .bind(m.author_id)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
-                    if bound != 1 {
-                        // Dropping the transaction rolls the message back.
-                        return Ok(InsertOutcome::AttachmentUnavailable(*attachment));
+                    .bind(m.kind)
+                    .bind(&m.content)
+                    .bind(&m.nonce)
+                    .bind(m.reply_to_id)
+                    .bind(m.mention_everyone)
+                    .bind(m.pinned_at)
+                    .bind(m.edited_at)
+                    .bind(m.created_at)
+                    .fetch_optional(&mut *sp)
+                    .await?;
+                    if row.is_none() {
+                        // A nonce twin: nothing to bind.
+                        sp.commit().await?;
+                        continue;
+                    }
+                    let mut missing = None;
+                    for attachment in &new.attachment_ids {
+                        let bound = sqlx::query(
+                            "UPDATE attachments SET message_id = $1 \
+                             WHERE id = $2 AND channel_id = $3 AND uploader_id = $4 \
+                               AND message_id IS NULL",
+                        )
+                        .bind(m.id)
+                        .bind(attachment)
+                        .bind(m.channel_id)
+                        .bind(m.author_id)
+                        .execute(&mut *sp)
+                        .await?
+                        .rows_affected();
+                        if bound != 1 {
+                            missing = Some(*attachment);
+                            break;
+                        }
+                    }
+                    match missing {
+                        Some(attachment) => {
+                            sp.rollback().await?;
+                            unavailable.insert(m.id, attachment);
+                        }
+                        None => {
+                            sp.commit().await?;
+                            inserted.insert(m.id);
+                        }
                     }
                 }
-                sqlx::query(
-                    "UPDATE channels SET last_message_id = $2 \
-                     WHERE id = $1 AND (last_message_id IS NULL OR last_message_id < $2)",
-                )
-                .bind(m.channel_id)
-                .bind(m.id)
-                .execute(&mut *tx)
-                .await?;
-                let created: MessageRecord =
-                    sqlx::query_as(concat!(msg_select!(), "WHERE m.id = $1"))
-                        .bind(m.id)
-                        .fetch_one(&mut *tx)
+                let mentions: Vec<(i64, i64, i64, i64)> = batch
+                    .iter()
+                    .filter(|n| inserted.contains(&n.message.id))
+                    .flat_map(|n| {
+                        n.mentions
+                            .iter()
+                            .map(|(kind, target)| (n.message.id, n.message.channel_id, *kind, *target))
+                    })
+                    .collect();
+                for chunk in msg_pow2_chunks(&mentions) {
+                    let sql = msg_values_sql(
+                        "INSERT INTO message_mentions (message_id, channel_id, kind, target_id) \
+                         VALUES ",
+                        4,
+                        chunk.len(),
+                        " ON CONFLICT DO NOTHING",
+                    );
+                    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+                    for (message, channel, kind, target) in chunk {
+                        q = q.bind(message).bind(channel).bind(kind).bind(target);
+                    }
+                    q.execute(&mut *tx).await?;
+                }
+                // Each channel's newest message, one statement for the batch (in channel
+                // order, so concurrent batches lock channel rows in the same order).
+                let mut newest: BTreeMap<i64, i64> = BTreeMap::new();
+                for new in batch.iter().filter(|n| inserted.contains(&n.message.id)) {
+                    let m = &new.message;
+                    let id = newest.entry(m.channel_id).or_insert(m.id);
+                    *id = (*id).max(m.id);
+                }
+                let newest: Vec<(i64, i64)> = newest.into_iter().collect();
+                for chunk in msg_pow2_chunks(&newest) {
+                    let sql = msg_values_sql(
+                        "UPDATE channels SET last_message_id = v.column2 FROM (VALUES ",
+                        2,
+                        chunk.len(),
+                        ") AS v WHERE channels.id = v.column1 \
+                         AND (channels.last_message_id IS NULL \
+                              OR channels.last_message_id < v.column2)",
+                    );
+                    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+                    for (channel, id) in chunk {
+                        q = q.bind(channel).bind(id);
+                    }
+                    q.execute(&mut *tx).await?;
+                }
+                // The stored rows, with the authors' nicknames.
+                let created_ids: Vec<i64> = batch
+                    .iter()
+                    .map(|n| n.message.id)
+                    .filter(|id| inserted.contains(id))
+                    .collect();
+                let mut created: HashMap<i64, MessageRecord> =
+                    HashMap::with_capacity(created_ids.len());
+                for chunk in msg_pow2_chunks(&created_ids) {
+                    let sql = format!(
+                        concat!(msg_select!(), "WHERE m.id IN ({list})"),
+                        list = msg_placeholders(1, chunk.len())
+                    );
+                    let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+                    for id in chunk {
+                        q = q.bind(id);
+                    }
+                    let rows: Vec<MessageRecord> = q.fetch_all(&mut *tx).await?;
+                    created.extend(rows.into_iter().map(|r| (r.id, r)));
+                }
+                let mut outcomes = Vec::with_capacity(batch.len());
+                for new in batch {
+                    let m = &new.message;
+                    if let Some(attachment) = unavailable.get(&m.id) {
+                        outcomes.push(InsertOutcome::AttachmentUnavailable(*attachment));
+                    } else if let Some(record) = created.remove(&m.id) {
+                        outcomes.push(InsertOutcome::Created(record));
+                    } else {
+                        let existing: Option<MessageRecord> = sqlx::query_as(concat!(
+                            msg_select!(),
+                            "WHERE m.channel_id = $1 AND m.author_id = $2 AND m.nonce = $3"
+                        ))
+                        .bind(m.channel_id)
+                        .bind(m.author_id)
+                        .bind(&m.nonce)
+                        .fetch_optional(&mut *tx)
                         .await?;
+                        match existing {
+                            Some(existing) => outcomes.push(InsertOutcome::Duplicate(existing)),
+                            None => {
+                                return Err($crate::error::Error::Internal(format!(
+                                    "message {} was not inserted and has no nonce twin",
+                                    m.id
+                                )));
+                            }
+                        }
+                    }
+                }
                 tx.commit().await?;
-                Ok(InsertOutcome::Created(created))
+                Ok(outcomes)
             }
 
             async fn message(

@@ -1,0 +1,301 @@
+//! Durable sends against the real `decentra` binary (a child process, so its CPU can be read
+//! from `/proc`): 32 members, each on their own connection like a real client, send messages
+//! as fast as the server acknowledges them. An acknowledgement means the message is committed.
+//!
+//!     cargo bench -p decentra --bench durable_send
+//!
+//! Two shapes: every sender in its own channel ("32 channels") and all senders in one channel
+//! ("1 channel", where per-channel contention shows). Backends: SQLite in a temp dir, and
+//! PostgreSQL in a fresh database created for each run on the server named by
+//! `BENCH_PG_URL` (or `TEST_DATABASE_URL`; PostgreSQL is skipped when neither is set).
+//!
+//! Environment: `BENCH_SENDERS` (default 32), `BENCH_MESSAGES` per sender (default 250),
+//! `BENCH_BACKENDS` (default `sqlite,postgres`), `BENCH_SHAPES` (default `channels,channel`).
+//! Prints msg/s, server CPU µs per message and p50/p99 acknowledgement latency.
+
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use decentra_core::{Id, auth::tokens::TokenIssuer};
+use decentra_sdk::{Client, proto};
+use sqlx::Connection;
+
+mod support;
+
+use support::{SECRET, Server, cpu_secs, env_num, start_server_on};
+
+fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or_default()
+}
+
+/// A PostgreSQL database that exists for one run and is dropped afterwards.
+struct PgDatabase {
+    admin_url: String,
+    name: String,
+    url: String,
+}
+
+impl PgDatabase {
+    async fn create(admin_url: &str, tag: &str) -> Self {
+        let name = format!("durable_send_{}_{tag}", std::process::id());
+        let mut conn = sqlx::PgConnection::connect(admin_url)
+            .await
+            .expect("connect to PostgreSQL");
+        for sql in [
+            format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+            format!("CREATE DATABASE {name}"),
+        ] {
+            sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+                .execute(&mut conn)
+                .await
+                .expect("create database");
+        }
+        let base = admin_url
+            .rsplit_once('/')
+            .map_or(admin_url, |(base, _)| base);
+        Self {
+            admin_url: admin_url.to_owned(),
+            url: format!("{base}/{name}"),
+            name,
+        }
+    }
+
+    async fn drop_now(self) {
+        if let Ok(mut conn) = sqlx::PgConnection::connect(&self.admin_url).await {
+            let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.name
+            )))
+            .execute(&mut conn)
+            .await;
+        }
+    }
+}
+
+/// Inserts `n` members straight into the database (registration's argon2 is not measured).
+async fn seed_members(database_url: &str, server_id: i64, n: usize) -> Vec<i64> {
+    let ids: Vec<i64> = (0..n as i64).map(|i| server_id + 1_000_000 + i).collect();
+    let now = now_ms();
+    macro_rules! seed {
+        ($pool:expr) => {{
+            let pool = $pool;
+            let mut tx = pool.begin().await.expect("tx");
+            for id in &ids {
+                sqlx::query("INSERT INTO users (id, username, username_lower, password_hash, created_at) VALUES ($1, $2, $2, 'x', $3)")
+                    .bind(id).bind(format!("sender{id}")).bind(now).execute(&mut *tx).await.expect("user");
+                sqlx::query("INSERT INTO members (server_id, user_id, joined_at) VALUES ($1, $2, $3)")
+                    .bind(server_id).bind(id).bind(now).execute(&mut *tx).await.expect("member");
+            }
+            tx.commit().await.expect("commit");
+            pool.close().await;
+        }};
+    }
+    if database_url.starts_with("sqlite") {
+        seed!(
+            sqlx::SqlitePool::connect(database_url)
+                .await
+                .expect("sqlite")
+        );
+    } else {
+        seed!(sqlx::PgPool::connect(database_url).await.expect("pg"));
+    }
+    ids
+}
+
+/// A server with `senders` members and the channels they send to (one per sender, or one
+/// shared), each sender already connected with its own token.
+async fn prepare(server: &Server, senders: usize, shared: bool) -> Vec<(Client, String)> {
+    let owner = Client::connect(server.url.clone()).await.expect("connect");
+    owner
+        .register(proto::RegisterRequest {
+            username: "owner".into(),
+            password: "owner-password".into(),
+            ..Default::default()
+        })
+        .await
+        .expect("register");
+    // Far more than a person sends: lift the per-user send budget.
+    owner
+        .admin()
+        .update_instance_settings(proto::UpdateInstanceSettingsRequest {
+            message_rate_limit_per_minute: Some(100_000),
+            ..Default::default()
+        })
+        .await
+        .expect("settings");
+    let guild = owner
+        .servers()
+        .create_server(proto::CreateServerRequest {
+            name: "Bench".into(),
+            ..Default::default()
+        })
+        .await
+        .expect("server")
+        .into_inner()
+        .server
+        .expect("server");
+    let server_id: i64 = guild.id.parse().expect("id");
+    let channel_count = if shared { 1 } else { senders };
+    let mut channels = Vec::with_capacity(channel_count);
+    for i in 0..channel_count {
+        let channel = owner
+            .channels()
+            .create_channel(proto::CreateChannelRequest {
+                server_id: guild.id.clone(),
+                name: format!("load-{i}"),
+                r#type: proto::ChannelType::Text as i32,
+                ..Default::default()
+            })
+            .await
+            .expect("channel")
+            .into_inner()
+            .channel
+            .expect("channel");
+        channels.push(channel.id);
+    }
+    let user_ids = seed_members(&server.database_url, server_id, senders).await;
+    // Any permission change makes the server reload its member list.
+    owner
+        .roles()
+        .create_role(proto::CreateRoleRequest {
+            server_id: guild.id.clone(),
+            name: "reload".into(),
+            ..Default::default()
+        })
+        .await
+        .expect("role");
+    let issuer = TokenIssuer::new(SECRET.as_bytes(), Duration::from_secs(3600));
+    let mut out = Vec::with_capacity(senders);
+    for (i, uid) in user_ids.iter().enumerate() {
+        let token = issuer
+            .issue(Id(*uid), Id(i as i64 + 1))
+            .expect("token")
+            .token;
+        let client = Client::connect(server.url.clone()).await.expect("connect");
+        client.set_tokens(&token, "").expect("token");
+        out.push((client, channels[i % channels.len()].clone()));
+    }
+    out
+}
+
+/// Each sender sends `count` messages one after another; returns every ack latency (µs).
+async fn send_all(senders: &[(Client, String)], count: usize, tag: &str) -> Vec<u64> {
+    let mut tasks = Vec::with_capacity(senders.len());
+    for (i, (client, channel)) in senders.iter().enumerate() {
+        let mut messages = client.messages();
+        let channel = channel.clone();
+        let tag = tag.to_owned();
+        tasks.push(tokio::spawn(async move {
+            let mut latencies = Vec::with_capacity(count);
+            for n in 0..count {
+                let start = Instant::now();
+                messages
+                    .send_message(proto::SendMessageRequest {
+                        channel_id: channel.clone(),
+                        content: format!("{tag} {i}/{n}: the quick brown fox"),
+                        ..Default::default()
+                    })
+                    .await
+                    .expect("send");
+                latencies.push(start.elapsed().as_micros() as u64);
+            }
+            latencies
+        }));
+    }
+    let mut all = Vec::new();
+    for t in tasks {
+        all.extend(t.await.expect("sender"));
+    }
+    all
+}
+
+fn percentile(sorted: &[u64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let idx = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[idx] as f64 / 1_000.0
+}
+
+struct Figures {
+    rate: f64,
+    cpu_us: f64,
+    p50_ms: f64,
+    p99_ms: f64,
+    max_ms: f64,
+}
+
+async fn run(
+    database_url: Option<String>,
+    senders: usize,
+    per_sender: usize,
+    shared: bool,
+) -> Figures {
+    let server = start_server_on(database_url, &[("DECENTRA_AUTH_RATE_PER_IP", "100000")]).await;
+    let pid = server.child.id();
+    let clients = prepare(&server, senders, shared).await;
+    // Warm up connections, caches and prepared statements.
+    send_all(&clients, 5, "warm-up").await;
+    let cpu_before = cpu_secs(pid);
+    let start = Instant::now();
+    let mut latencies = send_all(&clients, per_sender, "load").await;
+    let elapsed = start.elapsed().as_secs_f64();
+    let cpu = cpu_secs(pid) - cpu_before;
+    latencies.sort_unstable();
+    let total = latencies.len();
+    Figures {
+        rate: total as f64 / elapsed,
+        cpu_us: cpu * 1e6 / total.max(1) as f64,
+        p50_ms: percentile(&latencies, 0.50),
+        p99_ms: percentile(&latencies, 0.99),
+        max_ms: latencies.last().copied().unwrap_or_default() as f64 / 1_000.0,
+    }
+}
+
+#[tokio::main]
+async fn main() {
+    let senders = env_num("BENCH_SENDERS", 32).max(1);
+    let per_sender = env_num("BENCH_MESSAGES", 250).max(1);
+    let backends = std::env::var("BENCH_BACKENDS").unwrap_or_else(|_| "sqlite,postgres".to_owned());
+    let shapes = std::env::var("BENCH_SHAPES").unwrap_or_else(|_| "channels,channel".to_owned());
+    let pg_admin = std::env::var("BENCH_PG_URL")
+        .or_else(|_| std::env::var("TEST_DATABASE_URL"))
+        .ok();
+    println!(
+        "decentra durable-send benchmark: {senders} senders (one connection each), {per_sender} messages each"
+    );
+    for backend in backends.split(',').map(str::trim) {
+        for shape in shapes.split(',').map(str::trim) {
+            let shared = match shape {
+                "channel" => true,
+                "channels" => false,
+                other => panic!("unknown shape {other:?} (channels, channel)"),
+            };
+            let label = if shared {
+                "1 channel".to_owned()
+            } else {
+                format!("{senders} channels")
+            };
+            let (name, figures) = match backend {
+                "sqlite" => ("SQLite", run(None, senders, per_sender, shared).await),
+                "postgres" => {
+                    let Some(admin) = pg_admin.as_deref() else {
+                        println!("  PostgreSQL skipped: set BENCH_PG_URL or TEST_DATABASE_URL");
+                        continue;
+                    };
+                    let db = PgDatabase::create(admin, shape).await;
+                    let figures = run(Some(db.url.clone()), senders, per_sender, shared).await;
+                    db.drop_now().await;
+                    ("PostgreSQL", figures)
+                }
+                other => panic!("unknown backend {other:?} (sqlite, postgres)"),
+            };
+            println!(
+                "  {name:<10} {label:<11}: {:>7.0} msg/s, server CPU {:>6.1} µs/msg, ack p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+                figures.rate, figures.cpu_us, figures.p50_ms, figures.p99_ms, figures.max_ms
+            );
+        }
+    }
+}
