@@ -12,6 +12,7 @@ use std::{collections::HashMap, sync::Arc};
 use tracing::instrument;
 
 use crate::{
+    change::Change,
     context::Context,
     error::{Error, Result},
     events::{Audience, Event},
@@ -198,13 +199,14 @@ impl RelationshipService {
                 "you cannot do this with yourself".to_owned(),
             ));
         }
-        let (before, after) = self
-            .ctx
-            .store
+        let me = self.user(who.user_id).await?;
+        let mut change = Change::begin(&self.ctx).await?;
+        let (before, after) = change
+            .tx()
             .transition_relationship(who.user_id, other.id, now_ms(), &rule)
             .await?;
-        let me = self.user(who.user_id).await?;
-        self.publish(&me, other, &before, &after).await?;
+        self.announce(&mut change, &me, other, &before, &after)?;
+        change.commit().await?;
         after
             .mine
             .as_ref()
@@ -212,9 +214,10 @@ impl RelationshipService {
             .transpose()
     }
 
-    /// Tells each side whose view changed.
-    async fn publish(
+    /// Records in `change` that each side whose view changed hears of it.
+    fn announce(
         &self,
+        change: &mut Change,
         me: &User,
         other: &User,
         before: &RelationshipPair,
@@ -234,21 +237,15 @@ impl RelationshipService {
                 _ => continue,
             };
             let became_friends = new.as_ref().is_some_and(|n| n.kind == friend);
-            self.ctx
-                .bus
-                .publish(Audience::users(vec![viewer]), event)
-                .await;
+            change.publish(Audience::users(vec![viewer]), event);
             // Presence is announced on change only: a new friend would look offline until
             // their status next moved.
             if became_friends {
                 for presence in self.ctx.hub.presences([seen.id]) {
-                    self.ctx
-                        .bus
-                        .publish(
-                            Audience::users(vec![viewer]),
-                            Event::PresenceUpdated(presence),
-                        )
-                        .await;
+                    change.publish(
+                        Audience::users(vec![viewer]),
+                        Event::PresenceUpdated(presence),
+                    );
                 }
             }
         }

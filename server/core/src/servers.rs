@@ -4,11 +4,11 @@
 
 use std::sync::Arc;
 
-use serde::{Deserialize, Serialize};
 use tracing::instrument;
 
 use crate::{
     access::{ServerPerms, kind},
+    change::Change,
     context::Context,
     error::{Error, Result},
     events::{Audience, Event},
@@ -21,100 +21,74 @@ use crate::{
     validate,
 };
 
-/// Audit log actions (values of `AuditLogAction` in the API).
-pub mod action {
-    /// Server settings changed.
-    pub const SERVER_UPDATE: i64 = 1;
-    /// Ownership transferred.
-    pub const OWNERSHIP_TRANSFER: i64 = 2;
-    /// Channel created.
-    pub const CHANNEL_CREATE: i64 = 3;
-    /// Channel changed.
-    pub const CHANNEL_UPDATE: i64 = 4;
-    /// Channel deleted.
-    pub const CHANNEL_DELETE: i64 = 5;
-    /// Overwrite set.
-    pub const CHANNEL_OVERWRITE_UPDATE: i64 = 6;
-    /// Overwrite removed.
-    pub const CHANNEL_OVERWRITE_DELETE: i64 = 7;
-    /// Member kicked.
-    pub const MEMBER_KICK: i64 = 8;
-    /// Member banned.
-    pub const MEMBER_BAN_ADD: i64 = 9;
-    /// Ban lifted.
-    pub const MEMBER_BAN_REMOVE: i64 = 10;
-    /// Nickname / voice moderation changed.
-    pub const MEMBER_UPDATE: i64 = 11;
-    /// Roles of a member changed.
-    pub const MEMBER_ROLE_UPDATE: i64 = 12;
-    /// Role created.
-    pub const ROLE_CREATE: i64 = 14;
-    /// Role changed.
-    pub const ROLE_UPDATE: i64 = 15;
-    /// Role deleted.
-    pub const ROLE_DELETE: i64 = 16;
-    /// Invite created.
-    pub const INVITE_CREATE: i64 = 17;
-    /// Invite revoked.
-    pub const INVITE_DELETE: i64 = 18;
-    /// A moderator deleted someone's message.
-    pub const MESSAGE_DELETE: i64 = 19;
-    /// Message pinned.
-    pub const MESSAGE_PIN: i64 = 20;
-    /// Message unpinned.
-    pub const MESSAGE_UNPIN: i64 = 21;
-}
-
-/// One changed field in an audit entry.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct AuditChange {
-    /// Field name.
-    pub key: String,
-    /// Value before.
-    pub old_value: String,
-    /// Value after.
-    pub new_value: String,
-}
-
-impl AuditChange {
-    /// A change record, if the value actually changed.
-    pub fn diff(key: &str, old: impl ToString, new: impl ToString) -> Option<Self> {
-        let (old_value, new_value) = (old.to_string(), new.to_string());
-        (old_value != new_value).then(|| Self {
-            key: key.to_owned(),
-            old_value,
-            new_value,
-        })
-    }
-}
+pub use crate::audit::{AuditChange, action};
 
 /// Longest moderation reason.
 pub const MAX_REASON: usize = 512;
 
-/// Writes an audit entry. Failure to audit fails the call's response but the change itself
-/// already committed, so it is logged loudly rather than hidden.
-pub(crate) async fn audit(
-    ctx: &Context,
-    server: Id,
-    actor: Id,
-    action: i64,
-    target: Option<Id>,
-    reason: &str,
-    changes: Vec<AuditChange>,
-) -> Result<()> {
-    let entry = AuditRecord {
-        id: ctx.ids.next().0,
-        server_id: server.0,
-        action,
-        actor_id: actor.0,
-        target_id: target.map(|t| t.0),
-        reason: reason.to_owned(),
-        changes: serde_json::to_string(&changes).map_err(Error::internal)?,
-        created_at: now_ms(),
-    };
-    ctx.store.add_audit(&entry).await.inspect_err(|e| {
-        tracing::error!(server = %server, action, error = %e, "audit log write failed");
-    })
+/// Records in `change` that `user` joined `server`: after commit the joiner gets the whole
+/// server, the other members the new member and their presence.
+pub(crate) fn joined(change: &mut Change, user: Id, server: Id) {
+    change.invalidate(server);
+    change.announce(Box::new(move |ctx| {
+        Box::pin(async move {
+            let perms = ctx
+                .perms
+                .get(server)
+                .await?
+                .ok_or(Error::NotFound("server"))?;
+            let record = ctx
+                .store
+                .server(server)
+                .await?
+                .ok_or(Error::NotFound("server"))?;
+            let mut snapshot = snapshot_for(&ctx, user, record, &perms).await?;
+            // Presence is announced only when it changes, so the joiner and the members would
+            // otherwise not see each other online until someone's status moved.
+            snapshot.presences = ctx.hub.presences(perms.member_ids());
+            let mut events = Vec::new();
+            if let Some(member) = snapshot.member.clone() {
+                events.push((
+                    Audience::server(server),
+                    Event::MemberAdded(Box::new(member)),
+                ));
+            }
+            if let Some(presence) = snapshot.presences.iter().find(|p| p.user_id == user) {
+                events.push((
+                    Audience::server(server),
+                    Event::PresenceUpdated(presence.clone()),
+                ));
+            }
+            events.push((
+                Audience::users(vec![user]),
+                Event::ServerCreated(Box::new(snapshot)),
+            ));
+            Ok(events)
+        })
+    }));
+}
+
+/// Removes `user` from `server` in `change`, announcing it to the server and to them.
+async fn remove(change: &mut Change, server: Id, user: Id) -> Result<()> {
+    change.tx().remove_member(server, user).await?;
+    announce_removed(change, server, user);
+    Ok(())
+}
+
+/// Records that `user` is no longer a member of `server`.
+fn announce_removed(change: &mut Change, server: Id, user: Id) {
+    change.invalidate(server);
+    change.publish(
+        Audience::server(server).and_users([user]),
+        Event::MemberRemoved {
+            server_id: server,
+            user_id: user,
+        },
+    );
+    change.publish(
+        Audience::users(vec![user]),
+        Event::ServerDeleted { server_id: server },
+    );
 }
 
 /// A member with user and roles, or NOT_FOUND.
@@ -349,69 +323,18 @@ impl ServerService {
             mentionable: false,
             created_at: now,
         };
-        self.ctx
-            .store
+        let mut change = Change::begin(&self.ctx).await?;
+        change
+            .tx()
             .create_server(&NewServer {
                 server: server.clone(),
                 everyone,
                 channels: vec![text_category, general, voice_category, voice],
             })
             .await?;
-        self.ctx.perms.invalidate(Id(id));
-        self.announce_joined(who.user_id, Id(id)).await?;
+        joined(&mut change, who.user_id, Id(id));
+        change.commit().await?;
         Ok(server)
-    }
-
-    /// Sends the joining user the whole server, and the other members the new member.
-    async fn announce_joined(&self, user: Id, server: Id) -> Result<()> {
-        let perms = self
-            .ctx
-            .perms
-            .get(server)
-            .await?
-            .ok_or(Error::NotFound("server"))?;
-        let record = self
-            .ctx
-            .store
-            .server(server)
-            .await?
-            .ok_or(Error::NotFound("server"))?;
-        let mut snapshot = snapshot_for(&self.ctx, user, record, &perms).await?;
-        // Presence is announced only when it changes, so the joiner and the members would
-        // otherwise not see each other online until someone's status moved.
-        snapshot.presences = self.ctx.hub.presences(perms.member_ids());
-        if let Some(member) = snapshot.member.clone() {
-            self.ctx
-                .bus
-                .publish(
-                    Audience::server(server),
-                    Event::MemberAdded(Box::new(member)),
-                )
-                .await;
-        }
-        if let Some(presence) = snapshot.presences.iter().find(|p| p.user_id == user) {
-            self.ctx
-                .bus
-                .publish(
-                    Audience::server(server),
-                    Event::PresenceUpdated(presence.clone()),
-                )
-                .await;
-        }
-        self.ctx
-            .bus
-            .publish(
-                Audience::users(vec![user]),
-                Event::ServerCreated(Box::new(snapshot)),
-            )
-            .await;
-        Ok(())
-    }
-
-    /// Makes `user` a member (after an invite was accepted) and tells everyone concerned.
-    pub(crate) async fn joined(&self, user: Id, server: Id) -> Result<()> {
-        self.ctx.perms.invalidate(server);
-        self.announce_joined(user, server).await
     }
 
     /// A stored server icon by hash (public: invite previews show icons to non-members).
@@ -484,7 +407,8 @@ impl ServerService {
                 }
             };
         }
-        self.ctx.store.update_server(&new).await?;
+        let mut change = Change::begin(&self.ctx).await?;
+        change.tx().update_server(&new).await?;
         let changes = [
             AuditChange::diff("name", &old.name, &new.name),
             AuditChange::diff("icon_url", &old.icon_url, &new.icon_url),
@@ -499,21 +423,17 @@ impl ServerService {
         .flatten()
         .collect::<Vec<_>>();
         if !changes.is_empty() {
-            audit(
-                &self.ctx,
+            change.audit(
                 server,
                 who.user_id,
                 action::SERVER_UPDATE,
                 Some(server),
                 "",
                 changes,
-            )
-            .await?;
-            self.ctx
-                .bus
-                .publish(Audience::server(server), Event::ServerUpdated(new.clone()))
-                .await;
+            );
+            change.publish(Audience::server(server), Event::ServerUpdated(new.clone()));
         }
+        change.commit().await?;
         Ok(new)
     }
 
@@ -527,16 +447,14 @@ impl ServerService {
             ));
         }
         let members: Vec<Id> = access.perms.member_ids().collect();
-        self.ctx.store.delete_server(server).await?;
-        self.ctx.perms.remove(server);
-        self.ctx
-            .bus
-            .publish(
-                Audience::users(members),
-                Event::ServerDeleted { server_id: server },
-            )
-            .await;
-        Ok(())
+        let mut change = Change::begin(&self.ctx).await?;
+        change.tx().delete_server(server).await?;
+        change.forget_server(server);
+        change.publish(
+            Audience::users(members),
+            Event::ServerDeleted { server_id: server },
+        );
+        change.commit().await
     }
 
     /// Leaves a server. The owner must transfer ownership or delete it first.
@@ -548,30 +466,9 @@ impl ServerService {
                 "the owner must transfer ownership or delete the server before leaving".to_owned(),
             ));
         }
-        self.remove(server, who.user_id).await
-    }
-
-    async fn remove(&self, server: Id, user: Id) -> Result<()> {
-        self.ctx.store.remove_member(server, user).await?;
-        self.ctx.perms.invalidate(server);
-        self.ctx
-            .bus
-            .publish(
-                Audience::server(server).and_users([user]),
-                Event::MemberRemoved {
-                    server_id: server,
-                    user_id: user,
-                },
-            )
-            .await;
-        self.ctx
-            .bus
-            .publish(
-                Audience::users(vec![user]),
-                Event::ServerDeleted { server_id: server },
-            )
-            .await;
-        Ok(())
+        let mut change = Change::begin(&self.ctx).await?;
+        remove(&mut change, server, who.user_id).await?;
+        change.commit().await
     }
 
     /// Makes another member the owner (owner only).
@@ -597,34 +494,32 @@ impl ServerService {
                 "you already own this server",
             ));
         }
-        self.ctx.store.set_server_owner(server, new_owner).await?;
-        self.ctx.perms.invalidate(server);
+        let mut updated = self
+            .ctx
+            .store
+            .server(server)
+            .await?
+            .ok_or(Error::NotFound("server"))?;
+        updated.owner_id = new_owner.0;
+        let mut change = Change::begin(&self.ctx).await?;
+        change.tx().set_server_owner(server, new_owner).await?;
+        change.invalidate(server);
         let changes = AuditChange::diff("owner_id", who.user_id, new_owner)
             .into_iter()
             .collect();
-        audit(
-            &self.ctx,
+        change.audit(
             server,
             who.user_id,
             action::OWNERSHIP_TRANSFER,
             Some(new_owner),
             "",
             changes,
-        )
-        .await?;
-        let updated = self
-            .ctx
-            .store
-            .server(server)
-            .await?
-            .ok_or(Error::NotFound("server"))?;
-        self.ctx
-            .bus
-            .publish(
-                Audience::server(server),
-                Event::ServerUpdated(updated.clone()),
-            )
-            .await;
+        );
+        change.publish(
+            Audience::server(server),
+            Event::ServerUpdated(updated.clone()),
+        );
+        change.commit().await?;
         Ok(updated)
     }
 
@@ -737,7 +632,8 @@ impl ServerService {
             access.require(Permissions::DEAFEN_MEMBERS)?;
             new.server_deaf = deaf;
         }
-        self.ctx.store.update_member(&new).await?;
+        let mut change = Change::begin(&self.ctx).await?;
+        change.tx().update_member(&new).await?;
         let changes: Vec<AuditChange> = [
             AuditChange::diff("nickname", &old.member.nickname, &new.nickname),
             AuditChange::diff("server_mute", old.member.server_mute, new.server_mute),
@@ -748,24 +644,20 @@ impl ServerService {
         .collect();
         let member = Member { member: new, ..old };
         if !changes.is_empty() {
-            audit(
-                &self.ctx,
+            change.audit(
                 server,
                 who.user_id,
                 action::MEMBER_UPDATE,
                 Some(user),
                 &reason,
                 changes,
-            )
-            .await?;
-            self.ctx
-                .bus
-                .publish(
-                    Audience::server(server),
-                    Event::MemberUpdated(Box::new(member.clone())),
-                )
-                .await;
+            );
+            change.publish(
+                Audience::server(server),
+                Event::MemberUpdated(Box::new(member.clone())),
+            );
         }
+        change.commit().await?;
         Ok(member)
     }
 
@@ -799,17 +691,17 @@ impl ServerService {
             return Err(Error::NotFound("member"));
         }
         self.check_target(&access, user, "kick")?;
-        self.remove(server, user).await?;
-        audit(
-            &self.ctx,
+        let mut change = Change::begin(&self.ctx).await?;
+        remove(&mut change, server, user).await?;
+        change.audit(
             server,
             who.user_id,
             action::MEMBER_KICK,
             Some(user),
             &reason,
             Vec::new(),
-        )
-        .await
+        );
+        change.commit().await
     }
 
     /// Bans a user — member or not — (BAN_MEMBERS, higher role than a member target).
@@ -835,48 +727,29 @@ impl ServerService {
             banned_by: Some(who.user_id.0),
             created_at: now_ms(),
         };
-        self.ctx.store.ban(&record).await?;
-        self.ctx.perms.invalidate(server);
+        let mut change = Change::begin(&self.ctx).await?;
+        change.tx().ban(&record).await?;
+        change.invalidate(server);
         let ban = Ban {
             record,
             user: User::from(target).public(),
         };
-        audit(
-            &self.ctx,
+        change.audit(
             server,
             who.user_id,
             action::MEMBER_BAN_ADD,
             Some(user),
             &reason,
             Vec::new(),
-        )
-        .await?;
+        );
         if was_member {
-            self.ctx
-                .bus
-                .publish(
-                    Audience::server(server).and_users([user]),
-                    Event::MemberRemoved {
-                        server_id: server,
-                        user_id: user,
-                    },
-                )
-                .await;
-            self.ctx
-                .bus
-                .publish(
-                    Audience::users(vec![user]),
-                    Event::ServerDeleted { server_id: server },
-                )
-                .await;
+            announce_removed(&mut change, server, user);
         }
-        self.ctx
-            .bus
-            .publish(
-                Audience::server_with(server, Permissions::BAN_MEMBERS),
-                Event::BanAdded(Box::new(ban.clone())),
-            )
-            .await;
+        change.publish(
+            Audience::server_with(server, Permissions::BAN_MEMBERS),
+            Event::BanAdded(Box::new(ban.clone())),
+        );
+        change.commit().await?;
         Ok(ban)
     }
 
@@ -886,30 +759,26 @@ impl ServerService {
         let access = self.ctx.perms.server(who.user_id, server).await?;
         access.require(Permissions::BAN_MEMBERS)?;
         let reason = validate::text("reason", reason, MAX_REASON)?;
-        if !self.ctx.store.unban(server, user).await? {
+        let mut change = Change::begin(&self.ctx).await?;
+        if !change.tx().unban(server, user).await? {
             return Err(Error::NotFound("ban"));
         }
-        audit(
-            &self.ctx,
+        change.audit(
             server,
             who.user_id,
             action::MEMBER_BAN_REMOVE,
             Some(user),
             &reason,
             Vec::new(),
-        )
-        .await?;
-        self.ctx
-            .bus
-            .publish(
-                Audience::server_with(server, Permissions::BAN_MEMBERS),
-                Event::BanRemoved {
-                    server_id: server,
-                    user_id: user,
-                },
-            )
-            .await;
-        Ok(())
+        );
+        change.publish(
+            Audience::server_with(server, Permissions::BAN_MEMBERS),
+            Event::BanRemoved {
+                server_id: server,
+                user_id: user,
+            },
+        );
+        change.commit().await
     }
 
     /// Bans ordered by user id (BAN_MEMBERS).

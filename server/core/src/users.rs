@@ -5,6 +5,7 @@ use std::sync::Arc;
 use tracing::instrument;
 
 use crate::{
+    change::Change,
     context::Context,
     error::{Error, Result},
     events::{Audience, Event},
@@ -217,8 +218,6 @@ impl UserService {
         if let Some(s) = patch.status_text {
             fields.status_text = validate::name("status_text", &s, 0, 128)?;
         }
-        self.ctx.store.update_profile(who.user_id, &fields).await?;
-        let user = self.current(who).await?;
         let servers = self
             .ctx
             .store
@@ -229,27 +228,28 @@ impl UserService {
             .collect();
         let mut users = friend_ids(&self.ctx, who.user_id).await?;
         users.push(who.user_id);
-        self.ctx
-            .bus
-            .publish(
-                Audience {
+        let mut change = Change::begin(&self.ctx).await?;
+        change.tx().update_profile(who.user_id, &fields).await?;
+        change
+            .commit_then(|_| async move {
+                let user = self.current(who).await?;
+                let audience = Audience {
                     servers,
                     users,
                     ..Audience::default()
-                },
-                Event::UserUpdated(user.clone().public()),
-            )
-            .await;
-        Ok(user)
+                };
+                let event = Event::UserUpdated(user.clone().public());
+                Ok((user, vec![(audience, event)]))
+            })
+            .await
     }
 
     /// Sets whether members of a shared server may open a DM with the caller (friends
     /// always may). Not in the v1 API yet; defaults to allowed.
     #[instrument(skip_all, fields(user_id = %who.user_id))]
     pub async fn set_allow_server_dms(&self, who: &Principal, allow: bool) -> Result<()> {
-        self.ctx
-            .store
-            .set_allow_server_dms(who.user_id, allow)
-            .await
+        let mut change = Change::begin(&self.ctx).await?;
+        change.tx().set_allow_server_dms(who.user_id, allow).await?;
+        change.commit().await
     }
 }

@@ -230,6 +230,11 @@ impl Audience {
         }
     }
 
+    /// Whether nobody at all is addressed.
+    pub fn is_empty(&self) -> bool {
+        self.users.is_empty() && self.servers.is_empty()
+    }
+
     /// Also these users.
     pub fn and_users(mut self, users: impl IntoIterator<Item = Id>) -> Self {
         self.users.extend(users);

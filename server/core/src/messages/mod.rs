@@ -18,6 +18,7 @@ use tracing::instrument;
 
 use crate::{
     access::{ChannelAccess, kind},
+    change::Change,
     context::Context,
     error::{Error, Result},
     events::{Audience, Event},
@@ -25,7 +26,7 @@ use crate::{
     model::{Attachment, Mention, MentionKind, Message, ReactionCount, ReadState, ReplyPreview},
     permissions::Permissions,
     principal::Principal,
-    servers::{action, audit},
+    servers::action,
     store::{
         AttachmentRecord, InsertOutcome, MENTION_ROLE, MENTION_USER, MessageRecord, NewMessage,
         PinOutcome,
@@ -487,21 +488,24 @@ impl MessageService {
             self.ctx.settings().max_message_length,
         )?;
         let (mentions, mention_everyone) = self.resolve_mentions(&access, &text).await?;
-        let record = self
-            .ctx
-            .store
+        let audience = self.audience(&access).await?;
+        let mut change = Change::begin(&self.ctx).await?;
+        let record = change
+            .tx()
             .edit_message(message, &text, mention_everyone, &mentions, now_ms())
             .await?
             .ok_or(Error::NotFound("message"))?;
-        let edited = self.hydrate_one(who.user_id, record).await?;
-        let audience = self.audience(&access).await?;
-        let mut event = edited.clone();
-        event.reactions.clear();
-        self.ctx
-            .bus
-            .publish(audience, Event::MessageUpdated(Box::new(event)))
-            .await;
-        Ok(edited)
+        change
+            .commit_then(|_| async move {
+                let edited = self.hydrate_one(who.user_id, record).await?;
+                let mut event = edited.clone();
+                event.reactions.clear();
+                Ok((
+                    edited,
+                    vec![(audience, Event::MessageUpdated(Box::new(event)))],
+                ))
+            })
+            .await
     }
 
     /// Deletes a message: one's own, or anyone's with MANAGE_MESSAGES (audited in servers).
@@ -514,38 +518,35 @@ impl MessageService {
         if !own {
             access.require(Permissions::MANAGE_MESSAGES)?;
         }
-        let hashes = self
-            .ctx
-            .store
+        let audience = self.audience(&access).await?;
+        let mut change = Change::begin(&self.ctx).await?;
+        let hashes = change
+            .tx()
             .delete_message(channel, message)
             .await?
             .ok_or(Error::NotFound("message"))?;
-        self.remove_unused_files(hashes).await;
         let server_id = access.server_id();
         if let (Some(server), false) = (server_id, own) {
-            audit(
-                &self.ctx,
+            change.audit(
                 server,
                 who.user_id,
                 action::MESSAGE_DELETE,
                 Some(Id(record.author_id)),
                 "",
                 Vec::new(),
-            )
-            .await?;
+            );
         }
-        let audience = self.audience(&access).await?;
-        self.ctx
-            .bus
-            .publish(
-                audience,
-                Event::MessageDeleted {
-                    channel_id: channel,
-                    message_id: message,
-                    server_id,
-                },
-            )
-            .await;
+        change.publish(
+            audience,
+            Event::MessageDeleted {
+                channel_id: channel,
+                message_id: message,
+                server_id,
+            },
+        );
+        change.commit().await?;
+        // Files go only once the rows referring to them are gone for good.
+        self.remove_unused_files(hashes).await;
         Ok(())
     }
 
@@ -636,28 +637,25 @@ impl MessageService {
         access.require(Permissions::READ_MESSAGE_HISTORY | Permissions::ADD_REACTIONS)?;
         let emoji = content::emoji(emoji)?;
         self.record(channel, message).await?;
-        if self
-            .ctx
-            .store
+        let audience = self.audience(&access).await?;
+        let mut change = Change::begin(&self.ctx).await?;
+        if change
+            .tx()
             .add_reaction(message, &emoji, who.user_id, now_ms())
             .await?
         {
-            let audience = self.audience(&access).await?;
-            self.ctx
-                .bus
-                .publish(
-                    audience,
-                    Event::ReactionAdded {
-                        channel_id: channel,
-                        message_id: message,
-                        user_id: who.user_id,
-                        emoji,
-                        server_id: access.server_id(),
-                    },
-                )
-                .await;
+            change.publish(
+                audience,
+                Event::ReactionAdded {
+                    channel_id: channel,
+                    message_id: message,
+                    user_id: who.user_id,
+                    emoji,
+                    server_id: access.server_id(),
+                },
+            );
         }
-        Ok(())
+        change.commit().await
     }
 
     /// Removes a reaction: the caller's own (`user` None or the caller), or someone else's
@@ -678,28 +676,21 @@ impl MessageService {
         }
         let emoji = content::emoji(emoji)?;
         self.record(channel, message).await?;
-        if self
-            .ctx
-            .store
-            .remove_reaction(message, &emoji, user)
-            .await?
-        {
-            let audience = self.audience(&access).await?;
-            self.ctx
-                .bus
-                .publish(
-                    audience,
-                    Event::ReactionRemoved {
-                        channel_id: channel,
-                        message_id: message,
-                        user_id: user,
-                        emoji,
-                        server_id: access.server_id(),
-                    },
-                )
-                .await;
+        let audience = self.audience(&access).await?;
+        let mut change = Change::begin(&self.ctx).await?;
+        if change.tx().remove_reaction(message, &emoji, user).await? {
+            change.publish(
+                audience,
+                Event::ReactionRemoved {
+                    channel_id: channel,
+                    message_id: message,
+                    user_id: user,
+                    emoji,
+                    server_id: access.server_id(),
+                },
+            );
         }
-        Ok(())
+        change.commit().await
     }
 
     /// Users who reacted with `emoji`, by user id, after `after` (READ_MESSAGE_HISTORY;
@@ -745,9 +736,10 @@ impl MessageService {
     pub async fn pin(&self, who: &Principal, channel: Id, message: Id) -> Result<()> {
         let access = self.text_channel(who, channel).await?;
         Self::may_pin(&access)?;
-        match self
-            .ctx
-            .store
+        let audience = self.audience(&access).await?;
+        let mut change = Change::begin(&self.ctx).await?;
+        match change
+            .tx()
             .pin_message(channel, message, now_ms(), MAX_PINS)
             .await?
         {
@@ -760,7 +752,8 @@ impl MessageService {
                 )));
             }
         }
-        self.after_pin_change(who, &access, message, true).await
+        self.after_pin_change(change, audience, who, &access, message, true)
+            .await
     }
 
     /// Unpins a message (same rights as [`Self::pin`]). Unpinning an unpinned message
@@ -770,15 +763,23 @@ impl MessageService {
         let access = self.text_channel(who, channel).await?;
         Self::may_pin(&access)?;
         let record = self.record(channel, message).await?;
-        if record.pinned_at.is_none() || !self.ctx.store.unpin_message(channel, message).await? {
+        if record.pinned_at.is_none() {
             return Ok(());
         }
-        self.after_pin_change(who, &access, message, false).await
+        let audience = self.audience(&access).await?;
+        let mut change = Change::begin(&self.ctx).await?;
+        if !change.tx().unpin_message(channel, message).await? {
+            return Ok(());
+        }
+        self.after_pin_change(change, audience, who, &access, message, false)
+            .await
     }
 
     /// Audits a pin change (servers) and announces it, with the updated message.
     async fn after_pin_change(
         &self,
+        mut change: Change,
+        audience: Audience,
         who: &Principal,
         access: &ChannelAccess,
         message: Id,
@@ -787,8 +788,7 @@ impl MessageService {
         let channel = Id(access.channel.id);
         let server_id = access.server_id();
         if let Some(server) = server_id {
-            audit(
-                &self.ctx,
+            change.audit(
                 server,
                 who.user_id,
                 if pinned {
@@ -799,10 +799,8 @@ impl MessageService {
                 Some(message),
                 "",
                 Vec::new(),
-            )
-            .await?;
+            );
         }
-        let audience = self.audience(access).await?;
         let event = if pinned {
             Event::MessagePinned {
                 channel_id: channel,
@@ -818,17 +816,19 @@ impl MessageService {
                 server_id,
             }
         };
-        self.ctx.bus.publish(audience.clone(), event).await;
-        // Clients showing the message learn its new `pinned` flag from the update.
-        if let Some(record) = self.ctx.store.message(channel, message).await? {
-            let mut updated = self.hydrate_one(who.user_id, record).await?;
-            updated.reactions.clear();
-            self.ctx
-                .bus
-                .publish(audience, Event::MessageUpdated(Box::new(updated)))
-                .await;
-        }
-        Ok(())
+        change.publish(audience.clone(), event);
+        change
+            .commit_then(|ctx| async move {
+                // Clients showing the message learn its new `pinned` flag from the update.
+                let mut events = Vec::new();
+                if let Some(record) = ctx.store.message(channel, message).await? {
+                    let mut updated = self.hydrate_one(who.user_id, record).await?;
+                    updated.reactions.clear();
+                    events.push((audience, Event::MessageUpdated(Box::new(updated))));
+                }
+                Ok(((), events))
+            })
+            .await
     }
 
     /// Pinned messages of a channel, most recently pinned first (READ_MESSAGE_HISTORY).
@@ -846,22 +846,20 @@ impl MessageService {
     pub async fn ack(&self, who: &Principal, channel: Id, message: Id) -> Result<ReadState> {
         self.ctx.perms.channel(who.user_id, channel).await?;
         self.record(channel, message).await?;
-        self.ctx.store.ack(who.user_id, channel, message).await?;
-        let state = self
-            .ctx
-            .store
-            .read_states(who.user_id, &[channel])
-            .await?
-            .pop()
-            .ok_or(Error::NotFound("channel"))?;
-        self.ctx
-            .bus
-            .publish(
-                Audience::users(vec![who.user_id]),
-                Event::ReadStateUpdated(state.clone()),
-            )
-            .await;
-        Ok(state)
+        let mut change = Change::begin(&self.ctx).await?;
+        change.tx().ack(who.user_id, channel, message).await?;
+        change
+            .commit_then(|ctx| async move {
+                let state = ctx
+                    .store
+                    .read_states(who.user_id, &[channel])
+                    .await?
+                    .pop()
+                    .ok_or(Error::NotFound("channel"))?;
+                let event = Event::ReadStateUpdated(state.clone());
+                Ok((state, vec![(Audience::users(vec![who.user_id]), event)]))
+            })
+            .await
     }
 
     /// Shows the caller as typing for ~8 s to those who can see the channel (SEND_MESSAGES).
@@ -875,18 +873,17 @@ impl MessageService {
             return Ok(());
         }
         let audience = self.audience(&access).await?;
-        self.ctx
-            .bus
-            .publish(
-                audience,
-                Event::TypingStarted {
-                    channel_id: channel,
-                    user_id: who.user_id,
-                    server_id: access.server_id(),
-                    expires_at_ms: now_ms() + TYPING_TTL_MS,
-                },
-            )
-            .await;
+        crate::change::signal(
+            &self.ctx,
+            audience,
+            Event::TypingStarted {
+                channel_id: channel,
+                user_id: who.user_id,
+                server_id: access.server_id(),
+                expires_at_ms: now_ms() + TYPING_TTL_MS,
+            },
+        )
+        .await;
         Ok(())
     }
 
