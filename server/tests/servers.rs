@@ -5,8 +5,8 @@
 mod common;
 
 use common::{
-    Backend, TestServer, code, create_server, events::Events, general_channel, join, register,
-    users,
+    Backend, TestServer, code, create_server, db_count, db_script, events::Events, general_channel,
+    join, register, users,
 };
 use decentra_sdk::{Client, proto};
 use proto::{Permission as P, subscribe_response::Event};
@@ -1266,7 +1266,96 @@ async fn server_icon_upload(backend: Backend) {
     ts.stop().await;
 }
 
+/// A change and its audit entry commit together: when the audit row cannot be written, the
+/// ban is rolled back (the member stays, no ban row) and nobody hears of it.
+async fn a_failed_audit_write_rolls_the_change_back(backend: Backend) {
+    let ts = TestServer::start(backend).await;
+    let (owner, _) = register(&ts, "owner", None).await.expect("owner");
+    let people = users(&ts, &owner, &["member"]).await;
+    let (member, member_id) = &people[0];
+    let server = create_server(&owner, "Guild").await;
+    join(&owner, member, &server.id).await;
+    let general = general_channel(&owner, &server.id).await;
+    let (mut owner_events, _) = Events::ready(&owner).await;
+    let (mut member_events, _) = Events::ready(member).await;
+    let audit_rows = "SELECT COUNT(*) FROM audit_log WHERE server_id = $1";
+    let server_id: i64 = server.id.parse().expect("id");
+    let audited_before = db_count(&ts, audit_rows, server_id).await;
+
+    db_script(
+        &ts,
+        "CREATE TRIGGER audit_unavailable BEFORE INSERT ON audit_log \
+         BEGIN SELECT RAISE(ABORT, 'audit log unavailable'); END;",
+        "CREATE FUNCTION audit_unavailable() RETURNS trigger LANGUAGE plpgsql AS \
+           $$ BEGIN RAISE EXCEPTION 'audit log unavailable'; END $$; \
+         CREATE TRIGGER audit_unavailable BEFORE INSERT ON audit_log \
+           FOR EACH ROW EXECUTE FUNCTION audit_unavailable();",
+    )
+    .await;
+    let banned = owner
+        .servers()
+        .ban_member(proto::BanMemberRequest {
+            server_id: server.id.clone(),
+            user_id: member_id.clone(),
+            reason: "spam".to_owned(),
+            ..Default::default()
+        })
+        .await;
+    assert_eq!(code(banned), Code::Internal);
+
+    // Nothing happened: still a member, no ban, no audit row.
+    let members = owner
+        .servers()
+        .list_members(proto::ListMembersRequest {
+            server_id: server.id.clone(),
+            ..Default::default()
+        })
+        .await
+        .expect("members")
+        .into_inner()
+        .members;
+    assert!(
+        members
+            .iter()
+            .any(|m| m.user.as_ref().is_some_and(|u| &u.id == member_id))
+    );
+    let bans = owner
+        .servers()
+        .list_bans(proto::ListBansRequest {
+            server_id: server.id.clone(),
+            ..Default::default()
+        })
+        .await
+        .expect("bans")
+        .into_inner()
+        .bans;
+    assert!(bans.is_empty(), "the ban must be rolled back: {bans:?}");
+    assert_eq!(db_count(&ts, audit_rows, server_id).await, audited_before);
+    // The member can still post, and that message is the first event either side sees: no
+    // BanAdded / MemberRemoved / ServerDeleted was published for the rolled-back ban.
+    member
+        .messages()
+        .send_message(proto::SendMessageRequest {
+            channel_id: general.clone(),
+            content: "still here".to_owned(),
+            ..Default::default()
+        })
+        .await
+        .expect("member still posts");
+    let forbidden = |e: &Event| {
+        matches!(
+            e,
+            Event::BanAdded(_) | Event::MemberRemoved(_) | Event::ServerDeleted(_)
+        )
+    };
+    let marker = |e: &Event| matches!(e, Event::MessageCreated(_));
+    owner_events.none_before(forbidden, marker).await;
+    member_events.none_before(forbidden, marker).await;
+    ts.stop().await;
+}
+
 backend_tests!(
+    a_failed_audit_write_rolls_the_change_back,
     server_icon_upload,
     deleting_a_category_or_the_system_channel,
     kicked_members_lose_personal_overwrites,

@@ -323,6 +323,26 @@ pub async fn db_exec(ts: &TestServer, sql: &'static str, bind: &str) {
     }
 }
 
+/// Runs a script of statements (no binds) on the server's database: `sqlite` on SQLite,
+/// `postgres` on PostgreSQL. Tests use it to break the database on purpose (a trigger that
+/// makes a write fail).
+pub async fn db_script(ts: &TestServer, sqlite: &'static str, postgres: &'static str) {
+    if ts.database_url.starts_with("sqlite") {
+        let pool = sqlx::SqlitePool::connect(&ts.database_url)
+            .await
+            .expect("sqlite");
+        sqlx::raw_sql(sqlite).execute(&pool).await.expect("script");
+        pool.close().await;
+    } else {
+        let pool = sqlx::PgPool::connect(&ts.database_url).await.expect("pg");
+        sqlx::raw_sql(postgres)
+            .execute(&pool)
+            .await
+            .expect("script");
+        pool.close().await;
+    }
+}
+
 /// `SELECT COUNT(*) …` with one integer bind, on the server's database.
 pub async fn db_count(ts: &TestServer, sql: &str, id: i64) -> i64 {
     let sql = sqlx::AssertSqlSafe(sql.to_owned());
