@@ -37,8 +37,8 @@ struct Field {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (code, http) = self.0.codes();
-        if let Error::Internal(detail) = &self.0 {
-            tracing::error!(error = %detail, "internal error");
+        if let Error::Internal(_) = &self.0 {
+            tracing::error!(error = %self.0.report(), "internal error");
         }
         let fields = match &self.0 {
             Error::Invalid(f) => f

@@ -96,7 +96,7 @@ impl Context {
     ) -> Result<Self> {
         let settings = match store.settings_json().await? {
             Some(json) => serde_json::from_str(&json)
-                .map_err(|e| Error::Internal(format!("stored settings are unreadable: {e}")))?,
+                .map_err(|e| Error::internal_with("stored settings are unreadable", e))?,
             None => {
                 let defaults = InstanceSettings::default();
                 store

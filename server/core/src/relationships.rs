@@ -279,7 +279,7 @@ impl RelationshipService {
         }
         self.transition(who, &other, rules::send)
             .await?
-            .ok_or_else(|| Error::Internal("friend request left no relationship".to_owned()))
+            .ok_or_else(|| Error::internal("friend request left no relationship"))
     }
 
     /// Accepts an incoming friend request.
@@ -288,7 +288,7 @@ impl RelationshipService {
         let other = self.user(other).await?;
         self.transition(who, &other, rules::accept)
             .await?
-            .ok_or_else(|| Error::Internal("accepting left no relationship".to_owned()))
+            .ok_or_else(|| Error::internal("accepting left no relationship"))
     }
 
     /// Declines an incoming friend request.
@@ -321,7 +321,7 @@ impl RelationshipService {
         let other = self.user(other).await?;
         self.transition(who, &other, rules::block)
             .await?
-            .ok_or_else(|| Error::Internal("blocking left no relationship".to_owned()))
+            .ok_or_else(|| Error::internal("blocking left no relationship"))
     }
 
     /// Lifts the caller's block of a user.

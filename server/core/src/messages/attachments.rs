@@ -133,14 +133,14 @@ pub async fn write_temp(upload_dir: &Path, sha256: &str, data: &[u8], tag: Id) -
     let target = path_of(upload_dir, sha256);
     let dir = target
         .parent()
-        .ok_or_else(|| Error::Internal("upload path has no parent".to_owned()))?;
+        .ok_or_else(|| Error::internal("upload path has no parent"))?;
     tokio::fs::create_dir_all(dir)
         .await
-        .map_err(|e| Error::Internal(format!("creating {}: {e}", dir.display())))?;
+        .map_err(|e| Error::internal_with(format!("creating {}", dir.display()), e))?;
     let temp = dir.join(format!(".{sha256}.{tag}.tmp"));
     tokio::fs::write(&temp, data)
         .await
-        .map_err(|e| Error::Internal(format!("writing {}: {e}", temp.display())))?;
+        .map_err(|e| Error::internal_with(format!("writing {}", temp.display()), e))?;
     Ok(temp)
 }
 
@@ -153,7 +153,7 @@ pub async fn commit_file(upload_dir: &Path, sha256: &str, temp: &Path) -> Result
     }
     tokio::fs::rename(temp, &target)
         .await
-        .map_err(|e| Error::Internal(format!("storing {}: {e}", target.display())))
+        .map_err(|e| Error::internal_with(format!("storing {}", target.display()), e))
 }
 
 /// Removes a file, logging (not failing on) errors other than "already gone".

@@ -366,7 +366,7 @@ impl MessageService {
         self.hydrate(viewer, vec![record])
             .await?
             .pop()
-            .ok_or_else(|| Error::Internal("hydrating a message returned nothing".to_owned()))
+            .ok_or_else(|| Error::internal("hydrating a message returned nothing"))
     }
 
     /// Posts a message (SEND_MESSAGES; ATTACH_FILES with attachments; @everyone/@here only

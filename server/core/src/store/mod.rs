@@ -59,7 +59,7 @@ pub async fn connect(url: &str) -> Result<Arc<dyn Store>> {
     } else if url.starts_with("sqlite:") {
         Ok(Arc::new(SqliteStore::connect(url).await?))
     } else {
-        Err(Error::Internal(
+        Err(Error::internal(
             "DATABASE_URL must start with postgres://, postgresql:// or sqlite://".to_owned(),
         ))
     }

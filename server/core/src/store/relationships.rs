@@ -41,7 +41,7 @@ impl RelationshipKind {
             2 => Ok(Self::Incoming),
             3 => Ok(Self::Outgoing),
             4 => Ok(Self::Blocked),
-            other => Err(Error::Internal(format!(
+            other => Err(Error::internal(format!(
                 "unknown stored relationship kind {other}"
             ))),
         }

@@ -154,7 +154,7 @@ macro_rules! messages_sql {
                     .await?;
                     return match existing {
                         Some(existing) => Ok(InsertOutcome::Duplicate(existing)),
-                        None => Err($crate::error::Error::Internal(format!(
+                        None => Err($crate::error::Error::internal(format!(
                             "message {} was not inserted and has no nonce twin",
                             m.id
                         ))),

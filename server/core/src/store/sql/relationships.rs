@@ -413,7 +413,7 @@ macro_rules! relationships_sql {
                     .await?;
                     let existing = existing
                         .ok_or_else(|| {
-                            $crate::error::Error::Internal("dm pair without channel".to_owned())
+                            $crate::error::Error::internal("dm pair without channel")
                         })?;
                     return Ok($crate::store::DmOpened {
                         channel: existing,
