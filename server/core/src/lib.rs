@@ -13,6 +13,7 @@ pub mod context;
 pub mod dms;
 pub mod error;
 pub mod events;
+pub mod files;
 pub mod id;
 pub mod invites;
 pub mod messages;

@@ -22,6 +22,7 @@ use crate::{
     context::Context,
     error::{Error, Result},
     events::{Audience, Event},
+    files,
     id::{Id, now_ms},
     model::{Attachment, Mention, MentionKind, Message, ReactionCount, ReadState, ReplyPreview},
     permissions::Permissions,
@@ -567,7 +568,7 @@ impl MessageService {
             }
         };
         for hash in hashes.iter().filter(|h| !in_use.contains(*h)) {
-            attachments::discard(&attachments::path_of(&self.ctx.upload_dir, hash)).await;
+            files::discard(&files::path_of(&self.ctx.upload_dir, hash)).await;
         }
     }
 
@@ -914,7 +915,7 @@ impl MessageService {
         let filename = attachments::filename(filename)?;
         let content_type = attachments::content_type(content_type, &filename, &data)?;
         let (width, height) = attachments::dimensions(&data);
-        let sha256 = attachments::sha256_hex(&data);
+        let sha256 = files::sha256_hex(&data);
         let id = self.ctx.ids.next();
         let record = AttachmentRecord {
             id: id.0,
@@ -930,11 +931,11 @@ impl MessageService {
             created_at: now_ms(),
         };
         let dir = &self.ctx.upload_dir;
-        let temp = attachments::write_temp(dir, &record.sha256, &data, id).await?;
+        let temp = files::write_temp(dir, &record.sha256, &data, id).await?;
         drop(data);
         let _guard = self.files.lock().await;
-        if let Err(e) = attachments::commit_file(dir, &record.sha256, &temp).await {
-            attachments::discard(&temp).await;
+        if let Err(e) = files::commit_file(dir, &record.sha256, &temp).await {
+            files::discard(&temp).await;
             return Err(e);
         }
         self.ctx.store.insert_attachment(&record).await?;
@@ -970,7 +971,7 @@ impl MessageService {
             None => return Err(Error::NotFound("attachment")),
         }
         Ok(StoredFile {
-            path: attachments::path_of(&self.ctx.upload_dir, &record.sha256),
+            path: files::path_of(&self.ctx.upload_dir, &record.sha256),
             attachment: attachments::to_model(&record),
         })
     }
