@@ -15,11 +15,11 @@ use std::sync::Arc;
 use futures::future::BoxFuture;
 
 use crate::{
-    audit::AuditChange,
     context::Context,
     error::{Error, Result},
     events::{Audience, Event},
     id::{Id, now_ms},
+    model::AuditChange,
     store::{AuditRecord, WriteTx},
 };
 

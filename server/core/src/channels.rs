@@ -219,7 +219,7 @@ impl ChannelService {
                 .recipients(Id(record.id))
                 .await?
                 .into_iter()
-                .map(|u| crate::users::User::from(u).public())
+                .map(|u| crate::model::User::from(u).public())
                 .collect();
             Ok(Channel {
                 record,

@@ -5,11 +5,10 @@ use std::sync::{Arc, RwLock};
 use crate::{
     access::PermCache,
     auth::{
-        TokenLifetimes,
         password::{HashingLimits, PasswordHasher},
         rate_limit::{AuthRateLimiter, RateLimits},
         revocation::RevokedSessions,
-        tokens::TokenIssuer,
+        tokens::{TokenIssuer, TokenLifetimes},
     },
     error::{Error, Result},
     events::{EventBus, EventEncoder, Hub, HubConfig, LocalBus},

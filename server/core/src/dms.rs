@@ -19,10 +19,10 @@ use crate::{
     events::{Audience, Event},
     id::{Id, now_ms},
     model::Channel,
+    model::User,
     principal::Principal,
     relationships::are_friends,
     store::{AddRecipient, ChannelRecord, RemoveRecipient},
-    users::User,
     validate,
 };
 

@@ -12,12 +12,12 @@ use crate::{
     error::{Error, Result},
     events::{Audience, Event},
     id::{Id, now_ms},
+    model::User,
     model::{Invite, Server},
     permissions::Permissions,
     principal::Principal,
     servers::{self, action},
     store::{JoinOutcome, ServerInviteRecord},
-    users::User,
     validate,
 };
 
@@ -118,7 +118,7 @@ impl InviteService {
             action::INVITE_CREATE,
             None,
             "",
-            vec![crate::audit::AuditChange {
+            vec![crate::model::AuditChange {
                 key: "code".into(),
                 old_value: String::new(),
                 new_value: invite.code.clone(),
@@ -279,7 +279,7 @@ impl InviteService {
             action::INVITE_DELETE,
             None,
             "",
-            vec![crate::audit::AuditChange {
+            vec![crate::model::AuditChange {
                 key: "code".into(),
                 old_value: code.to_owned(),
                 new_value: String::new(),

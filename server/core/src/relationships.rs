@@ -17,23 +17,12 @@ use crate::{
     error::{Error, Result},
     events::{Audience, Event},
     id::{Id, now_ms},
+    model::User,
     principal::Principal,
     store::{PairKinds, RelationshipPair, RelationshipRecord, UserRecord},
-    users::User,
 };
 
-pub use crate::store::RelationshipKind;
-
-/// The caller's relationship with another user.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Relationship {
-    /// The other user (public view).
-    pub user: User,
-    /// Kind, from the caller's point of view.
-    pub kind: RelationshipKind,
-    /// Unix ms when the relationship reached its current kind.
-    pub created_at_ms: i64,
-}
+pub use crate::model::{Relationship, RelationshipKind};
 
 /// Whom a friend request is for.
 #[derive(Debug, Clone, PartialEq, Eq)]

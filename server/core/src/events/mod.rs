@@ -13,10 +13,9 @@ use bytes::Bytes;
 use crate::{
     id::Id,
     model::{
-        Ban, Channel, Invite, Member, Message, Presence, ReadState, Role, Server, ServerSnapshot,
+        Ban, Channel, Invite, Member, Message, Presence, ReadState, Relationship, Role, Server,
+        ServerSnapshot, User,
     },
-    relationships::Relationship,
-    users::User,
 };
 
 /// Something that happened, as the clients concerned should learn it.

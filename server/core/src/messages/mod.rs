@@ -24,6 +24,7 @@ use crate::{
     events::{Audience, Event},
     files,
     id::{Id, now_ms},
+    model::User,
     model::{Attachment, Mention, MentionKind, Message, ReactionCount, ReadState, ReplyPreview},
     permissions::Permissions,
     principal::Principal,
@@ -32,7 +33,6 @@ use crate::{
         AttachmentRecord, InsertOutcome, MENTION_ROLE, MENTION_USER, MessageRecord, NewMessage,
         PinOutcome,
     },
-    users::User,
 };
 
 use self::typing::{TYPING_TTL_MS, TypingThrottle};

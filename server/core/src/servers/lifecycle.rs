@@ -6,12 +6,12 @@ use tracing::instrument;
 use super::{ServerPatch, ServerService, joined};
 use crate::{
     access::kind,
-    audit::{AuditChange, action},
     change::Change,
     error::{Error, Result},
     events::{Audience, Event},
     id::{Id, now_ms},
     model::Server,
+    model::{AuditChange, action},
     permissions::Permissions,
     principal::Principal,
     store::{ChannelRecord, NewServer, RoleRecord, ServerRecord},

@@ -4,15 +4,15 @@ use tracing::instrument;
 
 use super::{MAX_REASON, MemberPatch, ServerService, load_member, remove};
 use crate::{
-    audit::{AuditChange, action},
     change::Change,
     error::{Error, Result},
     events::{Audience, Event},
     id::Id,
     model::Member,
+    model::User,
+    model::{AuditChange, action},
     permissions::Permissions,
     principal::Principal,
-    users::User,
     validate,
 };
 

@@ -6,7 +6,7 @@
 //! - [`members`]: the member list, nicknames and voice moderation, leaving;
 //! - [`moderation`]: kick, ban, unban, the ban list.
 //!
-//! The audit log's listing and vocabulary live in [`crate::audit`]. This module holds what
+//! The audit log's listing lives in [`crate::audit`], its vocabulary in [`crate::model`]. This module holds what
 //! they share: the service, the patch types, and loading members and snapshots.
 
 pub mod lifecycle;
@@ -22,13 +22,13 @@ use crate::{
     error::{Error, Result},
     events::{Audience, Event},
     id::Id,
+    model::User,
     model::{Channel, Member, ServerSnapshot},
     store::ServerRecord,
-    users::User,
 };
 
 pub use self::lifecycle::icons;
-pub use crate::audit::{AuditChange, action};
+pub use crate::model::{AuditChange, action};
 
 /// Longest moderation reason.
 pub const MAX_REASON: usize = 512;

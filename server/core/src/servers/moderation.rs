@@ -5,16 +5,16 @@ use tracing::instrument;
 use super::{MAX_REASON, ServerService, announce_removed, remove};
 use crate::{
     access::ServerAccess,
-    audit::action,
     change::Change,
     error::{Error, Result},
     events::{Audience, Event},
     id::{Id, now_ms},
     model::Ban,
+    model::User,
+    model::action,
     permissions::Permissions,
     principal::Principal,
     store::BanRecord,
-    users::User,
     validate,
 };
 

@@ -3,50 +3,10 @@
 
 use async_trait::async_trait;
 
-use crate::{
-    error::{Error, Result},
-    id::Id,
-};
+use crate::{error::Result, id::Id};
 
 use super::{ChannelRecord, UserRecord};
-
-/// One user's relationship with another, as stored (one row per direction).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum RelationshipKind {
-    /// Mutual friends (both rows).
-    Friend,
-    /// The other user sent this user a friend request.
-    Incoming,
-    /// This user sent the other a friend request.
-    Outgoing,
-    /// This user blocked the other (the other's row is absent, or their own block).
-    Blocked,
-}
-
-impl RelationshipKind {
-    /// The stored value.
-    pub fn as_stored(self) -> i64 {
-        match self {
-            Self::Friend => 1,
-            Self::Incoming => 2,
-            Self::Outgoing => 3,
-            Self::Blocked => 4,
-        }
-    }
-
-    /// Parses a stored value.
-    pub fn from_stored(v: i64) -> Result<Self> {
-        match v {
-            1 => Ok(Self::Friend),
-            2 => Ok(Self::Incoming),
-            3 => Ok(Self::Outgoing),
-            4 => Ok(Self::Blocked),
-            other => Err(Error::internal(format!(
-                "unknown stored relationship kind {other}"
-            ))),
-        }
-    }
-}
+pub use crate::model::RelationshipKind;
 
 /// A relationship row: `user_id`'s view of `other_id`.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
