@@ -83,8 +83,8 @@ pub(crate) fn bad_request(field: impl Into<String>, description: impl Into<Strin
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (code, http) = self.0.codes();
-        if let Error::Internal(detail) = &self.0 {
-            tracing::error!(error = %detail, "internal error");
+        if let Error::Internal(_) = &self.0 {
+            tracing::error!(error = %self.0.report(), "internal error");
         }
         let fields = match &self.0 {
             Error::Invalid(f) => f

@@ -125,8 +125,9 @@ async fn kill_9_under_load_loses_no_acknowledged_message(backend: Backend) {
             None,
         ),
         Backend::Postgres => {
-            let (url, name) = pg::fresh_database().await;
-            (url, Some(name))
+            // Dropped (with its database) when the test ends, also when it panics.
+            let database = pg::fresh_database().await;
+            (database.url.clone(), Some(database))
         }
     };
     let mut server = Process::start(&database_url, data_dir.path()).await;
@@ -242,7 +243,5 @@ async fn kill_9_under_load_loses_no_acknowledged_message(backend: Backend) {
         );
     }
     drop(server);
-    if let Some(name) = pg_database {
-        pg::drop_database(&name).await;
-    }
+    drop(pg_database);
 }

@@ -4,31 +4,12 @@
 mod common;
 
 use common::{
-    Backend, TestServer, code, create_server, events::Events, general_channel, join, register,
-    users,
+    Backend, TestServer, bit, code, create_server, events::Events, general_channel, join, register,
+    send, users,
 };
 use decentra_sdk::{Client, proto};
 use proto::{Permission as P, subscribe_response::Event};
 use tonic::Code;
-
-fn bit(p: P) -> u64 {
-    1u64 << (p as i32)
-}
-
-async fn send(client: &Client, channel_id: &str, content: &str) -> proto::Message {
-    client
-        .messages()
-        .send_message(proto::SendMessageRequest {
-            channel_id: channel_id.to_owned(),
-            content: content.to_owned(),
-            ..Default::default()
-        })
-        .await
-        .expect("send")
-        .into_inner()
-        .message
-        .expect("message")
-}
 
 fn created_in(e: &Event, channel: &str) -> bool {
     matches!(e, Event::MessageCreated(m) if m.message.as_ref().is_some_and(|m| m.channel_id == channel))

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Backend, TestServer, admin_and_member};
+use common::{Backend, TestServer, admin_and_member, code, join, send, user_id};
 use decentra_sdk::{Client, proto};
 use proto::subscribe_response::Event;
 use tonic::{Code, Status};
@@ -16,31 +16,12 @@ struct Room {
     voice: String,
 }
 
-fn code<T>(r: Result<T, Status>) -> Code {
-    match r {
-        Ok(_) => Code::Ok,
-        Err(s) => s.code(),
-    }
-}
-
 /// The field named by an INVALID_ARGUMENT status.
 fn bad_field<T: std::fmt::Debug>(r: Result<T, Status>) -> String {
     let err = r.expect_err("should be refused");
     assert_eq!(err.code(), Code::InvalidArgument, "{err:?}");
     let details = tonic_types::StatusExt::get_details_bad_request(&err).expect("field details");
     details.field_violations[0].field.clone()
-}
-
-async fn user_id(client: &Client) -> String {
-    client
-        .users()
-        .get_current_user(proto::GetCurrentUserRequest {})
-        .await
-        .expect("current user")
-        .into_inner()
-        .user
-        .expect("user")
-        .id
 }
 
 /// Creates a server owned by `owner` and reads its channel ids from the `ready` snapshot.
@@ -94,26 +75,6 @@ async fn room(owner: &Client) -> Room {
     }
 }
 
-/// Makes `user` a member of the room through a server invite.
-async fn join(owner: &Client, user: &Client, room: &Room) {
-    let code = owner
-        .invites()
-        .create_invite(proto::CreateInviteRequest {
-            server_id: room.server_id.clone(),
-            ..Default::default()
-        })
-        .await
-        .expect("create invite")
-        .into_inner()
-        .invite
-        .expect("invite")
-        .code;
-    user.invites()
-        .accept_invite(proto::AcceptInviteRequest { code })
-        .await
-        .expect("accept invite");
-}
-
 fn text(channel: &str, content: &str) -> proto::SendMessageRequest {
     proto::SendMessageRequest {
         channel_id: channel.to_owned(),
@@ -133,12 +94,6 @@ async fn try_send(
         .into_inner()
         .message
         .expect("message"))
-}
-
-async fn send(client: &Client, channel: &str, content: &str) -> proto::Message {
-    try_send(client, text(channel, content))
-        .await
-        .expect("send")
 }
 
 async fn try_get(client: &Client, channel: &str, id: &str) -> Result<proto::Message, Status> {
@@ -363,7 +318,7 @@ async fn edit_and_delete_rights(backend: Backend) {
     let server = TestServer::start(backend).await;
     let (owner, member) = admin_and_member(&server).await;
     let room = room(&owner).await;
-    join(&owner, &member, &room).await;
+    join(&owner, &member, &room.server_id).await;
 
     let mine = send(&member, &room.general, "first draft").await;
     let edited = member
@@ -444,7 +399,7 @@ async fn reactions(backend: Backend) {
     let (owner, member) = admin_and_member(&server).await;
     let member_id = user_id(&member).await;
     let room = room(&owner).await;
-    join(&owner, &member, &room).await;
+    join(&owner, &member, &room.server_id).await;
     let msg = send(&owner, &room.general, "react to me").await;
 
     let react = |client: &Client, emoji: &str| {
@@ -550,7 +505,7 @@ async fn pins(backend: Backend) {
     let server = TestServer::start(backend).await;
     let (owner, member) = admin_and_member(&server).await;
     let room = room(&owner).await;
-    join(&owner, &member, &room).await;
+    join(&owner, &member, &room.server_id).await;
     let a = send(&owner, &room.general, "pin me first").await;
     let b = send(&member, &room.general, "pin me second").await;
     let c = send(&owner, &room.general, "never pinned").await;
@@ -634,7 +589,7 @@ async fn ack_read_state(backend: Backend) {
     let (owner, member) = admin_and_member(&server).await;
     let owner_id = user_id(&owner).await;
     let room = room(&owner).await;
-    join(&owner, &member, &room).await;
+    join(&owner, &member, &room.server_id).await;
     let m1 = send(&member, &room.general, "one").await;
     let m2 = send(&member, &room.general, "two").await;
     let m3 = send(&member, &room.general, &format!("three <@{owner_id}>")).await;
@@ -788,7 +743,7 @@ async fn attachments(backend: Backend) {
     let server = TestServer::start(backend).await;
     let (owner, member) = admin_and_member(&server).await;
     let room = room(&owner).await;
-    join(&owner, &member, &room).await;
+    join(&owner, &member, &room.server_id).await;
     let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x20\0\0\0\x10rest-of-the-image".to_vec();
     let upload = |client: &Client, name: &str, data: Vec<u8>| {
         let client = client.clone();
@@ -980,7 +935,7 @@ async fn events_reach_members_and_own_devices(backend: Backend) {
     let server = TestServer::start(backend).await;
     let (owner, member) = admin_and_member(&server).await;
     let room = room(&owner).await;
-    join(&owner, &member, &room).await;
+    join(&owner, &member, &room.server_id).await;
     let (mut theirs, _) = Events::ready(&member).await;
     let second_device = member.fresh_session();
     second_device
@@ -1116,7 +1071,7 @@ async fn send_limits_and_slow_mode(backend: Backend) {
     let server = TestServer::start(backend).await;
     let (owner, member) = admin_and_member(&server).await;
     let room = room(&owner).await;
-    common::join(&owner, &member, &room.server_id).await;
+    join(&owner, &member, &room.server_id).await;
 
     owner
         .channels()
@@ -1173,7 +1128,7 @@ async fn role_mentions_respect_mentionable(backend: Backend) {
     let server = TestServer::start(backend).await;
     let (owner, member) = admin_and_member(&server).await;
     let room = room(&owner).await;
-    common::join(&owner, &member, &room.server_id).await;
+    join(&owner, &member, &room.server_id).await;
     let role = |name: &str, mentionable: bool| {
         let mut r = owner.roles();
         let q = proto::CreateRoleRequest {

@@ -158,15 +158,13 @@ async fn python_sdk_suite(backend: Backend) {
     pytest
         .args(["-m", "pytest", "-p", "no:cacheprovider", "-v", "tests"])
         .env("DECENTRA_BIN", env!("CARGO_BIN_EXE_decentra"));
-    if let Some((url, _)) = &database {
-        pytest.env("DECENTRA_TEST_DATABASE_URL", url);
+    if let Some(database) = &database {
+        pytest.env("DECENTRA_TEST_DATABASE_URL", &database.url);
     }
     let out = tokio::task::spawn_blocking(move || run(&mut pytest, "pytest"))
         .await
         .expect("pytest task");
-    if let Some((_, name)) = &database {
-        pg::drop_database(name).await;
-    }
+    drop(database);
     assert!(
         out.status.success(),
         "the Python SDK's pytest suite failed ({})",

@@ -34,7 +34,7 @@ pub async fn download(
     let file = s.messages.open_attachment(&who, id).await?;
     let bytes = tokio::fs::read(&file.path)
         .await
-        .map_err(|e| Error::Internal(format!("attachment {id} unreadable: {e}")))?;
+        .map_err(|e| Error::internal_with(format!("attachment {id} unreadable"), e))?;
     let a = &file.attachment;
     let inline = INLINE.contains(&a.content_type.as_str());
     let content_type = if inline {

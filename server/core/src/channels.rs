@@ -9,6 +9,7 @@ use tracing::instrument;
 
 use crate::{
     access::{ServerPerms, kind},
+    change::Change,
     context::Context,
     error::{Error, Result},
     events::{Audience, Event},
@@ -16,8 +17,8 @@ use crate::{
     model::Channel,
     permissions::{Permissions, can_grant},
     principal::Principal,
-    servers::{AuditChange, action, audit},
-    store::{ChannelRecord, OverwriteRecord},
+    servers::{AuditChange, action},
+    store::{ChannelRecord, OverwriteRecord, ServerRecord},
     validate,
 };
 
@@ -88,17 +89,18 @@ pub struct ChannelPatch {
     pub icon_url: Option<String>,
 }
 
-/// Sends `ChannelCreated` to members who can see a channel in `after` but could not in
-/// `before`, and `ChannelDeleted` to those who lost it. `users`: who to consider.
-pub(crate) async fn publish_visibility_changes(
+/// `ChannelCreated` for members who can see a channel in `after` but could not in `before`,
+/// and `ChannelDeleted` for those who lost it. `users`: who to consider.
+async fn visibility_changes(
     ctx: &Context,
     server: Id,
     before: &ServerPerms,
     after: &ServerPerms,
     users: &[Id],
-) -> Result<()> {
+) -> Result<Vec<(Audience, Event)>> {
     let channels = ctx.store.channels(server).await?;
     let overwrites = ctx.store.server_overwrites(server).await?;
+    let mut events = Vec::new();
     for record in channels {
         let channel = Id(record.id);
         let (mut gained, mut lost) = (Vec::new(), Vec::new());
@@ -119,26 +121,66 @@ pub(crate) async fn publish_visibility_changes(
                 record: record.clone(),
                 recipients: Vec::new(),
             };
-            ctx.bus
-                .publish(
-                    Audience::users(gained),
-                    Event::ChannelCreated(Box::new(full)),
-                )
-                .await;
+            events.push((
+                Audience::users(gained),
+                Event::ChannelCreated(Box::new(full)),
+            ));
         }
         if !lost.is_empty() {
-            ctx.bus
-                .publish(
-                    Audience::users(lost),
-                    Event::ChannelDeleted {
-                        channel_id: channel,
-                        server_id: Some(server),
-                    },
-                )
-                .await;
+            events.push((
+                Audience::users(lost),
+                Event::ChannelDeleted {
+                    channel_id: channel,
+                    server_id: Some(server),
+                },
+            ));
         }
     }
-    Ok(())
+    Ok(events)
+}
+
+/// Records in `change` that, after commit, members who gained or lost sight of channels of
+/// `server` (compared with `before`) hear of it. `users`: who to consider; `None` = every
+/// member after the change.
+pub(crate) fn announce_visibility(
+    change: &mut Change,
+    server: Id,
+    before: Arc<ServerPerms>,
+    users: Option<Vec<Id>>,
+) {
+    change.announce(Box::new(move |ctx| {
+        Box::pin(async move {
+            let after = ctx
+                .perms
+                .get(server)
+                .await?
+                .ok_or(Error::NotFound("server"))?;
+            let users = users.unwrap_or_else(|| after.member_ids().collect());
+            visibility_changes(&ctx, server, &before, &after, &users).await
+        })
+    }));
+}
+
+/// The channels of a server `user` can see, by position, with their overwrites.
+async fn visible_channels(ctx: &Context, user: Id, server: Id) -> Result<Vec<Channel>> {
+    let access = ctx.perms.server(user, server).await?;
+    let overwrites = ctx.store.server_overwrites(server).await?;
+    Ok(ctx
+        .store
+        .channels(server)
+        .await?
+        .into_iter()
+        .filter(|c| access.perms.can_view(user, Id(c.id)))
+        .map(|record| Channel {
+            overwrites: overwrites
+                .iter()
+                .filter(|o| o.channel_id == record.id)
+                .cloned()
+                .collect(),
+            record,
+            recipients: Vec::new(),
+        })
+        .collect())
 }
 
 /// The channel service.
@@ -177,7 +219,7 @@ impl ChannelService {
                 .recipients(Id(record.id))
                 .await?
                 .into_iter()
-                .map(|u| crate::users::User::from(u).public())
+                .map(|u| crate::model::User::from(u).public())
                 .collect();
             Ok(Channel {
                 record,
@@ -338,34 +380,31 @@ impl ChannelService {
             .iter()
             .map(|o| overwrite_record(record.id, o))
             .collect();
-        self.ctx.store.create_channel(&record, &overwrites).await?;
-        self.ctx.perms.invalidate(server);
+        let mut change = Change::begin(&self.ctx).await?;
+        change.tx().create_channel(&record, &overwrites).await?;
+        change.invalidate(server);
         let id = Id(record.id);
         let changes = AuditChange::diff("name", "", &record.name)
             .into_iter()
             .collect();
-        audit(
-            &self.ctx,
+        change.audit(
             server,
             who.user_id,
             action::CHANNEL_CREATE,
             Some(id),
             "",
             changes,
-        )
-        .await?;
+        );
         let channel = Channel {
             record,
             overwrites,
             recipients: Vec::new(),
         };
-        self.ctx
-            .bus
-            .publish(
-                Audience::channel(server, id),
-                Event::ChannelCreated(Box::new(channel.clone())),
-            )
-            .await;
+        change.publish(
+            Audience::channel(server, id),
+            Event::ChannelCreated(Box::new(channel.clone())),
+        );
+        change.commit().await?;
         Ok(channel)
     }
 
@@ -379,25 +418,7 @@ impl ChannelService {
     /// The channels of a server the caller can see, by position.
     #[instrument(skip_all, fields(user_id = %who.user_id))]
     pub async fn list(&self, who: &Principal, server: Id) -> Result<Vec<Channel>> {
-        let access = self.ctx.perms.server(who.user_id, server).await?;
-        let overwrites = self.ctx.store.server_overwrites(server).await?;
-        Ok(self
-            .ctx
-            .store
-            .channels(server)
-            .await?
-            .into_iter()
-            .filter(|c| access.perms.can_view(who.user_id, Id(c.id)))
-            .map(|record| Channel {
-                overwrites: overwrites
-                    .iter()
-                    .filter(|o| o.channel_id == record.id)
-                    .cloned()
-                    .collect(),
-                record,
-                recipients: Vec::new(),
-            })
-            .collect())
+        visible_channels(&self.ctx, who.user_id, server).await
     }
 
     /// Edits a channel (MANAGE_CHANNELS in it; syncing overwrites also MANAGE_ROLES).
@@ -495,11 +516,17 @@ impl ChannelService {
             }
             _ => None,
         };
-        self.ctx.store.update_channel(&new).await?;
+        let overwrites = match &synced {
+            Some(copied) => copied.clone(),
+            None => self.ctx.store.channel_overwrites(channel).await?,
+        };
+        // The edit and the copied overwrites commit together.
+        let mut change = Change::begin(&self.ctx).await?;
+        change.tx().update_channel(&new).await?;
         if let Some(copied) = synced {
-            self.ctx.store.replace_overwrites(channel, &copied).await?;
+            change.tx().replace_overwrites(channel, &copied).await?;
         }
-        self.ctx.perms.invalidate(server);
+        change.invalidate(server);
         let changes: Vec<AuditChange> = [
             AuditChange::diff("name", &old.name, &new.name),
             AuditChange::diff("topic", &old.topic, &new.topic),
@@ -526,40 +553,29 @@ impl ChannelService {
         .flatten()
         .collect();
         if !changes.is_empty() {
-            audit(
-                &self.ctx,
+            change.audit(
                 server,
                 who.user_id,
                 action::CHANNEL_UPDATE,
                 Some(channel),
                 "",
                 changes,
-            )
-            .await?;
+            );
         }
-        let full = self.full(new).await?;
-        self.ctx
-            .bus
-            .publish(
-                Audience::channel(server, channel),
-                Event::ChannelUpdated(Box::new(full.clone())),
-            )
-            .await;
+        let full = Channel {
+            record: new,
+            overwrites,
+            recipients: Vec::new(),
+        };
+        change.publish(
+            Audience::channel(server, channel),
+            Event::ChannelUpdated(Box::new(full.clone())),
+        );
         if sync {
-            self.announce_visibility(server, &before).await?;
+            announce_visibility(&mut change, server, before, None);
         }
+        change.commit().await?;
         Ok(full)
-    }
-
-    async fn announce_visibility(&self, server: Id, before: &ServerPerms) -> Result<()> {
-        let after = self
-            .ctx
-            .perms
-            .get(server)
-            .await?
-            .ok_or(Error::NotFound("server"))?;
-        let users: Vec<Id> = after.member_ids().collect();
-        publish_visibility_changes(&self.ctx, server, before, &after, &users).await
     }
 
     /// Deletes a channel and its messages (MANAGE_CHANNELS in it).
@@ -585,58 +601,65 @@ impl ChannelService {
             .into_iter()
             .filter(|c| c.parent_id == Some(channel.0))
             .collect();
-        let was_system = self
+        let system_cleared = self
             .ctx
             .store
             .server(server)
             .await?
-            .is_some_and(|s| s.system_channel_id == Some(channel.0));
-        self.ctx.store.delete_channel(channel).await?;
-        self.ctx.perms.invalidate(server);
+            .filter(|s| s.system_channel_id == Some(channel.0))
+            .map(|s| ServerRecord {
+                system_channel_id: None,
+                ..s
+            });
+        let overwrites = if children.is_empty() {
+            Vec::new()
+        } else {
+            self.ctx.store.server_overwrites(server).await?
+        };
+        let mut change = Change::begin(&self.ctx).await?;
+        change.tx().delete_channel(channel).await?;
+        change.invalidate(server);
         let changes = AuditChange::diff("name", &access.channel.name, "")
             .into_iter()
             .collect();
-        audit(
-            &self.ctx,
+        change.audit(
             server,
             who.user_id,
             action::CHANNEL_DELETE,
             Some(channel),
             "",
             changes,
-        )
-        .await?;
-        self.ctx
-            .bus
-            .publish(
-                Audience::users(viewers),
-                Event::ChannelDeleted {
-                    channel_id: channel,
-                    server_id: Some(server),
-                },
-            )
-            .await;
+        );
+        change.publish(
+            Audience::users(viewers),
+            Event::ChannelDeleted {
+                channel_id: channel,
+                server_id: Some(server),
+            },
+        );
         // Deleting a category leaves its channels uncategorised; a deleted system channel
-        // leaves the server without one. Clients hear both.
+        // leaves the server without one (the schema clears both). Clients hear both.
         for mut child in children {
             child.parent_id = None;
             let id = Id(child.id);
-            let full = self.full(child).await?;
-            self.ctx
-                .bus
-                .publish(
-                    Audience::channel(server, id),
-                    Event::ChannelUpdated(Box::new(full)),
-                )
-                .await;
+            let full = Channel {
+                overwrites: overwrites
+                    .iter()
+                    .filter(|o| o.channel_id == child.id)
+                    .cloned()
+                    .collect(),
+                record: child,
+                recipients: Vec::new(),
+            };
+            change.publish(
+                Audience::channel(server, id),
+                Event::ChannelUpdated(Box::new(full)),
+            );
         }
-        if was_system && let Some(updated) = self.ctx.store.server(server).await? {
-            self.ctx
-                .bus
-                .publish(Audience::server(server), Event::ServerUpdated(updated))
-                .await;
+        if let Some(updated) = system_cleared {
+            change.publish(Audience::server(server), Event::ServerUpdated(updated));
         }
-        Ok(())
+        change.commit().await
     }
 
     /// Moves several channels at once (MANAGE_CHANNELS server-wide).
@@ -664,22 +687,28 @@ impl ChannelService {
             };
             updates.push((c.id, i64::from(position.max(0)), parent_id));
         }
-        self.ctx.store.set_channel_positions(&updates).await?;
-        self.ctx.perms.invalidate(server);
-        let all = self.list(who, server).await?;
-        for c in all
-            .iter()
-            .filter(|c| updates.iter().any(|(id, ..)| *id == c.record.id))
-        {
-            self.ctx
-                .bus
-                .publish(
-                    Audience::channel(server, Id(c.record.id)),
-                    Event::ChannelUpdated(Box::new(c.clone())),
-                )
-                .await;
-        }
-        Ok(all)
+        let mut change = Change::begin(&self.ctx).await?;
+        change.tx().set_channel_positions(&updates).await?;
+        change.invalidate(server);
+        let (caller, moved): (Id, Vec<i64>) =
+            (who.user_id, updates.iter().map(|(id, ..)| *id).collect());
+        change.announce(Box::new(move |ctx| {
+            Box::pin(async move {
+                Ok(visible_channels(&ctx, caller, server)
+                    .await?
+                    .into_iter()
+                    .filter(|c| moved.contains(&c.record.id))
+                    .map(|c| {
+                        (
+                            Audience::channel(server, Id(c.record.id)),
+                            Event::ChannelUpdated(Box::new(c)),
+                        )
+                    })
+                    .collect())
+            })
+        }));
+        change.commit().await?;
+        self.list(who, server).await
     }
 
     /// Sets the overwrite of a role or member on a channel (MANAGE_ROLES in it).
@@ -707,8 +736,9 @@ impl ChannelService {
             old.iter().filter(|o| o.target_id == input.target_id.0),
         )?;
         let record = overwrite_record(channel.0, &input);
-        self.ctx.store.upsert_overwrite(&record).await?;
-        self.ctx.perms.invalidate(server);
+        let mut change = Change::begin(&self.ctx).await?;
+        change.tx().upsert_overwrite(&record).await?;
+        change.invalidate(server);
         let previous = old.iter().find(|o| o.target_id == record.target_id);
         let changes: Vec<AuditChange> = [
             AuditChange::diff(
@@ -725,17 +755,22 @@ impl ChannelService {
         .into_iter()
         .flatten()
         .collect();
-        audit(
-            &self.ctx,
+        change.audit(
             server,
             who.user_id,
             action::CHANNEL_OVERWRITE_UPDATE,
             Some(channel),
             "",
             changes,
-        )
-        .await?;
-        self.after_overwrite_change(server, channel, &perms).await
+        );
+        let target = record.target_id;
+        let mut overwrites: Vec<OverwriteRecord> = old
+            .into_iter()
+            .filter(|o| o.target_id != target)
+            .chain([record])
+            .collect();
+        overwrites.sort_by_key(|o| o.target_id);
+        Self::after_overwrite_change(change, server, access.channel, overwrites, perms).await
     }
 
     /// Removes the overwrite of a role or member (MANAGE_ROLES in the channel).
@@ -760,45 +795,47 @@ impl ChannelService {
             access.perms,
             old.iter().filter(|o| o.target_id == target.0),
         )?;
-        if !self.ctx.store.delete_overwrite(channel, target).await? {
+        let mut change = Change::begin(&self.ctx).await?;
+        if !change.tx().delete_overwrite(channel, target).await? {
             return Err(Error::NotFound("overwrite"));
         }
-        self.ctx.perms.invalidate(server);
-        audit(
-            &self.ctx,
+        change.invalidate(server);
+        change.audit(
             server,
             who.user_id,
             action::CHANNEL_OVERWRITE_DELETE,
             Some(channel),
             "",
             Vec::new(),
-        )
-        .await?;
-        self.after_overwrite_change(server, channel, &perms).await
+        );
+        let overwrites = old
+            .into_iter()
+            .filter(|o| o.target_id != target.0)
+            .collect();
+        Self::after_overwrite_change(change, server, access.channel, overwrites, perms).await
     }
 
+    /// Members who keep seeing the channel get the update; gains and losses get create /
+    /// delete.
     async fn after_overwrite_change(
-        &self,
+        mut change: Change,
         server: Id,
-        channel: Id,
-        before: &ServerPerms,
+        record: ChannelRecord,
+        overwrites: Vec<OverwriteRecord>,
+        before: Arc<ServerPerms>,
     ) -> Result<Channel> {
-        let record = self
-            .ctx
-            .store
-            .channel(channel)
-            .await?
-            .ok_or(Error::NotFound("channel"))?;
-        let full = self.full(record).await?;
-        // Members who keep seeing it get the update; gains and losses get create / delete.
-        self.ctx
-            .bus
-            .publish(
-                Audience::channel(server, channel),
-                Event::ChannelUpdated(Box::new(full.clone())),
-            )
-            .await;
-        self.announce_visibility(server, before).await?;
+        let channel = Id(record.id);
+        let full = Channel {
+            record,
+            overwrites,
+            recipients: Vec::new(),
+        };
+        change.publish(
+            Audience::channel(server, channel),
+            Event::ChannelUpdated(Box::new(full.clone())),
+        );
+        announce_visibility(&mut change, server, before, None);
+        change.commit().await?;
         Ok(full)
     }
 

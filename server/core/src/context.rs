@@ -5,11 +5,10 @@ use std::sync::{Arc, RwLock};
 use crate::{
     access::PermCache,
     auth::{
-        TokenLifetimes,
         password::{HashingLimits, PasswordHasher},
         rate_limit::{AuthRateLimiter, RateLimits},
         revocation::RevokedSessions,
-        tokens::TokenIssuer,
+        tokens::{TokenIssuer, TokenLifetimes},
     },
     error::{Error, Result},
     events::{EventBus, EventEncoder, Hub, HubConfig, LocalBus},
@@ -96,7 +95,7 @@ impl Context {
     ) -> Result<Self> {
         let settings = match store.settings_json().await? {
             Some(json) => serde_json::from_str(&json)
-                .map_err(|e| Error::Internal(format!("stored settings are unreadable: {e}")))?,
+                .map_err(|e| Error::internal_with("stored settings are unreadable", e))?,
             None => {
                 let defaults = InstanceSettings::default();
                 store

@@ -13,15 +13,16 @@ use tracing::instrument;
 
 use crate::{
     access::kind,
+    change::Change,
     context::Context,
     error::{Error, Result},
     events::{Audience, Event},
     id::{Id, now_ms},
     model::Channel,
+    model::User,
     principal::Principal,
     relationships::are_friends,
     store::{AddRecipient, ChannelRecord, RemoveRecipient},
-    users::User,
     validate,
 };
 
@@ -111,6 +112,11 @@ pub(crate) async fn private_channels_of(ctx: &Context, user: Id) -> Result<Vec<C
         .collect())
 }
 
+/// An event for exactly `users` (none when the list is empty: the hub delivers nothing).
+fn to_users(users: Vec<Id>, event: Event) -> (Audience, Event) {
+    (Audience::users(users), event)
+}
+
 /// The DM service.
 #[derive(Debug, Clone)]
 pub struct DmService {
@@ -138,12 +144,6 @@ impl DmService {
             return Err(Error::FailedPrecondition("not a group DM".to_owned()));
         }
         Ok(access.channel)
-    }
-
-    async fn announce(&self, users: Vec<Id>, event: Event) {
-        if !users.is_empty() {
-            self.ctx.bus.publish(Audience::users(users), event).await;
-        }
     }
 
     /// Returns the 1:1 DM with `other`, creating it if needed. A new DM needs friendship, or
@@ -193,19 +193,21 @@ impl DmService {
             last_pin_at: None,
             created_at: now_ms(),
         };
-        let opened = self
-            .ctx
-            .store
-            .create_dm(&record, who.user_id, other)
+        let mut change = Change::begin(&self.ctx).await?;
+        let opened = change.tx().create_dm(&record, who.user_id, other).await?;
+        let channel = change
+            .commit_then(|ctx| async move {
+                let channel = with_recipients(&ctx, opened.channel).await?;
+                let mut events = Vec::new();
+                if opened.created {
+                    events.push(to_users(
+                        vec![who.user_id, other],
+                        Event::ChannelCreated(Box::new(channel.clone())),
+                    ));
+                }
+                Ok((channel, events))
+            })
             .await?;
-        let channel = with_recipients(&self.ctx, opened.channel).await?;
-        if opened.created {
-            self.announce(
-                vec![who.user_id, other],
-                Event::ChannelCreated(Box::new(channel.clone())),
-            )
-            .await;
-        }
         Ok(view(channel, who.user_id))
     }
 
@@ -268,10 +270,15 @@ impl DmService {
         };
         let mut members = vec![who.user_id];
         members.extend(others);
-        self.ctx.store.create_group_dm(&record, &members).await?;
-        let channel = with_recipients(&self.ctx, record).await?;
-        self.announce(members, Event::ChannelCreated(Box::new(channel.clone())))
-            .await;
+        let mut change = Change::begin(&self.ctx).await?;
+        change.tx().create_group_dm(&record, &members).await?;
+        let channel = change
+            .commit_then(|ctx| async move {
+                let channel = with_recipients(&ctx, record).await?;
+                let event = Event::ChannelCreated(Box::new(channel.clone()));
+                Ok((channel, vec![to_users(members, event)]))
+            })
+            .await?;
         Ok(view(channel, who.user_id))
     }
 
@@ -289,7 +296,8 @@ impl DmService {
             return Err(cannot_add());
         }
         let max = self.ctx.settings().max_group_dm_members;
-        match self.ctx.store.add_recipient(channel, user, max).await? {
+        let mut change = Change::begin(&self.ctx).await?;
+        match change.tx().add_recipient(channel, user, max).await? {
             AddRecipient::Added => {}
             AddRecipient::AlreadyRecipient => {
                 return Err(Error::Conflict(
@@ -303,17 +311,22 @@ impl DmService {
             }
             AddRecipient::NoChannel => return Err(Error::NotFound("channel")),
         }
-        let full = with_recipients(&self.ctx, record).await?;
-        let others: Vec<Id> = full
-            .recipients
-            .iter()
-            .map(|u| u.id)
-            .filter(|u| *u != user)
-            .collect();
-        self.announce(vec![user], Event::ChannelCreated(Box::new(full.clone())))
-            .await;
-        self.announce(others, Event::ChannelUpdated(Box::new(full.clone())))
-            .await;
+        let full = change
+            .commit_then(|ctx| async move {
+                let full = with_recipients(&ctx, record).await?;
+                let others: Vec<Id> = full
+                    .recipients
+                    .iter()
+                    .map(|u| u.id)
+                    .filter(|u| *u != user)
+                    .collect();
+                let events = vec![
+                    to_users(vec![user], Event::ChannelCreated(Box::new(full.clone()))),
+                    to_users(others, Event::ChannelUpdated(Box::new(full.clone()))),
+                ];
+                Ok((full, events))
+            })
+            .await?;
         Ok(view(full, who.user_id))
     }
 
@@ -332,32 +345,28 @@ impl DmService {
                 "use LeaveGroupDm to leave a group DM",
             ));
         }
-        match self.ctx.store.remove_recipient(channel, user).await? {
+        let mut change = Change::begin(&self.ctx).await?;
+        let deleted = Event::ChannelDeleted {
+            channel_id: channel,
+            server_id: None,
+        };
+        match change.tx().remove_recipient(channel, user).await? {
             RemoveRecipient::NotRecipient => Err(Error::NotFound("member")),
             RemoveRecipient::Deleted => {
-                self.announce(
-                    vec![user],
-                    Event::ChannelDeleted {
-                        channel_id: channel,
-                        server_id: None,
-                    },
-                )
-                .await;
+                change.publish(Audience::users(vec![user]), deleted);
+                change.commit().await?;
                 Err(Error::NotFound("channel"))
             }
             RemoveRecipient::Removed { channel: record } => {
-                let full = with_recipients(&self.ctx, *record).await?;
-                self.announce(
-                    vec![user],
-                    Event::ChannelDeleted {
-                        channel_id: channel,
-                        server_id: None,
-                    },
-                )
-                .await;
-                let remaining = full.recipients.iter().map(|u| u.id).collect();
-                self.announce(remaining, Event::ChannelUpdated(Box::new(full.clone())))
-                    .await;
+                change.publish(Audience::users(vec![user]), deleted);
+                let full = change
+                    .commit_then(|ctx| async move {
+                        let full = with_recipients(&ctx, *record).await?;
+                        let remaining = full.recipients.iter().map(|u| u.id).collect();
+                        let event = Event::ChannelUpdated(Box::new(full.clone()));
+                        Ok((full, vec![to_users(remaining, event)]))
+                    })
+                    .await?;
                 Ok(view(full, who.user_id))
             }
         }
@@ -372,23 +381,25 @@ impl DmService {
             channel_id: channel,
             server_id: None,
         };
-        match self
-            .ctx
-            .store
-            .remove_recipient(channel, who.user_id)
-            .await?
-        {
+        let mut change = Change::begin(&self.ctx).await?;
+        let remaining = match change.tx().remove_recipient(channel, who.user_id).await? {
             RemoveRecipient::NotRecipient => return Err(Error::NotFound("channel")),
-            RemoveRecipient::Deleted => {}
-            RemoveRecipient::Removed { channel: record } => {
-                let full = with_recipients(&self.ctx, *record).await?;
-                let remaining = full.recipients.iter().map(|u| u.id).collect();
-                self.announce(remaining, Event::ChannelUpdated(Box::new(full)))
-                    .await;
-            }
-        }
-        self.announce(vec![who.user_id], deleted).await;
-        Ok(())
+            RemoveRecipient::Deleted => None,
+            RemoveRecipient::Removed { channel: record } => Some(record),
+        };
+        let leaver = who.user_id;
+        change
+            .commit_then(|ctx| async move {
+                let mut events = Vec::new();
+                if let Some(record) = remaining {
+                    let full = with_recipients(&ctx, *record).await?;
+                    let remaining = full.recipients.iter().map(|u| u.id).collect();
+                    events.push(to_users(remaining, Event::ChannelUpdated(Box::new(full))));
+                }
+                events.push(to_users(vec![leaver], deleted));
+                Ok(((), events))
+            })
+            .await
     }
 
     /// Renames a group DM or changes its icon (any participant).
@@ -409,16 +420,20 @@ impl DmService {
         if let Some(icon) = patch.icon_url {
             record.icon_url = validate::url("icon_url", &icon)?;
         }
-        let record = self
-            .ctx
-            .store
+        let mut change = Change::begin(&self.ctx).await?;
+        let record = change
+            .tx()
             .update_group_dm(channel, &record.name, &record.icon_url)
             .await?
             .ok_or(Error::NotFound("channel"))?;
-        let full = with_recipients(&self.ctx, record).await?;
-        let everyone = full.recipients.iter().map(|u| u.id).collect();
-        self.announce(everyone, Event::ChannelUpdated(Box::new(full.clone())))
-            .await;
+        let full = change
+            .commit_then(|ctx| async move {
+                let full = with_recipients(&ctx, record).await?;
+                let everyone = full.recipients.iter().map(|u| u.id).collect();
+                let event = Event::ChannelUpdated(Box::new(full.clone()));
+                Ok((full, vec![to_users(everyone, event)]))
+            })
+            .await?;
         Ok(view(full, who.user_id))
     }
 

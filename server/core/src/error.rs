@@ -42,9 +42,22 @@ pub enum Error {
     /// The operation exists in the API but this server does not provide it yet.
     #[error("{0} is not implemented yet")]
     Unimplemented(&'static str),
-    /// A bug or an infrastructure failure; details are logged, never sent to clients.
+    /// A bug or an infrastructure failure. It carries its cause chain, which the adapters
+    /// log in full ([`Error::report`]); clients only ever get a generic message.
     #[error("internal error: {0}")]
-    Internal(String),
+    Internal(#[source] Cause),
+}
+
+/// The cause of an internal failure, with its own chain of sources.
+pub type Cause = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// A cause with a sentence saying what was being done ("creating the upload directory").
+#[derive(Debug, thiserror::Error)]
+#[error("{context}")]
+pub struct WithContext {
+    context: String,
+    #[source]
+    source: Cause,
 }
 
 fn describe(fields: &[FieldViolation]) -> String {
@@ -67,9 +80,33 @@ impl Error {
         }])
     }
 
-    /// An internal error from anything displayable; the text is only logged.
-    pub fn internal(err: impl std::fmt::Display) -> Self {
-        Self::Internal(err.to_string())
+    /// An internal error from an error (its chain is kept) or a message; only logged.
+    pub fn internal(cause: impl Into<Cause>) -> Self {
+        Self::Internal(cause.into())
+    }
+
+    /// An internal error saying what was being done when `cause` happened.
+    pub fn internal_with(context: impl Into<String>, cause: impl Into<Cause>) -> Self {
+        Self::Internal(Box::new(WithContext {
+            context: context.into(),
+            source: cause.into(),
+        }))
+    }
+
+    /// The whole chain, outermost first (`a: b: c`), for logs. Never send it to clients.
+    pub fn report(&self) -> String {
+        let mut out = self.to_string();
+        let mut next = std::error::Error::source(self);
+        // The first source of `Internal` is its cause, already part of the message.
+        if matches!(self, Error::Internal(_)) {
+            next = next.and_then(std::error::Error::source);
+        }
+        while let Some(cause) = next {
+            out.push_str(": ");
+            out.push_str(&cause.to_string());
+            next = cause.source();
+        }
+        out
     }
 
     /// The gRPC code and the HTTP status for this error, chosen together so the two
@@ -115,7 +152,7 @@ impl Error {
             | C::OutOfRange
             | C::Internal
             | C::Unavailable
-            | C::DataLoss => Error::Internal(String::new()),
+            | C::DataLoss => Error::internal(""),
         };
         representative.codes().1
     }
@@ -144,13 +181,30 @@ impl From<sqlx::Error> for Error {
             }
             return Error::Conflict("already exists".to_owned());
         }
-        Error::Internal(err.to_string())
+        Error::Internal(Box::new(err))
     }
 }
 
 impl From<sqlx::migrate::MigrateError> for Error {
     fn from(err: sqlx::migrate::MigrateError) -> Self {
-        Error::Internal(format!("migration failed: {err}"))
+        Error::internal_with("migration failed", err)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn internal_errors_keep_their_chain_for_logs_only() {
+        let io = std::io::Error::other("disk full");
+        let err = Error::internal_with("storing the upload", io);
+        assert_eq!(
+            err.report(),
+            "internal error: storing the upload: disk full"
+        );
+        assert_eq!(err.public_message(), "internal server error");
+        assert_eq!(Error::internal("plain").report(), "internal error: plain");
     }
 }
 

@@ -7,16 +7,17 @@ use rand::Rng;
 use tracing::instrument;
 
 use crate::{
+    change::Change,
     context::Context,
     error::{Error, Result},
     events::{Audience, Event},
     id::{Id, now_ms},
+    model::User,
     model::{Invite, Server},
     permissions::Permissions,
     principal::Principal,
-    servers::{ServerService, action, audit},
+    servers::{self, action},
     store::{JoinOutcome, ServerInviteRecord},
-    users::User,
     validate,
 };
 
@@ -46,7 +47,6 @@ pub struct InvitePreview {
 #[derive(Debug, Clone)]
 pub struct InviteService {
     ctx: Arc<Context>,
-    servers: ServerService,
 }
 
 fn live(i: &ServerInviteRecord, now: i64) -> bool {
@@ -56,8 +56,8 @@ fn live(i: &ServerInviteRecord, now: i64) -> bool {
 }
 
 impl InviteService {
-    pub(crate) fn new(ctx: Arc<Context>, servers: ServerService) -> Self {
-        Self { ctx, servers }
+    pub(crate) fn new(ctx: Arc<Context>) -> Self {
+        Self { ctx }
     }
 
     /// Creates an invite (CREATE_INVITE, in the channel if one is given).
@@ -110,28 +110,25 @@ impl InviteService {
             revoked_at: None,
             created_at: now,
         };
-        self.ctx.store.create_server_invite(&invite).await?;
-        audit(
-            &self.ctx,
+        let mut change = Change::begin(&self.ctx).await?;
+        change.tx().create_server_invite(&invite).await?;
+        change.audit(
             server,
             who.user_id,
             action::INVITE_CREATE,
             None,
             "",
-            vec![crate::servers::AuditChange {
+            vec![crate::model::AuditChange {
                 key: "code".into(),
                 old_value: String::new(),
                 new_value: invite.code.clone(),
             }],
-        )
-        .await?;
-        self.ctx
-            .bus
-            .publish(
-                Audience::server_with(server, Permissions::MANAGE_SERVER).and_users([who.user_id]),
-                Event::InviteCreated(invite.clone()),
-            )
-            .await;
+        );
+        change.publish(
+            Audience::server_with(server, Permissions::MANAGE_SERVER).and_users([who.user_id]),
+            Event::InviteCreated(invite.clone()),
+        );
+        change.commit().await?;
         Ok(invite)
     }
 
@@ -191,20 +188,25 @@ impl InviteService {
                 )));
             }
         }
-        match self
-            .ctx
-            .store
+        let mut change = Change::begin(&self.ctx).await?;
+        let outcome = change
+            .tx()
             .join_by_invite(code, who.user_id, now_ms())
-            .await?
-        {
-            JoinOutcome::Joined { server_id } => {
-                self.servers.joined(who.user_id, Id(server_id)).await?;
-                self.ctx
-                    .store
-                    .server(Id(server_id))
-                    .await?
-                    .ok_or(Error::NotFound("server"))
-            }
+            .await?;
+        if let JoinOutcome::Joined { server_id } = outcome {
+            servers::joined(&mut change, who.user_id, Id(server_id));
+            change.commit().await?;
+        } else {
+            // Nothing was written; release the transaction before reading.
+            drop(change);
+        }
+        match outcome {
+            JoinOutcome::Joined { server_id } => self
+                .ctx
+                .store
+                .server(Id(server_id))
+                .await?
+                .ok_or(Error::NotFound("server")),
             JoinOutcome::AlreadyMember { server_id } => self
                 .ctx
                 .store
@@ -265,36 +267,32 @@ impl InviteService {
         if invite.inviter_id != Some(who.user_id.0) {
             access.require(Permissions::MANAGE_SERVER)?;
         }
-        let revoked = self
-            .ctx
-            .store
+        let mut change = Change::begin(&self.ctx).await?;
+        let revoked = change
+            .tx()
             .revoke_server_invite(code, now_ms())
             .await?
             .ok_or(Error::NotFound("invite"))?;
-        audit(
-            &self.ctx,
+        change.audit(
             server,
             who.user_id,
             action::INVITE_DELETE,
             None,
             "",
-            vec![crate::servers::AuditChange {
+            vec![crate::model::AuditChange {
                 key: "code".into(),
                 old_value: code.to_owned(),
                 new_value: String::new(),
             }],
-        )
-        .await?;
-        self.ctx
-            .bus
-            .publish(
-                Audience::server_with(server, Permissions::MANAGE_SERVER).and_users([who.user_id]),
-                Event::InviteDeleted {
-                    server_id: server,
-                    code: code.to_owned(),
-                },
-            )
-            .await;
+        );
+        change.publish(
+            Audience::server_with(server, Permissions::MANAGE_SERVER).and_users([who.user_id]),
+            Event::InviteDeleted {
+                server_id: server,
+                code: code.to_owned(),
+            },
+        );
+        change.commit().await?;
         Ok(revoked)
     }
 }

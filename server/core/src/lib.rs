@@ -5,12 +5,15 @@
 
 pub mod access;
 pub mod admin;
+pub mod audit;
 pub mod auth;
+pub mod change;
 pub mod channels;
 pub mod context;
 pub mod dms;
 pub mod error;
 pub mod events;
+pub mod files;
 pub mod id;
 pub mod invites;
 pub mod messages;
@@ -89,10 +92,7 @@ impl Services {
             servers: servers::ServerService::new(Arc::clone(&ctx)),
             channels: channels::ChannelService::new(Arc::clone(&ctx)),
             roles: roles::RoleService::new(Arc::clone(&ctx)),
-            invites: invites::InviteService::new(
-                Arc::clone(&ctx),
-                servers::ServerService::new(Arc::clone(&ctx)),
-            ),
+            invites: invites::InviteService::new(Arc::clone(&ctx)),
             events: events::EventService::new(Arc::clone(&ctx)),
             relationships: relationships::RelationshipService::new(Arc::clone(&ctx)),
             dms: dms::DmService::new(Arc::clone(&ctx)),

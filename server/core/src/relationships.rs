@@ -12,27 +12,17 @@ use std::{collections::HashMap, sync::Arc};
 use tracing::instrument;
 
 use crate::{
+    change::Change,
     context::Context,
     error::{Error, Result},
     events::{Audience, Event},
     id::{Id, now_ms},
+    model::User,
     principal::Principal,
     store::{PairKinds, RelationshipPair, RelationshipRecord, UserRecord},
-    users::User,
 };
 
-pub use crate::store::RelationshipKind;
-
-/// The caller's relationship with another user.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Relationship {
-    /// The other user (public view).
-    pub user: User,
-    /// Kind, from the caller's point of view.
-    pub kind: RelationshipKind,
-    /// Unix ms when the relationship reached its current kind.
-    pub created_at_ms: i64,
-}
+pub use crate::model::{Relationship, RelationshipKind};
 
 /// Whom a friend request is for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -198,13 +188,14 @@ impl RelationshipService {
                 "you cannot do this with yourself".to_owned(),
             ));
         }
-        let (before, after) = self
-            .ctx
-            .store
+        let me = self.user(who.user_id).await?;
+        let mut change = Change::begin(&self.ctx).await?;
+        let (before, after) = change
+            .tx()
             .transition_relationship(who.user_id, other.id, now_ms(), &rule)
             .await?;
-        let me = self.user(who.user_id).await?;
-        self.publish(&me, other, &before, &after).await?;
+        self.announce(&mut change, &me, other, &before, &after)?;
+        change.commit().await?;
         after
             .mine
             .as_ref()
@@ -212,9 +203,10 @@ impl RelationshipService {
             .transpose()
     }
 
-    /// Tells each side whose view changed.
-    async fn publish(
+    /// Records in `change` that each side whose view changed hears of it.
+    fn announce(
         &self,
+        change: &mut Change,
         me: &User,
         other: &User,
         before: &RelationshipPair,
@@ -234,21 +226,15 @@ impl RelationshipService {
                 _ => continue,
             };
             let became_friends = new.as_ref().is_some_and(|n| n.kind == friend);
-            self.ctx
-                .bus
-                .publish(Audience::users(vec![viewer]), event)
-                .await;
+            change.publish(Audience::users(vec![viewer]), event);
             // Presence is announced on change only: a new friend would look offline until
             // their status next moved.
             if became_friends {
                 for presence in self.ctx.hub.presences([seen.id]) {
-                    self.ctx
-                        .bus
-                        .publish(
-                            Audience::users(vec![viewer]),
-                            Event::PresenceUpdated(presence),
-                        )
-                        .await;
+                    change.publish(
+                        Audience::users(vec![viewer]),
+                        Event::PresenceUpdated(presence),
+                    );
                 }
             }
         }
@@ -282,7 +268,7 @@ impl RelationshipService {
         }
         self.transition(who, &other, rules::send)
             .await?
-            .ok_or_else(|| Error::Internal("friend request left no relationship".to_owned()))
+            .ok_or_else(|| Error::internal("friend request left no relationship"))
     }
 
     /// Accepts an incoming friend request.
@@ -291,7 +277,7 @@ impl RelationshipService {
         let other = self.user(other).await?;
         self.transition(who, &other, rules::accept)
             .await?
-            .ok_or_else(|| Error::Internal("accepting left no relationship".to_owned()))
+            .ok_or_else(|| Error::internal("accepting left no relationship"))
     }
 
     /// Declines an incoming friend request.
@@ -324,7 +310,7 @@ impl RelationshipService {
         let other = self.user(other).await?;
         self.transition(who, &other, rules::block)
             .await?
-            .ok_or_else(|| Error::Internal("blocking left no relationship".to_owned()))
+            .ok_or_else(|| Error::internal("blocking left no relationship"))
     }
 
     /// Lifts the caller's block of a user.

@@ -7,7 +7,8 @@ use tracing::instrument;
 
 use crate::{
     access::ServerAccess,
-    channels::publish_visibility_changes,
+    change::Change,
+    channels::announce_visibility,
     context::Context,
     error::{Error, Result},
     events::{Audience, Event},
@@ -15,7 +16,7 @@ use crate::{
     model::{Member, Role},
     permissions::{Permissions, can_grant},
     principal::Principal,
-    servers::{AuditChange, action, audit, load_member},
+    servers::{AuditChange, action, load_member},
     store::RoleRecord,
     validate,
 };
@@ -134,25 +135,22 @@ impl RoleService {
         };
         // New roles start at the bottom (position 1); the store shifts the others up in the
         // same transaction.
-        self.ctx.store.create_role(&role).await?;
-        self.ctx.perms.invalidate(server);
+        let mut change = Change::begin(&self.ctx).await?;
+        change.tx().create_role(&role).await?;
+        change.invalidate(server);
         let changes = AuditChange::diff("name", "", &role.name)
             .into_iter()
             .collect();
-        audit(
-            &self.ctx,
+        change.audit(
             server,
             who.user_id,
             action::ROLE_CREATE,
             Some(Id(role.id)),
             "",
             changes,
-        )
-        .await?;
-        self.ctx
-            .bus
-            .publish(Audience::server(server), Event::RoleCreated(role.clone()))
-            .await;
+        );
+        change.publish(Audience::server(server), Event::RoleCreated(role.clone()));
+        change.commit().await?;
         Ok(role)
     }
 
@@ -204,8 +202,9 @@ impl RoleService {
         if let Some(m) = patch.mentionable {
             new.mentionable = m;
         }
-        self.ctx.store.update_role(&new).await?;
-        self.ctx.perms.invalidate(server);
+        let mut change = Change::begin(&self.ctx).await?;
+        change.tx().update_role(&new).await?;
+        change.invalidate(server);
         let changes: Vec<AuditChange> = [
             AuditChange::diff("name", &old.name, &new.name),
             AuditChange::diff("permissions", old.permissions, new.permissions),
@@ -217,36 +216,21 @@ impl RoleService {
         .flatten()
         .collect();
         if !changes.is_empty() {
-            audit(
-                &self.ctx,
+            change.audit(
                 server,
                 who.user_id,
                 action::ROLE_UPDATE,
                 Some(role),
                 "",
                 changes,
-            )
-            .await?;
-            self.ctx
-                .bus
-                .publish(Audience::server(server), Event::RoleUpdated(new.clone()))
-                .await;
+            );
+            change.publish(Audience::server(server), Event::RoleUpdated(new.clone()));
             if old.permissions != new.permissions {
-                self.announce_visibility(server, &access).await?;
+                announce_visibility(&mut change, server, access.perms, None);
             }
         }
+        change.commit().await?;
         Ok(new)
-    }
-
-    async fn announce_visibility(&self, server: Id, before: &ServerAccess) -> Result<()> {
-        let after = self
-            .ctx
-            .perms
-            .get(server)
-            .await?
-            .ok_or(Error::NotFound("server"))?;
-        let users: Vec<Id> = after.member_ids().collect();
-        publish_visibility_changes(&self.ctx, server, &before.perms, &after, &users).await
     }
 
     /// Deletes a role below the actor's highest (MANAGE_ROLES); not @everyone.
@@ -262,32 +246,29 @@ impl RoleService {
         }
         let old = self.role(server, role).await?;
         Self::check_manageable(&access, &old)?;
-        self.ctx.store.delete_role(role).await?;
-        self.ctx.perms.invalidate(server);
+        let mut change = Change::begin(&self.ctx).await?;
+        change.tx().delete_role(role).await?;
+        change.invalidate(server);
         let changes = AuditChange::diff("name", &old.name, "")
             .into_iter()
             .collect();
-        audit(
-            &self.ctx,
+        change.audit(
             server,
             who.user_id,
             action::ROLE_DELETE,
             Some(role),
             "",
             changes,
-        )
-        .await?;
-        self.ctx
-            .bus
-            .publish(
-                Audience::server(server),
-                Event::RoleDeleted {
-                    server_id: server,
-                    role_id: role,
-                },
-            )
-            .await;
-        self.announce_visibility(server, &access).await
+        );
+        change.publish(
+            Audience::server(server),
+            Event::RoleDeleted {
+                server_id: server,
+                role_id: role,
+            },
+        );
+        announce_visibility(&mut change, server, access.perms, None);
+        change.commit().await
     }
 
     /// All roles, highest first.
@@ -338,10 +319,10 @@ impl RoleService {
             }
             updates.push((role.id, position));
         }
-        self.ctx.store.set_role_positions(&updates).await?;
-        self.ctx.perms.invalidate(server);
-        audit(
-            &self.ctx,
+        let mut change = Change::begin(&self.ctx).await?;
+        change.tx().set_role_positions(&updates).await?;
+        change.invalidate(server);
+        change.audit(
             server,
             who.user_id,
             action::ROLE_UPDATE,
@@ -352,18 +333,23 @@ impl RoleService {
                 old_value: String::new(),
                 new_value: format!("{} roles moved", updates.len()),
             }],
-        )
-        .await?;
-        let roles = self.ctx.store.roles(server).await?;
+        );
+        // The roles as they will be: moved positions applied, highest first (as the store
+        // lists them).
+        let mut roles = roles;
+        for r in &mut roles {
+            if let Some((_, position)) = updates.iter().find(|(id, _)| *id == r.id) {
+                r.position = *position;
+            }
+        }
+        roles.sort_by(|a, b| b.position.cmp(&a.position).then(a.id.cmp(&b.id)));
         for r in roles
             .iter()
             .filter(|r| updates.iter().any(|(id, _)| *id == r.id))
         {
-            self.ctx
-                .bus
-                .publish(Audience::server(server), Event::RoleUpdated(r.clone()))
-                .await;
+            change.publish(Audience::server(server), Event::RoleUpdated(r.clone()));
         }
+        change.commit().await?;
         Ok(roles)
     }
 
@@ -396,20 +382,16 @@ impl RoleService {
                     .to_owned(),
             ));
         }
-        let changed = self
-            .ctx
-            .store
-            .set_member_role(server, user, role, add)
-            .await?;
+        let mut change = Change::begin(&self.ctx).await?;
+        let changed = change.tx().set_member_role(server, user, role, add).await?;
         if changed {
-            self.ctx.perms.invalidate(server);
+            change.invalidate(server);
             let (key, old_value, new_value) = if add {
                 ("$add", String::new(), record.name.clone())
             } else {
                 ("$remove", record.name.clone(), String::new())
             };
-            audit(
-                &self.ctx,
+            change.audit(
                 server,
                 who.user_id,
                 action::MEMBER_ROLE_UPDATE,
@@ -420,26 +402,19 @@ impl RoleService {
                     old_value,
                     new_value,
                 }],
-            )
-            .await?;
+            );
+            change.announce(Box::new(move |ctx| {
+                Box::pin(async move {
+                    let member = load_member(&ctx, server, user).await?;
+                    Ok(vec![(
+                        Audience::server(server),
+                        Event::MemberUpdated(Box::new(member)),
+                    )])
+                })
+            }));
+            announce_visibility(&mut change, server, access.perms, Some(vec![user]));
         }
-        let member = load_member(&self.ctx, server, user).await?;
-        if changed {
-            self.ctx
-                .bus
-                .publish(
-                    Audience::server(server),
-                    Event::MemberUpdated(Box::new(member.clone())),
-                )
-                .await;
-            let after = self
-                .ctx
-                .perms
-                .get(server)
-                .await?
-                .ok_or(Error::NotFound("server"))?;
-            publish_visibility_changes(&self.ctx, server, &access.perms, &after, &[user]).await?;
-        }
-        Ok(member)
+        change.commit().await?;
+        load_member(&self.ctx, server, user).await
     }
 }

@@ -4,14 +4,17 @@ use std::sync::Arc;
 
 use tracing::instrument;
 
+pub use crate::model::User;
+
 use crate::{
+    change::Change,
     context::Context,
     error::{Error, Result},
     events::{Audience, Event},
     id::Id,
     principal::Principal,
     relationships::friend_ids,
-    store::{ProfileFields, UserRecord},
+    store::ProfileFields,
     validate,
 };
 
@@ -53,65 +56,6 @@ fn avatar_url(raw: &str) -> Result<String> {
         return Ok(s.to_owned());
     }
     validate::url("avatar_url", s)
-}
-
-/// A user. Private fields (`email`, `email_verified`, `disabled`) are only filled when the
-/// user looks at themself or an admin looks; [`User::public`] clears them.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct User {
-    /// Snowflake id.
-    pub id: Id,
-    /// Unique (case-insensitively) username.
-    pub username: String,
-    /// Display name; empty means "show the username".
-    pub display_name: String,
-    /// Avatar URL.
-    pub avatar_url: String,
-    /// Instance administrator.
-    pub is_admin: bool,
-    /// Bot account.
-    pub is_bot: bool,
-    /// Profile text.
-    pub bio: String,
-    /// Custom status.
-    pub status_text: String,
-    /// Unix milliseconds.
-    pub created_at_ms: i64,
-    /// E-mail address (private).
-    pub email: Option<String>,
-    /// Whether the e-mail was verified (private).
-    pub email_verified: bool,
-    /// Whether the account is disabled (private).
-    pub disabled: bool,
-}
-
-impl User {
-    /// The profile as other users see it.
-    pub fn public(mut self) -> Self {
-        self.email = None;
-        self.email_verified = false;
-        self.disabled = false;
-        self
-    }
-}
-
-impl From<UserRecord> for User {
-    fn from(r: UserRecord) -> Self {
-        Self {
-            id: Id(r.id),
-            username: r.username,
-            display_name: r.display_name,
-            avatar_url: r.avatar_url,
-            is_admin: r.is_admin,
-            is_bot: r.is_bot,
-            bio: r.bio,
-            status_text: r.status_text,
-            created_at_ms: r.created_at,
-            email: r.email,
-            email_verified: r.email_verified,
-            disabled: r.disabled,
-        }
-    }
 }
 
 /// The user service.
@@ -217,8 +161,6 @@ impl UserService {
         if let Some(s) = patch.status_text {
             fields.status_text = validate::name("status_text", &s, 0, 128)?;
         }
-        self.ctx.store.update_profile(who.user_id, &fields).await?;
-        let user = self.current(who).await?;
         let servers = self
             .ctx
             .store
@@ -229,27 +171,28 @@ impl UserService {
             .collect();
         let mut users = friend_ids(&self.ctx, who.user_id).await?;
         users.push(who.user_id);
-        self.ctx
-            .bus
-            .publish(
-                Audience {
+        let mut change = Change::begin(&self.ctx).await?;
+        change.tx().update_profile(who.user_id, &fields).await?;
+        change
+            .commit_then(|_| async move {
+                let user = self.current(who).await?;
+                let audience = Audience {
                     servers,
                     users,
                     ..Audience::default()
-                },
-                Event::UserUpdated(user.clone().public()),
-            )
-            .await;
-        Ok(user)
+                };
+                let event = Event::UserUpdated(user.clone().public());
+                Ok((user, vec![(audience, event)]))
+            })
+            .await
     }
 
     /// Sets whether members of a shared server may open a DM with the caller (friends
     /// always may). Not in the v1 API yet; defaults to allowed.
     #[instrument(skip_all, fields(user_id = %who.user_id))]
     pub async fn set_allow_server_dms(&self, who: &Principal, allow: bool) -> Result<()> {
-        self.ctx
-            .store
-            .set_allow_server_dms(who.user_id, allow)
-            .await
+        let mut change = Change::begin(&self.ctx).await?;
+        change.tx().set_allow_server_dms(who.user_id, allow).await?;
+        change.commit().await
     }
 }

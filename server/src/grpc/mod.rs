@@ -45,8 +45,8 @@ pub fn status(err: Error) -> Status {
             }
             status
         }
-        Error::Internal(detail) => {
-            tracing::error!(error = %detail, "internal error");
+        Error::Internal(_) => {
+            tracing::error!(error = %err.report(), "internal error");
             Status::new(code, message)
         }
         _ => Status::new(code, message),

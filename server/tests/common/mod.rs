@@ -32,7 +32,7 @@ pub struct TestServer {
     /// The running server's password hasher (its high-water mark is only visible inside).
     pub password_hasher: decentra_core::auth::password::PasswordHasher,
     data_dir: Arc<TempDir>,
-    pg_database: Option<String>,
+    pg_database: Option<pg::TestDatabase>,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
 }
@@ -51,8 +51,8 @@ impl TestServer {
                 None,
             ),
             Backend::Postgres => {
-                let (url, name) = pg::fresh_database().await;
-                (url, Some(name))
+                let db = pg::fresh_database().await;
+                (db.url.clone(), Some(db))
             }
         };
         let mut config = Config {
@@ -73,7 +73,7 @@ impl TestServer {
         config: Config,
         database_url: String,
         data_dir: Arc<TempDir>,
-        pg_database: Option<String>,
+        pg_database: Option<pg::TestDatabase>,
     ) -> Self {
         let services = decentra::services(&config).await.expect("services start");
         let router = app::router(services.clone()).await.expect("router");
@@ -134,12 +134,10 @@ impl TestServer {
         }
     }
 
-    /// Stops the server and drops its PostgreSQL database.
+    /// Stops the server; its PostgreSQL database goes with the guard.
     pub async fn stop(mut self) {
         self.stop_server().await;
-        if let Some(name) = self.pg_database.take() {
-            pg::drop_database(&name).await;
-        }
+        drop(self.pg_database.take());
     }
 }
 
@@ -291,6 +289,45 @@ pub async fn users(server: &TestServer, admin: &Client, names: &[&str]) -> Vec<(
     out
 }
 
+/// The bit of one permission flag.
+pub fn bit(p: proto::Permission) -> u64 {
+    1u64 << (p as i32)
+}
+
+/// The bits of several permission flags.
+pub fn bits(ps: &[proto::Permission]) -> u64 {
+    ps.iter().map(|p| bit(*p)).fold(0, |a, b| a | b)
+}
+
+/// The signed-in user's id.
+pub async fn user_id(client: &Client) -> String {
+    client
+        .users()
+        .get_current_user(proto::GetCurrentUserRequest {})
+        .await
+        .expect("current user")
+        .into_inner()
+        .user
+        .expect("user")
+        .id
+}
+
+/// Posts a plain text message; panics if refused.
+pub async fn send(client: &Client, channel_id: &str, content: &str) -> proto::Message {
+    client
+        .messages()
+        .send_message(proto::SendMessageRequest {
+            channel_id: channel_id.to_owned(),
+            content: content.to_owned(),
+            ..Default::default()
+        })
+        .await
+        .expect("send")
+        .into_inner()
+        .message
+        .expect("message")
+}
+
 /// The gRPC code of a result.
 pub fn code<T>(r: Result<T, tonic::Status>) -> tonic::Code {
     match r {
@@ -319,6 +356,26 @@ pub async fn db_exec(ts: &TestServer, sql: &'static str, bind: &str) {
             .execute(&pool)
             .await
             .expect("statement");
+        pool.close().await;
+    }
+}
+
+/// Runs a script of statements (no binds) on the server's database: `sqlite` on SQLite,
+/// `postgres` on PostgreSQL. Tests use it to break the database on purpose (a trigger that
+/// makes a write fail).
+pub async fn db_script(ts: &TestServer, sqlite: &'static str, postgres: &'static str) {
+    if ts.database_url.starts_with("sqlite") {
+        let pool = sqlx::SqlitePool::connect(&ts.database_url)
+            .await
+            .expect("sqlite");
+        sqlx::raw_sql(sqlite).execute(&pool).await.expect("script");
+        pool.close().await;
+    } else {
+        let pool = sqlx::PgPool::connect(&ts.database_url).await.expect("pg");
+        sqlx::raw_sql(postgres)
+            .execute(&pool)
+            .await
+            .expect("script");
         pool.close().await;
     }
 }

@@ -21,15 +21,50 @@ fn admin_url() -> &'static str {
     })
 }
 
-/// A fresh, empty database; returns its URL and name. `CREATE DATABASE` copies a template
-/// and PostgreSQL refuses concurrent copies of the same template now and then ("source
-/// database is being accessed by other users"), so a failure is retried a few times.
-pub async fn fresh_database() -> (String, String) {
+/// A test database: dropped when this guard is, so a test that panics leaks nothing.
+#[derive(Debug)]
+pub struct TestDatabase {
+    /// Its URL.
+    pub url: String,
+    name: String,
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        let name = std::mem::take(&mut self.name);
+        // Drop runs inside the test's runtime (which cannot block on itself) or while a
+        // panic unwinds: a short-lived thread with its own runtime does the async work.
+        let dropped =
+            std::thread::spawn(move || {
+                match tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                {
+                    Ok(rt) => rt.block_on(drop_database(&name)),
+                    Err(e) => eprintln!("tests: cannot drop database {name}: {e}"),
+                }
+            })
+            .join();
+        if dropped.is_err() {
+            eprintln!("tests: dropping a test database panicked");
+        }
+    }
+}
+
+/// A fresh, empty database. `CREATE DATABASE` copies a template and PostgreSQL refuses
+/// concurrent copies of the same template now and then ("source database is being accessed
+/// by other users"), so a failure is retried a few times.
+pub async fn fresh_database() -> TestDatabase {
     let name = format!("decentra_test_{:016x}", rand::rng().random::<u64>());
     let mut last_error = None;
     for attempt in 0..8u64 {
         match try_create(&name).await {
-            Ok(()) => return (with_database(admin_url(), &name), name),
+            Ok(()) => {
+                return TestDatabase {
+                    url: with_database(admin_url(), &name),
+                    name,
+                };
+            }
             Err(e) => {
                 last_error = Some(e);
                 tokio::time::sleep(std::time::Duration::from_millis(100 * (attempt + 1))).await;
@@ -48,7 +83,7 @@ async fn try_create(name: &str) -> Result<(), sqlx::Error> {
 }
 
 /// Drops a test database (best effort).
-pub async fn drop_database(name: &str) {
+async fn drop_database(name: &str) {
     if let Ok(mut admin) = PgConnection::connect(admin_url()).await {
         let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
             "DROP DATABASE IF EXISTS {name} WITH (FORCE)"

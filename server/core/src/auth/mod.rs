@@ -6,7 +6,9 @@ pub mod rate_limit;
 pub mod revocation;
 pub mod tokens;
 
-use std::{sync::Arc, time::Duration};
+pub use self::tokens::TokenLifetimes;
+
+use std::sync::Arc;
 
 use tracing::instrument;
 
@@ -14,30 +16,12 @@ use crate::{
     context::Context,
     error::{Error, Result},
     id::{Id, now_ms},
+    model::User,
     principal::{ClientMeta, Principal},
     settings::RegistrationMode,
     store::{Gate, NewSession, NewUser, Refusal, Registered, Rotation},
-    users::User,
     validate,
 };
-
-/// Session lifetimes.
-#[derive(Debug, Clone, Copy)]
-pub struct TokenLifetimes {
-    /// Access token lifetime (short: revocation is also checked in memory).
-    pub access: Duration,
-    /// Refresh token lifetime, renewed on every rotation (sliding).
-    pub refresh: Duration,
-}
-
-impl Default for TokenLifetimes {
-    fn default() -> Self {
-        Self {
-            access: Duration::from_secs(15 * 60),
-            refresh: Duration::from_secs(30 * 24 * 3600),
-        }
-    }
-}
 
 /// A token pair handed to a client.
 #[derive(Debug, Clone)]

@@ -266,7 +266,7 @@ impl Memory {
 fn verify_phc(memory: &mut Memory, password: &[u8], phc: &str) -> Result<bool> {
     let parsed = PasswordHash::new(phc).map_err(Error::internal)?;
     let (Some(salt), Some(expected)) = (&parsed.salt, &parsed.hash) else {
-        return Err(Error::Internal(
+        return Err(Error::internal(
             "stored password hash has no salt or output".to_owned(),
         ));
     };

@@ -142,3 +142,21 @@ mod tests {
         Ok(())
     }
 }
+
+/// Session lifetimes.
+#[derive(Debug, Clone, Copy)]
+pub struct TokenLifetimes {
+    /// Access token lifetime (short: revocation is also checked in memory).
+    pub access: Duration,
+    /// Refresh token lifetime, renewed on every rotation (sliding).
+    pub refresh: Duration,
+}
+
+impl Default for TokenLifetimes {
+    fn default() -> Self {
+        Self {
+            access: Duration::from_secs(15 * 60),
+            refresh: Duration::from_secs(30 * 24 * 3600),
+        }
+    }
+}

@@ -13,10 +13,9 @@ use bytes::Bytes;
 use crate::{
     id::Id,
     model::{
-        Ban, Channel, Invite, Member, Message, Presence, ReadState, Role, Server, ServerSnapshot,
+        Ban, Channel, Invite, Member, Message, Presence, ReadState, Relationship, Role, Server,
+        ServerSnapshot, User,
     },
-    relationships::Relationship,
-    users::User,
 };
 
 /// Something that happened, as the clients concerned should learn it.
@@ -228,6 +227,11 @@ impl Audience {
             users,
             ..Self::default()
         }
+    }
+
+    /// Whether nobody at all is addressed.
+    pub fn is_empty(&self) -> bool {
+        self.users.is_empty() && self.servers.is_empty()
     }
 
     /// Also these users.

@@ -9,10 +9,10 @@ use crate::{
     context::Context,
     error::{Error, Result},
     id::Id,
+    model::User,
     model::{Presence, PresenceStatus, Ready},
     principal::Principal,
     servers::snapshot_for,
-    users::User,
 };
 
 /// The event stream service.

@@ -1,10 +1,6 @@
-//! Uploaded files: name and type rules, and the content-addressed file store under the
-//! upload directory (`<dir>/<first two hex digits>/<sha256 hex>`), so identical uploads are
-//! stored once and the database holds only metadata.
-
-use std::path::{Path, PathBuf};
-
-use sha2::{Digest, Sha256};
+//! Uploaded files: name and type rules and the API view. The bytes live in the
+//! content-addressed store of [`crate::files`] under the upload directory, so identical
+//! uploads are stored once and the database holds only metadata.
 
 use crate::{
     error::{Error, Result},
@@ -110,61 +106,6 @@ pub fn dimensions(data: &[u8]) -> (u32, u32) {
     (0, 0)
 }
 
-/// Lower-case hex SHA-256 of `data`.
-pub fn sha256_hex(data: &[u8]) -> String {
-    use std::fmt::Write;
-    Sha256::digest(data)
-        .iter()
-        .fold(String::with_capacity(64), |mut s, b| {
-            let _ = write!(s, "{b:02x}");
-            s
-        })
-}
-
-/// Where the content with hash `sha256` lives.
-pub fn path_of(upload_dir: &Path, sha256: &str) -> PathBuf {
-    upload_dir
-        .join(sha256.get(..2).unwrap_or("00"))
-        .join(sha256)
-}
-
-/// Writes `data` to a temporary file next to its final place; [`commit_file`] moves it.
-pub async fn write_temp(upload_dir: &Path, sha256: &str, data: &[u8], tag: Id) -> Result<PathBuf> {
-    let target = path_of(upload_dir, sha256);
-    let dir = target
-        .parent()
-        .ok_or_else(|| Error::Internal("upload path has no parent".to_owned()))?;
-    tokio::fs::create_dir_all(dir)
-        .await
-        .map_err(|e| Error::Internal(format!("creating {}: {e}", dir.display())))?;
-    let temp = dir.join(format!(".{sha256}.{tag}.tmp"));
-    tokio::fs::write(&temp, data)
-        .await
-        .map_err(|e| Error::Internal(format!("writing {}: {e}", temp.display())))?;
-    Ok(temp)
-}
-
-/// Moves a temporary file into place, or drops it if the content is already stored.
-pub async fn commit_file(upload_dir: &Path, sha256: &str, temp: &Path) -> Result<()> {
-    let target = path_of(upload_dir, sha256);
-    if tokio::fs::try_exists(&target).await.unwrap_or(false) {
-        discard(temp).await;
-        return Ok(());
-    }
-    tokio::fs::rename(temp, &target)
-        .await
-        .map_err(|e| Error::Internal(format!("storing {}: {e}", target.display())))
-}
-
-/// Removes a file, logging (not failing on) errors other than "already gone".
-pub async fn discard(path: &Path) {
-    if let Err(e) = tokio::fs::remove_file(path).await
-        && e.kind() != std::io::ErrorKind::NotFound
-    {
-        tracing::warn!(path = %path.display(), error = %e, "could not remove file");
-    }
-}
-
 /// Percent-encodes a file name for a URL path segment.
 fn url_segment(name: &str) -> String {
     use std::fmt::Write;
@@ -230,7 +171,7 @@ mod tests {
     #[test]
     fn hashes_and_urls() {
         assert_eq!(
-            sha256_hex(b"abc"),
+            crate::files::sha256_hex(b"abc"),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
         assert_eq!(url_segment("a b/é.png"), "a%20b%2F%C3%A9.png");

@@ -56,10 +56,10 @@ impl GroupCommit {
         queue
             .send(Pending { new, reply })
             .await
-            .map_err(|_| Error::Internal("the message committer has stopped".to_owned()))?;
+            .map_err(|_| Error::internal("the message committer has stopped"))?;
         outcome
             .await
-            .map_err(|_| Error::Internal("the message committer dropped a send".to_owned()))?
+            .map_err(|_| Error::internal("the message committer dropped a send"))?
     }
 }
 
@@ -91,7 +91,7 @@ async fn commit(store: &dyn Store, batch: Vec<Pending>) {
                 news.len()
             );
             for reply in replies {
-                let _ = reply.send(Err(Error::Internal(error.clone())));
+                let _ = reply.send(Err(Error::internal(error.clone())));
             }
         }
         Err(e) if news.len() == 1 => {
@@ -107,7 +107,7 @@ async fn commit(store: &dyn Store, batch: Vec<Pending>) {
                     .await
                     .and_then(|mut o| {
                         o.pop().ok_or_else(|| {
-                            Error::Internal("the store answered no outcome".to_owned())
+                            Error::internal("the store answered no outcome")
                         })
                     });
                 let _ = reply.send(outcome);

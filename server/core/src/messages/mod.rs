@@ -19,19 +19,21 @@ use tracing::instrument;
 
 use crate::{
     access::{ChannelAccess, kind},
+    change::Change,
     context::Context,
     error::{Error, Result},
     events::{Audience, Event},
+    files,
     id::{Id, now_ms},
+    model::User,
     model::{Attachment, Mention, MentionKind, Message, ReactionCount, ReadState, ReplyPreview},
     permissions::Permissions,
     principal::Principal,
-    servers::{action, audit},
+    servers::action,
     store::{
         AttachmentRecord, InsertOutcome, MENTION_ROLE, MENTION_USER, MentionRecord, MessageExtras,
         MessageRecord, NewMessage, PinOutcome,
     },
-    users::User,
 };
 
 use self::{
@@ -382,7 +384,7 @@ impl MessageService {
         self.hydrate(viewer, vec![record])
             .await?
             .pop()
-            .ok_or_else(|| Error::Internal("hydrating a message returned nothing".to_owned()))
+            .ok_or_else(|| Error::internal("hydrating a message returned nothing"))
     }
 
     /// Posts a message (SEND_MESSAGES; ATTACH_FILES with attachments; @everyone/@here only
@@ -485,7 +487,7 @@ impl MessageService {
                         .await?
                         .pop()
                         .ok_or_else(|| {
-                            Error::Internal("assembling a message returned nothing".to_owned())
+                            Error::internal("assembling a message returned nothing")
                         })?,
                     None => self.hydrate_one(who.user_id, record).await?,
                 };
@@ -534,21 +536,24 @@ impl MessageService {
             self.ctx.settings().max_message_length,
         )?;
         let (mentions, mention_everyone) = self.resolve_mentions(&access, &text).await?;
-        let record = self
-            .ctx
-            .store
+        let audience = self.audience(&access).await?;
+        let mut change = Change::begin(&self.ctx).await?;
+        let record = change
+            .tx()
             .edit_message(message, &text, mention_everyone, &mentions, now_ms())
             .await?
             .ok_or(Error::NotFound("message"))?;
-        let edited = self.hydrate_one(who.user_id, record).await?;
-        let audience = self.audience(&access).await?;
-        let mut event = edited.clone();
-        event.reactions.clear();
-        self.ctx
-            .bus
-            .publish(audience, Event::MessageUpdated(Box::new(event)))
-            .await;
-        Ok(edited)
+        change
+            .commit_then(|_| async move {
+                let edited = self.hydrate_one(who.user_id, record).await?;
+                let mut event = edited.clone();
+                event.reactions.clear();
+                Ok((
+                    edited,
+                    vec![(audience, Event::MessageUpdated(Box::new(event)))],
+                ))
+            })
+            .await
     }
 
     /// Deletes a message: one's own, or anyone's with MANAGE_MESSAGES (audited in servers).
@@ -561,38 +566,35 @@ impl MessageService {
         if !own {
             access.require(Permissions::MANAGE_MESSAGES)?;
         }
-        let hashes = self
-            .ctx
-            .store
+        let audience = self.audience(&access).await?;
+        let mut change = Change::begin(&self.ctx).await?;
+        let hashes = change
+            .tx()
             .delete_message(channel, message)
             .await?
             .ok_or(Error::NotFound("message"))?;
-        self.remove_unused_files(hashes).await;
         let server_id = access.server_id();
         if let (Some(server), false) = (server_id, own) {
-            audit(
-                &self.ctx,
+            change.audit(
                 server,
                 who.user_id,
                 action::MESSAGE_DELETE,
                 Some(Id(record.author_id)),
                 "",
                 Vec::new(),
-            )
-            .await?;
+            );
         }
-        let audience = self.audience(&access).await?;
-        self.ctx
-            .bus
-            .publish(
-                audience,
-                Event::MessageDeleted {
-                    channel_id: channel,
-                    message_id: message,
-                    server_id,
-                },
-            )
-            .await;
+        change.publish(
+            audience,
+            Event::MessageDeleted {
+                channel_id: channel,
+                message_id: message,
+                server_id,
+            },
+        );
+        change.commit().await?;
+        // Files go only once the rows referring to them are gone for good.
+        self.remove_unused_files(hashes).await;
         Ok(())
     }
 
@@ -613,7 +615,7 @@ impl MessageService {
             }
         };
         for hash in hashes.iter().filter(|h| !in_use.contains(*h)) {
-            attachments::discard(&attachments::path_of(&self.ctx.upload_dir, hash)).await;
+            files::discard(&files::path_of(&self.ctx.upload_dir, hash)).await;
         }
     }
 
@@ -683,28 +685,25 @@ impl MessageService {
         access.require(Permissions::READ_MESSAGE_HISTORY | Permissions::ADD_REACTIONS)?;
         let emoji = content::emoji(emoji)?;
         self.record(channel, message).await?;
-        if self
-            .ctx
-            .store
+        let audience = self.audience(&access).await?;
+        let mut change = Change::begin(&self.ctx).await?;
+        if change
+            .tx()
             .add_reaction(message, &emoji, who.user_id, now_ms())
             .await?
         {
-            let audience = self.audience(&access).await?;
-            self.ctx
-                .bus
-                .publish(
-                    audience,
-                    Event::ReactionAdded {
-                        channel_id: channel,
-                        message_id: message,
-                        user_id: who.user_id,
-                        emoji,
-                        server_id: access.server_id(),
-                    },
-                )
-                .await;
+            change.publish(
+                audience,
+                Event::ReactionAdded {
+                    channel_id: channel,
+                    message_id: message,
+                    user_id: who.user_id,
+                    emoji,
+                    server_id: access.server_id(),
+                },
+            );
         }
-        Ok(())
+        change.commit().await
     }
 
     /// Removes a reaction: the caller's own (`user` None or the caller), or someone else's
@@ -725,28 +724,21 @@ impl MessageService {
         }
         let emoji = content::emoji(emoji)?;
         self.record(channel, message).await?;
-        if self
-            .ctx
-            .store
-            .remove_reaction(message, &emoji, user)
-            .await?
-        {
-            let audience = self.audience(&access).await?;
-            self.ctx
-                .bus
-                .publish(
-                    audience,
-                    Event::ReactionRemoved {
-                        channel_id: channel,
-                        message_id: message,
-                        user_id: user,
-                        emoji,
-                        server_id: access.server_id(),
-                    },
-                )
-                .await;
+        let audience = self.audience(&access).await?;
+        let mut change = Change::begin(&self.ctx).await?;
+        if change.tx().remove_reaction(message, &emoji, user).await? {
+            change.publish(
+                audience,
+                Event::ReactionRemoved {
+                    channel_id: channel,
+                    message_id: message,
+                    user_id: user,
+                    emoji,
+                    server_id: access.server_id(),
+                },
+            );
         }
-        Ok(())
+        change.commit().await
     }
 
     /// Users who reacted with `emoji`, by user id, after `after` (READ_MESSAGE_HISTORY;
@@ -792,9 +784,10 @@ impl MessageService {
     pub async fn pin(&self, who: &Principal, channel: Id, message: Id) -> Result<()> {
         let access = self.text_channel(who, channel).await?;
         Self::may_pin(&access)?;
-        match self
-            .ctx
-            .store
+        let audience = self.audience(&access).await?;
+        let mut change = Change::begin(&self.ctx).await?;
+        match change
+            .tx()
             .pin_message(channel, message, now_ms(), MAX_PINS)
             .await?
         {
@@ -807,7 +800,8 @@ impl MessageService {
                 )));
             }
         }
-        self.after_pin_change(who, &access, message, true).await
+        self.after_pin_change(change, audience, who, &access, message, true)
+            .await
     }
 
     /// Unpins a message (same rights as [`Self::pin`]). Unpinning an unpinned message
@@ -817,15 +811,23 @@ impl MessageService {
         let access = self.text_channel(who, channel).await?;
         Self::may_pin(&access)?;
         let record = self.record(channel, message).await?;
-        if record.pinned_at.is_none() || !self.ctx.store.unpin_message(channel, message).await? {
+        if record.pinned_at.is_none() {
             return Ok(());
         }
-        self.after_pin_change(who, &access, message, false).await
+        let audience = self.audience(&access).await?;
+        let mut change = Change::begin(&self.ctx).await?;
+        if !change.tx().unpin_message(channel, message).await? {
+            return Ok(());
+        }
+        self.after_pin_change(change, audience, who, &access, message, false)
+            .await
     }
 
     /// Audits a pin change (servers) and announces it, with the updated message.
     async fn after_pin_change(
         &self,
+        mut change: Change,
+        audience: Audience,
         who: &Principal,
         access: &ChannelAccess,
         message: Id,
@@ -834,8 +836,7 @@ impl MessageService {
         let channel = Id(access.channel.id);
         let server_id = access.server_id();
         if let Some(server) = server_id {
-            audit(
-                &self.ctx,
+            change.audit(
                 server,
                 who.user_id,
                 if pinned {
@@ -846,10 +847,8 @@ impl MessageService {
                 Some(message),
                 "",
                 Vec::new(),
-            )
-            .await?;
+            );
         }
-        let audience = self.audience(access).await?;
         let event = if pinned {
             Event::MessagePinned {
                 channel_id: channel,
@@ -865,17 +864,19 @@ impl MessageService {
                 server_id,
             }
         };
-        self.ctx.bus.publish(audience.clone(), event).await;
-        // Clients showing the message learn its new `pinned` flag from the update.
-        if let Some(record) = self.ctx.store.message(channel, message).await? {
-            let mut updated = self.hydrate_one(who.user_id, record).await?;
-            updated.reactions.clear();
-            self.ctx
-                .bus
-                .publish(audience, Event::MessageUpdated(Box::new(updated)))
-                .await;
-        }
-        Ok(())
+        change.publish(audience.clone(), event);
+        change
+            .commit_then(|ctx| async move {
+                // Clients showing the message learn its new `pinned` flag from the update.
+                let mut events = Vec::new();
+                if let Some(record) = ctx.store.message(channel, message).await? {
+                    let mut updated = self.hydrate_one(who.user_id, record).await?;
+                    updated.reactions.clear();
+                    events.push((audience, Event::MessageUpdated(Box::new(updated))));
+                }
+                Ok(((), events))
+            })
+            .await
     }
 
     /// Pinned messages of a channel, most recently pinned first (READ_MESSAGE_HISTORY).
@@ -893,22 +894,20 @@ impl MessageService {
     pub async fn ack(&self, who: &Principal, channel: Id, message: Id) -> Result<ReadState> {
         self.ctx.perms.channel(who.user_id, channel).await?;
         self.record(channel, message).await?;
-        self.ctx.store.ack(who.user_id, channel, message).await?;
-        let state = self
-            .ctx
-            .store
-            .read_states(who.user_id, &[channel])
-            .await?
-            .pop()
-            .ok_or(Error::NotFound("channel"))?;
-        self.ctx
-            .bus
-            .publish(
-                Audience::users(vec![who.user_id]),
-                Event::ReadStateUpdated(state.clone()),
-            )
-            .await;
-        Ok(state)
+        let mut change = Change::begin(&self.ctx).await?;
+        change.tx().ack(who.user_id, channel, message).await?;
+        change
+            .commit_then(|ctx| async move {
+                let state = ctx
+                    .store
+                    .read_states(who.user_id, &[channel])
+                    .await?
+                    .pop()
+                    .ok_or(Error::NotFound("channel"))?;
+                let event = Event::ReadStateUpdated(state.clone());
+                Ok((state, vec![(Audience::users(vec![who.user_id]), event)]))
+            })
+            .await
     }
 
     /// Shows the caller as typing for ~8 s to those who can see the channel (SEND_MESSAGES).
@@ -922,18 +921,17 @@ impl MessageService {
             return Ok(());
         }
         let audience = self.audience(&access).await?;
-        self.ctx
-            .bus
-            .publish(
-                audience,
-                Event::TypingStarted {
-                    channel_id: channel,
-                    user_id: who.user_id,
-                    server_id: access.server_id(),
-                    expires_at_ms: now_ms() + TYPING_TTL_MS,
-                },
-            )
-            .await;
+        crate::change::signal(
+            &self.ctx,
+            audience,
+            Event::TypingStarted {
+                channel_id: channel,
+                user_id: who.user_id,
+                server_id: access.server_id(),
+                expires_at_ms: now_ms() + TYPING_TTL_MS,
+            },
+        )
+        .await;
         Ok(())
     }
 
@@ -964,7 +962,7 @@ impl MessageService {
         let filename = attachments::filename(filename)?;
         let content_type = attachments::content_type(content_type, &filename, &data)?;
         let (width, height) = attachments::dimensions(&data);
-        let sha256 = attachments::sha256_hex(&data);
+        let sha256 = files::sha256_hex(&data);
         let id = self.ctx.ids.next();
         let record = AttachmentRecord {
             id: id.0,
@@ -980,11 +978,11 @@ impl MessageService {
             created_at: now_ms(),
         };
         let dir = &self.ctx.upload_dir;
-        let temp = attachments::write_temp(dir, &record.sha256, &data, id).await?;
+        let temp = files::write_temp(dir, &record.sha256, &data, id).await?;
         drop(data);
         let _guard = self.files.lock().await;
-        if let Err(e) = attachments::commit_file(dir, &record.sha256, &temp).await {
-            attachments::discard(&temp).await;
+        if let Err(e) = files::commit_file(dir, &record.sha256, &temp).await {
+            files::discard(&temp).await;
             return Err(e);
         }
         self.ctx.store.insert_attachment(&record).await?;
@@ -1020,7 +1018,7 @@ impl MessageService {
             None => return Err(Error::NotFound("attachment")),
         }
         Ok(StoredFile {
-            path: attachments::path_of(&self.ctx.upload_dir, &record.sha256),
+            path: files::path_of(&self.ctx.upload_dir, &record.sha256),
             attachment: attachments::to_model(&record),
         })
     }

@@ -201,3 +201,23 @@ pub trait AccountStore: Send + Sync {
         now: i64,
     ) -> Result<Option<InstanceInviteRecord>>;
 }
+
+/// Users leave the store without their password hash.
+impl From<UserRecord> for crate::model::User {
+    fn from(r: UserRecord) -> Self {
+        Self {
+            id: Id(r.id),
+            username: r.username,
+            display_name: r.display_name,
+            avatar_url: r.avatar_url,
+            is_admin: r.is_admin,
+            is_bot: r.is_bot,
+            bio: r.bio,
+            status_text: r.status_text,
+            created_at_ms: r.created_at,
+            email: r.email,
+            email_verified: r.email_verified,
+            disabled: r.disabled,
+        }
+    }
+}

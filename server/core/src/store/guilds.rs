@@ -6,157 +6,10 @@ use async_trait::async_trait;
 use crate::{error::Result, id::Id};
 
 use super::UserRecord;
-
-/// A server row, with its member count.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct ServerRecord {
-    /// Snowflake id (also the @everyone role's id).
-    pub id: i64,
-    /// Display name.
-    pub name: String,
-    /// Owner's user id.
-    pub owner_id: i64,
-    /// Icon URL.
-    pub icon_url: String,
-    /// Description.
-    pub description: String,
-    /// Channel for join notices.
-    pub system_channel_id: Option<i64>,
-    /// Unix milliseconds.
-    pub created_at: i64,
-    /// Number of members (computed).
-    pub member_count: i64,
-}
-
-/// A role row. The @everyone role has `id == server_id` and position 0.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
-pub struct RoleRecord {
-    /// Snowflake id.
-    pub id: i64,
-    /// Server.
-    pub server_id: i64,
-    /// Name.
-    pub name: String,
-    /// Permission bits.
-    pub permissions: i64,
-    /// Hierarchy position; higher outranks lower.
-    pub position: i64,
-    /// RGB colour, 0 = none.
-    pub color: i64,
-    /// Shown separately in the member list.
-    pub hoist: bool,
-    /// Can be @mentioned by anyone.
-    pub mentionable: bool,
-    /// Unix milliseconds.
-    pub created_at: i64,
-}
-
-/// A member row (roles are loaded separately).
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
-pub struct MemberRecord {
-    /// Server.
-    pub server_id: i64,
-    /// User.
-    pub user_id: i64,
-    /// Server nickname; empty = none.
-    pub nickname: String,
-    /// Unix milliseconds.
-    pub joined_at: i64,
-    /// Muted in voice by a moderator.
-    pub server_mute: bool,
-    /// Deafened in voice by a moderator.
-    pub server_deaf: bool,
-}
-
-/// A channel row (server channel or DM).
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
-pub struct ChannelRecord {
-    /// Snowflake id.
-    pub id: i64,
-    /// Server; None for DMs and group DMs.
-    pub server_id: Option<i64>,
-    /// 1 text, 2 voice, 3 category, 4 DM, 5 group DM.
-    pub kind: i64,
-    /// Name.
-    pub name: String,
-    /// Topic.
-    pub topic: String,
-    /// Category.
-    pub parent_id: Option<i64>,
-    /// Sort position among siblings.
-    pub position: i64,
-    /// Group DM owner.
-    pub owner_id: Option<i64>,
-    /// Group DM icon.
-    pub icon_url: String,
-    /// Voice user limit, 0 = unlimited.
-    pub user_limit: i64,
-    /// Voice bitrate.
-    pub bitrate: i64,
-    /// Slow mode seconds.
-    pub rate_limit_per_user: i64,
-    /// Newest message id.
-    pub last_message_id: Option<i64>,
-    /// Unix ms of the latest pin.
-    pub last_pin_at: Option<i64>,
-    /// Unix milliseconds.
-    pub created_at: i64,
-}
-
-/// A permission overwrite row; `target_kind` 1 = role, 2 = member.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
-pub struct OverwriteRecord {
-    /// Channel.
-    pub channel_id: i64,
-    /// Role or user id.
-    pub target_id: i64,
-    /// 1 role, 2 member.
-    pub target_kind: i64,
-    /// Allowed bits.
-    pub allow_bits: i64,
-    /// Denied bits.
-    pub deny_bits: i64,
-}
-
-/// A ban row.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct BanRecord {
-    /// Server.
-    pub server_id: i64,
-    /// Banned user.
-    pub user_id: i64,
-    /// Reason given.
-    pub reason: String,
-    /// Moderator.
-    pub banned_by: Option<i64>,
-    /// Unix milliseconds.
-    pub created_at: i64,
-}
-
-/// A server invite row.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct ServerInviteRecord {
-    /// Snowflake id (orders listings).
-    pub id: i64,
-    /// The code people share.
-    pub code: String,
-    /// Server.
-    pub server_id: i64,
-    /// Channel shown first after joining.
-    pub channel_id: Option<i64>,
-    /// Creator.
-    pub inviter_id: Option<i64>,
-    /// Max uses; None = unlimited.
-    pub max_uses: Option<i64>,
-    /// Uses so far.
-    pub uses: i64,
-    /// Unix ms; None = never.
-    pub expires_at: Option<i64>,
-    /// Unix ms of revocation.
-    pub revoked_at: Option<i64>,
-    /// Unix milliseconds.
-    pub created_at: i64,
-}
+pub use crate::model::rows::{
+    BanRecord, ChannelRecord, MemberRecord, OverwriteRecord, RoleRecord, ServerInviteRecord,
+    ServerRecord,
+};
 
 /// An audit log row.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -231,14 +84,8 @@ pub struct PermissionRows {
 /// Server persistence.
 #[async_trait]
 pub trait GuildStore: Send + Sync {
-    /// Inserts a server, its @everyone role, default channels and the owner as member.
-    async fn create_server(&self, new: &NewServer) -> Result<()>;
     /// A server with its member count.
     async fn server(&self, id: Id) -> Result<Option<ServerRecord>>;
-    /// Saves name, icon, description and system channel.
-    async fn update_server(&self, server: &ServerRecord) -> Result<()>;
-    /// Deletes a server and, by cascade, everything in it.
-    async fn delete_server(&self, id: Id) -> Result<()>;
     /// Whether `user` participates in the DM or group DM `channel`.
     async fn is_recipient(&self, channel: Id, user: Id) -> Result<bool>;
     /// Participants of a DM or group DM.
@@ -247,8 +94,6 @@ pub trait GuildStore: Send + Sync {
     async fn servers_of_user(&self, user: Id) -> Result<Vec<ServerRecord>>;
     /// How many servers the user owns.
     async fn owned_server_count(&self, user: Id) -> Result<i64>;
-    /// Sets a new owner (who must be a member).
-    async fn set_server_owner(&self, server: Id, owner: Id) -> Result<()>;
     /// All rows the permission cache needs.
     async fn permission_rows(&self, server: Id) -> Result<Option<PermissionRows>>;
 
@@ -264,65 +109,24 @@ pub trait GuildStore: Send + Sync {
     ) -> Result<Vec<(MemberRecord, UserRecord)>>;
     /// Role ids of several members of a server, as (user id, role id).
     async fn member_role_pairs(&self, server: Id, users: &[i64]) -> Result<Vec<(i64, i64)>>;
-    /// Adds a member unless banned; false if already a member.
-    async fn add_member(&self, server: Id, user: Id, now: i64) -> Result<bool>;
-    /// Removes a member (and their role assignments); false if they were not one.
-    async fn remove_member(&self, server: Id, user: Id) -> Result<bool>;
-    /// Saves nickname, mute and deaf.
-    async fn update_member(&self, member: &MemberRecord) -> Result<()>;
-    /// Assigns (or with `add == false` removes) a role; returns whether anything changed.
-    async fn set_member_role(&self, server: Id, user: Id, role: Id, add: bool) -> Result<bool>;
 
     /// All roles of a server.
     async fn roles(&self, server: Id) -> Result<Vec<RoleRecord>>;
-    /// Inserts a role at `role.position`, moving every other role (not @everyone) at or above
-    /// that position up by one, in one transaction.
-    async fn create_role(&self, role: &RoleRecord) -> Result<()>;
-    /// Saves a role's name, permissions, colour, hoist, mentionable.
-    async fn update_role(&self, role: &RoleRecord) -> Result<()>;
-    /// Deletes a role (assignments cascade).
-    async fn delete_role(&self, role: Id) -> Result<()>;
-    /// Sets positions of several roles in one transaction.
-    async fn set_role_positions(&self, positions: &[(i64, i64)]) -> Result<()>;
 
     /// One channel.
     async fn channel(&self, id: Id) -> Result<Option<ChannelRecord>>;
     /// All channels of a server.
     async fn channels(&self, server: Id) -> Result<Vec<ChannelRecord>>;
-    /// Inserts a channel with its overwrites.
-    async fn create_channel(
-        &self,
-        channel: &ChannelRecord,
-        overwrites: &[OverwriteRecord],
-    ) -> Result<()>;
-    /// Saves a channel's editable fields.
-    async fn update_channel(&self, channel: &ChannelRecord) -> Result<()>;
-    /// Deletes a channel (messages and overwrites cascade; children lose their parent).
-    async fn delete_channel(&self, id: Id) -> Result<()>;
-    /// Sets (position, parent) of several channels in one transaction.
-    async fn set_channel_positions(&self, positions: &[(i64, i64, Option<i64>)]) -> Result<()>;
     /// Overwrites of every channel of a server.
     async fn server_overwrites(&self, server: Id) -> Result<Vec<OverwriteRecord>>;
     /// Overwrites of one channel.
     async fn channel_overwrites(&self, channel: Id) -> Result<Vec<OverwriteRecord>>;
-    /// Inserts or replaces one overwrite.
-    async fn upsert_overwrite(&self, overwrite: &OverwriteRecord) -> Result<()>;
-    /// Deletes one overwrite; false if there was none.
-    async fn delete_overwrite(&self, channel: Id, target: Id) -> Result<bool>;
-    /// Replaces all overwrites of a channel (sync with category).
-    async fn replace_overwrites(&self, channel: Id, overwrites: &[OverwriteRecord]) -> Result<()>;
 
-    /// Bans a user (removing their membership) in one transaction.
-    async fn ban(&self, ban: &BanRecord) -> Result<()>;
-    /// Lifts a ban; false if there was none.
-    async fn unban(&self, server: Id, user: Id) -> Result<bool>;
     /// One ban.
     async fn ban_of(&self, server: Id, user: Id) -> Result<Option<BanRecord>>;
     /// Bans ordered by user id after `after`.
     async fn bans(&self, server: Id, after: Option<Id>, limit: u32) -> Result<Vec<BanRecord>>;
 
-    /// Inserts a server invite.
-    async fn create_server_invite(&self, invite: &ServerInviteRecord) -> Result<()>;
     /// One invite by code.
     async fn server_invite(&self, code: &str) -> Result<Option<ServerInviteRecord>>;
     /// Invites of a server, newest first, older than `before`.
@@ -332,18 +136,7 @@ pub trait GuildStore: Send + Sync {
         before: Option<Id>,
         limit: u32,
     ) -> Result<Vec<ServerInviteRecord>>;
-    /// Marks an invite revoked; returns it.
-    async fn revoke_server_invite(
-        &self,
-        code: &str,
-        now: i64,
-    ) -> Result<Option<ServerInviteRecord>>;
-    /// Atomically: refuse if banned, return early if already a member, else consume one use
-    /// of a live invite and add the member.
-    async fn join_by_invite(&self, code: &str, user: Id, now: i64) -> Result<JoinOutcome>;
 
-    /// Appends to the audit log.
-    async fn add_audit(&self, entry: &AuditRecord) -> Result<()>;
     /// Audit entries newest first, older than `before`, optionally filtered.
     async fn audit_log(
         &self,
@@ -353,4 +146,73 @@ pub trait GuildStore: Send + Sync {
         action: Option<i64>,
         actor: Option<Id>,
     ) -> Result<Vec<AuditRecord>>;
+}
+
+/// Server writes, made inside one [`super::WriteTx`] (a unit of work's transaction).
+#[async_trait]
+pub trait GuildWrites: Send {
+    /// Inserts a server, its @everyone role, default channels and the owner as member.
+    async fn create_server(&mut self, new: &NewServer) -> Result<()>;
+    /// Saves name, icon, description and system channel.
+    async fn update_server(&mut self, server: &ServerRecord) -> Result<()>;
+    /// Deletes a server and, by cascade, everything in it.
+    async fn delete_server(&mut self, id: Id) -> Result<()>;
+    /// Sets a new owner (who must be a member).
+    async fn set_server_owner(&mut self, server: Id, owner: Id) -> Result<()>;
+    /// Adds a member unless banned; false if already a member.
+    async fn add_member(&mut self, server: Id, user: Id, now: i64) -> Result<bool>;
+    /// Removes a member (and their role assignments); false if they were not one.
+    async fn remove_member(&mut self, server: Id, user: Id) -> Result<bool>;
+    /// Saves nickname, mute and deaf.
+    async fn update_member(&mut self, member: &MemberRecord) -> Result<()>;
+    /// Assigns (or with `add == false` removes) a role; returns whether anything changed.
+    async fn set_member_role(&mut self, server: Id, user: Id, role: Id, add: bool) -> Result<bool>;
+    /// Inserts a role at `role.position`, moving every other role (not @everyone) at or above
+    /// that position up by one, in one transaction.
+    async fn create_role(&mut self, role: &RoleRecord) -> Result<()>;
+    /// Saves a role's name, permissions, colour, hoist, mentionable.
+    async fn update_role(&mut self, role: &RoleRecord) -> Result<()>;
+    /// Deletes a role (assignments cascade).
+    async fn delete_role(&mut self, role: Id) -> Result<()>;
+    /// Sets positions of several roles in one transaction.
+    async fn set_role_positions(&mut self, positions: &[(i64, i64)]) -> Result<()>;
+    /// Inserts a channel with its overwrites.
+    async fn create_channel(
+        &mut self,
+        channel: &ChannelRecord,
+        overwrites: &[OverwriteRecord],
+    ) -> Result<()>;
+    /// Saves a channel's editable fields.
+    async fn update_channel(&mut self, channel: &ChannelRecord) -> Result<()>;
+    /// Deletes a channel (messages and overwrites cascade; children lose their parent).
+    async fn delete_channel(&mut self, id: Id) -> Result<()>;
+    /// Sets (position, parent) of several channels in one transaction.
+    async fn set_channel_positions(&mut self, positions: &[(i64, i64, Option<i64>)]) -> Result<()>;
+    /// Inserts or replaces one overwrite.
+    async fn upsert_overwrite(&mut self, overwrite: &OverwriteRecord) -> Result<()>;
+    /// Deletes one overwrite; false if there was none.
+    async fn delete_overwrite(&mut self, channel: Id, target: Id) -> Result<bool>;
+    /// Replaces all overwrites of a channel (sync with category).
+    async fn replace_overwrites(
+        &mut self,
+        channel: Id,
+        overwrites: &[OverwriteRecord],
+    ) -> Result<()>;
+    /// Bans a user (removing their membership) in one transaction.
+    async fn ban(&mut self, ban: &BanRecord) -> Result<()>;
+    /// Lifts a ban; false if there was none.
+    async fn unban(&mut self, server: Id, user: Id) -> Result<bool>;
+    /// Inserts a server invite.
+    async fn create_server_invite(&mut self, invite: &ServerInviteRecord) -> Result<()>;
+    /// Marks an invite revoked; returns it.
+    async fn revoke_server_invite(
+        &mut self,
+        code: &str,
+        now: i64,
+    ) -> Result<Option<ServerInviteRecord>>;
+    /// Atomically: refuse if banned, return early if already a member, else consume one use
+    /// of a live invite and add the member.
+    async fn join_by_invite(&mut self, code: &str, user: Id, now: i64) -> Result<JoinOutcome>;
+    /// Appends to the audit log.
+    async fn add_audit(&mut self, entry: &AuditRecord) -> Result<()>;
 }

@@ -178,24 +178,7 @@ pub trait MessageStore: Send + Sync {
     -> Result<MessageExtras>;
     /// Users by id (unknown ids are skipped).
     async fn users_by_ids(&self, ids: &[i64]) -> Result<Vec<UserRecord>>;
-    /// In one transaction: replaces content, mentions and `mention_everyone`, sets
-    /// `edited_at`. None if the message no longer exists.
-    async fn edit_message(
-        &self,
-        id: Id,
-        content: &str,
-        mention_everyone: bool,
-        mentions: &[(i64, i64)],
-        edited_at: i64,
-    ) -> Result<Option<MessageRecord>>;
-    /// Deletes a message (mentions, reactions and attachment rows cascade) and returns the
-    /// SHA-256 of each attachment it had; None if it did not exist.
-    async fn delete_message(&self, channel: Id, id: Id) -> Result<Option<Vec<String>>>;
 
-    /// Adds a reaction; false if it was already there.
-    async fn add_reaction(&self, message: Id, emoji: &str, user: Id, now: i64) -> Result<bool>;
-    /// Removes a reaction; false if there was none.
-    async fn remove_reaction(&self, message: Id, emoji: &str, user: Id) -> Result<bool>;
     /// Users who reacted with `emoji`, ordered by user id, after `after`.
     async fn reaction_users(
         &self,
@@ -205,20 +188,45 @@ pub trait MessageStore: Send + Sync {
         limit: u32,
     ) -> Result<Vec<UserRecord>>;
 
-    /// In one transaction: pins a message unless the channel already has `max_pins` pinned
-    /// messages, and sets the channel's `last_pin_at`.
-    async fn pin_message(&self, channel: Id, id: Id, now: i64, max_pins: u32)
-    -> Result<PinOutcome>;
-    /// Unpins a message; false if it was not pinned (or does not exist).
-    async fn unpin_message(&self, channel: Id, id: Id) -> Result<bool>;
-
-    /// Moves `user`'s read position in `channel` to `message` unless it is already further.
-    async fn ack(&self, user: Id, channel: Id, message: Id) -> Result<()>;
-
     /// Stores an uploaded attachment's metadata.
     async fn insert_attachment(&self, attachment: &AttachmentRecord) -> Result<()>;
     /// One attachment.
     async fn attachment(&self, id: Id) -> Result<Option<AttachmentRecord>>;
     /// Which of `sha256s` are still referenced by some attachment row.
     async fn attachment_hashes_in_use(&self, sha256s: &[String]) -> Result<Vec<String>>;
+}
+
+/// Message writes (except the send path's insert), made inside one [`super::WriteTx`].
+#[async_trait]
+pub trait MessageWrites: Send {
+    /// Moves `user`'s read position in `channel` to `message` unless it is already further.
+    async fn ack(&mut self, user: Id, channel: Id, message: Id) -> Result<()>;
+    /// In one transaction: replaces content, mentions and `mention_everyone`, sets
+    /// `edited_at`. None if the message no longer exists.
+    async fn edit_message(
+        &mut self,
+        id: Id,
+        content: &str,
+        mention_everyone: bool,
+        mentions: &[(i64, i64)],
+        edited_at: i64,
+    ) -> Result<Option<MessageRecord>>;
+    /// Deletes a message (mentions, reactions and attachment rows cascade) and returns the
+    /// SHA-256 of each attachment it had; None if it did not exist.
+    async fn delete_message(&mut self, channel: Id, id: Id) -> Result<Option<Vec<String>>>;
+    /// Adds a reaction; false if it was already there.
+    async fn add_reaction(&mut self, message: Id, emoji: &str, user: Id, now: i64) -> Result<bool>;
+    /// Removes a reaction; false if there was none.
+    async fn remove_reaction(&mut self, message: Id, emoji: &str, user: Id) -> Result<bool>;
+    /// In one transaction: pins a message unless the channel already has `max_pins` pinned
+    /// messages, and sets the channel's `last_pin_at`.
+    async fn pin_message(
+        &mut self,
+        channel: Id,
+        id: Id,
+        now: i64,
+        max_pins: u32,
+    ) -> Result<PinOutcome>;
+    /// Unpins a message; false if it was not pinned (or does not exist).
+    async fn unpin_message(&mut self, channel: Id, id: Id) -> Result<bool>;
 }

@@ -1,9 +1,11 @@
 //! The storage layer: one [`Store`] trait (made of one sub-trait per area), implemented for
 //! PostgreSQL and SQLite by the same SQL (see [`sql`]), picked from the database URL's scheme.
 //!
-//! Stores persist and query; they hold no business rules. Operations that must be atomic
-//! (registration with an invite, token rotation, joining by invite) are single store calls
-//! running one transaction, so services never juggle transactions across a trait object.
+//! Stores persist and query; they hold no business rules. Reads run on the pool; writes of
+//! servers, channels, roles, members, invites, messages and relationships run inside a
+//! [`WriteTx`] that a unit of work ([`crate::change::Change`]) opens and commits together with
+//! its audit row. Account writes (registration, sessions, settings) are single store calls
+//! running one transaction each.
 
 mod accounts;
 mod guilds;
@@ -20,9 +22,9 @@ use async_trait::async_trait;
 pub use accounts::*;
 pub use guilds::*;
 pub use messages::*;
-pub use postgres::PgStore;
+pub use postgres::{PgStore, PgWrite};
 pub use relationships::*;
-pub use sqlite::SqliteStore;
+pub use sqlite::{SqliteStore, SqliteWrite};
 
 use crate::error::{Error, Result};
 
@@ -35,6 +37,18 @@ pub trait Store:
     fn backend(&self) -> &'static str;
     /// Cheap round trip proving the database answers (health checks).
     async fn ping(&self) -> Result<()>;
+    /// Starts a write transaction (SQLite takes the write lock at once). Writes go through it
+    /// only, so a unit of work ([`crate::change::Change`]) commits them together with its
+    /// audit row; dropping it uncommitted rolls everything back.
+    async fn begin_write(&self) -> Result<Box<dyn WriteTx>>;
+}
+
+/// One open write transaction: every write of a unit of work. Methods that need several
+/// statements run them in a savepoint, so a refused step leaves the transaction as it was.
+#[async_trait]
+pub trait WriteTx: GuildWrites + MessageWrites + RelationshipWrites + Send {
+    /// Commits every write made through this transaction.
+    async fn commit(self: Box<Self>) -> Result<()>;
 }
 
 /// Opens the store named by `url` (`postgres://…`, `postgresql://…` or `sqlite://…`) and runs
@@ -45,7 +59,7 @@ pub async fn connect(url: &str) -> Result<Arc<dyn Store>> {
     } else if url.starts_with("sqlite:") {
         Ok(Arc::new(SqliteStore::connect(url).await?))
     } else {
-        Err(Error::Internal(
+        Err(Error::internal(
             "DATABASE_URL must start with postgres://, postgresql:// or sqlite://".to_owned(),
         ))
     }

@@ -32,4 +32,4 @@ impl PgStore {
 /// reads that must agree use one.
 const BEGIN_SNAPSHOT: &str = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
 
-sql_store!(PgStore, sqlx::Postgres, "BEGIN");
+sql_store!(PgStore, PgWrite, sqlx::Postgres, "BEGIN");

@@ -3,50 +3,10 @@
 
 use async_trait::async_trait;
 
-use crate::{
-    error::{Error, Result},
-    id::Id,
-};
+use crate::{error::Result, id::Id};
 
 use super::{ChannelRecord, UserRecord};
-
-/// One user's relationship with another, as stored (one row per direction).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum RelationshipKind {
-    /// Mutual friends (both rows).
-    Friend,
-    /// The other user sent this user a friend request.
-    Incoming,
-    /// This user sent the other a friend request.
-    Outgoing,
-    /// This user blocked the other (the other's row is absent, or their own block).
-    Blocked,
-}
-
-impl RelationshipKind {
-    /// The stored value.
-    pub fn as_stored(self) -> i64 {
-        match self {
-            Self::Friend => 1,
-            Self::Incoming => 2,
-            Self::Outgoing => 3,
-            Self::Blocked => 4,
-        }
-    }
-
-    /// Parses a stored value.
-    pub fn from_stored(v: i64) -> Result<Self> {
-        match v {
-            1 => Ok(Self::Friend),
-            2 => Ok(Self::Incoming),
-            3 => Ok(Self::Outgoing),
-            4 => Ok(Self::Blocked),
-            other => Err(Error::Internal(format!(
-                "unknown stored relationship kind {other}"
-            ))),
-        }
-    }
-}
+pub use crate::model::RelationshipKind;
 
 /// A relationship row: `user_id`'s view of `other_id`.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -138,16 +98,6 @@ pub enum RemoveRecipient {
 pub trait RelationshipStore: Send + Sync {
     /// Both rows of the pair (`me`, `other`).
     async fn relationship_pair(&self, me: Id, other: Id) -> Result<RelationshipPair>;
-    /// Atomically reads the pair (`me`, `other`), applies `rule` and writes the rows that
-    /// changed (rows whose kind changes get `now` as `created_at`; `None` deletes). Returns the
-    /// pair before and after. Concurrent transitions of the same pair are serialised.
-    async fn transition_relationship(
-        &self,
-        me: Id,
-        other: Id,
-        now: i64,
-        rule: PairRule<'_>,
-    ) -> Result<(RelationshipPair, RelationshipPair)>;
     /// All of `user`'s own rows, oldest first.
     async fn relationships_of(&self, user: Id) -> Result<Vec<RelationshipRecord>>;
     /// Whether either user blocked the other.
@@ -168,34 +118,49 @@ pub trait RelationshipStore: Send + Sync {
         after_lower: Option<&str>,
         limit: u32,
     ) -> Result<Vec<UserRecord>>;
-    /// Saves the profile fields of a user.
-    async fn update_profile(&self, user: Id, fields: &ProfileFields) -> Result<()>;
     /// Whether members of a shared server may open a DM with `user`.
     async fn allow_server_dms(&self, user: Id) -> Result<bool>;
-    /// Sets that privacy setting.
-    async fn set_allow_server_dms(&self, user: Id, allow: bool) -> Result<()>;
 
     /// The 1:1 DM channel of a pair, if any.
     async fn dm_channel(&self, a: Id, b: Id) -> Result<Option<ChannelRecord>>;
-    /// Creates the pair's DM (`channel`, with both as recipients) unless one exists, in which
-    /// case that one is returned.
-    async fn create_dm(&self, channel: &ChannelRecord, a: Id, b: Id) -> Result<DmOpened>;
-    /// Inserts a group DM with its participants.
-    async fn create_group_dm(&self, channel: &ChannelRecord, members: &[Id]) -> Result<()>;
-    /// Adds a participant unless the channel has `max` already.
-    async fn add_recipient(&self, channel: Id, user: Id, max: u32) -> Result<AddRecipient>;
-    /// Removes a participant; deletes the channel when nobody is left, and, when the owner
-    /// leaves, hands ownership to the remaining participant with the lowest id.
-    async fn remove_recipient(&self, channel: Id, user: Id) -> Result<RemoveRecipient>;
-    /// Saves a group DM's name and icon; returns the channel, None if it is gone.
-    async fn update_group_dm(
-        &self,
-        channel: Id,
-        name: &str,
-        icon_url: &str,
-    ) -> Result<Option<ChannelRecord>>;
     /// The DM and group DM channels of a user, most recently active first.
     async fn private_channels(&self, user: Id) -> Result<Vec<ChannelRecord>>;
     /// (channel id, user id) of every participant of these channels.
     async fn recipient_pairs(&self, channels: &[i64]) -> Result<Vec<(i64, i64)>>;
+}
+
+/// Social writes, made inside one [`super::WriteTx`].
+#[async_trait]
+pub trait RelationshipWrites: Send {
+    /// Atomically reads the pair (`me`, `other`), applies `rule` and writes the rows that
+    /// changed (rows whose kind changes get `now` as `created_at`; `None` deletes). Returns the
+    /// pair before and after. Concurrent transitions of the same pair are serialised.
+    async fn transition_relationship(
+        &mut self,
+        me: Id,
+        other: Id,
+        now: i64,
+        rule: PairRule<'_>,
+    ) -> Result<(RelationshipPair, RelationshipPair)>;
+    /// Saves the profile fields of a user.
+    async fn update_profile(&mut self, user: Id, fields: &ProfileFields) -> Result<()>;
+    /// Sets that privacy setting.
+    async fn set_allow_server_dms(&mut self, user: Id, allow: bool) -> Result<()>;
+    /// Creates the pair's DM (`channel`, with both as recipients) unless one exists, in which
+    /// case that one is returned.
+    async fn create_dm(&mut self, channel: &ChannelRecord, a: Id, b: Id) -> Result<DmOpened>;
+    /// Inserts a group DM with its participants.
+    async fn create_group_dm(&mut self, channel: &ChannelRecord, members: &[Id]) -> Result<()>;
+    /// Adds a participant unless the channel has `max` already.
+    async fn add_recipient(&mut self, channel: Id, user: Id, max: u32) -> Result<AddRecipient>;
+    /// Removes a participant; deletes the channel when nobody is left, and, when the owner
+    /// leaves, hands ownership to the remaining participant with the lowest id.
+    async fn remove_recipient(&mut self, channel: Id, user: Id) -> Result<RemoveRecipient>;
+    /// Saves a group DM's name and icon; returns the channel, None if it is gone.
+    async fn update_group_dm(
+        &mut self,
+        channel: Id,
+        name: &str,
+        icon_url: &str,
+    ) -> Result<Option<ChannelRecord>>;
 }

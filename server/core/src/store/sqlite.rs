@@ -40,4 +40,4 @@ impl SqliteStore {
 /// A deferred transaction reads from one WAL snapshot from its first read on.
 const BEGIN_SNAPSHOT: &str = "BEGIN";
 
-sql_store!(SqliteStore, sqlx::Sqlite, "BEGIN IMMEDIATE");
+sql_store!(SqliteStore, SqliteWrite, sqlx::Sqlite, "BEGIN IMMEDIATE");

@@ -2,7 +2,7 @@
 
 /// Implements [`crate::store::GuildStore`] for `$store` (see [`super`]).
 macro_rules! guilds_sql {
-    ($store:ty, $db:ty, $begin_write:literal) => {
+    ($store:ty, $tx:ty, $db:ty, $begin_write:literal) => {
         async fn insert_role<'e, E: sqlx::Executor<'e, Database = $db>>(
             e: E,
             r: &$crate::store::RoleRecord,
@@ -79,40 +79,6 @@ macro_rules! guilds_sql {
 
         #[async_trait::async_trait]
         impl $crate::store::GuildStore for $store {
-            async fn create_server(
-                &self,
-                new: &$crate::store::NewServer,
-            ) -> $crate::error::Result<()> {
-                let s = &new.server;
-                let mut tx = self.pool.begin_with($begin_write).await?;
-                sqlx::query(
-                    "INSERT INTO servers (id, name, owner_id, icon_url, description, \
-                       system_channel_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                )
-                .bind(s.id)
-                .bind(&s.name)
-                .bind(s.owner_id)
-                .bind(&s.icon_url)
-                .bind(&s.description)
-                .bind(s.system_channel_id)
-                .bind(s.created_at)
-                .execute(&mut *tx)
-                .await?;
-                insert_role(&mut *tx, &new.everyone).await?;
-                for c in &new.channels {
-                    insert_channel(&mut *tx, c).await?;
-                }
-                sqlx::query(
-                    "INSERT INTO members (server_id, user_id, joined_at) VALUES ($1, $2, $3)",
-                )
-                .bind(s.id)
-                .bind(s.owner_id)
-                .bind(s.created_at)
-                .execute(&mut *tx)
-                .await?;
-                tx.commit().await?;
-                Ok(())
-            }
 
             async fn server(
                 &self,
@@ -124,32 +90,6 @@ macro_rules! guilds_sql {
                 .bind(id.0)
                 .fetch_optional(&self.pool)
                 .await?)
-            }
-
-            async fn update_server(
-                &self,
-                s: &$crate::store::ServerRecord,
-            ) -> $crate::error::Result<()> {
-                sqlx::query(
-                    "UPDATE servers SET name = $2, icon_url = $3, description = $4, \
-                       system_channel_id = $5 WHERE id = $1",
-                )
-                .bind(s.id)
-                .bind(&s.name)
-                .bind(&s.icon_url)
-                .bind(&s.description)
-                .bind(s.system_channel_id)
-                .execute(&self.pool)
-                .await?;
-                Ok(())
-            }
-
-            async fn delete_server(&self, id: $crate::id::Id) -> $crate::error::Result<()> {
-                sqlx::query("DELETE FROM servers WHERE id = $1")
-                    .bind(id.0)
-                    .execute(&self.pool)
-                    .await?;
-                Ok(())
             }
 
             async fn is_recipient(
@@ -202,19 +142,6 @@ macro_rules! guilds_sql {
                     .bind(user.0)
                     .fetch_one(&self.pool)
                     .await?)
-            }
-
-            async fn set_server_owner(
-                &self,
-                server: $crate::id::Id,
-                owner: $crate::id::Id,
-            ) -> $crate::error::Result<()> {
-                sqlx::query("UPDATE servers SET owner_id = $2 WHERE id = $1")
-                    .bind(server.0)
-                    .bind(owner.0)
-                    .execute(&self.pool)
-                    .await?;
-                Ok(())
             }
 
             async fn permission_rows(
@@ -349,88 +276,6 @@ macro_rules! guilds_sql {
                 Ok(out)
             }
 
-            async fn add_member(
-                &self,
-                server: $crate::id::Id,
-                user: $crate::id::Id,
-                now: i64,
-            ) -> $crate::error::Result<bool> {
-                let done = sqlx::query(
-                    "INSERT INTO members (server_id, user_id, joined_at) \
-                     SELECT $1, $2, $3 WHERE NOT EXISTS \
-                       (SELECT 1 FROM bans WHERE server_id = $1 AND user_id = $2) \
-                     ON CONFLICT (server_id, user_id) DO NOTHING",
-                )
-                .bind(server.0)
-                .bind(user.0)
-                .bind(now)
-                .execute(&self.pool)
-                .await?;
-                Ok(done.rows_affected() == 1)
-            }
-
-            async fn remove_member(
-                &self,
-                server: $crate::id::Id,
-                user: $crate::id::Id,
-            ) -> $crate::error::Result<bool> {
-                let mut tx = self.pool.begin_with($begin_write).await?;
-                let done = sqlx::query("DELETE FROM members WHERE server_id = $1 AND user_id = $2")
-                    .bind(server.0)
-                    .bind(user.0)
-                    .execute(&mut *tx)
-                    .await?;
-                // Overwrites naming the member go with the membership: rejoining must not
-                // restore access granted to them personally.
-                sqlx::query($crate::store::sql::DELETE_MEMBER_OVERWRITES)
-                    .bind(server.0)
-                    .bind(user.0)
-                    .execute(&mut *tx)
-                    .await?;
-                tx.commit().await?;
-                Ok(done.rows_affected() == 1)
-            }
-
-            async fn update_member(
-                &self,
-                m: &$crate::store::MemberRecord,
-            ) -> $crate::error::Result<()> {
-                sqlx::query(
-                    "UPDATE members SET nickname = $3, server_mute = $4, server_deaf = $5 \
-                     WHERE server_id = $1 AND user_id = $2",
-                )
-                .bind(m.server_id)
-                .bind(m.user_id)
-                .bind(&m.nickname)
-                .bind(m.server_mute)
-                .bind(m.server_deaf)
-                .execute(&self.pool)
-                .await?;
-                Ok(())
-            }
-
-            async fn set_member_role(
-                &self,
-                server: $crate::id::Id,
-                user: $crate::id::Id,
-                role: $crate::id::Id,
-                add: bool,
-            ) -> $crate::error::Result<bool> {
-                let sql = if add {
-                    "INSERT INTO member_roles (server_id, user_id, role_id) VALUES ($1, $2, $3) \
-                     ON CONFLICT DO NOTHING"
-                } else {
-                    "DELETE FROM member_roles WHERE server_id = $1 AND user_id = $2 AND role_id = $3"
-                };
-                let done = sqlx::query(sql)
-                    .bind(server.0)
-                    .bind(user.0)
-                    .bind(role.0)
-                    .execute(&self.pool)
-                    .await?;
-                Ok(done.rows_affected() == 1)
-            }
-
             async fn roles(
                 &self,
                 server: $crate::id::Id,
@@ -442,73 +287,6 @@ macro_rules! guilds_sql {
                 .bind(server.0)
                 .fetch_all(&self.pool)
                 .await?)
-            }
-
-            async fn create_role(
-                &self,
-                role: &$crate::store::RoleRecord,
-            ) -> $crate::error::Result<()> {
-                let mut tx = self.pool.begin_with($begin_write).await?;
-                sqlx::query(
-                    "UPDATE roles SET position = position + 1 \
-                     WHERE server_id = $1 AND id <> $1 AND position >= $2",
-                )
-                .bind(role.server_id)
-                .bind(role.position)
-                .execute(&mut *tx)
-                .await?;
-                insert_role(&mut *tx, role).await?;
-                tx.commit().await?;
-                Ok(())
-            }
-
-            async fn update_role(
-                &self,
-                r: &$crate::store::RoleRecord,
-            ) -> $crate::error::Result<()> {
-                sqlx::query(
-                    "UPDATE roles SET name = $2, permissions = $3, color = $4, hoist = $5, \
-                       mentionable = $6 WHERE id = $1",
-                )
-                .bind(r.id)
-                .bind(&r.name)
-                .bind(r.permissions)
-                .bind(r.color)
-                .bind(r.hoist)
-                .bind(r.mentionable)
-                .execute(&self.pool)
-                .await?;
-                Ok(())
-            }
-
-            async fn delete_role(&self, role: $crate::id::Id) -> $crate::error::Result<()> {
-                let mut tx = self.pool.begin_with($begin_write).await?;
-                sqlx::query("DELETE FROM permission_overwrites WHERE target_id = $1")
-                    .bind(role.0)
-                    .execute(&mut *tx)
-                    .await?;
-                sqlx::query("DELETE FROM roles WHERE id = $1")
-                    .bind(role.0)
-                    .execute(&mut *tx)
-                    .await?;
-                tx.commit().await?;
-                Ok(())
-            }
-
-            async fn set_role_positions(
-                &self,
-                positions: &[(i64, i64)],
-            ) -> $crate::error::Result<()> {
-                let mut tx = self.pool.begin_with($begin_write).await?;
-                for (id, position) in positions {
-                    sqlx::query("UPDATE roles SET position = $2 WHERE id = $1")
-                        .bind(id)
-                        .bind(position)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                tx.commit().await?;
-                Ok(())
             }
 
             async fn channel(
@@ -536,76 +314,6 @@ macro_rules! guilds_sql {
                 .await?)
             }
 
-            async fn create_channel(
-                &self,
-                channel: &$crate::store::ChannelRecord,
-                overwrites: &[$crate::store::OverwriteRecord],
-            ) -> $crate::error::Result<()> {
-                let mut tx = self.pool.begin_with($begin_write).await?;
-                insert_channel(&mut *tx, channel).await?;
-                for o in overwrites {
-                    upsert_overwrite(&mut *tx, o).await?;
-                }
-                tx.commit().await?;
-                Ok(())
-            }
-
-            async fn update_channel(
-                &self,
-                c: &$crate::store::ChannelRecord,
-            ) -> $crate::error::Result<()> {
-                sqlx::query(
-                    "UPDATE channels SET name = $2, topic = $3, parent_id = $4, position = $5, \
-                       icon_url = $6, user_limit = $7, bitrate = $8, rate_limit_per_user = $9, \
-                       owner_id = $10 WHERE id = $1",
-                )
-                .bind(c.id)
-                .bind(&c.name)
-                .bind(&c.topic)
-                .bind(c.parent_id)
-                .bind(c.position)
-                .bind(&c.icon_url)
-                .bind(c.user_limit)
-                .bind(c.bitrate)
-                .bind(c.rate_limit_per_user)
-                .bind(c.owner_id)
-                .execute(&self.pool)
-                .await?;
-                Ok(())
-            }
-
-            async fn delete_channel(&self, id: $crate::id::Id) -> $crate::error::Result<()> {
-                let mut tx = self.pool.begin_with($begin_write).await?;
-                // A server must not point at a channel that is gone.
-                sqlx::query("UPDATE servers SET system_channel_id = NULL WHERE system_channel_id = $1")
-                    .bind(id.0)
-                    .execute(&mut *tx)
-                    .await?;
-                sqlx::query("DELETE FROM channels WHERE id = $1")
-                    .bind(id.0)
-                    .execute(&mut *tx)
-                    .await?;
-                tx.commit().await?;
-                Ok(())
-            }
-
-            async fn set_channel_positions(
-                &self,
-                positions: &[(i64, i64, Option<i64>)],
-            ) -> $crate::error::Result<()> {
-                let mut tx = self.pool.begin_with($begin_write).await?;
-                for (id, position, parent) in positions {
-                    sqlx::query("UPDATE channels SET position = $2, parent_id = $3 WHERE id = $1")
-                        .bind(id)
-                        .bind(position)
-                        .bind(parent)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                tx.commit().await?;
-                Ok(())
-            }
-
             async fn server_overwrites(
                 &self,
                 server: $crate::id::Id,
@@ -631,91 +339,6 @@ macro_rules! guilds_sql {
                 .bind(channel.0)
                 .fetch_all(&self.pool)
                 .await?)
-            }
-
-            async fn upsert_overwrite(
-                &self,
-                o: &$crate::store::OverwriteRecord,
-            ) -> $crate::error::Result<()> {
-                upsert_overwrite(&self.pool, o).await
-            }
-
-            async fn delete_overwrite(
-                &self,
-                channel: $crate::id::Id,
-                target: $crate::id::Id,
-            ) -> $crate::error::Result<bool> {
-                let done = sqlx::query(
-                    "DELETE FROM permission_overwrites WHERE channel_id = $1 AND target_id = $2",
-                )
-                .bind(channel.0)
-                .bind(target.0)
-                .execute(&self.pool)
-                .await?;
-                Ok(done.rows_affected() == 1)
-            }
-
-            async fn replace_overwrites(
-                &self,
-                channel: $crate::id::Id,
-                overwrites: &[$crate::store::OverwriteRecord],
-            ) -> $crate::error::Result<()> {
-                let mut tx = self.pool.begin_with($begin_write).await?;
-                sqlx::query("DELETE FROM permission_overwrites WHERE channel_id = $1")
-                    .bind(channel.0)
-                    .execute(&mut *tx)
-                    .await?;
-                for o in overwrites {
-                    upsert_overwrite(&mut *tx, o).await?;
-                }
-                tx.commit().await?;
-                Ok(())
-            }
-
-            async fn ban(&self, b: &$crate::store::BanRecord) -> $crate::error::Result<()> {
-                let mut tx = self.pool.begin_with($begin_write).await?;
-                // Serialise with joins of this server (see join_by_invite).
-                sqlx::query("UPDATE servers SET id = id WHERE id = $1")
-                    .bind(b.server_id)
-                    .execute(&mut *tx)
-                    .await?;
-                sqlx::query(
-                    "INSERT INTO bans (server_id, user_id, reason, banned_by, created_at) \
-                     VALUES ($1, $2, $3, $4, $5) \
-                     ON CONFLICT (server_id, user_id) DO UPDATE SET reason = excluded.reason",
-                )
-                .bind(b.server_id)
-                .bind(b.user_id)
-                .bind(&b.reason)
-                .bind(b.banned_by)
-                .bind(b.created_at)
-                .execute(&mut *tx)
-                .await?;
-                sqlx::query("DELETE FROM members WHERE server_id = $1 AND user_id = $2")
-                    .bind(b.server_id)
-                    .bind(b.user_id)
-                    .execute(&mut *tx)
-                    .await?;
-                sqlx::query($crate::store::sql::DELETE_MEMBER_OVERWRITES)
-                    .bind(b.server_id)
-                    .bind(b.user_id)
-                    .execute(&mut *tx)
-                    .await?;
-                tx.commit().await?;
-                Ok(())
-            }
-
-            async fn unban(
-                &self,
-                server: $crate::id::Id,
-                user: $crate::id::Id,
-            ) -> $crate::error::Result<bool> {
-                let done = sqlx::query("DELETE FROM bans WHERE server_id = $1 AND user_id = $2")
-                    .bind(server.0)
-                    .bind(user.0)
-                    .execute(&self.pool)
-                    .await?;
-                Ok(done.rows_affected() == 1)
             }
 
             async fn ban_of(
@@ -750,30 +373,6 @@ macro_rules! guilds_sql {
                 .await?)
             }
 
-            async fn create_server_invite(
-                &self,
-                i: &$crate::store::ServerInviteRecord,
-            ) -> $crate::error::Result<()> {
-                sqlx::query(
-                    "INSERT INTO server_invites (id, code, server_id, channel_id, inviter_id, \
-                       max_uses, uses, expires_at, revoked_at, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-                )
-                .bind(i.id)
-                .bind(&i.code)
-                .bind(i.server_id)
-                .bind(i.channel_id)
-                .bind(i.inviter_id)
-                .bind(i.max_uses)
-                .bind(i.uses)
-                .bind(i.expires_at)
-                .bind(i.revoked_at)
-                .bind(i.created_at)
-                .execute(&self.pool)
-                .await?;
-                Ok(())
-            }
-
             async fn server_invite(
                 &self,
                 code: &str,
@@ -803,8 +402,437 @@ macro_rules! guilds_sql {
                 .await?)
             }
 
-            async fn revoke_server_invite(
+            async fn audit_log(
                 &self,
+                server: $crate::id::Id,
+                before: Option<$crate::id::Id>,
+                limit: u32,
+                action: Option<i64>,
+                actor: Option<$crate::id::Id>,
+            ) -> $crate::error::Result<Vec<$crate::store::AuditRecord>> {
+                Ok(sqlx::query_as(
+                    "SELECT id, server_id, action, actor_id, target_id, reason, changes, \
+                       created_at FROM audit_log \
+                     WHERE server_id = $1 AND id < $2 AND ($3 IS NULL OR action = $3) \
+                       AND ($4 IS NULL OR actor_id = $4) \
+                     ORDER BY id DESC LIMIT $5",
+                )
+                .bind(server.0)
+                .bind(before.map_or(i64::MAX, |b| b.0))
+                .bind(action)
+                .bind(actor.map(|a| a.0))
+                .bind(i64::from(limit))
+                .fetch_all(&self.pool)
+                .await?)
+            }
+        }
+
+        #[async_trait::async_trait]
+        impl $crate::store::GuildWrites for $tx {
+            async fn create_server(
+                &mut self,
+                new: &$crate::store::NewServer,
+            ) -> $crate::error::Result<()> {
+                let s = &new.server;
+                let mut tx = sqlx::Connection::begin(&mut *self.0).await?;
+                sqlx::query(
+                    "INSERT INTO servers (id, name, owner_id, icon_url, description, \
+                       system_channel_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(s.id)
+                .bind(&s.name)
+                .bind(s.owner_id)
+                .bind(&s.icon_url)
+                .bind(&s.description)
+                .bind(s.system_channel_id)
+                .bind(s.created_at)
+                .execute(&mut *tx)
+                .await?;
+                insert_role(&mut *tx, &new.everyone).await?;
+                for c in &new.channels {
+                    insert_channel(&mut *tx, c).await?;
+                }
+                sqlx::query(
+                    "INSERT INTO members (server_id, user_id, joined_at) VALUES ($1, $2, $3)",
+                )
+                .bind(s.id)
+                .bind(s.owner_id)
+                .bind(s.created_at)
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn update_server(
+                &mut self,
+                s: &$crate::store::ServerRecord,
+            ) -> $crate::error::Result<()> {
+                sqlx::query(
+                    "UPDATE servers SET name = $2, icon_url = $3, description = $4, \
+                       system_channel_id = $5 WHERE id = $1",
+                )
+                .bind(s.id)
+                .bind(&s.name)
+                .bind(&s.icon_url)
+                .bind(&s.description)
+                .bind(s.system_channel_id)
+                .execute(&mut *self.0)
+                .await?;
+                Ok(())
+            }
+
+            async fn delete_server(&mut self, id: $crate::id::Id) -> $crate::error::Result<()> {
+                sqlx::query("DELETE FROM servers WHERE id = $1")
+                    .bind(id.0)
+                    .execute(&mut *self.0)
+                    .await?;
+                Ok(())
+            }
+
+            async fn set_server_owner(
+                &mut self,
+                server: $crate::id::Id,
+                owner: $crate::id::Id,
+            ) -> $crate::error::Result<()> {
+                sqlx::query("UPDATE servers SET owner_id = $2 WHERE id = $1")
+                    .bind(server.0)
+                    .bind(owner.0)
+                    .execute(&mut *self.0)
+                    .await?;
+                Ok(())
+            }
+
+            async fn add_member(
+                &mut self,
+                server: $crate::id::Id,
+                user: $crate::id::Id,
+                now: i64,
+            ) -> $crate::error::Result<bool> {
+                let done = sqlx::query(
+                    "INSERT INTO members (server_id, user_id, joined_at) \
+                     SELECT $1, $2, $3 WHERE NOT EXISTS \
+                       (SELECT 1 FROM bans WHERE server_id = $1 AND user_id = $2) \
+                     ON CONFLICT (server_id, user_id) DO NOTHING",
+                )
+                .bind(server.0)
+                .bind(user.0)
+                .bind(now)
+                .execute(&mut *self.0)
+                .await?;
+                Ok(done.rows_affected() == 1)
+            }
+
+            async fn remove_member(
+                &mut self,
+                server: $crate::id::Id,
+                user: $crate::id::Id,
+            ) -> $crate::error::Result<bool> {
+                let mut tx = sqlx::Connection::begin(&mut *self.0).await?;
+                let done = sqlx::query("DELETE FROM members WHERE server_id = $1 AND user_id = $2")
+                    .bind(server.0)
+                    .bind(user.0)
+                    .execute(&mut *tx)
+                    .await?;
+                // Overwrites naming the member go with the membership: rejoining must not
+                // restore access granted to them personally.
+                sqlx::query($crate::store::sql::DELETE_MEMBER_OVERWRITES)
+                    .bind(server.0)
+                    .bind(user.0)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(done.rows_affected() == 1)
+            }
+
+            async fn update_member(
+                &mut self,
+                m: &$crate::store::MemberRecord,
+            ) -> $crate::error::Result<()> {
+                sqlx::query(
+                    "UPDATE members SET nickname = $3, server_mute = $4, server_deaf = $5 \
+                     WHERE server_id = $1 AND user_id = $2",
+                )
+                .bind(m.server_id)
+                .bind(m.user_id)
+                .bind(&m.nickname)
+                .bind(m.server_mute)
+                .bind(m.server_deaf)
+                .execute(&mut *self.0)
+                .await?;
+                Ok(())
+            }
+
+            async fn set_member_role(
+                &mut self,
+                server: $crate::id::Id,
+                user: $crate::id::Id,
+                role: $crate::id::Id,
+                add: bool,
+            ) -> $crate::error::Result<bool> {
+                let sql = if add {
+                    "INSERT INTO member_roles (server_id, user_id, role_id) VALUES ($1, $2, $3) \
+                     ON CONFLICT DO NOTHING"
+                } else {
+                    "DELETE FROM member_roles WHERE server_id = $1 AND user_id = $2 AND role_id = $3"
+                };
+                let done = sqlx::query(sql)
+                    .bind(server.0)
+                    .bind(user.0)
+                    .bind(role.0)
+                    .execute(&mut *self.0)
+                    .await?;
+                Ok(done.rows_affected() == 1)
+            }
+
+            async fn create_role(
+                &mut self,
+                role: &$crate::store::RoleRecord,
+            ) -> $crate::error::Result<()> {
+                let mut tx = sqlx::Connection::begin(&mut *self.0).await?;
+                sqlx::query(
+                    "UPDATE roles SET position = position + 1 \
+                     WHERE server_id = $1 AND id <> $1 AND position >= $2",
+                )
+                .bind(role.server_id)
+                .bind(role.position)
+                .execute(&mut *tx)
+                .await?;
+                insert_role(&mut *tx, role).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn update_role(
+                &mut self,
+                r: &$crate::store::RoleRecord,
+            ) -> $crate::error::Result<()> {
+                sqlx::query(
+                    "UPDATE roles SET name = $2, permissions = $3, color = $4, hoist = $5, \
+                       mentionable = $6 WHERE id = $1",
+                )
+                .bind(r.id)
+                .bind(&r.name)
+                .bind(r.permissions)
+                .bind(r.color)
+                .bind(r.hoist)
+                .bind(r.mentionable)
+                .execute(&mut *self.0)
+                .await?;
+                Ok(())
+            }
+
+            async fn delete_role(&mut self, role: $crate::id::Id) -> $crate::error::Result<()> {
+                let mut tx = sqlx::Connection::begin(&mut *self.0).await?;
+                sqlx::query("DELETE FROM permission_overwrites WHERE target_id = $1")
+                    .bind(role.0)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("DELETE FROM roles WHERE id = $1")
+                    .bind(role.0)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn set_role_positions(
+                &mut self,
+                positions: &[(i64, i64)],
+            ) -> $crate::error::Result<()> {
+                let mut tx = sqlx::Connection::begin(&mut *self.0).await?;
+                for (id, position) in positions {
+                    sqlx::query("UPDATE roles SET position = $2 WHERE id = $1")
+                        .bind(id)
+                        .bind(position)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn create_channel(
+                &mut self,
+                channel: &$crate::store::ChannelRecord,
+                overwrites: &[$crate::store::OverwriteRecord],
+            ) -> $crate::error::Result<()> {
+                let mut tx = sqlx::Connection::begin(&mut *self.0).await?;
+                insert_channel(&mut *tx, channel).await?;
+                for o in overwrites {
+                    upsert_overwrite(&mut *tx, o).await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn update_channel(
+                &mut self,
+                c: &$crate::store::ChannelRecord,
+            ) -> $crate::error::Result<()> {
+                sqlx::query(
+                    "UPDATE channels SET name = $2, topic = $3, parent_id = $4, position = $5, \
+                       icon_url = $6, user_limit = $7, bitrate = $8, rate_limit_per_user = $9, \
+                       owner_id = $10 WHERE id = $1",
+                )
+                .bind(c.id)
+                .bind(&c.name)
+                .bind(&c.topic)
+                .bind(c.parent_id)
+                .bind(c.position)
+                .bind(&c.icon_url)
+                .bind(c.user_limit)
+                .bind(c.bitrate)
+                .bind(c.rate_limit_per_user)
+                .bind(c.owner_id)
+                .execute(&mut *self.0)
+                .await?;
+                Ok(())
+            }
+
+            async fn delete_channel(&mut self, id: $crate::id::Id) -> $crate::error::Result<()> {
+                let mut tx = sqlx::Connection::begin(&mut *self.0).await?;
+                // A server must not point at a channel that is gone.
+                sqlx::query("UPDATE servers SET system_channel_id = NULL WHERE system_channel_id = $1")
+                    .bind(id.0)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("DELETE FROM channels WHERE id = $1")
+                    .bind(id.0)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn set_channel_positions(
+                &mut self,
+                positions: &[(i64, i64, Option<i64>)],
+            ) -> $crate::error::Result<()> {
+                let mut tx = sqlx::Connection::begin(&mut *self.0).await?;
+                for (id, position, parent) in positions {
+                    sqlx::query("UPDATE channels SET position = $2, parent_id = $3 WHERE id = $1")
+                        .bind(id)
+                        .bind(position)
+                        .bind(parent)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn upsert_overwrite(
+                &mut self,
+                o: &$crate::store::OverwriteRecord,
+            ) -> $crate::error::Result<()> {
+                upsert_overwrite(&mut *self.0, o).await
+            }
+
+            async fn delete_overwrite(
+                &mut self,
+                channel: $crate::id::Id,
+                target: $crate::id::Id,
+            ) -> $crate::error::Result<bool> {
+                let done = sqlx::query(
+                    "DELETE FROM permission_overwrites WHERE channel_id = $1 AND target_id = $2",
+                )
+                .bind(channel.0)
+                .bind(target.0)
+                .execute(&mut *self.0)
+                .await?;
+                Ok(done.rows_affected() == 1)
+            }
+
+            async fn replace_overwrites(
+                &mut self,
+                channel: $crate::id::Id,
+                overwrites: &[$crate::store::OverwriteRecord],
+            ) -> $crate::error::Result<()> {
+                let mut tx = sqlx::Connection::begin(&mut *self.0).await?;
+                sqlx::query("DELETE FROM permission_overwrites WHERE channel_id = $1")
+                    .bind(channel.0)
+                    .execute(&mut *tx)
+                    .await?;
+                for o in overwrites {
+                    upsert_overwrite(&mut *tx, o).await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn ban(&mut self, b: &$crate::store::BanRecord) -> $crate::error::Result<()> {
+                let mut tx = sqlx::Connection::begin(&mut *self.0).await?;
+                // Serialise with joins of this server (see join_by_invite).
+                sqlx::query("UPDATE servers SET id = id WHERE id = $1")
+                    .bind(b.server_id)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query(
+                    "INSERT INTO bans (server_id, user_id, reason, banned_by, created_at) \
+                     VALUES ($1, $2, $3, $4, $5) \
+                     ON CONFLICT (server_id, user_id) DO UPDATE SET reason = excluded.reason",
+                )
+                .bind(b.server_id)
+                .bind(b.user_id)
+                .bind(&b.reason)
+                .bind(b.banned_by)
+                .bind(b.created_at)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query("DELETE FROM members WHERE server_id = $1 AND user_id = $2")
+                    .bind(b.server_id)
+                    .bind(b.user_id)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query($crate::store::sql::DELETE_MEMBER_OVERWRITES)
+                    .bind(b.server_id)
+                    .bind(b.user_id)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn unban(
+                &mut self,
+                server: $crate::id::Id,
+                user: $crate::id::Id,
+            ) -> $crate::error::Result<bool> {
+                let done = sqlx::query("DELETE FROM bans WHERE server_id = $1 AND user_id = $2")
+                    .bind(server.0)
+                    .bind(user.0)
+                    .execute(&mut *self.0)
+                    .await?;
+                Ok(done.rows_affected() == 1)
+            }
+
+            async fn create_server_invite(
+                &mut self,
+                i: &$crate::store::ServerInviteRecord,
+            ) -> $crate::error::Result<()> {
+                sqlx::query(
+                    "INSERT INTO server_invites (id, code, server_id, channel_id, inviter_id, \
+                       max_uses, uses, expires_at, revoked_at, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                )
+                .bind(i.id)
+                .bind(&i.code)
+                .bind(i.server_id)
+                .bind(i.channel_id)
+                .bind(i.inviter_id)
+                .bind(i.max_uses)
+                .bind(i.uses)
+                .bind(i.expires_at)
+                .bind(i.revoked_at)
+                .bind(i.created_at)
+                .execute(&mut *self.0)
+                .await?;
+                Ok(())
+            }
+
+            async fn revoke_server_invite(
+                &mut self,
                 code: &str,
                 now: i64,
             ) -> $crate::error::Result<Option<$crate::store::ServerInviteRecord>> {
@@ -814,18 +842,18 @@ macro_rules! guilds_sql {
                 ))
                 .bind(code)
                 .bind(now)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&mut *self.0)
                 .await?)
             }
 
             async fn join_by_invite(
-                &self,
+                &mut self,
                 code: &str,
                 user: $crate::id::Id,
                 now: i64,
             ) -> $crate::error::Result<$crate::store::JoinOutcome> {
                 use $crate::store::JoinOutcome;
-                let mut tx = self.pool.begin_with($begin_write).await?;
+                let mut tx = sqlx::Connection::begin(&mut *self.0).await?;
                 let server_id: Option<i64> = sqlx::query_scalar(
                     "SELECT server_id FROM server_invites WHERE code = $1",
                 )
@@ -887,7 +915,7 @@ macro_rules! guilds_sql {
             }
 
             async fn add_audit(
-                &self,
+                &mut self,
                 e: &$crate::store::AuditRecord,
             ) -> $crate::error::Result<()> {
                 sqlx::query(
@@ -902,33 +930,9 @@ macro_rules! guilds_sql {
                 .bind(&e.reason)
                 .bind(&e.changes)
                 .bind(e.created_at)
-                .execute(&self.pool)
+                .execute(&mut *self.0)
                 .await?;
                 Ok(())
-            }
-
-            async fn audit_log(
-                &self,
-                server: $crate::id::Id,
-                before: Option<$crate::id::Id>,
-                limit: u32,
-                action: Option<i64>,
-                actor: Option<$crate::id::Id>,
-            ) -> $crate::error::Result<Vec<$crate::store::AuditRecord>> {
-                Ok(sqlx::query_as(
-                    "SELECT id, server_id, action, actor_id, target_id, reason, changes, \
-                       created_at FROM audit_log \
-                     WHERE server_id = $1 AND id < $2 AND ($3 IS NULL OR action = $3) \
-                       AND ($4 IS NULL OR actor_id = $4) \
-                     ORDER BY id DESC LIMIT $5",
-                )
-                .bind(server.0)
-                .bind(before.map_or(i64::MAX, |b| b.0))
-                .bind(action)
-                .bind(actor.map(|a| a.0))
-                .bind(i64::from(limit))
-                .fetch_all(&self.pool)
-                .await?)
             }
         }
     };

@@ -2,7 +2,7 @@
 
 /// Implements [`crate::store::MessageStore`] for `$store` (see [`super`]).
 macro_rules! messages_sql {
-    ($store:ty, $db:ty, $begin_write:literal) => {
+    ($store:ty, $tx:ty, $db:ty, $begin_write:literal) => {
         /// `SELECT` of a [`crate::store::MessageRecord`] (messages `m`, with the author's
         /// nickname from `members`); append `WHERE …`.
         macro_rules! msg_select {
@@ -341,7 +341,7 @@ macro_rules! messages_sql {
                         match existing {
                             Some(existing) => outcomes.push(InsertOutcome::Duplicate(existing)),
                             None => {
-                                return Err($crate::error::Error::Internal(format!(
+                                return Err($crate::error::Error::internal(format!(
                                     "message {} was not inserted and has no nonce twin",
                                     m.id
                                 )));
@@ -508,114 +508,6 @@ macro_rules! messages_sql {
                 Ok(out)
             }
 
-            async fn edit_message(
-                &self,
-                id: $crate::id::Id,
-                content: &str,
-                mention_everyone: bool,
-                mentions: &[(i64, i64)],
-                edited_at: i64,
-            ) -> $crate::error::Result<Option<$crate::store::MessageRecord>> {
-                let mut tx = self.pool.begin_with($begin_write).await?;
-                let channel: Option<i64> = sqlx::query_scalar(
-                    "UPDATE messages SET content = $2, mention_everyone = $3, edited_at = $4 \
-                     WHERE id = $1 RETURNING channel_id",
-                )
-                .bind(id.0)
-                .bind(content)
-                .bind(mention_everyone)
-                .bind(edited_at)
-                .fetch_optional(&mut *tx)
-                .await?;
-                let Some(channel) = channel else {
-                    return Ok(None);
-                };
-                sqlx::query("DELETE FROM message_mentions WHERE message_id = $1")
-                    .bind(id.0)
-                    .execute(&mut *tx)
-                    .await?;
-                msg_insert_mentions(&mut *tx, id.0, channel, mentions).await?;
-                let record = sqlx::query_as(concat!(msg_select!(), "WHERE m.id = $1"))
-                    .bind(id.0)
-                    .fetch_one(&mut *tx)
-                    .await?;
-                tx.commit().await?;
-                Ok(Some(record))
-            }
-
-            async fn delete_message(
-                &self,
-                channel: $crate::id::Id,
-                id: $crate::id::Id,
-            ) -> $crate::error::Result<Option<Vec<String>>> {
-                let mut tx = self.pool.begin_with($begin_write).await?;
-                let hashes: Vec<String> =
-                    sqlx::query_scalar("SELECT sha256 FROM attachments WHERE message_id = $1")
-                        .bind(id.0)
-                        .fetch_all(&mut *tx)
-                        .await?;
-                let deleted = sqlx::query("DELETE FROM messages WHERE id = $1 AND channel_id = $2")
-                    .bind(id.0)
-                    .bind(channel.0)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
-                if deleted == 0 {
-                    return Ok(None);
-                }
-                // If it was the newest message, the channel's newest is now the one before.
-                sqlx::query(
-                    "UPDATE channels SET last_message_id = \
-                       (SELECT MAX(id) FROM messages WHERE channel_id = $1) \
-                     WHERE id = $1 AND last_message_id = $2",
-                )
-                .bind(channel.0)
-                .bind(id.0)
-                .execute(&mut *tx)
-                .await?;
-                tx.commit().await?;
-                Ok(Some(hashes))
-            }
-
-            async fn add_reaction(
-                &self,
-                message: $crate::id::Id,
-                emoji: &str,
-                user: $crate::id::Id,
-                now: i64,
-            ) -> $crate::error::Result<bool> {
-                Ok(sqlx::query(
-                    "INSERT INTO reactions (message_id, emoji, user_id, created_at) \
-                     VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
-                )
-                .bind(message.0)
-                .bind(emoji)
-                .bind(user.0)
-                .bind(now)
-                .execute(&self.pool)
-                .await?
-                .rows_affected()
-                    == 1)
-            }
-
-            async fn remove_reaction(
-                &self,
-                message: $crate::id::Id,
-                emoji: &str,
-                user: $crate::id::Id,
-            ) -> $crate::error::Result<bool> {
-                Ok(sqlx::query(
-                    "DELETE FROM reactions WHERE message_id = $1 AND emoji = $2 AND user_id = $3",
-                )
-                .bind(message.0)
-                .bind(emoji)
-                .bind(user.0)
-                .execute(&self.pool)
-                .await?
-                .rows_affected()
-                    == 1)
-            }
-
             async fn reaction_users(
                 &self,
                 message: $crate::id::Id,
@@ -638,107 +530,6 @@ macro_rules! messages_sql {
                 .await?)
             }
 
-            async fn pin_message(
-                &self,
-                channel: $crate::id::Id,
-                id: $crate::id::Id,
-                now: i64,
-                max_pins: u32,
-            ) -> $crate::error::Result<$crate::store::PinOutcome> {
-                use $crate::store::PinOutcome;
-                let mut tx = self.pool.begin_with($begin_write).await?;
-                // Touching the channel row first serialises concurrent pins of one channel
-                // (a row lock on PostgreSQL; SQLite writers are serial anyway), so the limit
-                // check below cannot be raced.
-                sqlx::query("UPDATE channels SET last_pin_at = last_pin_at WHERE id = $1")
-                    .bind(channel.0)
-                    .execute(&mut *tx)
-                    .await?;
-                let row: Option<(Option<i64>,)> = sqlx::query_as(
-                    "SELECT pinned_at FROM messages WHERE id = $1 AND channel_id = $2",
-                )
-                .bind(id.0)
-                .bind(channel.0)
-                .fetch_optional(&mut *tx)
-                .await?;
-                match row {
-                    None => return Ok(PinOutcome::NotFound),
-                    Some((Some(_),)) => return Ok(PinOutcome::AlreadyPinned),
-                    Some((None,)) => {}
-                }
-                let pinned: i64 = sqlx::query_scalar(
-                    "SELECT COUNT(*) FROM messages WHERE channel_id = $1 AND pinned_at IS NOT NULL",
-                )
-                .bind(channel.0)
-                .fetch_one(&mut *tx)
-                .await?;
-                if pinned >= i64::from(max_pins) {
-                    return Ok(PinOutcome::LimitReached);
-                }
-                sqlx::query("UPDATE messages SET pinned_at = $2 WHERE id = $1")
-                    .bind(id.0)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
-                sqlx::query("UPDATE channels SET last_pin_at = $2 WHERE id = $1")
-                    .bind(channel.0)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
-                tx.commit().await?;
-                Ok(PinOutcome::Pinned)
-            }
-
-            async fn unpin_message(
-                &self,
-                channel: $crate::id::Id,
-                id: $crate::id::Id,
-            ) -> $crate::error::Result<bool> {
-                let mut tx = self.pool.begin_with($begin_write).await?;
-                let unpinned = sqlx::query(
-                    "UPDATE messages SET pinned_at = NULL \
-                     WHERE id = $1 AND channel_id = $2 AND pinned_at IS NOT NULL",
-                )
-                .bind(id.0)
-                .bind(channel.0)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-                if unpinned == 0 {
-                    return Ok(false);
-                }
-                sqlx::query(
-                    "UPDATE channels SET last_pin_at = \
-                       (SELECT MAX(pinned_at) FROM messages WHERE channel_id = $1) \
-                     WHERE id = $1",
-                )
-                .bind(channel.0)
-                .execute(&mut *tx)
-                .await?;
-                tx.commit().await?;
-                Ok(true)
-            }
-
-            async fn ack(
-                &self,
-                user: $crate::id::Id,
-                channel: $crate::id::Id,
-                message: $crate::id::Id,
-            ) -> $crate::error::Result<()> {
-                sqlx::query(
-                    "INSERT INTO read_states (user_id, channel_id, last_read_id) \
-                     VALUES ($1, $2, $3) \
-                     ON CONFLICT (user_id, channel_id) DO UPDATE SET last_read_id = \
-                       CASE WHEN excluded.last_read_id > read_states.last_read_id \
-                         THEN excluded.last_read_id ELSE read_states.last_read_id END",
-                )
-                .bind(user.0)
-                .bind(channel.0)
-                .bind(message.0)
-                .execute(&self.pool)
-                .await?;
-                Ok(())
-            }
 
             async fn insert_attachment(
                 &self,
@@ -796,6 +587,220 @@ macro_rules! messages_sql {
                     out.extend(rows);
                 }
                 Ok(out)
+            }
+        }
+
+        #[async_trait::async_trait]
+        impl $crate::store::MessageWrites for $tx {
+            async fn ack(
+                &mut self,
+                user: $crate::id::Id,
+                channel: $crate::id::Id,
+                message: $crate::id::Id,
+            ) -> $crate::error::Result<()> {
+                sqlx::query(
+                    "INSERT INTO read_states (user_id, channel_id, last_read_id) \
+                     VALUES ($1, $2, $3) \
+                     ON CONFLICT (user_id, channel_id) DO UPDATE SET last_read_id = \
+                       CASE WHEN excluded.last_read_id > read_states.last_read_id \
+                         THEN excluded.last_read_id ELSE read_states.last_read_id END",
+                )
+                .bind(user.0)
+                .bind(channel.0)
+                .bind(message.0)
+                .execute(&mut *self.0)
+                .await?;
+                Ok(())
+            }
+
+
+            async fn edit_message(
+                &mut self,
+                id: $crate::id::Id,
+                content: &str,
+                mention_everyone: bool,
+                mentions: &[(i64, i64)],
+                edited_at: i64,
+            ) -> $crate::error::Result<Option<$crate::store::MessageRecord>> {
+                let mut tx = sqlx::Connection::begin(&mut *self.0).await?;
+                let channel: Option<i64> = sqlx::query_scalar(
+                    "UPDATE messages SET content = $2, mention_everyone = $3, edited_at = $4 \
+                     WHERE id = $1 RETURNING channel_id",
+                )
+                .bind(id.0)
+                .bind(content)
+                .bind(mention_everyone)
+                .bind(edited_at)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let Some(channel) = channel else {
+                    return Ok(None);
+                };
+                sqlx::query("DELETE FROM message_mentions WHERE message_id = $1")
+                    .bind(id.0)
+                    .execute(&mut *tx)
+                    .await?;
+                msg_insert_mentions(&mut *tx, id.0, channel, mentions).await?;
+                let record = sqlx::query_as(concat!(msg_select!(), "WHERE m.id = $1"))
+                    .bind(id.0)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(Some(record))
+            }
+
+            async fn delete_message(
+                &mut self,
+                channel: $crate::id::Id,
+                id: $crate::id::Id,
+            ) -> $crate::error::Result<Option<Vec<String>>> {
+                let mut tx = sqlx::Connection::begin(&mut *self.0).await?;
+                let hashes: Vec<String> =
+                    sqlx::query_scalar("SELECT sha256 FROM attachments WHERE message_id = $1")
+                        .bind(id.0)
+                        .fetch_all(&mut *tx)
+                        .await?;
+                let deleted = sqlx::query("DELETE FROM messages WHERE id = $1 AND channel_id = $2")
+                    .bind(id.0)
+                    .bind(channel.0)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                if deleted == 0 {
+                    return Ok(None);
+                }
+                // If it was the newest message, the channel's newest is now the one before.
+                sqlx::query(
+                    "UPDATE channels SET last_message_id = \
+                       (SELECT MAX(id) FROM messages WHERE channel_id = $1) \
+                     WHERE id = $1 AND last_message_id = $2",
+                )
+                .bind(channel.0)
+                .bind(id.0)
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(Some(hashes))
+            }
+
+            async fn add_reaction(
+                &mut self,
+                message: $crate::id::Id,
+                emoji: &str,
+                user: $crate::id::Id,
+                now: i64,
+            ) -> $crate::error::Result<bool> {
+                Ok(sqlx::query(
+                    "INSERT INTO reactions (message_id, emoji, user_id, created_at) \
+                     VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+                )
+                .bind(message.0)
+                .bind(emoji)
+                .bind(user.0)
+                .bind(now)
+                .execute(&mut *self.0)
+                .await?
+                .rows_affected()
+                    == 1)
+            }
+
+            async fn remove_reaction(
+                &mut self,
+                message: $crate::id::Id,
+                emoji: &str,
+                user: $crate::id::Id,
+            ) -> $crate::error::Result<bool> {
+                Ok(sqlx::query(
+                    "DELETE FROM reactions WHERE message_id = $1 AND emoji = $2 AND user_id = $3",
+                )
+                .bind(message.0)
+                .bind(emoji)
+                .bind(user.0)
+                .execute(&mut *self.0)
+                .await?
+                .rows_affected()
+                    == 1)
+            }
+
+            async fn pin_message(
+                &mut self,
+                channel: $crate::id::Id,
+                id: $crate::id::Id,
+                now: i64,
+                max_pins: u32,
+            ) -> $crate::error::Result<$crate::store::PinOutcome> {
+                use $crate::store::PinOutcome;
+                let mut tx = sqlx::Connection::begin(&mut *self.0).await?;
+                // Touching the channel row first serialises concurrent pins of one channel
+                // (a row lock on PostgreSQL; SQLite writers are serial anyway), so the limit
+                // check below cannot be raced.
+                sqlx::query("UPDATE channels SET last_pin_at = last_pin_at WHERE id = $1")
+                    .bind(channel.0)
+                    .execute(&mut *tx)
+                    .await?;
+                let row: Option<(Option<i64>,)> = sqlx::query_as(
+                    "SELECT pinned_at FROM messages WHERE id = $1 AND channel_id = $2",
+                )
+                .bind(id.0)
+                .bind(channel.0)
+                .fetch_optional(&mut *tx)
+                .await?;
+                match row {
+                    None => return Ok(PinOutcome::NotFound),
+                    Some((Some(_),)) => return Ok(PinOutcome::AlreadyPinned),
+                    Some((None,)) => {}
+                }
+                let pinned: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM messages WHERE channel_id = $1 AND pinned_at IS NOT NULL",
+                )
+                .bind(channel.0)
+                .fetch_one(&mut *tx)
+                .await?;
+                if pinned >= i64::from(max_pins) {
+                    return Ok(PinOutcome::LimitReached);
+                }
+                sqlx::query("UPDATE messages SET pinned_at = $2 WHERE id = $1")
+                    .bind(id.0)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("UPDATE channels SET last_pin_at = $2 WHERE id = $1")
+                    .bind(channel.0)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(PinOutcome::Pinned)
+            }
+
+            async fn unpin_message(
+                &mut self,
+                channel: $crate::id::Id,
+                id: $crate::id::Id,
+            ) -> $crate::error::Result<bool> {
+                let mut tx = sqlx::Connection::begin(&mut *self.0).await?;
+                let unpinned = sqlx::query(
+                    "UPDATE messages SET pinned_at = NULL \
+                     WHERE id = $1 AND channel_id = $2 AND pinned_at IS NOT NULL",
+                )
+                .bind(id.0)
+                .bind(channel.0)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if unpinned == 0 {
+                    return Ok(false);
+                }
+                sqlx::query(
+                    "UPDATE channels SET last_pin_at = \
+                       (SELECT MAX(pinned_at) FROM messages WHERE channel_id = $1) \
+                     WHERE id = $1",
+                )
+                .bind(channel.0)
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(true)
             }
         }
     };

@@ -21,11 +21,28 @@ pub(crate) use relationships::relationships_sql;
 
 /// Implements the whole [`crate::store::Store`] for one backend.
 macro_rules! sql_store {
-    ($store:ty, $db:ty, $begin_write:literal) => {
+    ($store:ty, $tx:ident, $db:ty, $begin_write:literal) => {
+        /// An open write transaction of this backend (see [`crate::store::WriteTx`]).
+        pub struct $tx(sqlx::Transaction<'static, $db>);
+
+        impl std::fmt::Debug for $tx {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(stringify!($tx))
+            }
+        }
+
         $crate::store::sql::accounts_sql!($store, $db, $begin_write);
-        $crate::store::sql::guilds_sql!($store, $db, $begin_write);
-        $crate::store::sql::messages_sql!($store, $db, $begin_write);
-        $crate::store::sql::relationships_sql!($store, $db, $begin_write);
+        $crate::store::sql::guilds_sql!($store, $tx, $db, $begin_write);
+        $crate::store::sql::messages_sql!($store, $tx, $db, $begin_write);
+        $crate::store::sql::relationships_sql!($store, $tx, $db, $begin_write);
+
+        #[async_trait::async_trait]
+        impl $crate::store::WriteTx for $tx {
+            async fn commit(self: Box<Self>) -> $crate::error::Result<()> {
+                self.0.commit().await?;
+                Ok(())
+            }
+        }
 
         #[async_trait::async_trait]
         impl $crate::store::Store for $store {
@@ -36,6 +53,10 @@ macro_rules! sql_store {
             async fn ping(&self) -> $crate::error::Result<()> {
                 sqlx::query("SELECT 1").execute(&self.pool).await?;
                 Ok(())
+            }
+
+            async fn begin_write(&self) -> $crate::error::Result<Box<dyn $crate::store::WriteTx>> {
+                Ok(Box::new($tx(self.pool.begin_with($begin_write).await?)))
             }
         }
     };

@@ -2,7 +2,7 @@
 
 /// Implements [`crate::store::RelationshipStore`] for `$store` (see [`super`]).
 macro_rules! relationships_sql {
-    ($store:ty, $db:ty, $begin_write:literal) => {
+    ($store:ty, $tx:ty, $db:ty, $begin_write:literal) => {
         /// Columns of a [`crate::store::UserRecord`] from `users u`.
         macro_rules! rel_user_columns {
             () => {
@@ -127,61 +127,6 @@ macro_rules! relationships_sql {
                 })
             }
 
-            async fn transition_relationship(
-                &self,
-                me: $crate::id::Id,
-                other: $crate::id::Id,
-                now: i64,
-                rule: $crate::store::PairRule<'_>,
-            ) -> $crate::error::Result<(
-                $crate::store::RelationshipPair,
-                $crate::store::RelationshipPair,
-            )> {
-                let mut tx = self.pool.begin_with($begin_write).await?;
-                // Lock both users' rows, lower id first, so concurrent transitions of the
-                // same pair run one after the other (and cannot deadlock each other).
-                let (low, high) = if me.0 < other.0 { (me.0, other.0) } else { (other.0, me.0) };
-                for u in [low, high] {
-                    sqlx::query("UPDATE users SET allow_server_dms = allow_server_dms WHERE id = $1")
-                        .bind(u)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                let rows: Vec<$crate::store::RelationshipRecord> = sqlx::query_as(
-                    "SELECT user_id, other_id, kind, created_at FROM relationships \
-                     WHERE (user_id = $1 AND other_id = $2) OR (user_id = $2 AND other_id = $1)",
-                )
-                .bind(me.0)
-                .bind(other.0)
-                .fetch_all(&mut *tx)
-                .await?;
-                let before = $crate::store::RelationshipPair {
-                    mine: rows.iter().find(|r| r.user_id == me.0).cloned(),
-                    theirs: rows.iter().find(|r| r.user_id == other.0).cloned(),
-                };
-                let kinds = (
-                    before.mine.as_ref().map(|r| r.kind()).transpose()?,
-                    before.theirs.as_ref().map(|r| r.kind()).transpose()?,
-                );
-                // An error from the rule drops `tx`, rolling back (nothing was written).
-                let (mine, theirs) = rule(kinds)?;
-                let after = $crate::store::RelationshipPair {
-                    mine: rel_write_side(&mut *tx, me.0, other.0, before.mine.as_ref(), mine, now)
-                        .await?,
-                    theirs: rel_write_side(
-                        &mut *tx,
-                        other.0,
-                        me.0,
-                        before.theirs.as_ref(),
-                        theirs,
-                        now,
-                    )
-                    .await?,
-                };
-                tx.commit().await?;
-                Ok((before, after))
-            }
-
             async fn relationships_of(
                 &self,
                 user: $crate::id::Id,
@@ -280,25 +225,6 @@ macro_rules! relationships_sql {
                 .await?)
             }
 
-            async fn update_profile(
-                &self,
-                user: $crate::id::Id,
-                f: &$crate::store::ProfileFields,
-            ) -> $crate::error::Result<()> {
-                sqlx::query(
-                    "UPDATE users SET display_name = $2, avatar_url = $3, bio = $4, \
-                       status_text = $5 WHERE id = $1",
-                )
-                .bind(user.0)
-                .bind(&f.display_name)
-                .bind(&f.avatar_url)
-                .bind(&f.bio)
-                .bind(&f.status_text)
-                .execute(&self.pool)
-                .await?;
-                Ok(())
-            }
-
             async fn allow_server_dms(&self, user: $crate::id::Id) -> $crate::error::Result<bool> {
                 let v: Option<bool> =
                     sqlx::query_scalar("SELECT allow_server_dms FROM users WHERE id = $1")
@@ -306,19 +232,6 @@ macro_rules! relationships_sql {
                         .fetch_optional(&self.pool)
                         .await?;
                 Ok(v.unwrap_or(false))
-            }
-
-            async fn set_allow_server_dms(
-                &self,
-                user: $crate::id::Id,
-                allow: bool,
-            ) -> $crate::error::Result<()> {
-                sqlx::query("UPDATE users SET allow_server_dms = $2 WHERE id = $1")
-                    .bind(user.0)
-                    .bind(allow)
-                    .execute(&self.pool)
-                    .await?;
-                Ok(())
             }
 
             async fn dm_channel(
@@ -338,14 +251,143 @@ macro_rules! relationships_sql {
                 .await?)
             }
 
-            async fn create_dm(
+            async fn private_channels(
                 &self,
+                user: $crate::id::Id,
+            ) -> $crate::error::Result<Vec<$crate::store::ChannelRecord>> {
+                Ok(sqlx::query_as(concat!(
+                    "SELECT ", $crate::store::sql::channel_columns!(), " FROM channels \
+                     WHERE server_id IS NULL \
+                       AND id IN (SELECT channel_id FROM channel_recipients WHERE user_id = $1) \
+                     ORDER BY COALESCE(last_message_id, id) DESC"
+                ))
+                .bind(user.0)
+                .fetch_all(&self.pool)
+                .await?)
+            }
+
+            async fn recipient_pairs(
+                &self,
+                channels: &[i64],
+            ) -> $crate::error::Result<Vec<(i64, i64)>> {
+                let mut out = Vec::new();
+                for chunk in channels.chunks(100) {
+                    let placeholders: Vec<String> =
+                        (0..chunk.len()).map(|i| format!("${}", i + 1)).collect();
+                    let sql = format!(
+                        "SELECT channel_id, user_id FROM channel_recipients \
+                         WHERE channel_id IN ({}) ORDER BY channel_id, user_id",
+                        placeholders.join(", ")
+                    );
+                    let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+                    for c in chunk {
+                        q = q.bind(*c);
+                    }
+                    let rows: Vec<(i64, i64)> = q.fetch_all(&self.pool).await?;
+                    out.extend(rows);
+                }
+                Ok(out)
+            }
+        }
+
+        #[async_trait::async_trait]
+        impl $crate::store::RelationshipWrites for $tx {
+
+            async fn transition_relationship(
+                &mut self,
+                me: $crate::id::Id,
+                other: $crate::id::Id,
+                now: i64,
+                rule: $crate::store::PairRule<'_>,
+            ) -> $crate::error::Result<(
+                $crate::store::RelationshipPair,
+                $crate::store::RelationshipPair,
+            )> {
+                let mut tx = sqlx::Connection::begin(&mut *self.0).await?;
+                // Lock both users' rows, lower id first, so concurrent transitions of the
+                // same pair run one after the other (and cannot deadlock each other).
+                let (low, high) = if me.0 < other.0 { (me.0, other.0) } else { (other.0, me.0) };
+                for u in [low, high] {
+                    sqlx::query("UPDATE users SET allow_server_dms = allow_server_dms WHERE id = $1")
+                        .bind(u)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                let rows: Vec<$crate::store::RelationshipRecord> = sqlx::query_as(
+                    "SELECT user_id, other_id, kind, created_at FROM relationships \
+                     WHERE (user_id = $1 AND other_id = $2) OR (user_id = $2 AND other_id = $1)",
+                )
+                .bind(me.0)
+                .bind(other.0)
+                .fetch_all(&mut *tx)
+                .await?;
+                let before = $crate::store::RelationshipPair {
+                    mine: rows.iter().find(|r| r.user_id == me.0).cloned(),
+                    theirs: rows.iter().find(|r| r.user_id == other.0).cloned(),
+                };
+                let kinds = (
+                    before.mine.as_ref().map(|r| r.kind()).transpose()?,
+                    before.theirs.as_ref().map(|r| r.kind()).transpose()?,
+                );
+                // An error from the rule drops `tx`, rolling back (nothing was written).
+                let (mine, theirs) = rule(kinds)?;
+                let after = $crate::store::RelationshipPair {
+                    mine: rel_write_side(&mut *tx, me.0, other.0, before.mine.as_ref(), mine, now)
+                        .await?,
+                    theirs: rel_write_side(
+                        &mut *tx,
+                        other.0,
+                        me.0,
+                        before.theirs.as_ref(),
+                        theirs,
+                        now,
+                    )
+                    .await?,
+                };
+                tx.commit().await?;
+                Ok((before, after))
+            }
+
+            async fn update_profile(
+                &mut self,
+                user: $crate::id::Id,
+                f: &$crate::store::ProfileFields,
+            ) -> $crate::error::Result<()> {
+                sqlx::query(
+                    "UPDATE users SET display_name = $2, avatar_url = $3, bio = $4, \
+                       status_text = $5 WHERE id = $1",
+                )
+                .bind(user.0)
+                .bind(&f.display_name)
+                .bind(&f.avatar_url)
+                .bind(&f.bio)
+                .bind(&f.status_text)
+                .execute(&mut *self.0)
+                .await?;
+                Ok(())
+            }
+
+            async fn set_allow_server_dms(
+                &mut self,
+                user: $crate::id::Id,
+                allow: bool,
+            ) -> $crate::error::Result<()> {
+                sqlx::query("UPDATE users SET allow_server_dms = $2 WHERE id = $1")
+                    .bind(user.0)
+                    .bind(allow)
+                    .execute(&mut *self.0)
+                    .await?;
+                Ok(())
+            }
+
+            async fn create_dm(
+                &mut self,
                 channel: &$crate::store::ChannelRecord,
                 a: $crate::id::Id,
                 b: $crate::id::Id,
             ) -> $crate::error::Result<$crate::store::DmOpened> {
                 let (low, high) = if a.0 < b.0 { (a.0, b.0) } else { (b.0, a.0) };
-                let mut tx = self.pool.begin_with($begin_write).await?;
+                let mut tx = sqlx::Connection::begin(&mut *self.0).await?;
                 rel_insert_private_channel(&mut *tx, channel).await?;
                 // The pair's primary key decides races: the loser inserts nothing here and
                 // rolls its channel back.
@@ -360,10 +402,18 @@ macro_rules! relationships_sql {
                 .await?;
                 if claimed.rows_affected() == 0 {
                     tx.rollback().await?;
-                    let existing = $crate::store::RelationshipStore::dm_channel(self, a, b)
-                        .await?
+                    let existing: Option<$crate::store::ChannelRecord> = sqlx::query_as(concat!(
+                        "SELECT ", $crate::store::sql::channel_columns!(), " FROM channels \
+                         WHERE id = (SELECT channel_id FROM dm_pairs \
+                                     WHERE low_user = $1 AND high_user = $2)"
+                    ))
+                    .bind(low)
+                    .bind(high)
+                    .fetch_optional(&mut *self.0)
+                    .await?;
+                    let existing = existing
                         .ok_or_else(|| {
-                            $crate::error::Error::Internal("dm pair without channel".to_owned())
+                            $crate::error::Error::internal("dm pair without channel")
                         })?;
                     return Ok($crate::store::DmOpened {
                         channel: existing,
@@ -380,11 +430,11 @@ macro_rules! relationships_sql {
             }
 
             async fn create_group_dm(
-                &self,
+                &mut self,
                 channel: &$crate::store::ChannelRecord,
                 members: &[$crate::id::Id],
             ) -> $crate::error::Result<()> {
-                let mut tx = self.pool.begin_with($begin_write).await?;
+                let mut tx = sqlx::Connection::begin(&mut *self.0).await?;
                 rel_insert_private_channel(&mut *tx, channel).await?;
                 for m in members {
                     rel_insert_recipient(&mut *tx, channel.id, m.0).await?;
@@ -394,12 +444,12 @@ macro_rules! relationships_sql {
             }
 
             async fn add_recipient(
-                &self,
+                &mut self,
                 channel: $crate::id::Id,
                 user: $crate::id::Id,
                 max: u32,
             ) -> $crate::error::Result<$crate::store::AddRecipient> {
-                let mut tx = self.pool.begin_with($begin_write).await?;
+                let mut tx = sqlx::Connection::begin(&mut *self.0).await?;
                 if !rel_lock_channel(&mut *tx, channel.0).await? {
                     return Ok($crate::store::AddRecipient::NoChannel);
                 }
@@ -427,11 +477,11 @@ macro_rules! relationships_sql {
             }
 
             async fn remove_recipient(
-                &self,
+                &mut self,
                 channel: $crate::id::Id,
                 user: $crate::id::Id,
             ) -> $crate::error::Result<$crate::store::RemoveRecipient> {
-                let mut tx = self.pool.begin_with($begin_write).await?;
+                let mut tx = sqlx::Connection::begin(&mut *self.0).await?;
                 if !rel_lock_channel(&mut *tx, channel.0).await? {
                     return Ok($crate::store::RemoveRecipient::NotRecipient);
                 }
@@ -478,7 +528,7 @@ macro_rules! relationships_sql {
             }
 
             async fn update_group_dm(
-                &self,
+                &mut self,
                 channel: $crate::id::Id,
                 name: &str,
                 icon_url: &str,
@@ -490,46 +540,8 @@ macro_rules! relationships_sql {
                 .bind(channel.0)
                 .bind(name)
                 .bind(icon_url)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&mut *self.0)
                 .await?)
-            }
-
-            async fn private_channels(
-                &self,
-                user: $crate::id::Id,
-            ) -> $crate::error::Result<Vec<$crate::store::ChannelRecord>> {
-                Ok(sqlx::query_as(concat!(
-                    "SELECT ", $crate::store::sql::channel_columns!(), " FROM channels \
-                     WHERE server_id IS NULL \
-                       AND id IN (SELECT channel_id FROM channel_recipients WHERE user_id = $1) \
-                     ORDER BY COALESCE(last_message_id, id) DESC"
-                ))
-                .bind(user.0)
-                .fetch_all(&self.pool)
-                .await?)
-            }
-
-            async fn recipient_pairs(
-                &self,
-                channels: &[i64],
-            ) -> $crate::error::Result<Vec<(i64, i64)>> {
-                let mut out = Vec::new();
-                for chunk in channels.chunks(100) {
-                    let placeholders: Vec<String> =
-                        (0..chunk.len()).map(|i| format!("${}", i + 1)).collect();
-                    let sql = format!(
-                        "SELECT channel_id, user_id FROM channel_recipients \
-                         WHERE channel_id IN ({}) ORDER BY channel_id, user_id",
-                        placeholders.join(", ")
-                    );
-                    let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
-                    for c in chunk {
-                        q = q.bind(*c);
-                    }
-                    let rows: Vec<(i64, i64)> = q.fetch_all(&self.pool).await?;
-                    out.extend(rows);
-                }
-                Ok(out)
             }
         }
     };

@@ -1,12 +1,19 @@
-//! Domain types shared by services, events and transports.
+//! Domain types shared by services, events and transports. A leaf: it imports nothing of
+//! this crate but `id` and `error` (the `module_graph` test checks that no module cycle
+//! exists at all).
+
+pub mod rows;
+
+use serde::{Deserialize, Serialize};
 
 use crate::{
+    error::{Error, Result},
     id::Id,
-    store::{
-        BanRecord, ChannelRecord, MemberRecord, OverwriteRecord, RoleRecord, ServerInviteRecord,
-        ServerRecord,
-    },
-    users::User,
+};
+
+pub use self::rows::{
+    BanRecord, ChannelRecord, MemberRecord, OverwriteRecord, RoleRecord, ServerInviteRecord,
+    ServerRecord,
 };
 
 /// A server (guild).
@@ -218,7 +225,7 @@ pub struct Ready {
     /// DMs and group DMs (recipients: the other participants).
     pub private_channels: Vec<Channel>,
     /// The user's relationships.
-    pub relationships: Vec<crate::relationships::Relationship>,
+    pub relationships: Vec<Relationship>,
     /// Read state of every channel the user can see.
     pub read_states: Vec<ReadState>,
     /// Presences of connected users the user shares a server with.
@@ -229,4 +236,160 @@ pub struct Ready {
     pub heartbeat_interval_secs: u32,
     /// The session the stream belongs to.
     pub session_id: Id,
+}
+
+/// A user. Private fields (`email`, `email_verified`, `disabled`) are only filled when the
+/// user looks at themself or an admin looks; [`User::public`] clears them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    /// Snowflake id.
+    pub id: Id,
+    /// Unique (case-insensitively) username.
+    pub username: String,
+    /// Display name; empty means "show the username".
+    pub display_name: String,
+    /// Avatar URL.
+    pub avatar_url: String,
+    /// Instance administrator.
+    pub is_admin: bool,
+    /// Bot account.
+    pub is_bot: bool,
+    /// Profile text.
+    pub bio: String,
+    /// Custom status.
+    pub status_text: String,
+    /// Unix milliseconds.
+    pub created_at_ms: i64,
+    /// E-mail address (private).
+    pub email: Option<String>,
+    /// Whether the e-mail was verified (private).
+    pub email_verified: bool,
+    /// Whether the account is disabled (private).
+    pub disabled: bool,
+}
+
+impl User {
+    /// The profile as other users see it.
+    pub fn public(mut self) -> Self {
+        self.email = None;
+        self.email_verified = false;
+        self.disabled = false;
+        self
+    }
+}
+
+/// The caller's relationship with another user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Relationship {
+    /// The other user (public view).
+    pub user: User,
+    /// Kind, from the caller's point of view.
+    pub kind: RelationshipKind,
+    /// Unix ms when the relationship reached its current kind.
+    pub created_at_ms: i64,
+}
+
+/// One user's relationship with another, as stored (one row per direction).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RelationshipKind {
+    /// Mutual friends (both rows).
+    Friend,
+    /// The other user sent this user a friend request.
+    Incoming,
+    /// This user sent the other a friend request.
+    Outgoing,
+    /// This user blocked the other (the other's row is absent, or their own block).
+    Blocked,
+}
+
+impl RelationshipKind {
+    /// The stored value.
+    pub fn as_stored(self) -> i64 {
+        match self {
+            Self::Friend => 1,
+            Self::Incoming => 2,
+            Self::Outgoing => 3,
+            Self::Blocked => 4,
+        }
+    }
+
+    /// Parses a stored value.
+    pub fn from_stored(v: i64) -> Result<Self> {
+        match v {
+            1 => Ok(Self::Friend),
+            2 => Ok(Self::Incoming),
+            3 => Ok(Self::Outgoing),
+            4 => Ok(Self::Blocked),
+            other => Err(Error::internal(format!(
+                "unknown stored relationship kind {other}"
+            ))),
+        }
+    }
+}
+
+/// Audit log actions (values of `AuditLogAction` in the API).
+pub mod action {
+    /// Server settings changed.
+    pub const SERVER_UPDATE: i64 = 1;
+    /// Ownership transferred.
+    pub const OWNERSHIP_TRANSFER: i64 = 2;
+    /// Channel created.
+    pub const CHANNEL_CREATE: i64 = 3;
+    /// Channel changed.
+    pub const CHANNEL_UPDATE: i64 = 4;
+    /// Channel deleted.
+    pub const CHANNEL_DELETE: i64 = 5;
+    /// Overwrite set.
+    pub const CHANNEL_OVERWRITE_UPDATE: i64 = 6;
+    /// Overwrite removed.
+    pub const CHANNEL_OVERWRITE_DELETE: i64 = 7;
+    /// Member kicked.
+    pub const MEMBER_KICK: i64 = 8;
+    /// Member banned.
+    pub const MEMBER_BAN_ADD: i64 = 9;
+    /// Ban lifted.
+    pub const MEMBER_BAN_REMOVE: i64 = 10;
+    /// Nickname / voice moderation changed.
+    pub const MEMBER_UPDATE: i64 = 11;
+    /// Roles of a member changed.
+    pub const MEMBER_ROLE_UPDATE: i64 = 12;
+    /// Role created.
+    pub const ROLE_CREATE: i64 = 14;
+    /// Role changed.
+    pub const ROLE_UPDATE: i64 = 15;
+    /// Role deleted.
+    pub const ROLE_DELETE: i64 = 16;
+    /// Invite created.
+    pub const INVITE_CREATE: i64 = 17;
+    /// Invite revoked.
+    pub const INVITE_DELETE: i64 = 18;
+    /// A moderator deleted someone's message.
+    pub const MESSAGE_DELETE: i64 = 19;
+    /// Message pinned.
+    pub const MESSAGE_PIN: i64 = 20;
+    /// Message unpinned.
+    pub const MESSAGE_UNPIN: i64 = 21;
+}
+
+/// One changed field in an audit entry.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct AuditChange {
+    /// Field name.
+    pub key: String,
+    /// Value before.
+    pub old_value: String,
+    /// Value after.
+    pub new_value: String,
+}
+
+impl AuditChange {
+    /// A change record, if the value actually changed.
+    pub fn diff(key: &str, old: impl ToString, new: impl ToString) -> Option<Self> {
+        let (old_value, new_value) = (old.to_string(), new.to_string());
+        (old_value != new_value).then(|| Self {
+            key: key.to_owned(),
+            old_value,
+            new_value,
+        })
+    }
 }

@@ -1,0 +1,211 @@
+//! The unit of work: one change to the world, made by one mutating service call.
+//!
+//! A service opens a [`Change`], writes through its transaction ([`Change::tx`]), records the
+//! audit entry, the servers whose permission snapshots go stale and the events to announce,
+//! then calls [`Change::commit`]. The writes and the audit row commit in ONE transaction (an
+//! audit failure rolls the change back); the permission cache is invalidated and the events
+//! are published only after that commit, in this one place. A change dropped without commit
+//! (an error, a refused step) rolls back and announces nothing.
+//!
+//! No service writes the audit log, touches the permission cache or publishes an event by
+//! hand; they fill a `Change`.
+
+use std::sync::Arc;
+
+use futures::future::BoxFuture;
+
+use crate::{
+    context::Context,
+    error::{Error, Result},
+    events::{Audience, Event},
+    id::{Id, now_ms},
+    model::AuditChange,
+    store::{AuditRecord, WriteTx},
+};
+
+/// Events built from the committed state (for example a joiner's snapshot of the server),
+/// computed right after commit.
+pub type Announce =
+    Box<dyn FnOnce(Arc<Context>) -> BoxFuture<'static, Result<Vec<(Audience, Event)>>> + Send>;
+
+/// What a cache needs to forget after commit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stale {
+    /// A server's permission snapshot changed.
+    Server(Id),
+    /// A server is gone.
+    Removed(Id),
+}
+
+/// The audit entry of a change.
+#[derive(Debug, Clone)]
+pub struct AuditEntry {
+    /// Server the entry belongs to.
+    pub server: Id,
+    /// Who did it.
+    pub actor: Id,
+    /// What was done.
+    pub action: i64,
+    /// What it was done to.
+    pub target: Option<Id>,
+    /// Reason given.
+    pub reason: String,
+    /// Changed fields.
+    pub changes: Vec<AuditChange>,
+}
+
+/// One unit of work (see the module docs).
+pub struct Change {
+    ctx: Arc<Context>,
+    tx: Box<dyn WriteTx>,
+    audit: Option<AuditEntry>,
+    stale: Vec<Stale>,
+    events: Vec<(Audience, Event)>,
+    announce: Vec<Announce>,
+}
+
+impl std::fmt::Debug for Change {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Change")
+            .field("audit", &self.audit)
+            .field("stale", &self.stale)
+            .field("events", &self.events.len())
+            .field("announce", &self.announce.len())
+            .finish()
+    }
+}
+
+impl Change {
+    /// Opens a change: starts its write transaction.
+    pub async fn begin(ctx: &Arc<Context>) -> Result<Self> {
+        Ok(Self {
+            ctx: Arc::clone(ctx),
+            tx: ctx.store.begin_write().await?,
+            audit: None,
+            stale: Vec::new(),
+            events: Vec::new(),
+            announce: Vec::new(),
+        })
+    }
+
+    /// The transaction every write of this change goes through.
+    pub fn tx(&mut self) -> &mut dyn WriteTx {
+        &mut *self.tx
+    }
+
+    /// Records the audit entry, written in the change's transaction at commit.
+    pub fn audit(
+        &mut self,
+        server: Id,
+        actor: Id,
+        action: i64,
+        target: Option<Id>,
+        reason: &str,
+        changes: Vec<AuditChange>,
+    ) {
+        self.audit = Some(AuditEntry {
+            server,
+            actor,
+            action,
+            target,
+            reason: reason.to_owned(),
+            changes,
+        });
+    }
+
+    /// Marks a server's permission snapshot stale after commit.
+    pub fn invalidate(&mut self, server: Id) {
+        if !self.stale.contains(&Stale::Server(server)) {
+            self.stale.push(Stale::Server(server));
+        }
+    }
+
+    /// Forgets a deleted server's permission snapshot after commit.
+    pub fn forget_server(&mut self, server: Id) {
+        self.stale.push(Stale::Removed(server));
+    }
+
+    /// Publishes `event` to `audience` after commit (an event addressed to nobody is
+    /// dropped).
+    pub fn publish(&mut self, audience: Audience, event: Event) {
+        self.events.push((audience, event));
+    }
+
+    /// After commit (and after the events recorded so far), builds more events from the
+    /// committed state and publishes them. A failure there is logged: the change happened.
+    pub fn announce(&mut self, build: Announce) {
+        self.announce.push(build);
+    }
+
+    /// Writes the audit row, commits, then invalidates and publishes.
+    pub async fn commit(self) -> Result<()> {
+        self.finish().await.map(drop)
+    }
+
+    /// Like [`Self::commit`], then reads the result from the committed state with `build`,
+    /// which also returns the events that depend on it; those are published before the
+    /// result is returned.
+    pub async fn commit_then<T, F, Fut>(self, build: F) -> Result<T>
+    where
+        F: FnOnce(Arc<Context>) -> Fut,
+        Fut: Future<Output = Result<(T, Vec<(Audience, Event)>)>>,
+    {
+        let ctx = self.finish().await?;
+        let (value, events) = build(Arc::clone(&ctx)).await?;
+        publish(&ctx, events).await;
+        Ok(value)
+    }
+
+    async fn finish(mut self) -> Result<Arc<Context>> {
+        if let Some(entry) = self.audit.take() {
+            let record = AuditRecord {
+                id: self.ctx.ids.next().0,
+                server_id: entry.server.0,
+                action: entry.action,
+                actor_id: entry.actor.0,
+                target_id: entry.target.map(|t| t.0),
+                reason: entry.reason,
+                changes: serde_json::to_string(&entry.changes).map_err(Error::internal)?,
+                created_at: now_ms(),
+            };
+            self.tx.add_audit(&record).await.inspect_err(|e| {
+                tracing::error!(server = %entry.server, action = entry.action, error = %e,
+                    "audit log write failed; the change is rolled back");
+            })?;
+        }
+        self.tx.commit().await?;
+        for stale in self.stale {
+            match stale {
+                Stale::Server(id) => self.ctx.perms.invalidate(id),
+                Stale::Removed(id) => self.ctx.perms.remove(id),
+            }
+        }
+        publish(&self.ctx, self.events).await;
+        for build in self.announce {
+            match build(Arc::clone(&self.ctx)).await {
+                Ok(events) => publish(&self.ctx, events).await,
+                Err(e) => tracing::error!(error = %e, "announcing a committed change failed"),
+            }
+        }
+        Ok(self.ctx)
+    }
+}
+
+/// Hands committed events to the bus, in order; an event addressed to nobody is dropped.
+async fn publish(ctx: &Context, events: Vec<(Audience, Event)>) {
+    for (audience, event) in events {
+        if !audience.is_empty() {
+            ctx.bus.publish(audience, event).await;
+        }
+    }
+}
+
+/// Publishes an ephemeral signal (typing): not a change, nothing is written or audited, and
+/// it is never replayed. Kept here so the bus is reached from this module only.
+pub async fn signal(ctx: &Context, audience: Audience, event: Event) {
+    debug_assert!(
+        event.is_ephemeral(),
+        "only ephemeral events bypass a unit of work"
+    );
+    publish(ctx, vec![(audience, event)]).await;
+}
