@@ -193,6 +193,8 @@ impl From<sqlx::migrate::MigrateError> for Error {
 
 #[cfg(test)]
 mod tests {
+    use std::time::Duration;
+
     use super::*;
 
     #[test]
@@ -206,13 +208,6 @@ mod tests {
         assert_eq!(err.public_message(), "internal server error");
         assert_eq!(Error::internal("plain").report(), "internal error: plain");
     }
-}
-
-#[cfg(test)]
-mod tests {
-    use std::time::Duration;
-
-    use super::Error;
 
     /// The HTTP status the gateway derives from a relayed gRPC code is the one the core
     /// would have chosen itself, for every kind of error.
@@ -229,7 +224,7 @@ mod tests {
                 retry_after: Duration::from_secs(3),
             },
             Error::Unimplemented("Foo"),
-            Error::Internal("boom".into()),
+            Error::internal("boom"),
         ];
         for e in all {
             let (code, http) = e.codes();

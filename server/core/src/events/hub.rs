@@ -12,7 +12,7 @@ use std::{
         atomic::{AtomicBool, AtomicU64, Ordering},
     },
     task::{Context, Poll},
-    time::Duration,
+    time::{Duration, Instant},
 };
 
 use bytes::Bytes;
@@ -74,6 +74,11 @@ struct Inner {
     chosen: HashMap<Id, PresenceStatus>,
     /// Status last announced to others (absent = offline).
     announced: HashMap<Id, PresenceStatus>,
+    /// When users without streams closed their last one: they count as online for the grace
+    /// period after it (a page reload), whether or not their coming online was announced yet.
+    left: HashMap<Id, Instant>,
+    /// The grace period (a copy of the hub's, so the status rules live on `Inner`).
+    grace: Duration,
 }
 
 impl Inner {
@@ -87,7 +92,12 @@ impl Inner {
 
     /// The status others should see: offline without streams, invisible shows as offline.
     fn visible_status(&self, user: Id) -> PresenceStatus {
-        if !self.subs.contains_key(&user) {
+        if !self.subs.contains_key(&user)
+            && !self
+                .left
+                .get(&user)
+                .is_some_and(|at| at.elapsed() < self.grace)
+        {
             return PresenceStatus::Offline;
         }
         match self
@@ -174,7 +184,10 @@ impl Hub {
             config,
             epoch: rand::random::<u32>() as u64,
             next_sub: AtomicU64::new(1),
-            inner: Mutex::new(Inner::default()),
+            inner: Mutex::new(Inner {
+                grace: config.presence_grace,
+                ..Inner::default()
+            }),
             watchers: Mutex::new(None),
             announcing: tokio::sync::Mutex::new(()),
         }
@@ -312,6 +325,7 @@ impl Hub {
                     }
                 }
             };
+            inner.left.remove(&user);
             let subs = inner.subs.entry(user).or_default();
             subs.push(SubHandle {
                 id,
@@ -384,6 +398,7 @@ impl Hub {
                     let empty = subs.is_empty();
                     if empty {
                         inner.subs.remove(&user);
+                        inner.left.insert(user, Instant::now());
                     }
                     empty
                 }
@@ -455,6 +470,9 @@ impl Hub {
         let status = {
             let mut inner = self.lock();
             let status = inner.visible_status(user);
+            if status == PresenceStatus::Offline {
+                inner.left.remove(&user);
+            }
             let last = inner
                 .announced
                 .get(&user)
@@ -592,5 +610,65 @@ impl Stream for Subscription {
 impl Drop for Subscription {
     fn drop(&mut self) {
         self.hub.unregister(self.user, self.id);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{model::Ready, store};
+
+    /// Encodes nothing: these tests look at the hub's state, not at the bytes.
+    struct Silent;
+
+    impl EventEncoder for Silent {
+        fn encode(&self, _: &str, _: &Event) -> Bytes {
+            Bytes::new()
+        }
+        fn encode_control(&self, _: &Control) -> Bytes {
+            Bytes::new()
+        }
+        fn encode_ready(&self, _: &Ready) -> Bytes {
+            Bytes::new()
+        }
+    }
+
+    async fn hub(dir: &tempfile::TempDir, grace: Duration) -> Arc<Hub> {
+        let url = format!("sqlite://{}", dir.path().join("hub.db").display());
+        let store = store::connect(&url).await.expect("store");
+        Arc::new(Hub::new(
+            Arc::new(Silent),
+            Arc::new(PermCache::new(store)),
+            HubConfig {
+                presence_grace: grace,
+                ..HubConfig::default()
+            },
+        ))
+    }
+
+    /// A stream that opens and closes before its "online" announcement has run (a page
+    /// reload on a busy server) still counts as online during the grace period. The test
+    /// runtime is single-threaded, so the spawned announcement cannot run before the checks.
+    #[tokio::test]
+    async fn a_closed_stream_counts_as_online_during_the_grace_period() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let hub = hub(&dir, Duration::from_secs(60)).await;
+        let user = Id(7);
+        let (sub, _) = hub.subscribe(user, Id(1), &[], None).await;
+        drop(sub);
+        let online = hub.presences([user]);
+        assert_eq!(online.len(), 1, "{online:?}");
+        assert_eq!(online[0].status, PresenceStatus::Online);
+    }
+
+    /// Without a grace period, a closed stream's user is offline at once.
+    #[tokio::test]
+    async fn without_grace_a_closed_stream_is_offline() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let hub = hub(&dir, Duration::ZERO).await;
+        let user = Id(7);
+        let (sub, _) = hub.subscribe(user, Id(1), &[], None).await;
+        drop(sub);
+        assert!(hub.presences([user]).is_empty());
     }
 }

@@ -106,9 +106,8 @@ async fn commit(store: &dyn Store, batch: Vec<Pending>) {
                     .insert_messages(std::slice::from_ref(&new))
                     .await
                     .and_then(|mut o| {
-                        o.pop().ok_or_else(|| {
-                            Error::internal("the store answered no outcome")
-                        })
+                        o.pop()
+                            .ok_or_else(|| Error::internal("the store answered no outcome"))
                     });
                 let _ = reply.send(outcome);
             }

@@ -486,9 +486,7 @@ impl MessageService {
                         .assemble(vec![record], extras)
                         .await?
                         .pop()
-                        .ok_or_else(|| {
-                            Error::internal("assembling a message returned nothing")
-                        })?,
+                        .ok_or_else(|| Error::internal("assembling a message returned nothing"))?,
                     None => self.hydrate_one(who.user_id, record).await?,
                 };
                 let audience = self.audience(&access).await?;
