@@ -1,0 +1,400 @@
+//! The Rust SDK (`decentra-sdk`) against the real server binary: the echo bot built on
+//! `decentra_sdk::bot::Commands` answers `!ping` with `pong`, the user sees the answer on
+//! their own SDK event stream, and across a server restart (same data, SQLite and PostgreSQL)
+//! a ping sent while the bot was reconnecting is answered exactly once.
+//!
+//! The bot runs as a normal account: bot accounts (`BotService`) are not built yet.
+
+mod common;
+
+use std::{
+    io::{BufRead, BufReader},
+    process::{Child, Command, Stdio},
+    sync::mpsc as std_mpsc,
+    time::Duration,
+};
+
+use common::{Backend, create_invite, general_channel, join, pg};
+use decentra_sdk::{
+    Client,
+    bot::Commands,
+    events::{Backoff, Event, EventStream, ServerEvent},
+    proto,
+};
+use tempfile::TempDir;
+use tokio::sync::{mpsc, watch};
+
+/// Longest wait for anything the test expects.
+const WAIT: Duration = Duration::from_secs(30);
+
+/// The server binary on one fixed port, so clients keep their address across restarts.
+struct ServerProcess {
+    port: u16,
+    data_dir: TempDir,
+    database_url: Option<String>,
+    child: Option<Child>,
+}
+
+impl ServerProcess {
+    async fn start(database_url: Option<String>) -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("free port")
+            .port();
+        let mut server = Self {
+            port,
+            data_dir: TempDir::new().expect("temp dir"),
+            database_url,
+            child: None,
+        };
+        server.launch().await;
+        server
+    }
+
+    fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// Starts the binary and returns once it logged that it listens (after migrations).
+    async fn launch(&mut self) {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_decentra"));
+        cmd.env("DECENTRA_BIND", format!("127.0.0.1:{}", self.port))
+            .env("DECENTRA_DATA_DIR", self.data_dir.path())
+            .env("DECENTRA_LOG", "info")
+            .env("DECENTRA_LOG_FORMAT", "pretty")
+            .env("DECENTRA_AUTH_RATE_PER_IP", "10000")
+            .env("DECENTRA_AUTH_RATE_PER_USERNAME", "10000")
+            // Short, so a dead connection is noticed in seconds.
+            .env("DECENTRA_HEARTBEAT_SECS", "1")
+            .env_remove("DATABASE_URL")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit());
+        if let Some(url) = &self.database_url {
+            cmd.env("DATABASE_URL", url);
+        }
+        let mut child = cmd.spawn().expect("start the decentra binary");
+        let stdout = child.stdout.take().expect("piped stdout");
+        let (tx, rx) = std_mpsc::channel();
+        // Reads the log to its end (so the server never blocks on a full pipe).
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if line.contains("listening") {
+                    let _ = tx.send(());
+                }
+                println!("server: {line}");
+            }
+        });
+        self.child = Some(child);
+        let listening = tokio::task::spawn_blocking(move || rx.recv_timeout(WAIT))
+            .await
+            .expect("log reader");
+        assert!(listening.is_ok(), "the server did not start listening");
+    }
+
+    /// SIGTERM; the server must exit cleanly.
+    async fn stop(&mut self) {
+        let mut child = self.child.take().expect("server running");
+        let status = Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status()
+            .expect("kill -TERM");
+        assert!(status.success());
+        let exit = tokio::task::spawn_blocking(move || child.wait())
+            .await
+            .expect("wait task")
+            .expect("wait");
+        assert!(exit.success(), "server exited with {exit}");
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// What the bot task reports: each event with the message ids it answered, and when it is
+/// parked (held before reconnecting).
+#[derive(Debug)]
+enum BotReport {
+    Event(Event, Vec<String>),
+    Parked,
+}
+
+/// Runs the echo bot on `stream`. After each `Reconnecting` event, while `hold` is true the
+/// bot does not reconnect (the test's way to keep it away while the server restarts).
+fn spawn_bot(
+    mut bot: Commands,
+    mut stream: EventStream,
+    mut hold: watch::Receiver<bool>,
+    reports: mpsc::UnboundedSender<BotReport>,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        while let Some(event) = stream.next().await {
+            let event = event.expect("bot event stream");
+            let handled = bot.handle(&event).await;
+            for (id, e) in &handled.failed {
+                println!("bot: could not answer {id}: {e}");
+            }
+            let answered = handled
+                .replies
+                .iter()
+                .map(|m| m.reply_to_id.clone())
+                .collect();
+            let reconnecting = matches!(event, Event::Reconnecting(_));
+            if reports.send(BotReport::Event(event, answered)).is_err() {
+                return;
+            }
+            if reconnecting && *hold.borrow() {
+                let _ = reports.send(BotReport::Parked);
+                if hold.wait_for(|h| !*h).await.is_err() {
+                    return;
+                }
+            }
+        }
+    })
+}
+
+/// The bot's reports, read with a timeout; every answered id is kept.
+struct BotLog {
+    rx: mpsc::UnboundedReceiver<BotReport>,
+    answered: Vec<String>,
+}
+
+impl BotLog {
+    async fn wait_for(&mut self, what: &str, mut matches: impl FnMut(&BotReport) -> bool) {
+        let found = tokio::time::timeout(WAIT, async {
+            while let Some(report) = self.rx.recv().await {
+                if let BotReport::Event(_, answered) = &report {
+                    self.answered.extend(answered.iter().cloned());
+                }
+                if matches(&report) {
+                    return true;
+                }
+            }
+            false
+        })
+        .await;
+        assert_eq!(found, Ok(true), "the bot never reported {what}");
+    }
+}
+
+/// The user's event stream: waits with a timeout, keeps every message the bot sent.
+struct UserEvents {
+    stream: EventStream,
+    bot_id: String,
+    from_bot: Vec<proto::Message>,
+}
+
+impl UserEvents {
+    async fn wait_for(&mut self, what: &str, mut matches: impl FnMut(&ServerEvent) -> bool) {
+        let found = tokio::time::timeout(WAIT, async {
+            while let Some(event) = self.stream.next().await {
+                let Event::Server(event) = event.expect("user event stream") else {
+                    continue;
+                };
+                if let ServerEvent::MessageCreated(m) = &event
+                    && let Some(m) = &m.message
+                    && m.author.as_ref().is_some_and(|a| a.id == self.bot_id)
+                {
+                    self.from_bot.push(m.clone());
+                }
+                if matches(&event) {
+                    return true;
+                }
+            }
+            false
+        })
+        .await;
+        assert_eq!(found, Ok(true), "the user never saw {what}");
+    }
+
+    async fn wait_for_reply_to(&mut self, ping: &proto::Message) {
+        let id = ping.id.clone();
+        self.wait_for(&format!("the pong to {id}"), |e| {
+            matches!(e, ServerEvent::MessageCreated(m)
+                if m.message.as_ref().is_some_and(|m| m.reply_to_id == id))
+        })
+        .await;
+    }
+}
+
+fn quick_backoff() -> Backoff {
+    Backoff {
+        initial: Duration::from_millis(100),
+        max: Duration::from_millis(500),
+    }
+}
+
+async fn echo_bot_answers_each_ping_once_across_a_restart(backend: Backend) {
+    let database = match backend {
+        Backend::Sqlite => None,
+        Backend::Postgres => Some(pg::fresh_database().await),
+    };
+    let mut server = ServerProcess::start(database.as_ref().map(|(url, _)| url.clone())).await;
+    let register = |name: &'static str, invite_code: Option<String>| {
+        let url = server.url();
+        async move {
+            let client = Client::connect(url).await.expect("connect");
+            let r = client
+                .register(proto::RegisterRequest {
+                    username: name.to_owned(),
+                    password: format!("{name}-password"),
+                    email: None,
+                    invite_code,
+                })
+                .await
+                .expect("register");
+            (client, r.user.expect("user"))
+        }
+    };
+    let (alice, _) = register("alice", None).await;
+    let code = create_invite(&alice, Some(1), None).await.code;
+    let (echo, echo_user) = register("echo", Some(code)).await;
+    let guild = common::create_server(&alice, "Bots").await;
+    join(&alice, &echo, &guild.id).await;
+    let channel = general_channel(&alice, &guild.id).await;
+    let ping = || {
+        let alice = alice.clone();
+        let channel = channel.clone();
+        async move {
+            alice
+                .send_message(&channel, "!ping")
+                .await
+                .expect("send !ping")
+        }
+    };
+
+    let mut user = UserEvents {
+        stream: alice.event_stream().backoff(quick_backoff()),
+        bot_id: echo_user.id.clone(),
+        from_bot: Vec::new(),
+    };
+    user.wait_for("ready", |e| matches!(e, ServerEvent::Ready(_)))
+        .await;
+
+    let bot = Commands::new(echo.clone(), "!")
+        .await
+        .expect("bot")
+        .command("ping", |_, _| "pong".to_owned());
+    assert_eq!(bot.me().id, echo_user.id);
+    let (hold_tx, hold_rx) = watch::channel(false);
+    let (report_tx, report_rx) = mpsc::unbounded_channel();
+    let bot_task = spawn_bot(
+        bot,
+        echo.event_stream().backoff(quick_backoff()),
+        hold_rx,
+        report_tx,
+    );
+    let mut bot_log = BotLog {
+        rx: report_rx,
+        answered: Vec::new(),
+    };
+    bot_log
+        .wait_for("ready", |r| {
+            matches!(r, BotReport::Event(Event::Server(ServerEvent::Ready(_)), _))
+        })
+        .await;
+
+    // 1. A live ping is answered, and alice sees the answer on her stream.
+    let ping1 = ping().await;
+    user.wait_for_reply_to(&ping1).await;
+    let pong1 = user.from_bot.last().cloned().expect("pong");
+    assert_eq!(pong1.content, "pong");
+    assert_eq!(pong1.reply_to_id, ping1.id);
+
+    // 2. The server stops; the bot's reconnects fail (attempt 2 is a failed connect), then the
+    //    test holds it before its next attempt.
+    server.stop().await;
+    bot_log
+        .wait_for(
+            "a failed reconnect",
+            |r| matches!(r, BotReport::Event(Event::Reconnecting(r), _) if r.attempt >= 2),
+        )
+        .await;
+    hold_tx.send_replace(true);
+    bot_log
+        .wait_for("being parked", |r| matches!(r, BotReport::Parked))
+        .await;
+
+    // 3. The server comes back on the same data; alice resyncs and pings while the bot is away.
+    server.launch().await;
+    user.wait_for("resync_required", |e| {
+        matches!(e, ServerEvent::ResyncRequired(_))
+    })
+    .await;
+    user.wait_for("ready after the restart", |e| {
+        matches!(e, ServerEvent::Ready(_))
+    })
+    .await;
+    let ping2 = ping().await;
+
+    // 4. The bot reconnects, is told to resync, reads what it missed and answers once.
+    hold_tx.send_replace(false);
+    bot_log
+        .wait_for("resync_required", |r| {
+            matches!(
+                r,
+                BotReport::Event(Event::Server(ServerEvent::ResyncRequired(_)), _)
+            )
+        })
+        .await;
+    bot_log
+        .wait_for("ready after the restart", |r| {
+            matches!(r, BotReport::Event(Event::Server(ServerEvent::Ready(_)), _))
+        })
+        .await;
+    user.wait_for_reply_to(&ping2).await;
+
+    // 5. Live again: a third ping; each ping got exactly one pong.
+    let ping3 = ping().await;
+    user.wait_for_reply_to(&ping3).await;
+    let id3 = ping3.id.clone();
+    bot_log
+        .wait_for(
+            "answering the third ping",
+            |r| matches!(r, BotReport::Event(_, answered) if answered.contains(&id3)),
+        )
+        .await;
+    bot_task.abort();
+
+    let expected = vec![ping1.id.clone(), ping2.id.clone(), ping3.id.clone()];
+    assert_eq!(bot_log.answered, expected, "the bot's answers");
+    let streamed: Vec<_> = user
+        .from_bot
+        .iter()
+        .map(|m| m.reply_to_id.clone())
+        .collect();
+    assert_eq!(streamed, expected, "pongs on alice's stream");
+    let after = (ping1.id.parse::<u64>().expect("id") - 1).to_string();
+    let history = alice
+        .messages_after(&channel, &after, 100)
+        .await
+        .expect("history");
+    let mut from_bot: Vec<_> = history
+        .iter()
+        .filter(|m| m.author.as_ref().is_some_and(|a| a.id == echo_user.id))
+        .collect();
+    from_bot.sort_by_key(|m| m.reply_to_id.parse::<u64>().unwrap_or(0));
+    assert_eq!(
+        from_bot
+            .iter()
+            .map(|m| m.reply_to_id.clone())
+            .collect::<Vec<_>>(),
+        expected,
+        "pongs in the channel's history"
+    );
+    assert!(from_bot.iter().all(|m| m.content == "pong"));
+
+    server.stop().await;
+    drop(server);
+    if let Some((_, name)) = &database {
+        pg::drop_database(name).await;
+    }
+}
+
+backend_tests!(echo_bot_answers_each_ping_once_across_a_restart);
