@@ -304,7 +304,6 @@ impl Client {
         };
         self.call(|| {
             let mut c = self.users();
-            let req = req.clone();
             async move { c.update_presence(req).await }
         })
         .await?;

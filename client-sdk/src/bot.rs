@@ -215,21 +215,21 @@ impl Commands {
             return true; // already handled (replayed, or read from history before)
         }
         let from_me = message.author.as_ref().is_some_and(|a| a.id == self.me.id);
-        if let Some((name, args)) = self.parse(&message.content).filter(|_| !from_me) {
-            if let Some(handler) = self.commands.get(name).cloned() {
-                let reply = proto::SendMessageRequest {
-                    channel_id: message.channel_id.clone(),
-                    content: handler(message, args),
-                    reply_to_id: message.id.clone(),
-                    nonce: format!("{name}-{}", message.id),
-                    ..Default::default()
-                };
-                match self.client.send(reply).await {
-                    Ok(sent) => out.replies.push(sent),
-                    Err(e) => {
-                        out.failed.push((message.id.clone(), e));
-                        return false;
-                    }
+        if let Some((name, args)) = self.parse(&message.content).filter(|_| !from_me)
+            && let Some(handler) = self.commands.get(name).cloned()
+        {
+            let reply = proto::SendMessageRequest {
+                channel_id: message.channel_id.clone(),
+                content: handler(message, args),
+                reply_to_id: message.id.clone(),
+                nonce: format!("{name}-{}", message.id),
+                ..Default::default()
+            };
+            match self.client.send(reply).await {
+                Ok(sent) => out.replies.push(sent),
+                Err(e) => {
+                    out.failed.push((message.id.clone(), e));
+                    return false;
                 }
             }
         }

@@ -23,6 +23,8 @@ const FATAL: [Code; 4] = [
 const DEFAULT_HEARTBEAT: Duration = Duration::from_secs(30);
 
 /// One item of an [`EventStream`].
+// Almost every item is the large variant; boxing it would add an allocation per event.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum Event {
