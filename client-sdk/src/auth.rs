@@ -16,7 +16,6 @@ use tonic::{
     Code, Request, Response, Status,
     metadata::{Ascii, MetadataValue},
     service::Interceptor,
-    transport::Endpoint,
 };
 
 use crate::{Client, Error, proto};
@@ -95,19 +94,24 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub async fn bot(url: impl Into<String>, token: &str) -> Result<Self, Error> {
+        let client = Self::connect(url).await?;
+        client.use_bot_token(token)?;
+        Ok(client)
+    }
+
+    /// Authenticates every further call with a bot token (`authorization: Bot <token>`),
+    /// replacing any user session.
+    pub fn use_bot_token(&self, token: &str) -> Result<(), Error> {
         if token.is_empty() {
             return Err(Error::InvalidArgument(
                 "token: must not be empty".to_owned(),
             ));
         }
-        let header = header_value("Bot", token)?;
-        let channel = Endpoint::from_shared(url.into())?.connect().await?;
-        let client = Self::from_channel(channel);
-        client.auth.store(Tokens {
-            header: Some(header),
+        self.auth.store(Tokens {
+            header: Some(header_value("Bot", token)?),
             ..Tokens::default()
         });
-        Ok(client)
+        Ok(())
     }
 
     /// Creates an account and keeps its tokens.
@@ -266,5 +270,68 @@ impl Client {
             }
             Err(s) => Err(s.into()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn offline_client() -> Client {
+        // Never connects: these tests only look at the metadata the interceptor adds.
+        let channel = tonic::transport::Endpoint::from_static("http://127.0.0.1:9").connect_lazy();
+        Client::from_channel(channel)
+    }
+
+    fn sent_header(client: &Client) -> Option<String> {
+        let mut auth = client.auth.clone();
+        let req = auth.call(Request::new(())).ok()?;
+        let value = req.metadata().get("authorization")?;
+        value.to_str().ok().map(str::to_owned)
+    }
+
+    #[tokio::test]
+    async fn bot_tokens_use_the_bot_scheme_and_never_refresh() {
+        let client = offline_client();
+        assert_eq!(sent_header(&client), None);
+        client.use_bot_token("abc.def").expect("token");
+        assert_eq!(sent_header(&client).as_deref(), Some("Bot abc.def"));
+        assert!(!client.auth.needs_refresh());
+        assert_eq!(
+            client.use_bot_token("").err().map(|e| e.code()),
+            Some(Code::InvalidArgument)
+        );
+        assert_eq!(
+            client.use_bot_token("line\nbreak").err().map(|e| e.code()),
+            Some(Code::InvalidArgument)
+        );
+    }
+
+    #[tokio::test]
+    async fn user_sessions_use_bearer_and_refresh_inside_the_margin() {
+        let client = offline_client();
+        client.set_tokens("access", "refresh").expect("tokens");
+        assert_eq!(sent_header(&client).as_deref(), Some("Bearer access"));
+        // Expiry unknown: refreshed only when the server rejects the token.
+        assert!(!client.auth.needs_refresh());
+        let now = SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .expect("clock");
+        let at = |secs: u64| prost_types::Timestamp {
+            seconds: i64::try_from(now.as_secs() + secs).expect("time"),
+            nanos: 0,
+        };
+        client
+            .keep_session(
+                "access",
+                "refresh",
+                Some(at(REFRESH_MARGIN.as_secs() + 600)),
+            )
+            .expect("tokens");
+        assert!(!client.auth.needs_refresh());
+        client
+            .keep_session("access", "refresh", Some(at(REFRESH_MARGIN.as_secs() - 5)))
+            .expect("tokens");
+        assert!(client.auth.needs_refresh());
     }
 }

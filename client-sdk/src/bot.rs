@@ -243,3 +243,27 @@ impl Commands {
         Some((name, args.trim()))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn commands_are_parsed_after_the_prefix() {
+        let channel = tonic::transport::Endpoint::from_static("http://127.0.0.1:9").connect_lazy();
+        let bot = Commands {
+            client: Client::from_channel(channel),
+            me: proto::User::default(),
+            prefix: "!".to_owned(),
+            commands: HashMap::new(),
+            handled: HashMap::new(),
+        };
+        assert_eq!(bot.parse("!ping"), Some(("ping", "")));
+        assert_eq!(
+            bot.parse("  !echo  hello world "),
+            Some(("echo", "hello world"))
+        );
+        assert_eq!(bot.parse("ping"), None);
+        assert_eq!(bot.parse("say !ping"), None);
+    }
+}

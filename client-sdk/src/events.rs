@@ -336,3 +336,24 @@ fn status_of(error: Error) -> tonic::Status {
         Error::InvalidArgument(m) => tonic::Status::invalid_argument(m),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_with_jitter_up_to_the_cap() {
+        let b = Backoff {
+            initial: Duration::from_secs(1),
+            max: Duration::from_secs(30),
+        };
+        assert_eq!(b.delay(0), Duration::ZERO);
+        for (attempt, ceiling) in [(1, 1), (2, 2), (3, 4), (5, 16), (6, 30), (40, 30)] {
+            let ceiling = Duration::from_secs(ceiling);
+            for _ in 0..50 {
+                let d = b.delay(attempt);
+                assert!(d <= ceiling && d >= ceiling / 2, "attempt {attempt}: {d:?}");
+            }
+        }
+    }
+}

@@ -14,7 +14,7 @@ use std::{
     time::Duration,
 };
 
-use common::{Backend, create_invite, general_channel, join, pg};
+use common::{Backend, TestServer, create_invite, general_channel, join, pg};
 use decentra_sdk::{
     Client,
     bot::Commands,
@@ -397,4 +397,47 @@ async fn echo_bot_answers_each_ping_once_across_a_restart(backend: Backend) {
     }
 }
 
-backend_tests!(echo_bot_answers_each_ping_once_across_a_restart);
+/// Access tokens are refreshed before they expire and once after UNAUTHENTICATED; a bot token
+/// is never "refreshed"; errors carry their gRPC code.
+async fn sessions_stay_valid_without_the_caller(backend: Backend) {
+    // Access tokens live 30 s, inside the SDK's refresh margin: each call refreshes first.
+    let server = TestServer::start_with(backend, |c| c.access_token_ttl_secs = 30).await;
+    let (alice, _) = common::register(&server, "alice", None)
+        .await
+        .expect("register");
+    let first = alice.refresh_token().expect("refresh token");
+    assert_eq!(alice.me().await.expect("me").username, "alice");
+    let second = alice.refresh_token().expect("refresh token");
+    assert_ne!(first, second, "the SDK refreshed the expiring access token");
+    // A session restored with an access token the server rejects (expiry unknown): renewed
+    // once, then the call goes through.
+    let restored = server.client().await;
+    restored.set_tokens("not-a-token", &second).expect("tokens");
+    assert_eq!(
+        restored.me().await.expect("me after renewing").username,
+        "alice"
+    );
+    assert_ne!(restored.refresh_token(), Some(second));
+    // The server really rotated: the first refresh token is spent, and renewing with it
+    // fails with the server's code.
+    let spent = server.client().await;
+    spent.set_tokens("not-a-token", &first).expect("tokens");
+    assert_eq!(
+        spent.me().await.expect_err("spent refresh token").code(),
+        tonic::Code::Unauthenticated
+    );
+
+    // A bot token is sent as is; UNAUTHENTICATED comes back without any refresh attempt.
+    let bot = Client::bot(server.url(), "no-such-bot-token")
+        .await
+        .expect("connect");
+    let err = bot.me().await.expect_err("unknown bot token");
+    assert_eq!(err.code(), tonic::Code::Unauthenticated);
+    assert_eq!(bot.refresh_token(), None);
+    server.stop().await;
+}
+
+backend_tests!(
+    echo_bot_answers_each_ping_once_across_a_restart,
+    sessions_stay_valid_without_the_caller
+);
