@@ -120,6 +120,7 @@ impl Drop for ServerProcess {
 /// What the bot task reports: each event with the message ids it answered, and when it is
 /// parked (held before reconnecting).
 #[derive(Debug)]
+#[allow(clippy::large_enum_variant)] // nearly every report is an event
 enum BotReport {
     Event(Event, Vec<String>),
     Parked,
