@@ -419,6 +419,24 @@ async fn sessions_stay_valid_without_the_caller(backend: Backend) {
         "alice"
     );
     assert_ne!(restored.refresh_token(), Some(second));
+    // The event stream renews the same way: a rejected subscribe, one refresh, then `ready`.
+    let streaming = server.client().await;
+    let current = restored.refresh_token().expect("refresh token");
+    streaming
+        .set_tokens("not-a-token", &current)
+        .expect("tokens");
+    let mut stream = streaming.event_stream();
+    let first_event = tokio::time::timeout(WAIT, stream.next())
+        .await
+        .expect("an event in time")
+        .expect("stream open")
+        .expect("renewed and subscribed");
+    assert!(
+        matches!(first_event, Event::Server(ServerEvent::Ready(_))),
+        "{first_event:?}"
+    );
+    assert_eq!(stream.connections(), 1);
+    assert_ne!(streaming.refresh_token(), Some(current));
     // The server really rotated: the first refresh token is spent, and renewing with it
     // fails with the server's code.
     let spent = server.client().await;
