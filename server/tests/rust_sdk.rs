@@ -1,7 +1,9 @@
 //! The Rust SDK (`decentra-sdk`) against the real server binary: the echo bot built on
 //! `decentra_sdk::bot::Commands` answers `!ping` with `pong`, the user sees the answer on
 //! their own SDK event stream, and across a server restart (same data, SQLite and PostgreSQL)
-//! a ping sent while the bot was reconnecting is answered exactly once.
+//! a ping sent while the bot was reconnecting is answered exactly once. Also: the event
+//! stream resumes from its cursor after a short disconnect (through a relay the test cuts),
+//! and sessions are refreshed before expiry and renewed once after UNAUTHENTICATED.
 //!
 //! The bot runs as a normal account: bot accounts (`BotService`) are not built yet.
 
@@ -456,7 +458,163 @@ async fn sessions_stay_valid_without_the_caller(backend: Backend) {
     server.stop().await;
 }
 
+/// A TCP relay in front of the server whose link the test can cut and restore.
+struct Proxy {
+    url: String,
+    open: watch::Sender<bool>,
+    relays: std::sync::Arc<std::sync::Mutex<Vec<tokio::task::JoinHandle<()>>>>,
+    accept: tokio::task::JoinHandle<()>,
+}
+
+impl Proxy {
+    async fn start(target: std::net::SocketAddr) -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind proxy");
+        let url = format!("http://{}", listener.local_addr().expect("proxy addr"));
+        let (open, open_rx) = watch::channel(true);
+        let relays = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let tasks = std::sync::Arc::clone(&relays);
+        let accept = tokio::spawn(async move {
+            while let Ok((mut client, _)) = listener.accept().await {
+                if !*open_rx.borrow() {
+                    continue; // refused: dropped at once
+                }
+                let Ok(mut upstream) = tokio::net::TcpStream::connect(target).await else {
+                    continue;
+                };
+                let relay = tokio::spawn(async move {
+                    let _ = tokio::io::copy_bidirectional(&mut client, &mut upstream).await;
+                });
+                tasks.lock().expect("relays").push(relay);
+            }
+        });
+        Self {
+            url,
+            open,
+            relays,
+            accept,
+        }
+    }
+
+    /// Closes every relayed connection and refuses new ones until `restore`.
+    fn cut(&self) {
+        self.open.send_replace(false);
+        for relay in self.relays.lock().expect("relays").drain(..) {
+            relay.abort();
+        }
+    }
+
+    fn restore(&self) {
+        self.open.send_replace(true);
+    }
+}
+
+impl Drop for Proxy {
+    fn drop(&mut self) {
+        self.cut();
+        self.accept.abort();
+    }
+}
+
+/// The next item of `stream`, within [`WAIT`].
+async fn next_event(stream: &mut EventStream) -> Event {
+    tokio::time::timeout(WAIT, stream.next())
+        .await
+        .expect("an event in time")
+        .expect("stream open")
+        .expect("no stream error")
+}
+
+/// A short disconnect (the server keeps running): the stream reconnects, the server replays
+/// what was missed from the stream's cursor, then `resumed`; no resync, nothing twice.
+async fn event_stream_resumes_after_a_disconnect(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let (alice, _) = common::register(&server, "alice", None)
+        .await
+        .expect("register");
+    let guild = common::create_server(&alice, "Resume").await;
+    let channel = general_channel(&alice, &guild.id).await;
+
+    let proxy = Proxy::start(server.addr).await;
+    let through_proxy = Client::connect(proxy.url.clone()).await.expect("connect");
+    let refresh = alice.refresh_token().expect("refresh token");
+    // The proxied client is alice too (a new session from her refresh token).
+    through_proxy
+        .set_tokens("unknown", &refresh)
+        .expect("tokens");
+    let mut stream = through_proxy.event_stream().backoff(quick_backoff());
+    let first = next_event(&mut stream).await;
+    assert!(
+        matches!(first, Event::Server(ServerEvent::Ready(_))),
+        "{first:?}"
+    );
+    let before = alice
+        .send_message(&channel, "before the cut")
+        .await
+        .expect("send");
+    // Other events (alice's presence) may come first.
+    loop {
+        let live = next_event(&mut stream).await;
+        if let Event::Server(ServerEvent::MessageCreated(m)) = &live {
+            assert_eq!(
+                m.message.as_ref().map(|m| m.id.as_str()),
+                Some(before.id.as_str())
+            );
+            break;
+        }
+        assert!(matches!(live, Event::Server(_)), "{live:?}");
+    }
+
+    proxy.cut();
+    let missed = alice
+        .send_message(&channel, "while cut off")
+        .await
+        .expect("send");
+    proxy.restore();
+
+    let mut seen = Vec::new();
+    loop {
+        let event = next_event(&mut stream).await;
+        let resumed = matches!(event, Event::Server(ServerEvent::Resumed(_)));
+        seen.push(event);
+        if resumed {
+            break;
+        }
+    }
+    assert!(
+        matches!(seen.first(), Some(Event::Reconnecting(_))),
+        "{seen:?}"
+    );
+    let replayed: Vec<_> = seen
+        .iter()
+        .filter_map(|e| match e {
+            Event::Server(ServerEvent::MessageCreated(m)) => {
+                m.message.as_ref().map(|m| m.id.clone())
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        replayed,
+        vec![missed.id],
+        "replayed after the resume: {seen:?}"
+    );
+    assert!(
+        !seen.iter().any(|e| matches!(
+            e,
+            Event::Server(ServerEvent::ResyncRequired(_) | ServerEvent::Ready(_))
+        )),
+        "{seen:?}"
+    );
+    assert_eq!(stream.connections(), 2);
+    drop(stream);
+    drop(proxy);
+    server.stop().await;
+}
+
 backend_tests!(
     echo_bot_answers_each_ping_once_across_a_restart,
-    sessions_stay_valid_without_the_caller
+    sessions_stay_valid_without_the_caller,
+    event_stream_resumes_after_a_disconnect
 );
