@@ -267,7 +267,7 @@ impl Client {
             .collect())
     }
 
-    /// Sends a friend request to `username` (or accepts theirs).
+    /// Sends a friend request to `username`.
     pub async fn add_friend(&self, username: &str) -> Result<(), Error> {
         let req = proto::SendFriendRequestRequest {
             username: username.to_owned(),

@@ -613,7 +613,144 @@ async fn event_stream_resumes_after_a_disconnect(backend: Backend) {
     server.stop().await;
 }
 
+/// The high-level API against the server: messages, history pages, servers, channels,
+/// members, roles, friends, DMs, presence and uploads.
+async fn high_level_api_round_trip(backend: Backend) {
+    use futures::TryStreamExt;
+    let server = TestServer::start(backend).await;
+    let (alice, alice_reg) = common::register(&server, "alice", None)
+        .await
+        .expect("register");
+    let alice_id = alice_reg.user.expect("user").id;
+    let (bob, bob_id) = common::users(&server, &alice, &["bob"])
+        .await
+        .pop()
+        .expect("bob");
+    let guild = common::create_server(&alice, "Api").await;
+    join(&alice, &bob, &guild.id).await;
+
+    assert_eq!(alice.me().await.expect("me").id, alice_id);
+    let servers = bob.servers_list().await.expect("servers");
+    assert_eq!(
+        servers.iter().map(|s| s.id.as_str()).collect::<Vec<_>>(),
+        [guild.id.as_str()]
+    );
+    let channel = general_channel(&alice, &guild.id).await;
+    assert!(
+        bob.channels_of(&guild.id)
+            .await
+            .expect("channels")
+            .iter()
+            .any(|c| c.id == channel)
+    );
+    let mut members: Vec<_> = alice
+        .members(&guild.id)
+        .await
+        .expect("members")
+        .into_iter()
+        .filter_map(|m| m.user.map(|u| u.username))
+        .collect();
+    members.sort();
+    assert_eq!(members, ["alice", "bob"]);
+    // The @everyone role's id is the server's id.
+    assert!(
+        alice
+            .roles_of(&guild.id)
+            .await
+            .expect("roles")
+            .iter()
+            .any(|r| r.id == guild.id)
+    );
+
+    // Send, edit, delete.
+    let m = alice.send_message(&channel, "hello").await.expect("send");
+    let edited = alice
+        .edit_message(&channel, &m.id, "hello, world")
+        .await
+        .expect("edit");
+    assert_eq!(
+        (edited.id.as_str(), edited.content.as_str()),
+        (m.id.as_str(), "hello, world")
+    );
+    alice.delete_message(&channel, &m.id).await.expect("delete");
+    let err = alice
+        .edit_message(&channel, &m.id, "gone")
+        .await
+        .expect_err("edit a deleted message");
+    assert_eq!(err.code(), tonic::Code::NotFound);
+
+    // History: 150 messages come back as pages of 100 and 50, newest first, each once.
+    alice
+        .admin()
+        .update_instance_settings(proto::UpdateInstanceSettingsRequest {
+            message_rate_limit_per_minute: Some(10_000),
+            ..Default::default()
+        })
+        .await
+        .expect("raise the message rate limit");
+    let mut sent = Vec::new();
+    for i in 0..150 {
+        sent.push(
+            alice
+                .send_message(&channel, &format!("m{i}"))
+                .await
+                .expect("send")
+                .id,
+        );
+    }
+    let pages: Vec<Vec<proto::Message>> =
+        bob.history(&channel).try_collect().await.expect("history");
+    assert_eq!(pages.iter().map(Vec::len).collect::<Vec<_>>(), [100, 50]);
+    let read: Vec<String> = pages.into_iter().flatten().map(|m| m.id).collect();
+    sent.reverse();
+    assert_eq!(read, sent);
+
+    // Friends and DMs.
+    alice.add_friend("bob").await.expect("friend request");
+    bob.relationships()
+        .accept_friend_request(proto::AcceptFriendRequestRequest {
+            user_id: alice_id.clone(),
+        })
+        .await
+        .expect("accept");
+    let friends = alice.friends().await.expect("friends");
+    assert_eq!(
+        friends.iter().map(|u| u.id.as_str()).collect::<Vec<_>>(),
+        [bob_id.as_str()]
+    );
+    let dm = alice.open_dm(&bob_id).await.expect("open dm");
+    assert_eq!(bob.open_dm(&alice_id).await.expect("open dm").id, dm.id);
+
+    // Presence and uploads.
+    alice
+        .set_presence(proto::PresenceStatus::Dnd)
+        .await
+        .expect("presence");
+    let file = alice
+        .upload_file(&dm.id, "note.txt", "text/plain", b"hi bob".to_vec())
+        .await
+        .expect("upload");
+    assert_eq!((file.filename.as_str(), file.size), ("note.txt", 6));
+    let with_file = alice
+        .send(proto::SendMessageRequest {
+            channel_id: dm.id.clone(),
+            content: "see attached".to_owned(),
+            attachment_ids: vec![file.id.clone()],
+            ..Default::default()
+        })
+        .await
+        .expect("send with attachment");
+    assert_eq!(with_file.attachments.len(), 1);
+    let err = alice
+        .upload_file(&dm.id, "", "", Vec::new())
+        .await
+        .expect_err("no file name");
+    assert_eq!(err.code(), tonic::Code::InvalidArgument);
+    server.stop().await;
+}
+
 backend_tests!(
+    high_level_api_round_trip,
     echo_bot_answers_each_ping_once_across_a_restart,
     sessions_stay_valid_without_the_caller,
     event_stream_resumes_after_a_disconnect
