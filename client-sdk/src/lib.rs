@@ -1,64 +1,52 @@
-//! Rust SDK for Decentra: the generated gRPC clients of every `decentra.v1` service, sharing
-//! one HTTP/2 connection and one token store, so a bot or app signs in once and every
-//! client sends `authorization: Bearer …` from then on.
+//! Rust SDK for Decentra.
+//!
+//! - [`Client`]: one HTTP/2 connection shared by the generated gRPC clients of every
+//!   `decentra.v1` service ([`Client::messages`], [`Client::servers`], …) and one credential
+//!   store: [`Client::login`] / [`Client::register`] keep a user session whose access token is
+//!   refreshed automatically, [`Client::bot`] sends a bot token.
+//! - The high-level API for the common things ([`Client::send_message`],
+//!   [`Client::history`], [`Client::servers_list`], …; see the `api` methods on [`Client`]).
+//! - [`Client::event_stream`]: the caller's events, reconnected with backoff and resumed from
+//!   the last cursor ([`events`]).
+//! - [`bot`]: prefix commands (`!ping`) answered exactly once across reconnects and restarts.
+//! - [`Error`] with [`Error::code`].
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), decentra_sdk::Error> {
 //! let client = decentra_sdk::Client::connect("http://127.0.0.1:8765").await?;
 //! client.login("alice", "correct horse battery").await?;
-//! let me = client.users().get_current_user(decentra_sdk::proto::GetCurrentUserRequest {}).await?;
-//! println!("signed in as {}", me.into_inner().user.unwrap_or_default().username);
+//! println!("signed in as {}", client.me().await?.username);
+//! for server in client.servers_list().await? {
+//!     println!("{} ({})", server.name, server.id);
+//! }
 //! # Ok(()) }
 //! ```
 
-use std::sync::{Arc, RwLock};
+#![warn(missing_docs)]
+
+mod api;
+pub mod auth;
+pub mod bot;
+mod error;
+pub mod events;
 
 use tonic::{
-    Request, Status,
-    metadata::{Ascii, MetadataValue},
-    service::{Interceptor, interceptor::InterceptedService},
+    service::interceptor::InterceptedService,
     transport::{Channel, Endpoint},
 };
 
+pub use auth::BearerAuth;
 /// The generated API types (`decentra.v1`).
 pub use decentra_proto::v1 as proto;
+pub use error::Error;
+pub use events::{Event, EventStream};
+/// The gRPC library the generated clients are built on (for `Status`, `Code`, …).
+pub use tonic;
 
-/// SDK errors.
-#[derive(Debug, thiserror::Error)]
-pub enum Error {
-    /// The server could not be reached or the URL is invalid.
-    #[error("transport: {0}")]
-    Transport(#[from] tonic::transport::Error),
-    /// The server answered with an error status.
-    #[error("{}: {}", .0.code(), .0.message())]
-    Status(#[from] Status),
-}
-
-#[derive(Debug, Default)]
-struct Tokens {
-    access: Option<MetadataValue<Ascii>>,
-    refresh: Option<String>,
-}
-
-/// Adds the current access token to every request.
-#[derive(Debug, Clone, Default)]
-pub struct BearerAuth(Arc<RwLock<Tokens>>);
-
-impl Interceptor for BearerAuth {
-    fn call(&mut self, mut req: Request<()>) -> Result<Request<()>, Status> {
-        if let Ok(tokens) = self.0.read()
-            && let Some(v) = &tokens.access
-        {
-            req.metadata_mut().insert("authorization", v.clone());
-        }
-        Ok(req)
-    }
-}
-
-/// A generated client that authenticates with the shared tokens.
+/// A generated client that authenticates with the shared credentials.
 pub type Authed = InterceptedService<Channel, BearerAuth>;
 
-/// A connection to one Decentra server. Cheap to clone; clones share tokens.
+/// A connection to one Decentra server. Cheap to clone; clones share credentials.
 #[derive(Debug, Clone)]
 pub struct Client {
     channel: Channel,
@@ -79,40 +67,48 @@ macro_rules! service_clients {
 }
 
 service_clients! {
-    /// `AuthService`.
+    /// The generated `AuthService` client.
     auth => auth_service_client::AuthServiceClient;
-    /// `UserService`.
+    /// The generated `UserService` client.
     users => user_service_client::UserServiceClient;
-    /// `RelationshipService`.
+    /// The generated `RelationshipService` client.
     relationships => relationship_service_client::RelationshipServiceClient;
-    /// `ServerService`.
+    /// The generated `ServerService` client.
     servers => server_service_client::ServerServiceClient;
-    /// `InviteService`.
+    /// The generated `InviteService` client.
     invites => invite_service_client::InviteServiceClient;
-    /// `ChannelService`.
+    /// The generated `ChannelService` client.
     channels => channel_service_client::ChannelServiceClient;
-    /// `RoleService`.
+    /// The generated `RoleService` client.
     roles => role_service_client::RoleServiceClient;
-    /// `MessageService`.
+    /// The generated `MessageService` client.
     messages => message_service_client::MessageServiceClient;
-    /// `EventService`.
+    /// The generated `EventService` client (one raw `Subscribe` call; [`Client::event_stream`]
+    /// reconnects and resumes).
     events => event_service_client::EventServiceClient;
-    /// `VoiceService`.
+    /// The generated `VoiceService` client.
     voice => voice_service_client::VoiceServiceClient;
-    /// `AdminService`.
+    /// The generated `AdminService` client.
     admin => admin_service_client::AdminServiceClient;
-    /// `BotService`.
+    /// The generated `BotService` client.
     bots => bot_service_client::BotServiceClient;
 }
 
 impl Client {
-    /// Connects to `url` (e.g. `http://127.0.0.1:8765`).
+    /// Connects to `url` (e.g. `http://127.0.0.1:8765`). The connection is re-established by
+    /// itself after the server restarts.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), decentra_sdk::Error> {
+    /// let client = decentra_sdk::Client::connect("http://127.0.0.1:8765").await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn connect(url: impl Into<String>) -> Result<Self, Error> {
         let channel = Endpoint::from_shared(url.into())?.connect().await?;
         Ok(Self::from_channel(channel))
     }
 
-    /// Wraps an existing channel.
+    /// Wraps an existing channel (no credentials yet).
     pub fn from_channel(channel: Channel) -> Self {
         Self {
             channel,
@@ -120,75 +116,9 @@ impl Client {
         }
     }
 
-    /// A client on the same connection with its own (empty) tokens: another user or device.
+    /// A client on the same connection with its own (empty) credentials: another user or
+    /// device.
     pub fn fresh_session(&self) -> Self {
         Self::from_channel(self.channel.clone())
-    }
-
-    /// Creates an account and keeps its tokens.
-    pub async fn register(
-        &self,
-        req: proto::RegisterRequest,
-    ) -> Result<proto::RegisterResponse, Error> {
-        let r = self.auth().register(req).await?.into_inner();
-        self.set_tokens(&r.access_token, &r.refresh_token)?;
-        Ok(r)
-    }
-
-    /// Signs in and keeps the tokens.
-    pub async fn login(
-        &self,
-        username: &str,
-        password: &str,
-    ) -> Result<proto::LoginResponse, Error> {
-        let r = self
-            .auth()
-            .login(proto::LoginRequest {
-                username: username.to_owned(),
-                password: password.to_owned(),
-            })
-            .await?
-            .into_inner();
-        self.set_tokens(&r.access_token, &r.refresh_token)?;
-        Ok(r)
-    }
-
-    /// Rotates the tokens with the stored refresh token.
-    pub async fn refresh(&self) -> Result<(), Error> {
-        let refresh_token = self.refresh_token().unwrap_or_default();
-        let r = self
-            .auth()
-            .refresh_token(proto::RefreshTokenRequest { refresh_token })
-            .await?
-            .into_inner();
-        self.set_tokens(&r.access_token, &r.refresh_token)
-    }
-
-    /// Signs out this session and forgets the tokens.
-    pub async fn logout(&self) -> Result<(), Error> {
-        let refresh_token = self.refresh_token().unwrap_or_default();
-        self.auth()
-            .logout(proto::LogoutRequest { refresh_token })
-            .await?;
-        if let Ok(mut t) = self.auth.0.write() {
-            *t = Tokens::default();
-        }
-        Ok(())
-    }
-
-    /// Replaces the stored tokens (e.g. restored from disk).
-    pub fn set_tokens(&self, access_token: &str, refresh_token: &str) -> Result<(), Error> {
-        let value = MetadataValue::try_from(format!("Bearer {access_token}"))
-            .map_err(|_| Status::invalid_argument("access token is not valid header text"))?;
-        if let Ok(mut t) = self.auth.0.write() {
-            t.access = Some(value);
-            t.refresh = Some(refresh_token.to_owned());
-        }
-        Ok(())
-    }
-
-    /// The stored refresh token.
-    pub fn refresh_token(&self) -> Option<String> {
-        self.auth.0.read().ok().and_then(|t| t.refresh.clone())
     }
 }
