@@ -238,7 +238,7 @@ async fn echo_bot_answers_each_ping_once_across_a_restart(backend: Backend) {
         Backend::Sqlite => None,
         Backend::Postgres => Some(pg::fresh_database().await),
     };
-    let mut server = ServerProcess::start(database.as_ref().map(|(url, _)| url.clone())).await;
+    let mut server = ServerProcess::start(database.as_ref().map(|d| d.url.clone())).await;
     let register = |name: &'static str, invite_code: Option<String>| {
         let url = server.url();
         async move {
@@ -395,9 +395,7 @@ async fn echo_bot_answers_each_ping_once_across_a_restart(backend: Backend) {
 
     server.stop().await;
     drop(server);
-    if let Some((_, name)) = &database {
-        pg::drop_database(name).await;
-    }
+    drop(database);
 }
 
 /// Access tokens are refreshed before they expire and once after UNAUTHENTICATED; a bot token

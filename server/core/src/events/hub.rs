@@ -93,10 +93,10 @@ impl Inner {
     /// The status others should see: offline without streams, invisible shows as offline.
     fn visible_status(&self, user: Id) -> PresenceStatus {
         if !self.subs.contains_key(&user)
-            && !self
+            && self
                 .left
                 .get(&user)
-                .is_some_and(|at| at.elapsed() < self.grace)
+                .is_none_or(|at| at.elapsed() >= self.grace)
         {
             return PresenceStatus::Offline;
         }
