@@ -21,7 +21,7 @@ use sqlx::Connection;
 
 mod support;
 
-use support::{SECRET, Server, cpu_secs, env_num, start_server_on};
+use support::{SECRET, Server, cpu_secs, env_num, owner_with_server, start_server_on};
 
 fn now_ms() -> i64 {
     SystemTime::now()
@@ -107,35 +107,7 @@ async fn seed_members(database_url: &str, server_id: i64, n: usize) -> Vec<i64> 
 /// A server with `senders` members and the channels they send to (one per sender, or one
 /// shared), each sender already connected with its own token.
 async fn prepare(server: &Server, senders: usize, shared: bool) -> Vec<(Client, String)> {
-    let owner = Client::connect(server.url.clone()).await.expect("connect");
-    owner
-        .register(proto::RegisterRequest {
-            username: "owner".into(),
-            password: "owner-password".into(),
-            ..Default::default()
-        })
-        .await
-        .expect("register");
-    // Far more than a person sends: lift the per-user send budget.
-    owner
-        .admin()
-        .update_instance_settings(proto::UpdateInstanceSettingsRequest {
-            message_rate_limit_per_minute: Some(100_000),
-            ..Default::default()
-        })
-        .await
-        .expect("settings");
-    let guild = owner
-        .servers()
-        .create_server(proto::CreateServerRequest {
-            name: "Bench".into(),
-            ..Default::default()
-        })
-        .await
-        .expect("server")
-        .into_inner()
-        .server
-        .expect("server");
+    let (owner, guild) = owner_with_server(server).await;
     let server_id: i64 = guild.id.parse().expect("id");
     let channel_count = if shared { 1 } else { senders };
     let mut channels = Vec::with_capacity(channel_count);

@@ -21,7 +21,7 @@ use tokio::sync::mpsc;
 
 mod support;
 
-use support::{SECRET, cpu_secs, env_num, rss_kib, start_server};
+use support::{SECRET, cpu_secs, env_num, owner_with_server, rss_kib, start_server};
 
 fn now_ns() -> u128 {
     SystemTime::now()
@@ -84,35 +84,7 @@ async fn main() {
     tokio::time::sleep(Duration::from_millis(500)).await;
     let idle_kib = rss_kib(pid);
 
-    let owner = Client::connect(server.url.clone()).await.expect("connect");
-    owner
-        .register(proto::RegisterRequest {
-            username: "owner".into(),
-            password: "owner-password".into(),
-            ..Default::default()
-        })
-        .await
-        .expect("register");
-    // The benchmark sends far more than a person would: lift the per-user send budget.
-    owner
-        .admin()
-        .update_instance_settings(proto::UpdateInstanceSettingsRequest {
-            message_rate_limit_per_minute: Some(100_000),
-            ..Default::default()
-        })
-        .await
-        .expect("settings");
-    let guild = owner
-        .servers()
-        .create_server(proto::CreateServerRequest {
-            name: "Bench".into(),
-            ..Default::default()
-        })
-        .await
-        .expect("server")
-        .into_inner()
-        .server
-        .expect("server");
+    let (owner, guild) = owner_with_server(&server).await;
     let server_id: i64 = guild.id.parse().expect("id");
     let user_ids = seed_members(&server.database_url, server_id, members).await;
     // Any permission change makes the server reload its member list.

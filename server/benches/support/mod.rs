@@ -113,3 +113,37 @@ pub async fn start_server_on(database_url: Option<String>, extra: &[(&str, &str)
         _dir: dir,
     }
 }
+
+/// Registers the instance owner (the first account, so an admin), lifts the per-user send
+/// budget far above what a person sends, and creates the server the benchmark runs in.
+pub async fn owner_with_server(server: &Server) -> (Client, proto::Server) {
+    let owner = Client::connect(server.url.clone()).await.expect("connect");
+    owner
+        .register(proto::RegisterRequest {
+            username: "owner".into(),
+            password: "owner-password".into(),
+            ..Default::default()
+        })
+        .await
+        .expect("register");
+    owner
+        .admin()
+        .update_instance_settings(proto::UpdateInstanceSettingsRequest {
+            message_rate_limit_per_minute: Some(100_000),
+            ..Default::default()
+        })
+        .await
+        .expect("settings");
+    let guild = owner
+        .servers()
+        .create_server(proto::CreateServerRequest {
+            name: "Bench".into(),
+            ..Default::default()
+        })
+        .await
+        .expect("server")
+        .into_inner()
+        .server
+        .expect("server");
+    (owner, guild)
+}
