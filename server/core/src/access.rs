@@ -11,26 +11,13 @@ use std::{
 use crate::{
     error::{Error, Result},
     id::Id,
+    model::{self, OverwriteKind},
     permissions::{
         ChannelKind, MemberContext, Overwrite, OverwriteTarget, Permissions, RoleGrant,
         base_permissions, channel_permissions,
     },
     store::{ChannelRecord, PermissionRows, Store},
 };
-
-/// Channel kinds as stored.
-pub mod kind {
-    /// Text channel.
-    pub const TEXT: i64 = 1;
-    /// Voice channel.
-    pub const VOICE: i64 = 2;
-    /// Category.
-    pub const CATEGORY: i64 = 3;
-    /// 1:1 direct message.
-    pub const DM: i64 = 4;
-    /// Group direct message.
-    pub const GROUP_DM: i64 = 5;
-}
 
 /// What a participant may do in a DM or group DM.
 pub const PRIVATE_CHANNEL_PERMISSIONS: Permissions = Permissions::VIEW_CHANNEL
@@ -67,11 +54,14 @@ pub struct ServerPerms {
     members: HashMap<i64, Vec<i64>>,
 }
 
-fn channel_kind(kind: i64) -> ChannelKind {
+/// How the permission rules treat a channel of this kind.
+fn channel_kind(kind: model::ChannelKind) -> ChannelKind {
     match kind {
-        kind::VOICE => ChannelKind::Voice,
-        kind::CATEGORY => ChannelKind::Category,
-        _ => ChannelKind::Text,
+        model::ChannelKind::Voice => ChannelKind::Voice,
+        model::ChannelKind::Category => ChannelKind::Category,
+        model::ChannelKind::Text | model::ChannelKind::Dm | model::ChannelKind::GroupDm => {
+            ChannelKind::Text
+        }
     }
 }
 
@@ -108,10 +98,9 @@ impl ServerPerms {
         for o in rows.overwrites {
             if let Some(c) = channels.get_mut(&o.channel_id) {
                 c.overwrites.push(Overwrite {
-                    target: if o.target_kind == 1 {
-                        OverwriteTarget::Role(o.target_id)
-                    } else {
-                        OverwriteTarget::Member(o.target_id)
+                    target: match o.target_kind {
+                        OverwriteKind::Role => OverwriteTarget::Role(o.target_id),
+                        OverwriteKind::Member => OverwriteTarget::Member(o.target_id),
                     },
                     allow: Permissions::from_wire(o.allow_bits as u64),
                     deny: Permissions::from_wire(o.deny_bits as u64),

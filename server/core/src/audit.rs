@@ -9,7 +9,7 @@ use crate::{
     servers::ServerService, store::AuditRecord, validate,
 };
 
-pub use crate::model::{AuditChange, action};
+pub use crate::model::{AuditAction, AuditChange};
 
 impl ServerService {
     /// Audit entries newest first (MANAGE_SERVER or VIEW_AUDIT_LOG).
@@ -20,7 +20,7 @@ impl ServerService {
         server: Id,
         page_size: u32,
         page_token: &str,
-        action: Option<i64>,
+        action: Option<AuditAction>,
         actor: Option<Id>,
     ) -> Result<(Vec<AuditRecord>, Vec<User>, Option<String>)> {
         let access = self.ctx.perms.server(who.user_id, server).await?;

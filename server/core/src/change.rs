@@ -19,7 +19,7 @@ use crate::{
     error::{Error, Result},
     events::{Audience, Event},
     id::{Id, now_ms},
-    model::AuditChange,
+    model::{AuditAction, AuditChange},
     store::{AuditRecord, WriteTx},
 };
 
@@ -45,7 +45,7 @@ pub struct AuditEntry {
     /// Who did it.
     pub actor: Id,
     /// What was done.
-    pub action: i64,
+    pub action: AuditAction,
     /// What it was done to.
     pub target: Option<Id>,
     /// Reason given.
@@ -98,7 +98,7 @@ impl Change {
         &mut self,
         server: Id,
         actor: Id,
-        action: i64,
+        action: AuditAction,
         target: Option<Id>,
         reason: &str,
         changes: Vec<AuditChange>,
@@ -169,7 +169,7 @@ impl Change {
                 created_at: now_ms(),
             };
             self.tx.add_audit(&record).await.inspect_err(|e| {
-                tracing::error!(server = %entry.server, action = entry.action, error = %e,
+                tracing::error!(server = %entry.server, action = ?entry.action, error = %e,
                     "audit log write failed; the change is rolled back");
             })?;
         }

@@ -8,37 +8,29 @@ use std::sync::Arc;
 use tracing::instrument;
 
 use crate::{
-    access::{ServerPerms, kind},
+    access::ServerPerms,
     change::Change,
     context::Context,
     error::{Error, Result},
     events::{Audience, Event},
     id::{Id, now_ms},
-    model::Channel,
+    model::{Channel, ChannelKind, OverwriteKind},
     permissions::{Permissions, can_grant},
     principal::Principal,
-    servers::{AuditChange, action},
+    servers::{AuditAction, AuditChange},
     store::{ChannelRecord, OverwriteRecord, ServerRecord},
     validate,
 };
 
-/// Overwrite target kinds as stored.
-pub mod target {
-    /// A role (or @everyone, whose id is the server id).
-    pub const ROLE: i64 = 1;
-    /// A member.
-    pub const MEMBER: i64 = 2;
-}
-
 /// Input of [`ChannelService::create`].
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct NewChannel {
     /// Name (text channels are lower-kebab).
     pub name: String,
-    /// [`kind::TEXT`], [`kind::VOICE`] or [`kind::CATEGORY`].
-    pub kind: i64,
-    /// Category id, empty for none.
-    pub parent_id: String,
+    /// [`ChannelKind::Text`], [`ChannelKind::Voice`] or [`ChannelKind::Category`].
+    pub kind: ChannelKind,
+    /// Category, if any.
+    pub parent_id: Option<Id>,
     /// Topic (text channels).
     pub topic: String,
     /// Position among siblings; None = last.
@@ -58,8 +50,8 @@ pub struct NewChannel {
 pub struct OverwriteInput {
     /// Role or member id.
     pub target_id: Id,
-    /// [`target::ROLE`] or [`target::MEMBER`].
-    pub target_kind: i64,
+    /// Whether `target_id` is a role or a member.
+    pub target_kind: OverwriteKind,
     /// Allowed bits (wire value).
     pub allow: u64,
     /// Denied bits (wire value).
@@ -73,8 +65,8 @@ pub struct ChannelPatch {
     pub name: Option<String>,
     /// Topic.
     pub topic: Option<String>,
-    /// Category (empty string = none).
-    pub parent_id: Option<String>,
+    /// Category (`Some(None)` = none).
+    pub parent_id: Option<Option<Id>>,
     /// Position.
     pub position: Option<i32>,
     /// Voice user limit.
@@ -238,16 +230,15 @@ impl ChannelService {
         overwrites: &[OverwriteInput],
     ) -> Result<()> {
         for o in overwrites {
-            match o.target_kind {
-                target::ROLE if perms.role_position(o.target_id).is_some() => {}
-                target::MEMBER if perms.is_member(o.target_id) => {}
-                target::ROLE | target::MEMBER => {
-                    return Err(Error::invalid(
-                        "target_id",
-                        "no such role or member in this server",
-                    ));
-                }
-                _ => return Err(Error::invalid("target_type", "must be ROLE or MEMBER")),
+            let exists = match o.target_kind {
+                OverwriteKind::Role => perms.role_position(o.target_id).is_some(),
+                OverwriteKind::Member => perms.is_member(o.target_id),
+            };
+            if !exists {
+                return Err(Error::invalid(
+                    "target_id",
+                    "no such role or member in this server",
+                ));
             }
             let (allow, deny) = (
                 Permissions::from_wire(o.allow),
@@ -292,16 +283,22 @@ impl ChannelService {
     }
 
     /// Validates a parent: a category of the same server, and only for non-categories.
-    async fn check_parent(&self, server: Id, kind_: i64, parent: &str) -> Result<Option<i64>> {
-        if parent.trim().is_empty() {
+    async fn check_parent(
+        &self,
+        server: Id,
+        kind: ChannelKind,
+        parent: Option<Id>,
+    ) -> Result<Option<i64>> {
+        let Some(id) = parent else {
             return Ok(None);
-        }
-        let id = Id::parse("parent_id", parent)?;
-        if kind_ == kind::CATEGORY {
+        };
+        if kind == ChannelKind::Category {
             return Err(Error::invalid("parent_id", "categories cannot be nested"));
         }
         match self.ctx.store.channel(id).await? {
-            Some(p) if p.server_id == Some(server.0) && p.kind == kind::CATEGORY => Ok(Some(p.id)),
+            Some(p) if p.server_id == Some(server.0) && p.kind == ChannelKind::Category => {
+                Ok(Some(p.id))
+            }
             _ => Err(Error::invalid(
                 "parent_id",
                 "must be a category of this server",
@@ -314,10 +311,13 @@ impl ChannelService {
     pub async fn create(&self, who: &Principal, server: Id, input: NewChannel) -> Result<Channel> {
         let access = self.ctx.perms.server(who.user_id, server).await?;
         access.require(Permissions::MANAGE_CHANNELS)?;
-        if !matches!(input.kind, kind::TEXT | kind::VOICE | kind::CATEGORY) {
+        if !matches!(
+            input.kind,
+            ChannelKind::Text | ChannelKind::Voice | ChannelKind::Category
+        ) {
             return Err(Error::invalid("type", "must be TEXT, VOICE or CATEGORY"));
         }
-        let name = validate::channel_name(&input.name, input.kind == kind::TEXT)?;
+        let name = validate::channel_name(&input.name, input.kind == ChannelKind::Text)?;
         let topic = validate::topic(&input.topic)?;
         if input.user_limit > 99 {
             return Err(Error::invalid("user_limit", "must be 0 to 99"));
@@ -337,7 +337,7 @@ impl ChannelService {
             Self::check_overwrites(&access.perms, who.user_id, access.base, &input.overwrites)?;
         }
         let parent_id = self
-            .check_parent(server, input.kind, &input.parent_id)
+            .check_parent(server, input.kind, input.parent_id)
             .await?;
         let existing = self.ctx.store.channels(server).await?;
         let limit = self.ctx.settings().max_channels_per_server;
@@ -352,7 +352,8 @@ impl ChannelService {
                 .iter()
                 .filter(|c| {
                     c.parent_id == parent_id
-                        && (c.kind == kind::CATEGORY) == (input.kind == kind::CATEGORY)
+                        && (c.kind == ChannelKind::Category)
+                            == (input.kind == ChannelKind::Category)
                 })
                 .map(|c| c.position + 1)
                 .max()
@@ -390,7 +391,7 @@ impl ChannelService {
         change.audit(
             server,
             who.user_id,
-            action::CHANNEL_CREATE,
+            AuditAction::ChannelCreate,
             Some(id),
             "",
             changes,
@@ -432,7 +433,7 @@ impl ChannelService {
         let access = self.ctx.perms.channel(who.user_id, channel).await?;
         let Some(server) = access.server_id() else {
             // Group DMs: any participant may rename them or change the icon.
-            if access.channel.kind == kind::GROUP_DM {
+            if access.channel.kind == ChannelKind::GroupDm {
                 let patch = crate::dms::GroupDmPatch {
                     name: patch.name,
                     icon_url: patch.icon_url,
@@ -449,13 +450,13 @@ impl ChannelService {
         let old = access.channel.clone();
         let mut new = old.clone();
         if let Some(n) = patch.name {
-            new.name = validate::channel_name(&n, new.kind == kind::TEXT)?;
+            new.name = validate::channel_name(&n, new.kind == ChannelKind::Text)?;
         }
         if let Some(t) = patch.topic {
             new.topic = validate::topic(&t)?;
         }
         if let Some(p) = patch.parent_id {
-            new.parent_id = self.check_parent(server, new.kind, &p).await?;
+            new.parent_id = self.check_parent(server, new.kind, p).await?;
         }
         if let Some(p) = patch.position {
             new.position = i64::from(p.max(0));
@@ -556,7 +557,7 @@ impl ChannelService {
             change.audit(
                 server,
                 who.user_id,
-                action::CHANNEL_UPDATE,
+                AuditAction::ChannelUpdate,
                 Some(channel),
                 "",
                 changes,
@@ -625,7 +626,7 @@ impl ChannelService {
         change.audit(
             server,
             who.user_id,
-            action::CHANNEL_DELETE,
+            AuditAction::ChannelDelete,
             Some(channel),
             "",
             changes,
@@ -668,7 +669,7 @@ impl ChannelService {
         &self,
         who: &Principal,
         server: Id,
-        positions: Vec<(Id, i32, Option<String>)>,
+        positions: Vec<(Id, i32, Option<Option<Id>>)>,
     ) -> Result<Vec<Channel>> {
         let access = self.ctx.perms.server(who.user_id, server).await?;
         access.require(Permissions::MANAGE_CHANNELS)?;
@@ -683,7 +684,7 @@ impl ChannelService {
             })?;
             let parent_id = match parent {
                 None => c.parent_id,
-                Some(p) => self.check_parent(server, c.kind, &p).await?,
+                Some(p) => self.check_parent(server, c.kind, p).await?,
             };
             updates.push((c.id, i64::from(position.max(0)), parent_id));
         }
@@ -758,7 +759,7 @@ impl ChannelService {
         change.audit(
             server,
             who.user_id,
-            action::CHANNEL_OVERWRITE_UPDATE,
+            AuditAction::ChannelOverwriteUpdate,
             Some(channel),
             "",
             changes,
@@ -803,7 +804,7 @@ impl ChannelService {
         change.audit(
             server,
             who.user_id,
-            action::CHANNEL_OVERWRITE_DELETE,
+            AuditAction::ChannelOverwriteDelete,
             Some(channel),
             "",
             Vec::new(),

@@ -12,14 +12,13 @@ use std::{collections::HashMap, sync::Arc};
 use tracing::instrument;
 
 use crate::{
-    access::kind,
     change::Change,
     context::Context,
     error::{Error, Result},
     events::{Audience, Event},
     id::{Id, now_ms},
-    model::Channel,
     model::User,
+    model::{Channel, ChannelKind},
     principal::Principal,
     relationships::are_friends,
     store::{AddRecipient, ChannelRecord, RemoveRecipient},
@@ -39,7 +38,7 @@ fn cannot_add() -> Error {
 /// Refuses a post in a 1:1 DM when either participant blocked the other. Group DMs and
 /// server channels always pass. Call after the caller's access to `channel` was checked.
 pub async fn can_post_in_dm(ctx: &Context, channel: &ChannelRecord, user: Id) -> Result<()> {
-    if channel.kind == kind::DM && ctx.store.dm_blocked(Id(channel.id), user).await? {
+    if channel.kind == ChannelKind::Dm && ctx.store.dm_blocked(Id(channel.id), user).await? {
         return Err(cannot_message());
     }
     Ok(())
@@ -140,7 +139,7 @@ impl DmService {
     /// The caller's access to a group DM: NOT_FOUND unless a participant.
     async fn group(&self, who: &Principal, channel: Id) -> Result<ChannelRecord> {
         let access = self.ctx.perms.channel(who.user_id, channel).await?;
-        if access.channel.kind != kind::GROUP_DM {
+        if access.channel.kind != ChannelKind::GroupDm {
             return Err(Error::FailedPrecondition("not a group DM".to_owned()));
         }
         Ok(access.channel)
@@ -179,7 +178,7 @@ impl DmService {
         let record = ChannelRecord {
             id: self.ctx.ids.next().0,
             server_id: None,
-            kind: kind::DM,
+            kind: ChannelKind::Dm,
             name: String::new(),
             topic: String::new(),
             parent_id: None,
@@ -254,7 +253,7 @@ impl DmService {
         let record = ChannelRecord {
             id: self.ctx.ids.next().0,
             server_id: None,
-            kind: kind::GROUP_DM,
+            kind: ChannelKind::GroupDm,
             name,
             topic: String::new(),
             parent_id: None,

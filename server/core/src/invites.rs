@@ -16,7 +16,7 @@ use crate::{
     model::{Invite, Server},
     permissions::Permissions,
     principal::Principal,
-    servers::{self, action},
+    servers::{self, AuditAction},
     store::{JoinOutcome, ServerInviteRecord},
     validate,
 };
@@ -115,7 +115,7 @@ impl InviteService {
         change.audit(
             server,
             who.user_id,
-            action::INVITE_CREATE,
+            AuditAction::InviteCreate,
             None,
             "",
             vec![crate::model::AuditChange {
@@ -276,7 +276,7 @@ impl InviteService {
         change.audit(
             server,
             who.user_id,
-            action::INVITE_DELETE,
+            AuditAction::InviteDelete,
             None,
             "",
             vec![crate::model::AuditChange {

@@ -119,7 +119,7 @@ pub struct RelationshipService {
 fn relationship(record: &RelationshipRecord, other: &User) -> Result<Relationship> {
     Ok(Relationship {
         user: other.clone().public(),
-        kind: record.kind()?,
+        kind: record.kind,
         created_at_ms: record.created_at,
     })
 }
@@ -129,7 +129,7 @@ pub(crate) async fn are_friends(ctx: &Context, a: Id, b: Id) -> Result<bool> {
     let pair = ctx.store.relationship_pair(a, b).await?;
     Ok(pair
         .mine
-        .map(|r| r.kind == RelationshipKind::Friend.as_stored())
+        .map(|r| r.kind == RelationshipKind::Friend)
         .unwrap_or(false))
 }
 
@@ -140,7 +140,7 @@ pub(crate) async fn friend_ids(ctx: &Context, user: Id) -> Result<Vec<Id>> {
         .relationships_of(user)
         .await?
         .into_iter()
-        .filter(|r| r.kind == RelationshipKind::Friend.as_stored())
+        .filter(|r| r.kind == RelationshipKind::Friend)
         .map(|r| Id(r.other_id))
         .collect())
 }
@@ -216,7 +216,7 @@ impl RelationshipService {
             (me.id, other, &before.mine, &after.mine),
             (other.id, me, &before.theirs, &after.theirs),
         ];
-        let friend = RelationshipKind::Friend.as_stored();
+        let friend = RelationshipKind::Friend;
         for (viewer, seen, old, new) in sides {
             let event = match (old, new) {
                 (Some(_), None) => Event::RelationshipRemoved { user_id: seen.id },

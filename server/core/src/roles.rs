@@ -16,7 +16,7 @@ use crate::{
     model::{Member, Role},
     permissions::{Permissions, can_grant},
     principal::Principal,
-    servers::{AuditChange, action, load_member},
+    servers::{AuditAction, AuditChange, load_member},
     store::RoleRecord,
     validate,
 };
@@ -144,7 +144,7 @@ impl RoleService {
         change.audit(
             server,
             who.user_id,
-            action::ROLE_CREATE,
+            AuditAction::RoleCreate,
             Some(Id(role.id)),
             "",
             changes,
@@ -219,7 +219,7 @@ impl RoleService {
             change.audit(
                 server,
                 who.user_id,
-                action::ROLE_UPDATE,
+                AuditAction::RoleUpdate,
                 Some(role),
                 "",
                 changes,
@@ -255,7 +255,7 @@ impl RoleService {
         change.audit(
             server,
             who.user_id,
-            action::ROLE_DELETE,
+            AuditAction::RoleDelete,
             Some(role),
             "",
             changes,
@@ -325,7 +325,7 @@ impl RoleService {
         change.audit(
             server,
             who.user_id,
-            action::ROLE_UPDATE,
+            AuditAction::RoleUpdate,
             None,
             "",
             vec![AuditChange {
@@ -394,7 +394,7 @@ impl RoleService {
             change.audit(
                 server,
                 who.user_id,
-                action::MEMBER_ROLE_UPDATE,
+                AuditAction::MemberRoleUpdate,
                 Some(user),
                 "",
                 vec![AuditChange {

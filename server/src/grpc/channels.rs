@@ -2,21 +2,26 @@
 
 use decentra_core::{
     Error, Services,
-    channels::{ChannelPatch, NewChannel, OverwriteInput, target},
+    channels::{ChannelPatch, NewChannel, OverwriteInput},
+    model::OverwriteKind,
 };
 use decentra_proto::v1::{self as pb, channel_service_server::ChannelService};
 use tonic::{Request, Response, Status};
 
-use super::{convert as c, ids::id, principal, status};
+use super::{
+    convert as c,
+    ids::{id, opt_id},
+    principal, status,
+};
 
 pub struct ChannelApi(pub Services);
 
 type Reply<T> = Result<Response<T>, Status>;
 
-fn target_kind(v: i32) -> Result<i64, Status> {
+fn target_kind(v: i32) -> Result<OverwriteKind, Status> {
     match pb::OverwriteTargetType::try_from(v) {
-        Ok(pb::OverwriteTargetType::Role) => Ok(target::ROLE),
-        Ok(pb::OverwriteTargetType::Member) => Ok(target::MEMBER),
+        Ok(pb::OverwriteTargetType::Role) => Ok(OverwriteKind::Role),
+        Ok(pb::OverwriteTargetType::Member) => Ok(OverwriteKind::Member),
         _ => Err(status(Error::invalid(
             "target_type",
             "must be ROLE or MEMBER",
@@ -46,7 +51,7 @@ impl ChannelService for ChannelApi {
         let input = NewChannel {
             name: r.name,
             kind,
-            parent_id: r.parent_id,
+            parent_id: opt_id("parent_id", &r.parent_id)?,
             topic: r.topic,
             position: r.position,
             overwrites: r
@@ -94,7 +99,7 @@ impl ChannelService for ChannelApi {
         let patch = ChannelPatch {
             name: r.name,
             topic: r.topic,
-            parent_id: r.parent_id,
+            parent_id: r.parent_id.map(|p| opt_id("parent_id", &p)).transpose()?,
             position: r.position,
             user_limit: r.user_limit,
             bitrate: r.bitrate,
@@ -151,7 +156,10 @@ impl ChannelService for ChannelApi {
         let positions = r
             .positions
             .into_iter()
-            .map(|p| Ok((id("channel_id", &p.channel_id)?, p.position, p.parent_id)))
+            .map(|p| {
+                let parent = p.parent_id.map(|v| opt_id("parent_id", &v)).transpose()?;
+                Ok((id("channel_id", &p.channel_id)?, p.position, parent))
+            })
             .collect::<Result<Vec<_>, Status>>()?;
         let list = self
             .0

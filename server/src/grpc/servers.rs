@@ -1,13 +1,18 @@
 //! `decentra.v1.ServerService` over [`decentra_core::servers::ServerService`].
 
 use decentra_core::{
-    Services,
+    Error, Services,
+    model::AuditAction,
     servers::{MemberPatch, ServerPatch},
 };
 use decentra_proto::v1::{self as pb, server_service_server::ServerService};
 use tonic::{Request, Response, Status};
 
-use super::{convert as c, ids::id, principal, status};
+use super::{
+    convert as c,
+    ids::{id, opt_id},
+    principal, status,
+};
 
 pub struct ServerApi(pub Services);
 
@@ -55,7 +60,10 @@ impl ServerService for ServerApi {
             name: r.name,
             icon_url: r.icon_url,
             description: r.description,
-            system_channel_id: r.system_channel_id,
+            system_channel_id: r
+                .system_channel_id
+                .map(|c| opt_id("system_channel_id", &c))
+                .transpose()?,
             icon_data: r.icon_data,
         };
         let s = self
@@ -180,7 +188,10 @@ impl ServerService for ServerApi {
             nickname: r.nickname,
             server_mute: r.server_mute,
             server_deaf: r.server_deaf,
-            voice_channel_id: r.voice_channel_id,
+            voice_channel_id: r
+                .voice_channel_id
+                .map(|c| opt_id("voice_channel_id", &c))
+                .transpose()?,
             reason: r.reason,
         };
         let m = self
@@ -277,7 +288,13 @@ impl ServerService for ServerApi {
     ) -> Reply<pb::ListAuditLogResponse> {
         let who = principal(&req)?;
         let r = req.get_ref();
-        let action = (r.action != 0).then_some(i64::from(r.action));
+        let action = match r.action {
+            0 => None,
+            v => Some(
+                AuditAction::from_value(v.into())
+                    .ok_or_else(|| status(Error::invalid("action", "unknown audit log action")))?,
+            ),
+        };
         let actor = match r.actor_id.trim() {
             "" => None,
             a => Some(id("actor_id", a)?),

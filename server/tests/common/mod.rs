@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod events;
+#[path = "../../core/tests/support/pg.rs"]
 pub mod pg;
 
 use std::{net::SocketAddr, sync::Arc};

@@ -18,7 +18,7 @@ use std::{
 use tracing::instrument;
 
 use crate::{
-    access::{ChannelAccess, kind},
+    access::ChannelAccess,
     change::Change,
     context::Context,
     error::{Error, Result},
@@ -26,13 +26,16 @@ use crate::{
     files,
     id::{Id, now_ms},
     model::User,
-    model::{Attachment, Mention, MentionKind, Message, ReactionCount, ReadState, ReplyPreview},
+    model::{
+        Attachment, ChannelKind, Mention, MentionKind, Message, MessageKind, ReactionCount,
+        ReadState, ReplyPreview,
+    },
     permissions::Permissions,
     principal::Principal,
-    servers::action,
+    servers::AuditAction,
     store::{
-        AttachmentRecord, InsertOutcome, MENTION_ROLE, MENTION_USER, MentionRecord, MessageExtras,
-        MessageRecord, NewMessage, PinOutcome,
+        AttachmentRecord, InsertOutcome, MentionRecord, MessageExtras, MessageRecord, NewMessage,
+        PinOutcome,
     },
 };
 
@@ -49,8 +52,6 @@ pub const REPLY_PREVIEW_CHARS: usize = 100;
 pub const HISTORY_LIMIT: (u32, u32) = (50, 100);
 /// Default and maximum page size of reaction user lists.
 pub const REACTIONS_LIMIT: (u32, u32) = (25, 100);
-/// `MessageType` of ordinary messages.
-pub const KIND_DEFAULT: i64 = 1;
 
 /// A message to send.
 #[derive(Debug, Clone, Default)]
@@ -169,7 +170,7 @@ impl MessageService {
     async fn text_channel(&self, who: &Principal, channel: Id) -> Result<ChannelAccess> {
         let access = self.ctx.perms.channel(who.user_id, channel).await?;
         match access.channel.kind {
-            kind::TEXT | kind::DM | kind::GROUP_DM => Ok(access),
+            ChannelKind::Text | ChannelKind::Dm | ChannelKind::GroupDm => Ok(access),
             _ => Err(Error::invalid(
                 "channel_id",
                 "messages live in text channels and DMs only",
@@ -210,7 +211,7 @@ impl MessageService {
         &self,
         access: &ChannelAccess,
         text: &str,
-    ) -> Result<(Vec<(i64, i64)>, bool)> {
+    ) -> Result<(Vec<(MentionKind, i64)>, bool)> {
         let parsed = content::parse_mentions(text);
         let mut rows = Vec::new();
         match &access.server {
@@ -220,7 +221,7 @@ impl MessageService {
                         .users
                         .iter()
                         .filter(|u| server.is_member(**u))
-                        .map(|u| (MENTION_USER, u.0)),
+                        .map(|u| (MentionKind::User, u.0)),
                 );
                 rows.extend(
                     parsed
@@ -233,7 +234,7 @@ impl MessageService {
                                 && (server.is_mentionable(**r)
                                     || access.perms.contains(Permissions::MENTION_EVERYONE))
                         })
-                        .map(|r| (MENTION_ROLE, r.0)),
+                        .map(|r| (MentionKind::Role, r.0)),
                 );
             }
             None if !parsed.users.is_empty() => {
@@ -250,7 +251,7 @@ impl MessageService {
                         .users
                         .iter()
                         .filter(|u| recipients.contains(&u.0))
-                        .map(|u| (MENTION_USER, u.0)),
+                        .map(|u| (MentionKind::User, u.0)),
                 );
             }
             None => {}
@@ -286,7 +287,7 @@ impl MessageService {
                 extras
                     .mentions
                     .iter()
-                    .filter(|m| m.kind == MENTION_USER)
+                    .filter(|m| m.kind == MentionKind::User)
                     .map(|m| m.target_id),
             )
             .collect();
@@ -302,13 +303,14 @@ impl MessageService {
 
         let mut mentions: HashMap<i64, Vec<Mention>> = HashMap::new();
         for m in &extras.mentions {
-            let (kind, user) = match m.kind {
-                MENTION_USER => (MentionKind::User, Some(user(m.target_id))),
-                MENTION_ROLE => (MentionKind::Role, None),
-                _ => continue,
+            let user = match m.kind {
+                MentionKind::User => Some(user(m.target_id)),
+                MentionKind::Role => None,
+                // Never stored: `mention_everyone` carries them.
+                MentionKind::Everyone | MentionKind::Here => continue,
             };
             mentions.entry(m.message_id).or_default().push(Mention {
-                kind,
+                kind: m.kind,
                 id: Some(Id(m.target_id)),
                 user,
             });
@@ -445,7 +447,7 @@ impl MessageService {
                 channel_id: channel.0,
                 server_id: access.channel.server_id,
                 author_id: who.user_id.0,
-                kind: KIND_DEFAULT,
+                kind: MessageKind::Default,
                 content: text,
                 nonce,
                 reply_to_id: msg.reply_to_id.map(|r| r.0),
@@ -576,7 +578,7 @@ impl MessageService {
             change.audit(
                 server,
                 who.user_id,
-                action::MESSAGE_DELETE,
+                AuditAction::MessageDelete,
                 Some(Id(record.author_id)),
                 "",
                 Vec::new(),
@@ -838,9 +840,9 @@ impl MessageService {
                 server,
                 who.user_id,
                 if pinned {
-                    action::MESSAGE_PIN
+                    AuditAction::MessagePin
                 } else {
-                    action::MESSAGE_UNPIN
+                    AuditAction::MessageUnpin
                 },
                 Some(message),
                 "",

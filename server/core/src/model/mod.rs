@@ -2,15 +2,18 @@
 //! this crate but `id` and `error` (the `module_graph` test checks that no module cycle
 //! exists at all).
 
+mod event;
+mod kinds;
 pub mod rows;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{
-    error::{Error, Result},
-    id::Id,
-};
+use crate::id::Id;
 
+pub use self::event::Event;
+pub use self::kinds::{
+    AuditAction, ChannelKind, MentionKind, MessageKind, OverwriteKind, RelationshipKind,
+};
 pub use self::rows::{
     BanRecord, ChannelRecord, MemberRecord, OverwriteRecord, RoleRecord, ServerInviteRecord,
     ServerRecord,
@@ -96,19 +99,6 @@ pub struct Presence {
     pub status_text: String,
 }
 
-/// What kind of thing a mention points at.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MentionKind {
-    /// `<@user_id>`.
-    User,
-    /// `<@&role_id>`.
-    Role,
-    /// `@everyone`.
-    Everyone,
-    /// `@here`.
-    Here,
-}
-
 /// One parsed mention.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mention {
@@ -176,8 +166,8 @@ pub struct Message {
     pub author: User,
     /// Author's server nickname at send time of this view; empty if none.
     pub author_nickname: String,
-    /// `MessageType` value (1 = default).
-    pub kind: i64,
+    /// What the message is.
+    pub kind: MessageKind,
     /// Text.
     pub content: String,
     /// Client nonce echoed back (idempotent retries).
@@ -287,88 +277,6 @@ pub struct Relationship {
     pub kind: RelationshipKind,
     /// Unix ms when the relationship reached its current kind.
     pub created_at_ms: i64,
-}
-
-/// One user's relationship with another, as stored (one row per direction).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum RelationshipKind {
-    /// Mutual friends (both rows).
-    Friend,
-    /// The other user sent this user a friend request.
-    Incoming,
-    /// This user sent the other a friend request.
-    Outgoing,
-    /// This user blocked the other (the other's row is absent, or their own block).
-    Blocked,
-}
-
-impl RelationshipKind {
-    /// The stored value.
-    pub fn as_stored(self) -> i64 {
-        match self {
-            Self::Friend => 1,
-            Self::Incoming => 2,
-            Self::Outgoing => 3,
-            Self::Blocked => 4,
-        }
-    }
-
-    /// Parses a stored value.
-    pub fn from_stored(v: i64) -> Result<Self> {
-        match v {
-            1 => Ok(Self::Friend),
-            2 => Ok(Self::Incoming),
-            3 => Ok(Self::Outgoing),
-            4 => Ok(Self::Blocked),
-            other => Err(Error::internal(format!(
-                "unknown stored relationship kind {other}"
-            ))),
-        }
-    }
-}
-
-/// Audit log actions (values of `AuditLogAction` in the API).
-pub mod action {
-    /// Server settings changed.
-    pub const SERVER_UPDATE: i64 = 1;
-    /// Ownership transferred.
-    pub const OWNERSHIP_TRANSFER: i64 = 2;
-    /// Channel created.
-    pub const CHANNEL_CREATE: i64 = 3;
-    /// Channel changed.
-    pub const CHANNEL_UPDATE: i64 = 4;
-    /// Channel deleted.
-    pub const CHANNEL_DELETE: i64 = 5;
-    /// Overwrite set.
-    pub const CHANNEL_OVERWRITE_UPDATE: i64 = 6;
-    /// Overwrite removed.
-    pub const CHANNEL_OVERWRITE_DELETE: i64 = 7;
-    /// Member kicked.
-    pub const MEMBER_KICK: i64 = 8;
-    /// Member banned.
-    pub const MEMBER_BAN_ADD: i64 = 9;
-    /// Ban lifted.
-    pub const MEMBER_BAN_REMOVE: i64 = 10;
-    /// Nickname / voice moderation changed.
-    pub const MEMBER_UPDATE: i64 = 11;
-    /// Roles of a member changed.
-    pub const MEMBER_ROLE_UPDATE: i64 = 12;
-    /// Role created.
-    pub const ROLE_CREATE: i64 = 14;
-    /// Role changed.
-    pub const ROLE_UPDATE: i64 = 15;
-    /// Role deleted.
-    pub const ROLE_DELETE: i64 = 16;
-    /// Invite created.
-    pub const INVITE_CREATE: i64 = 17;
-    /// Invite revoked.
-    pub const INVITE_DELETE: i64 = 18;
-    /// A moderator deleted someone's message.
-    pub const MESSAGE_DELETE: i64 = 19;
-    /// Message pinned.
-    pub const MESSAGE_PIN: i64 = 20;
-    /// Message unpinned.
-    pub const MESSAGE_UNPIN: i64 = 21;
 }
 
 /// One changed field in an audit entry.

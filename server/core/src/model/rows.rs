@@ -4,6 +4,8 @@
 //! hash; [`super::User`] never does), the store keeps its own row type and converts at its
 //! edge.
 
+use super::{ChannelKind, OverwriteKind};
+
 /// A server row, with its member count.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ServerRecord {
@@ -72,8 +74,8 @@ pub struct ChannelRecord {
     pub id: i64,
     /// Server; None for DMs and group DMs.
     pub server_id: Option<i64>,
-    /// 1 text, 2 voice, 3 category, 4 DM, 5 group DM.
-    pub kind: i64,
+    /// What the channel is.
+    pub kind: ChannelKind,
     /// Name.
     pub name: String,
     /// Topic.
@@ -100,15 +102,15 @@ pub struct ChannelRecord {
     pub created_at: i64,
 }
 
-/// A permission overwrite row; `target_kind` 1 = role, 2 = member.
+/// A permission overwrite row.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct OverwriteRecord {
     /// Channel.
     pub channel_id: i64,
     /// Role or user id.
     pub target_id: i64,
-    /// 1 role, 2 member.
-    pub target_kind: i64,
+    /// Whether `target_id` is a role or a member.
+    pub target_kind: OverwriteKind,
     /// Allowed bits.
     pub allow_bits: i64,
     /// Denied bits.

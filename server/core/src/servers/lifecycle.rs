@@ -5,13 +5,12 @@ use tracing::instrument;
 
 use super::{ServerPatch, ServerService, joined};
 use crate::{
-    access::kind,
     change::Change,
     error::{Error, Result},
     events::{Audience, Event},
     id::{Id, now_ms},
     model::Server,
-    model::{AuditChange, action},
+    model::{AuditAction, AuditChange, ChannelKind},
     permissions::Permissions,
     principal::Principal,
     store::{ChannelRecord, NewServer, RoleRecord, ServerRecord},
@@ -98,27 +97,28 @@ impl ServerService {
         let now = now_ms();
         let ids = &self.ctx.ids;
         let id = ids.next().0;
-        let channel = |kind: i64, name: &str, parent: Option<i64>, position: i64| ChannelRecord {
-            id: ids.next().0,
-            server_id: Some(id),
-            kind,
-            name: name.to_owned(),
-            topic: String::new(),
-            parent_id: parent,
-            position,
-            owner_id: None,
-            icon_url: String::new(),
-            user_limit: 0,
-            bitrate: 64_000,
-            rate_limit_per_user: 0,
-            last_message_id: None,
-            last_pin_at: None,
-            created_at: now,
-        };
-        let text_category = channel(kind::CATEGORY, "Text Channels", None, 0);
-        let general = channel(kind::TEXT, "general", Some(text_category.id), 0);
-        let voice_category = channel(kind::CATEGORY, "Voice Channels", None, 1);
-        let voice = channel(kind::VOICE, "General", Some(voice_category.id), 0);
+        let channel =
+            |kind: ChannelKind, name: &str, parent: Option<i64>, position: i64| ChannelRecord {
+                id: ids.next().0,
+                server_id: Some(id),
+                kind,
+                name: name.to_owned(),
+                topic: String::new(),
+                parent_id: parent,
+                position,
+                owner_id: None,
+                icon_url: String::new(),
+                user_limit: 0,
+                bitrate: 64_000,
+                rate_limit_per_user: 0,
+                last_message_id: None,
+                last_pin_at: None,
+                created_at: now,
+            };
+        let text_category = channel(ChannelKind::Category, "Text Channels", None, 0);
+        let general = channel(ChannelKind::Text, "general", Some(text_category.id), 0);
+        let voice_category = channel(ChannelKind::Category, "Voice Channels", None, 1);
+        let voice = channel(ChannelKind::Voice, "General", Some(voice_category.id), 0);
         let server = ServerRecord {
             id,
             name,
@@ -206,13 +206,10 @@ impl ServerService {
             new.description = validate::text("description", &d, 1000)?;
         }
         if let Some(c) = patch.system_channel_id {
-            new.system_channel_id = if c.trim().is_empty() {
-                None
-            } else {
-                let id = Id::parse("system_channel_id", &c)?;
+            new.system_channel_id = if let Some(id) = c {
                 let channel = self.ctx.store.channel(id).await?;
                 match channel {
-                    Some(ch) if ch.server_id == Some(server.0) && ch.kind == kind::TEXT => {
+                    Some(ch) if ch.server_id == Some(server.0) && ch.kind == ChannelKind::Text => {
                         Some(ch.id)
                     }
                     _ => {
@@ -222,6 +219,8 @@ impl ServerService {
                         ));
                     }
                 }
+            } else {
+                None
             };
         }
         let mut change = Change::begin(&self.ctx).await?;
@@ -243,7 +242,7 @@ impl ServerService {
             change.audit(
                 server,
                 who.user_id,
-                action::SERVER_UPDATE,
+                AuditAction::ServerUpdate,
                 Some(server),
                 "",
                 changes,
@@ -313,7 +312,7 @@ impl ServerService {
         change.audit(
             server,
             who.user_id,
-            action::OWNERSHIP_TRANSFER,
+            AuditAction::OwnershipTransfer,
             Some(new_owner),
             "",
             changes,

@@ -10,7 +10,7 @@ use crate::{
     id::Id,
     model::Member,
     model::User,
-    model::{AuditChange, action},
+    model::{AuditAction, AuditChange},
     permissions::Permissions,
     principal::Principal,
     validate,
@@ -155,7 +155,7 @@ impl ServerService {
             change.audit(
                 server,
                 who.user_id,
-                action::MEMBER_UPDATE,
+                AuditAction::MemberUpdate,
                 Some(user),
                 &reason,
                 changes,

@@ -28,7 +28,7 @@ use crate::{
 };
 
 pub use self::lifecycle::icons;
-pub use crate::model::{AuditChange, action};
+pub use crate::model::{AuditAction, AuditChange};
 
 /// Longest moderation reason.
 pub const MAX_REASON: usize = 512;
@@ -169,8 +169,8 @@ pub struct ServerPatch {
     pub icon_url: Option<String>,
     /// New description.
     pub description: Option<String>,
-    /// New system channel (empty string clears it).
-    pub system_channel_id: Option<String>,
+    /// New system channel (`Some(None)` clears it).
+    pub system_channel_id: Option<Option<Id>>,
     /// New icon image bytes (stored by the server; sets `icon_url`).
     pub icon_data: Option<Vec<u8>>,
 }
@@ -184,8 +184,8 @@ pub struct MemberPatch {
     pub server_mute: Option<bool>,
     /// Server deafen.
     pub server_deaf: Option<bool>,
-    /// Move to a voice channel.
-    pub voice_channel_id: Option<String>,
+    /// Move to a voice channel (`Some(None)`: disconnect).
+    pub voice_channel_id: Option<Option<Id>>,
     /// Reason for the audit log.
     pub reason: String,
 }

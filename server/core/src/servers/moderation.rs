@@ -9,9 +9,9 @@ use crate::{
     error::{Error, Result},
     events::{Audience, Event},
     id::{Id, now_ms},
+    model::AuditAction,
     model::Ban,
     model::User,
-    model::action,
     permissions::Permissions,
     principal::Principal,
     store::BanRecord,
@@ -49,7 +49,7 @@ impl ServerService {
         change.audit(
             server,
             who.user_id,
-            action::MEMBER_KICK,
+            AuditAction::MemberKick,
             Some(user),
             &reason,
             Vec::new(),
@@ -90,7 +90,7 @@ impl ServerService {
         change.audit(
             server,
             who.user_id,
-            action::MEMBER_BAN_ADD,
+            AuditAction::MemberBanAdd,
             Some(user),
             &reason,
             Vec::new(),
@@ -119,7 +119,7 @@ impl ServerService {
         change.audit(
             server,
             who.user_id,
-            action::MEMBER_BAN_REMOVE,
+            AuditAction::MemberBanRemove,
             Some(user),
             &reason,
             Vec::new(),

@@ -3,7 +3,11 @@
 use async_trait::async_trait;
 
 use super::UserRecord;
-use crate::{error::Result, id::Id, model::ReadState};
+use crate::{
+    error::Result,
+    id::Id,
+    model::{MentionKind, MessageKind, ReadState},
+};
 
 /// A message row, with the author's current server nickname (empty if none or in DMs).
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -16,8 +20,8 @@ pub struct MessageRecord {
     pub server_id: Option<i64>,
     /// Author.
     pub author_id: i64,
-    /// `MessageType` value (1 = default).
-    pub kind: i64,
+    /// What the message is.
+    pub kind: MessageKind,
     /// Text.
     pub content: String,
     /// Client nonce (idempotent retries).
@@ -37,18 +41,13 @@ pub struct MessageRecord {
     pub author_nickname: String,
 }
 
-/// A `message_mentions` row kind: a user mention.
-pub const MENTION_USER: i64 = 1;
-/// A `message_mentions` row kind: a role mention.
-pub const MENTION_ROLE: i64 = 2;
-
 /// One stored mention of a message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
 pub struct MentionRecord {
     /// The message.
     pub message_id: i64,
-    /// [`MENTION_USER`] or [`MENTION_ROLE`].
-    pub kind: i64,
+    /// [`MentionKind::User`] or [`MentionKind::Role`].
+    pub kind: MentionKind,
     /// User or role id.
     pub target_id: i64,
 }
@@ -114,7 +113,7 @@ pub struct NewMessage {
     /// The row (`author_nickname` ignored).
     pub message: MessageRecord,
     /// (kind, target id) of each mention, without duplicates.
-    pub mentions: Vec<(i64, i64)>,
+    pub mentions: Vec<(MentionKind, i64)>,
     /// Uploads to bind to the message.
     pub attachment_ids: Vec<i64>,
 }
@@ -208,7 +207,7 @@ pub trait MessageWrites: Send {
         id: Id,
         content: &str,
         mention_everyone: bool,
-        mentions: &[(i64, i64)],
+        mentions: &[(MentionKind, i64)],
         edited_at: i64,
     ) -> Result<Option<MessageRecord>>;
     /// Deletes a message (mentions, reactions and attachment rows cascade) and returns the

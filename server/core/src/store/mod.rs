@@ -8,10 +8,15 @@
 //! running one transaction each.
 
 mod accounts;
-mod guilds;
+mod admission;
+mod audit;
+mod channels;
+mod members;
 mod messages;
 mod postgres;
 mod relationships;
+mod roles;
+mod servers;
 mod sql;
 mod sqlite;
 
@@ -20,18 +25,39 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 pub use accounts::*;
-pub use guilds::*;
+pub use admission::*;
+pub use audit::*;
+pub use channels::*;
+pub use members::*;
 pub use messages::*;
 pub use postgres::{PgStore, PgWrite};
 pub use relationships::*;
+pub use roles::*;
+pub use servers::*;
 pub use sqlite::{SqliteStore, SqliteWrite};
+
+pub use crate::model::rows::{
+    BanRecord, ChannelRecord, MemberRecord, OverwriteRecord, RoleRecord, ServerInviteRecord,
+    ServerRecord,
+};
 
 use crate::error::{Error, Result};
 
 /// Everything the services persist.
 #[async_trait]
 pub trait Store:
-    AccountStore + GuildStore + MessageStore + RelationshipStore + Send + Sync + 'static
+    AccountStore
+    + ServerStore
+    + MemberStore
+    + ChannelStore
+    + RoleStore
+    + AdmissionStore
+    + AuditStore
+    + MessageStore
+    + RelationshipStore
+    + Send
+    + Sync
+    + 'static
 {
     /// Which backend this is, for logs.
     fn backend(&self) -> &'static str;
@@ -45,8 +71,21 @@ pub trait Store:
 
 /// One open write transaction: every write of a unit of work. Methods that need several
 /// statements run them in a savepoint, so a refused step leaves the transaction as it was.
+/// A write that fails with an error ends the unit of work: drop the transaction. (PostgreSQL
+/// aborts a transaction whose statement failed, and a later commit would roll back silently;
+/// SQLite would carry on. Services propagate the error with `?`, so both behave the same.)
 #[async_trait]
-pub trait WriteTx: GuildWrites + MessageWrites + RelationshipWrites + Send {
+pub trait WriteTx:
+    ServerWrites
+    + MemberWrites
+    + ChannelWrites
+    + RoleWrites
+    + AdmissionWrites
+    + AuditWrites
+    + MessageWrites
+    + RelationshipWrites
+    + Send
+{
     /// Commits every write made through this transaction.
     async fn commit(self: Box<Self>) -> Result<()>;
 }

@@ -28,8 +28,12 @@ impl PgStore {
     }
 }
 
-/// READ COMMITTED (the default) gives every statement its own snapshot; multi-statement
-/// reads that must agree use one.
-const BEGIN_SNAPSHOT: &str = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
-
-sql_store!(PgStore, PgWrite, sqlx::Postgres, "BEGIN");
+sql_store!(
+    PgStore,
+    PgWrite,
+    sqlx::Postgres,
+    begin_write = "BEGIN",
+    // READ COMMITTED (the default) gives every statement its own snapshot; multi-statement
+    // reads that must agree use one.
+    begin_snapshot = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+);

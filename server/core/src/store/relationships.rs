@@ -15,17 +15,10 @@ pub struct RelationshipRecord {
     pub user_id: i64,
     /// The other user.
     pub other_id: i64,
-    /// [`RelationshipKind::as_stored`].
-    pub kind: i64,
+    /// This user's relationship with the other.
+    pub kind: RelationshipKind,
     /// Unix ms when the row reached its current kind.
     pub created_at: i64,
-}
-
-impl RelationshipRecord {
-    /// The parsed kind.
-    pub fn kind(&self) -> Result<RelationshipKind> {
-        RelationshipKind::from_stored(self.kind)
-    }
 }
 
 /// Both directions of one pair of users, from the point of view of `me`.

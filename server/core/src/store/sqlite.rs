@@ -37,7 +37,11 @@ impl SqliteStore {
     }
 }
 
-/// A deferred transaction reads from one WAL snapshot from its first read on.
-const BEGIN_SNAPSHOT: &str = "BEGIN";
-
-sql_store!(SqliteStore, SqliteWrite, sqlx::Sqlite, "BEGIN IMMEDIATE");
+sql_store!(
+    SqliteStore,
+    SqliteWrite,
+    sqlx::Sqlite,
+    begin_write = "BEGIN IMMEDIATE",
+    // A deferred transaction reads from one WAL snapshot from its first read on.
+    begin_snapshot = "BEGIN",
+);

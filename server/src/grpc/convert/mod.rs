@@ -1,10 +1,9 @@
 //! Conversions between core types and protobuf messages.
 
 use decentra_core::{
-    access,
     model::{
-        Attachment, Ban, Channel, Invite, Member, MentionKind, Message, Presence, PresenceStatus,
-        ReadState, Role, Server, ServerSnapshot,
+        Attachment, Ban, Channel, ChannelKind, Invite, Member, MentionKind, Message, MessageKind,
+        OverwriteKind, Presence, PresenceStatus, ReadState, Role, Server, ServerSnapshot,
     },
     relationships::{Relationship, RelationshipKind},
     settings::{InstanceSettings, RegistrationMode, SmtpTlsMode},
@@ -146,22 +145,21 @@ pub fn role(r: &Role) -> pb::Role {
     }
 }
 
-pub fn channel_type(kind: i64) -> pb::ChannelType {
+pub fn channel_type(kind: ChannelKind) -> pb::ChannelType {
     match kind {
-        access::kind::TEXT => pb::ChannelType::Text,
-        access::kind::VOICE => pb::ChannelType::Voice,
-        access::kind::CATEGORY => pb::ChannelType::Category,
-        access::kind::DM => pb::ChannelType::Dm,
-        access::kind::GROUP_DM => pb::ChannelType::GroupDm,
-        _ => pb::ChannelType::Unspecified,
+        ChannelKind::Text => pb::ChannelType::Text,
+        ChannelKind::Voice => pb::ChannelType::Voice,
+        ChannelKind::Category => pb::ChannelType::Category,
+        ChannelKind::Dm => pb::ChannelType::Dm,
+        ChannelKind::GroupDm => pb::ChannelType::GroupDm,
     }
 }
 
-pub fn channel_kind_from(v: i32) -> Option<i64> {
+pub fn channel_kind_from(v: i32) -> Option<ChannelKind> {
     match pb::ChannelType::try_from(v).ok()? {
-        pb::ChannelType::Text => Some(access::kind::TEXT),
-        pb::ChannelType::Voice => Some(access::kind::VOICE),
-        pb::ChannelType::Category => Some(access::kind::CATEGORY),
+        pb::ChannelType::Text => Some(ChannelKind::Text),
+        pb::ChannelType::Voice => Some(ChannelKind::Voice),
+        pb::ChannelType::Category => Some(ChannelKind::Category),
         _ => None,
     }
 }
@@ -169,10 +167,9 @@ pub fn channel_kind_from(v: i32) -> Option<i64> {
 pub fn overwrite(o: &OverwriteRecord) -> pb::PermissionOverwrite {
     pb::PermissionOverwrite {
         target_id: o.target_id.to_string(),
-        target_type: if o.target_kind == 1 {
-            pb::OverwriteTargetType::Role
-        } else {
-            pb::OverwriteTargetType::Member
+        target_type: match o.target_kind {
+            OverwriteKind::Role => pb::OverwriteTargetType::Role,
+            OverwriteKind::Member => pb::OverwriteTargetType::Member,
         }
         .into(),
         allow: o.allow_bits as u64,
@@ -329,8 +326,18 @@ pub fn message(m: &Message) -> pb::Message {
         attachments: m.attachments.iter().map(attachment).collect(),
         nonce: m.nonce.clone().unwrap_or_default(),
         server_id: m.server_id.map(|i| i.to_string()).unwrap_or_default(),
-        r#type: i32::try_from(m.kind).unwrap_or(1),
+        r#type: message_type(m.kind).into(),
         author_nickname: m.author_nickname.clone(),
+    }
+}
+
+pub fn message_type(kind: MessageKind) -> pb::MessageType {
+    match kind {
+        MessageKind::Default => pb::MessageType::Default,
+        MessageKind::MemberJoin => pb::MessageType::MemberJoin,
+        MessageKind::PinnedMessage => pb::MessageType::PinnedMessage,
+        MessageKind::Call => pb::MessageType::Call,
+        MessageKind::RecipientAdd => pb::MessageType::RecipientAdd,
     }
 }
 
@@ -352,7 +359,8 @@ pub fn audit_entry(e: &AuditRecord) -> pb::AuditLogEntry {
     pb::AuditLogEntry {
         id: e.id.to_string(),
         server_id: e.server_id.to_string(),
-        action: i32::try_from(e.action).unwrap_or(0),
+        // `AuditAction`'s values are the API's `AuditLogAction` values.
+        action: e.action as i32,
         actor_id: e.actor_id.to_string(),
         target_id: id_str(e.target_id),
         reason: e.reason.clone(),

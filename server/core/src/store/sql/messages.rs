@@ -5,7 +5,7 @@ macro_rules! messages_sql {
     ($store:ty, $tx:ty, $db:ty, $begin_write:literal) => {
         /// `SELECT` of a [`crate::store::MessageRecord`] (messages `m`, with the author's
         /// nickname from `members`); append `WHERE …`.
-        macro_rules! msg_select {
+        macro_rules! select_messages {
             () => {
                 "SELECT m.id, m.channel_id, m.server_id, m.author_id, m.kind, m.content, \
                    m.nonce, m.reply_to_id, m.mention_everyone, m.pinned_at, m.edited_at, \
@@ -17,7 +17,7 @@ macro_rules! messages_sql {
         }
 
         /// Column list of [`crate::store::UserRecord`] for `users u`.
-        macro_rules! msg_user_columns {
+        macro_rules! user_columns {
             () => {
                 "u.id, u.username, u.display_name, u.email, u.email_verified, \
                  u.password_hash, u.avatar_url, u.bio, u.status_text, u.is_admin, u.is_bot, \
@@ -26,7 +26,7 @@ macro_rules! messages_sql {
         }
 
         /// Column list of [`crate::store::AttachmentRecord`].
-        macro_rules! msg_attachment_columns {
+        macro_rules! attachment_columns {
             () => {
                 "id, channel_id, message_id, uploader_id, filename, content_type, size, \
                  sha256, width, height, created_at"
@@ -35,7 +35,7 @@ macro_rules! messages_sql {
 
         /// `$first, $first+1, …` — `n` placeholders for an `IN (…)` list. Lists are bound in
         /// fixed-size chunks so statements stay portable (no array binds).
-        fn msg_placeholders(first: usize, n: usize) -> String {
+        fn param_list(first: usize, n: usize) -> String {
             (first..first + n)
                 .map(|i| format!("${i}"))
                 .collect::<Vec<_>>()
@@ -43,19 +43,19 @@ macro_rules! messages_sql {
         }
 
         /// Chunk size of `IN (…)` lists.
-        const MSG_CHUNK: usize = 100;
+        const CHUNK: usize = 100;
 
         /// Largest multi-row statement of a batch write, in rows.
-        const MSG_MAX_ROWS: usize = 64;
+        const MAX_ROWS: usize = 64;
 
-        /// Splits `items` into chunks of power-of-two lengths (at most [`MSG_MAX_ROWS`]), so
+        /// Splits `items` into chunks of power-of-two lengths (at most [`MAX_ROWS`]), so
         /// a batch of any size uses one of a handful of statement shapes and each stays in the
         /// connection's prepared-statement cache.
-        fn msg_pow2_chunks<T>(mut items: &[T]) -> Vec<&[T]> {
+        fn pow2_chunks<T>(mut items: &[T]) -> Vec<&[T]> {
             let mut out = Vec::new();
             while !items.is_empty() {
-                let n = if items.len() >= MSG_MAX_ROWS {
-                    MSG_MAX_ROWS
+                let n = if items.len() >= MAX_ROWS {
+                    MAX_ROWS
                 } else {
                     1 << (usize::BITS - 1 - items.len().leading_zeros())
                 };
@@ -67,7 +67,7 @@ macro_rules! messages_sql {
         }
 
         /// `head ($1, …, $cols), ($cols+1, …), … tail`: a `VALUES` list of `rows` rows.
-        fn msg_values_sql(head: &str, cols: usize, rows: usize, tail: &str) -> String {
+        fn values_sql(head: &str, cols: usize, rows: usize, tail: &str) -> String {
             let mut sql = String::with_capacity(head.len() + tail.len() + rows * cols * 5);
             sql.push_str(head);
             for row in 0..rows {
@@ -75,18 +75,18 @@ macro_rules! messages_sql {
                     sql.push_str(", ");
                 }
                 sql.push('(');
-                sql.push_str(&msg_placeholders(row * cols + 1, cols));
+                sql.push_str(&param_list(row * cols + 1, cols));
                 sql.push(')');
             }
             sql.push_str(tail);
             sql
         }
 
-        async fn msg_insert_mentions(
+        async fn insert_mentions(
             conn: &mut <$db as sqlx::Database>::Connection,
             message: i64,
             channel: i64,
-            mentions: &[(i64, i64)],
+            mentions: &[($crate::model::MentionKind, i64)],
         ) -> $crate::error::Result<()> {
             for (kind, target) in mentions {
                 sqlx::query(
@@ -114,7 +114,7 @@ macro_rules! messages_sql {
                 // Fixed-size batches keep the statement portable (no array binds).
                 for chunk in channels.chunks(100) {
                     let placeholders: Vec<String> =
-                        (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
+                        (0..chunk.len()).map(|i| format!("${}", i + 4)).collect();
                     let sql = format!(
                         "SELECT c.id, rs.last_read_id, c.last_message_id, \
                            (SELECT COUNT(*) FROM messages m \
@@ -123,8 +123,8 @@ macro_rules! messages_sql {
                               AND (m.mention_everyone OR EXISTS ( \
                                 SELECT 1 FROM message_mentions mm \
                                 WHERE mm.message_id = m.id AND ( \
-                                  (mm.kind = 1 AND mm.target_id = $1) OR \
-                                  (mm.kind = 2 AND mm.target_id IN ( \
+                                  (mm.kind = $2 AND mm.target_id = $1) OR \
+                                  (mm.kind = $3 AND mm.target_id IN ( \
                                     SELECT mr.role_id FROM member_roles mr \
                                     WHERE mr.user_id = $1 AND mr.server_id = c.server_id)))))) \
                          FROM channels c \
@@ -132,7 +132,10 @@ macro_rules! messages_sql {
                          WHERE c.id IN ({})",
                         placeholders.join(", ")
                     );
-                    let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(user.0);
+                    let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                        .bind(user.0)
+                        .bind($crate::model::MentionKind::User)
+                        .bind($crate::model::MentionKind::Role);
                     for c in chunk {
                         q = q.bind(c.0);
                     }
@@ -163,8 +166,8 @@ macro_rules! messages_sql {
                 let plain: Vec<&$crate::store::NewMessage> =
                     batch.iter().filter(|n| n.attachment_ids.is_empty()).collect();
                 let mut inserted: HashSet<i64> = HashSet::with_capacity(batch.len());
-                for chunk in msg_pow2_chunks(&plain) {
-                    let sql = msg_values_sql(
+                for chunk in pow2_chunks(&plain) {
+                    let sql = values_sql(
                         "INSERT INTO messages (id, channel_id, server_id, author_id, kind, \
                            content, nonce, reply_to_id, mention_everyone, pinned_at, edited_at, \
                            created_at) VALUES ",
@@ -254,7 +257,7 @@ macro_rules! messages_sql {
                         }
                     }
                 }
-                let mentions: Vec<(i64, i64, i64, i64)> = batch
+                let mentions: Vec<(i64, i64, $crate::model::MentionKind, i64)> = batch
                     .iter()
                     .filter(|n| inserted.contains(&n.message.id))
                     .flat_map(|n| {
@@ -263,8 +266,8 @@ macro_rules! messages_sql {
                             .map(|(kind, target)| (n.message.id, n.message.channel_id, *kind, *target))
                     })
                     .collect();
-                for chunk in msg_pow2_chunks(&mentions) {
-                    let sql = msg_values_sql(
+                for chunk in pow2_chunks(&mentions) {
+                    let sql = values_sql(
                         "INSERT INTO message_mentions (message_id, channel_id, kind, target_id) \
                          VALUES ",
                         4,
@@ -286,8 +289,8 @@ macro_rules! messages_sql {
                     *id = (*id).max(m.id);
                 }
                 let newest: Vec<(i64, i64)> = newest.into_iter().collect();
-                for chunk in msg_pow2_chunks(&newest) {
-                    let sql = msg_values_sql(
+                for chunk in pow2_chunks(&newest) {
+                    let sql = values_sql(
                         "UPDATE channels SET last_message_id = v.column2 FROM (VALUES ",
                         2,
                         chunk.len(),
@@ -309,10 +312,10 @@ macro_rules! messages_sql {
                     .collect();
                 let mut created: HashMap<i64, MessageRecord> =
                     HashMap::with_capacity(created_ids.len());
-                for chunk in msg_pow2_chunks(&created_ids) {
+                for chunk in pow2_chunks(&created_ids) {
                     let sql = format!(
-                        concat!(msg_select!(), "WHERE m.id IN ({list})"),
-                        list = msg_placeholders(1, chunk.len())
+                        concat!(select_messages!(), "WHERE m.id IN ({list})"),
+                        list = param_list(1, chunk.len())
                     );
                     let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
                     for id in chunk {
@@ -330,7 +333,7 @@ macro_rules! messages_sql {
                         outcomes.push(InsertOutcome::Created(record));
                     } else {
                         let existing: Option<MessageRecord> = sqlx::query_as(concat!(
-                            msg_select!(),
+                            select_messages!(),
                             "WHERE m.channel_id = $1 AND m.author_id = $2 AND m.nonce = $3"
                         ))
                         .bind(m.channel_id)
@@ -359,7 +362,7 @@ macro_rules! messages_sql {
                 id: $crate::id::Id,
             ) -> $crate::error::Result<Option<$crate::store::MessageRecord>> {
                 Ok(sqlx::query_as(concat!(
-                    msg_select!(),
+                    select_messages!(),
                     "WHERE m.channel_id = $1 AND m.id = $2"
                 ))
                 .bind(channel.0)
@@ -375,7 +378,7 @@ macro_rules! messages_sql {
                 limit: u32,
             ) -> $crate::error::Result<Vec<$crate::store::MessageRecord>> {
                 Ok(sqlx::query_as(concat!(
-                    msg_select!(),
+                    select_messages!(),
                     "WHERE m.channel_id = $1 AND m.id < $2 ORDER BY m.id DESC LIMIT $3"
                 ))
                 .bind(channel.0)
@@ -392,7 +395,7 @@ macro_rules! messages_sql {
                 limit: u32,
             ) -> $crate::error::Result<Vec<$crate::store::MessageRecord>> {
                 Ok(sqlx::query_as(concat!(
-                    msg_select!(),
+                    select_messages!(),
                     "WHERE m.channel_id = $1 AND m.id >= $2 ORDER BY m.id ASC LIMIT $3"
                 ))
                 .bind(channel.0)
@@ -407,7 +410,7 @@ macro_rules! messages_sql {
                 channel: $crate::id::Id,
             ) -> $crate::error::Result<Vec<$crate::store::MessageRecord>> {
                 Ok(sqlx::query_as(concat!(
-                    msg_select!(),
+                    select_messages!(),
                     "WHERE m.channel_id = $1 AND m.pinned_at IS NOT NULL \
                      ORDER BY m.pinned_at DESC, m.id DESC"
                 ))
@@ -429,8 +432,8 @@ macro_rules! messages_sql {
                 reply_ids.dedup();
                 // One read transaction: the parts describe the same moment.
                 let mut tx = self.pool.begin().await?;
-                for chunk in ids.chunks(MSG_CHUNK) {
-                    let list = msg_placeholders(1, chunk.len());
+                for chunk in ids.chunks(CHUNK) {
+                    let list = param_list(1, chunk.len());
                     let sql = format!(
                         "SELECT message_id, kind, target_id FROM message_mentions \
                          WHERE message_id IN ({list}) ORDER BY message_id, kind, target_id"
@@ -442,7 +445,7 @@ macro_rules! messages_sql {
                     let rows: Vec<$crate::store::MentionRecord> = q.fetch_all(&mut *tx).await?;
                     out.mentions.extend(rows);
 
-                    let list = msg_placeholders(2, chunk.len());
+                    let list = param_list(2, chunk.len());
                     let sql = format!(
                         "SELECT message_id, emoji, COUNT(*) AS count, \
                            CAST(SUM(CASE WHEN user_id = $1 THEN 1 ELSE 0 END) AS BIGINT) AS me, \
@@ -457,11 +460,11 @@ macro_rules! messages_sql {
                     let rows: Vec<$crate::store::ReactionCountRecord> = q.fetch_all(&mut *tx).await?;
                     out.reactions.extend(rows);
 
-                    let list = msg_placeholders(1, chunk.len());
+                    let list = param_list(1, chunk.len());
                     let sql = format!(
                         concat!(
                             "SELECT ",
-                            msg_attachment_columns!(),
+                            attachment_columns!(),
                             " FROM attachments WHERE message_id IN ({list}) ORDER BY id"
                         ),
                         list = list
@@ -473,9 +476,9 @@ macro_rules! messages_sql {
                     let rows: Vec<$crate::store::AttachmentRecord> = q.fetch_all(&mut *tx).await?;
                     out.attachments.extend(rows);
                 }
-                for chunk in reply_ids.chunks(MSG_CHUNK) {
-                    let list = msg_placeholders(1, chunk.len());
-                    let sql = format!(concat!(msg_select!(), "WHERE m.id IN ({list})"), list = list);
+                for chunk in reply_ids.chunks(CHUNK) {
+                    let list = param_list(1, chunk.len());
+                    let sql = format!(concat!(select_messages!(), "WHERE m.id IN ({list})"), list = list);
                     let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
                     for id in chunk {
                         q = q.bind(id);
@@ -492,10 +495,10 @@ macro_rules! messages_sql {
                 ids: &[i64],
             ) -> $crate::error::Result<Vec<$crate::store::UserRecord>> {
                 let mut out = Vec::with_capacity(ids.len());
-                for chunk in ids.chunks(MSG_CHUNK) {
-                    let list = msg_placeholders(1, chunk.len());
+                for chunk in ids.chunks(CHUNK) {
+                    let list = param_list(1, chunk.len());
                     let sql = format!(
-                        concat!("SELECT ", msg_user_columns!(), " FROM users u WHERE u.id IN ({list})"),
+                        concat!("SELECT ", user_columns!(), " FROM users u WHERE u.id IN ({list})"),
                         list = list
                     );
                     let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
@@ -517,7 +520,7 @@ macro_rules! messages_sql {
             ) -> $crate::error::Result<Vec<$crate::store::UserRecord>> {
                 Ok(sqlx::query_as(concat!(
                     "SELECT ",
-                    msg_user_columns!(),
+                    user_columns!(),
                     " FROM reactions r JOIN users u ON u.id = r.user_id \
                      WHERE r.message_id = $1 AND r.emoji = $2 AND r.user_id > $3 \
                      ORDER BY r.user_id LIMIT $4"
@@ -537,7 +540,7 @@ macro_rules! messages_sql {
             ) -> $crate::error::Result<()> {
                 sqlx::query(concat!(
                     "INSERT INTO attachments (",
-                    msg_attachment_columns!(),
+                    attachment_columns!(),
                     ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
                 ))
                 .bind(a.id)
@@ -562,7 +565,7 @@ macro_rules! messages_sql {
             ) -> $crate::error::Result<Option<$crate::store::AttachmentRecord>> {
                 Ok(sqlx::query_as(concat!(
                     "SELECT ",
-                    msg_attachment_columns!(),
+                    attachment_columns!(),
                     " FROM attachments WHERE id = $1"
                 ))
                 .bind(id.0)
@@ -575,8 +578,8 @@ macro_rules! messages_sql {
                 sha256s: &[String],
             ) -> $crate::error::Result<Vec<String>> {
                 let mut out = Vec::new();
-                for chunk in sha256s.chunks(MSG_CHUNK) {
-                    let list = msg_placeholders(1, chunk.len());
+                for chunk in sha256s.chunks(CHUNK) {
+                    let list = param_list(1, chunk.len());
                     let sql =
                         format!("SELECT DISTINCT sha256 FROM attachments WHERE sha256 IN ({list})");
                     let mut q = sqlx::query_scalar(sqlx::AssertSqlSafe(sql));
@@ -619,7 +622,7 @@ macro_rules! messages_sql {
                 id: $crate::id::Id,
                 content: &str,
                 mention_everyone: bool,
-                mentions: &[(i64, i64)],
+                mentions: &[($crate::model::MentionKind, i64)],
                 edited_at: i64,
             ) -> $crate::error::Result<Option<$crate::store::MessageRecord>> {
                 let mut tx = sqlx::Connection::begin(&mut *self.0).await?;
@@ -640,8 +643,8 @@ macro_rules! messages_sql {
                     .bind(id.0)
                     .execute(&mut *tx)
                     .await?;
-                msg_insert_mentions(&mut *tx, id.0, channel, mentions).await?;
-                let record = sqlx::query_as(concat!(msg_select!(), "WHERE m.id = $1"))
+                insert_mentions(&mut *tx, id.0, channel, mentions).await?;
+                let record = sqlx::query_as(concat!(select_messages!(), "WHERE m.id = $1"))
                     .bind(id.0)
                     .fetch_one(&mut *tx)
                     .await?;

@@ -2,26 +2,46 @@
 //! `ON CONFLICT`, integer timestamps), so each body is written once and instantiated for each
 //! sqlx driver by [`sql_store!`], keeping native types and no `Any`-driver conversions.
 //!
-//! Each macro implements one sub-trait for `$store`, a struct with a `pool: sqlx::Pool<$db>`
-//! field. `$begin_write` starts a write transaction (SQLite needs `BEGIN IMMEDIATE` so a
-//! transaction that reads first cannot fail on lock upgrade).
+//! Each area's macro implements its read trait for `$store` (a struct with a
+//! `pool: sqlx::Pool<$db>` field) and its write trait for `$tx` (an open transaction), and
+//! [`sql_store!`] expands each in a module of its own, so helpers need no area prefix. The
+//! backends differ only in what they pass explicitly: `begin_write` starts a write transaction
+//! (SQLite needs `BEGIN IMMEDIATE` so a transaction that reads first cannot fail on lock
+//! upgrade) and `begin_snapshot` a read-only one whose reads share one snapshot.
 
 mod accounts;
-mod guilds;
+mod admission;
+mod audit;
+mod channels;
+mod columns;
+mod members;
 mod messages;
 mod relationships;
+mod roles;
+mod servers;
 
 pub(crate) use accounts::accounts_sql;
-pub(crate) use guilds::{
-    DELETE_MEMBER_OVERWRITES, channel_columns, guilds_sql, invite_columns, role_columns,
-    server_columns,
+pub(crate) use admission::admission_sql;
+pub(crate) use audit::audit_sql;
+pub(crate) use channels::channels_sql;
+pub(crate) use columns::{
+    DELETE_MEMBER_OVERWRITES, channel_columns, invite_columns, role_columns, server_columns,
 };
+pub(crate) use members::members_sql;
 pub(crate) use messages::messages_sql;
 pub(crate) use relationships::relationships_sql;
+pub(crate) use roles::roles_sql;
+pub(crate) use servers::servers_sql;
 
 /// Implements the whole [`crate::store::Store`] for one backend.
 macro_rules! sql_store {
-    ($store:ty, $tx:ident, $db:ty, $begin_write:literal) => {
+    (
+        $store:ident,
+        $tx:ident,
+        $db:ty,
+        begin_write = $begin_write:literal,
+        begin_snapshot = $begin_snapshot:expr $(,)?
+    ) => {
         /// An open write transaction of this backend (see [`crate::store::WriteTx`]).
         pub struct $tx(sqlx::Transaction<'static, $db>);
 
@@ -32,9 +52,37 @@ macro_rules! sql_store {
         }
 
         $crate::store::sql::accounts_sql!($store, $db, $begin_write);
-        $crate::store::sql::guilds_sql!($store, $tx, $db, $begin_write);
-        $crate::store::sql::messages_sql!($store, $tx, $db, $begin_write);
-        $crate::store::sql::relationships_sql!($store, $tx, $db, $begin_write);
+
+        // One module per area: each expansion keeps its helpers to itself.
+        mod servers {
+            $crate::store::sql::servers_sql!(
+                super::$store,
+                super::$tx,
+                $db,
+                begin_snapshot = $begin_snapshot
+            );
+        }
+        mod members {
+            $crate::store::sql::members_sql!(super::$store, super::$tx, $db);
+        }
+        mod channels {
+            $crate::store::sql::channels_sql!(super::$store, super::$tx, $db);
+        }
+        mod roles {
+            $crate::store::sql::roles_sql!(super::$store, super::$tx, $db);
+        }
+        mod admission {
+            $crate::store::sql::admission_sql!(super::$store, super::$tx, $db);
+        }
+        mod audit {
+            $crate::store::sql::audit_sql!(super::$store, super::$tx, $db);
+        }
+        mod messages {
+            $crate::store::sql::messages_sql!(super::$store, super::$tx, $db, $begin_write);
+        }
+        mod relationships {
+            $crate::store::sql::relationships_sql!(super::$store, super::$tx, $db, $begin_write);
+        }
 
         #[async_trait::async_trait]
         impl $crate::store::WriteTx for $tx {

@@ -4,7 +4,7 @@
 macro_rules! relationships_sql {
     ($store:ty, $tx:ty, $db:ty, $begin_write:literal) => {
         /// Columns of a [`crate::store::UserRecord`] from `users u`.
-        macro_rules! rel_user_columns {
+        macro_rules! user_columns {
             () => {
                 "u.id, u.username, u.display_name, u.email, u.email_verified, u.password_hash, \
                  u.avatar_url, u.bio, u.status_text, u.is_admin, u.is_bot, u.disabled, \
@@ -14,7 +14,7 @@ macro_rules! relationships_sql {
 
         /// Writes one direction of a pair: deletes it (`None`), or upserts it when the kind
         /// changed. Returns the row as it now is.
-        async fn rel_write_side(
+        async fn write_side(
             conn: &mut <$db as sqlx::Database>::Connection,
             user: i64,
             other: i64,
@@ -33,7 +33,7 @@ macro_rules! relationships_sql {
                 return Ok(None);
             };
             if let Some(b) = before
-                && b.kind == kind.as_stored()
+                && b.kind == kind
             {
                 return Ok(Some(b.clone()));
             }
@@ -45,20 +45,20 @@ macro_rules! relationships_sql {
             )
             .bind(user)
             .bind(other)
-            .bind(kind.as_stored())
+            .bind(kind)
             .bind(now)
             .execute(&mut *conn)
             .await?;
             Ok(Some($crate::store::RelationshipRecord {
                 user_id: user,
                 other_id: other,
-                kind: kind.as_stored(),
+                kind,
                 created_at: now,
             }))
         }
 
         /// Inserts a private channel row (the other columns keep their defaults).
-        async fn rel_insert_private_channel(
+        async fn insert_private_channel(
             conn: &mut <$db as sqlx::Database>::Connection,
             c: &$crate::store::ChannelRecord,
         ) -> $crate::error::Result<()> {
@@ -77,7 +77,7 @@ macro_rules! relationships_sql {
             Ok(())
         }
 
-        async fn rel_insert_recipient(
+        async fn insert_recipient(
             conn: &mut <$db as sqlx::Database>::Connection,
             channel: i64,
             user: i64,
@@ -95,7 +95,7 @@ macro_rules! relationships_sql {
 
         /// Locks a channel row for the rest of the transaction (PostgreSQL; SQLite's
         /// `BEGIN IMMEDIATE` already serialises writers). False if there is no such channel.
-        async fn rel_lock_channel(
+        async fn lock_channel(
             conn: &mut <$db as sqlx::Database>::Connection,
             channel: i64,
         ) -> $crate::error::Result<bool> {
@@ -148,10 +148,11 @@ macro_rules! relationships_sql {
                 let hit: Option<i64> = sqlx::query_scalar(
                     "SELECT user_id FROM relationships \
                      WHERE ((user_id = $1 AND other_id = $2) OR (user_id = $2 AND other_id = $1)) \
-                       AND kind = 4 LIMIT 1",
+                       AND kind = $3 LIMIT 1",
                 )
                 .bind(a.0)
                 .bind(b.0)
+                .bind($crate::model::RelationshipKind::Blocked)
                 .fetch_optional(&self.pool)
                 .await?;
                 Ok(hit.is_some())
@@ -166,10 +167,11 @@ macro_rules! relationships_sql {
                     "SELECT b.user_id FROM channel_recipients r JOIN relationships b \
                        ON (b.user_id = r.user_id AND b.other_id = $2) \
                        OR (b.user_id = $2 AND b.other_id = r.user_id) \
-                     WHERE r.channel_id = $1 AND r.user_id <> $2 AND b.kind = 4 LIMIT 1",
+                     WHERE r.channel_id = $1 AND r.user_id <> $2 AND b.kind = $3 LIMIT 1",
                 )
                 .bind(channel.0)
                 .bind(user.0)
+                .bind($crate::model::RelationshipKind::Blocked)
                 .fetch_optional(&self.pool)
                 .await?;
                 Ok(hit.is_some())
@@ -208,19 +210,20 @@ macro_rules! relationships_sql {
                 }
                 pattern.push('%');
                 Ok(sqlx::query_as(concat!(
-                    "SELECT ", rel_user_columns!(), " FROM users u \
+                    "SELECT ", user_columns!(), " FROM users u \
                      WHERE (u.username_lower LIKE $2 ESCAPE '\\' \
                             OR LOWER(u.display_name) LIKE $2 ESCAPE '\\') \
                        AND NOT u.disabled \
                        AND u.username_lower > $3 \
                        AND NOT EXISTS (SELECT 1 FROM relationships b \
-                                       WHERE b.user_id = u.id AND b.other_id = $1 AND b.kind = 4) \
+                                       WHERE b.user_id = u.id AND b.other_id = $1 AND b.kind = $5) \
                      ORDER BY u.username_lower LIMIT $4"
                 ))
                 .bind(searcher.0)
                 .bind(pattern)
                 .bind(after_lower.unwrap_or(""))
                 .bind(i64::from(limit))
+                .bind($crate::model::RelationshipKind::Blocked)
                 .fetch_all(&self.pool)
                 .await?)
             }
@@ -326,15 +329,15 @@ macro_rules! relationships_sql {
                     theirs: rows.iter().find(|r| r.user_id == other.0).cloned(),
                 };
                 let kinds = (
-                    before.mine.as_ref().map(|r| r.kind()).transpose()?,
-                    before.theirs.as_ref().map(|r| r.kind()).transpose()?,
+                    before.mine.as_ref().map(|r| r.kind),
+                    before.theirs.as_ref().map(|r| r.kind),
                 );
                 // An error from the rule drops `tx`, rolling back (nothing was written).
                 let (mine, theirs) = rule(kinds)?;
                 let after = $crate::store::RelationshipPair {
-                    mine: rel_write_side(&mut *tx, me.0, other.0, before.mine.as_ref(), mine, now)
+                    mine: write_side(&mut *tx, me.0, other.0, before.mine.as_ref(), mine, now)
                         .await?,
-                    theirs: rel_write_side(
+                    theirs: write_side(
                         &mut *tx,
                         other.0,
                         me.0,
@@ -388,7 +391,7 @@ macro_rules! relationships_sql {
             ) -> $crate::error::Result<$crate::store::DmOpened> {
                 let (low, high) = if a.0 < b.0 { (a.0, b.0) } else { (b.0, a.0) };
                 let mut tx = sqlx::Connection::begin(&mut *self.0).await?;
-                rel_insert_private_channel(&mut *tx, channel).await?;
+                insert_private_channel(&mut *tx, channel).await?;
                 // The pair's primary key decides races: the loser inserts nothing here and
                 // rolls its channel back.
                 let claimed = sqlx::query(
@@ -420,8 +423,8 @@ macro_rules! relationships_sql {
                         created: false,
                     });
                 }
-                rel_insert_recipient(&mut *tx, channel.id, low).await?;
-                rel_insert_recipient(&mut *tx, channel.id, high).await?;
+                insert_recipient(&mut *tx, channel.id, low).await?;
+                insert_recipient(&mut *tx, channel.id, high).await?;
                 tx.commit().await?;
                 Ok($crate::store::DmOpened {
                     channel: channel.clone(),
@@ -435,9 +438,9 @@ macro_rules! relationships_sql {
                 members: &[$crate::id::Id],
             ) -> $crate::error::Result<()> {
                 let mut tx = sqlx::Connection::begin(&mut *self.0).await?;
-                rel_insert_private_channel(&mut *tx, channel).await?;
+                insert_private_channel(&mut *tx, channel).await?;
                 for m in members {
-                    rel_insert_recipient(&mut *tx, channel.id, m.0).await?;
+                    insert_recipient(&mut *tx, channel.id, m.0).await?;
                 }
                 tx.commit().await?;
                 Ok(())
@@ -450,7 +453,7 @@ macro_rules! relationships_sql {
                 max: u32,
             ) -> $crate::error::Result<$crate::store::AddRecipient> {
                 let mut tx = sqlx::Connection::begin(&mut *self.0).await?;
-                if !rel_lock_channel(&mut *tx, channel.0).await? {
+                if !lock_channel(&mut *tx, channel.0).await? {
                     return Ok($crate::store::AddRecipient::NoChannel);
                 }
                 let present: Option<i64> = sqlx::query_scalar(
@@ -471,7 +474,7 @@ macro_rules! relationships_sql {
                 if count >= i64::from(max) {
                     return Ok($crate::store::AddRecipient::Full);
                 }
-                rel_insert_recipient(&mut *tx, channel.0, user.0).await?;
+                insert_recipient(&mut *tx, channel.0, user.0).await?;
                 tx.commit().await?;
                 Ok($crate::store::AddRecipient::Added)
             }
@@ -482,7 +485,7 @@ macro_rules! relationships_sql {
                 user: $crate::id::Id,
             ) -> $crate::error::Result<$crate::store::RemoveRecipient> {
                 let mut tx = sqlx::Connection::begin(&mut *self.0).await?;
-                if !rel_lock_channel(&mut *tx, channel.0).await? {
+                if !lock_channel(&mut *tx, channel.0).await? {
                     return Ok($crate::store::RemoveRecipient::NotRecipient);
                 }
                 let removed = sqlx::query(

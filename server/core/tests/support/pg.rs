@@ -1,6 +1,7 @@
 //! PostgreSQL for tests: `TEST_DATABASE_URL` if set, else a private throwaway cluster
 //! (initdb + postgres on a free loopback port) started once per test binary. Each test gets
-//! its own fresh database.
+//! its own fresh database. Shared by the core's store conformance suite and the server's
+//! tests (which include this file by path).
 
 use std::{
     path::PathBuf,
