@@ -34,6 +34,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         compiler.encode_file_descriptor_set(),
     )?;
     let fds = compiler.file_descriptor_set();
+    fs::write(out.join("decentra_rpc.rs"), rpc_paths(&fds))?;
 
     tonic_prost_build::configure()
         .build_client(true)
@@ -44,4 +45,54 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .generate_default_stubs(false)
         .compile_fds(fds)?;
     Ok(())
+}
+
+/// One module per `decentra.v1` service with a constant per RPC path
+/// (`auth_service::LOGIN == "/decentra.v1.AuthService/Login"`), plus every service's full
+/// name, so lists of RPCs elsewhere are checked by the compiler instead of spelled by hand.
+fn rpc_paths(fds: &prost_types::FileDescriptorSet) -> String {
+    let mut code = String::new();
+    let mut services = Vec::new();
+    for file in fds.file.iter().filter(|f| f.package() == "decentra.v1") {
+        for service in &file.service {
+            let full = format!("{}.{}", file.package(), service.name());
+            code.push_str(&format!(
+                "/// RPC paths of `{full}`.\npub mod {} {{\n",
+                snake(service.name())
+            ));
+            for method in &service.method {
+                code.push_str(&format!(
+                    "    /// `{full}/{m}`.\n    pub const {}: &str = \"/{full}/{m}\";\n",
+                    snake(method.name()).to_uppercase(),
+                    m = method.name(),
+                ));
+            }
+            code.push_str("}\n");
+            services.push(full);
+        }
+    }
+    code.push_str(
+        "/// Full names of every `decentra.v1` service.\npub const SERVICES: &[&str] = &[\n",
+    );
+    for s in services {
+        code.push_str(&format!("    \"{s}\",\n"));
+    }
+    code.push_str("];\n");
+    code
+}
+
+/// `RequestPasswordReset` → `request_password_reset`.
+fn snake(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() + 4);
+    for (i, ch) in name.chars().enumerate() {
+        if ch.is_ascii_uppercase() {
+            if i > 0 {
+                out.push('_');
+            }
+            out.push(ch.to_ascii_lowercase());
+        } else {
+            out.push(ch);
+        }
+    }
+    out
 }

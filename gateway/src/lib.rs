@@ -2,8 +2,10 @@
 //! served by the generic [`transcode`] layer (built from the compiled descriptor set, calling
 //! the same tonic services in process); server-streaming RPCs answer as Server-Sent Events.
 //! The OpenAPI document comes from the same descriptors. Only binary downloads (attachments,
-//! icons) are explicit routes. Authentication is done by the server's one auth layer, which
-//! consults [`PUBLIC_ROUTES`]; handlers take the principal it attached.
+//! icons) are explicit routes. [`routers`] returns them in two routers: the public one (the
+//! RPCs of [`decentra_proto::rpc::PUBLIC`], icons, the API's documentation) and the protected
+//! one, which the server mounts behind its one auth layer; handlers take the principal it
+//! attached.
 
 mod caller;
 mod docs;
@@ -20,38 +22,29 @@ pub use caller::Caller;
 pub use error::ApiError;
 pub use transcode::Api;
 
-/// Routes callable without an access token: the REST paths of the public RPCs (a test in the
-/// server checks this list against them) and the API's own documentation.
-pub const PUBLIC_ROUTES: &[&str] = &[
-    "/api/v1/auth/register",
-    "/api/v1/auth/login",
-    "/api/v1/auth/refresh",
-    "/api/v1/auth/request-password-reset",
-    "/api/v1/auth/reset-password",
-    "/api/v1/auth/verify-email",
-    "/api/v1/instance",
-    OPENAPI_PATH,
-    DOCS_PATH,
-];
-
-/// Route prefixes callable without an access token.
-pub const PUBLIC_PREFIXES: &[&str] = &["/api/v1/icons/"];
-
 /// Where the OpenAPI 3.1 document is served.
 pub const OPENAPI_PATH: &str = "/api/v1/openapi.json";
 /// Where the browsable API reference is served.
 pub const DOCS_PATH: &str = "/api/docs";
 
-/// The explicit (binary) `/api/v1` routes.
-pub fn router(services: Services) -> Router {
-    routes::router().with_state(services)
+/// The REST API, split by whether a call needs an access token.
+#[derive(Debug)]
+pub struct Routers {
+    /// Callable without a token: the transcoded public RPCs, icons, the OpenAPI document and
+    /// the docs page. Mounted WITHOUT the auth layer.
+    pub public: Router,
+    /// Everything else, mounted behind the auth layer (which refuses a call without a valid
+    /// token before any handler runs).
+    pub protected: Router,
 }
 
 /// The routes generated from the proto, forwarding to `grpc` (the tonic services, expecting
-/// the principal in the request extensions), plus the OpenAPI document and the docs page.
-pub fn transcoded(api: &Api, grpc: Router) -> Router {
+/// the principal in the request extensions), the binary downloads, and the OpenAPI document
+/// and docs page.
+pub fn routers(api: &Api, grpc: Router, services: Services) -> Routers {
     let document = Bytes::from(openapi::document(api).to_string());
-    transcode::router(api, grpc)
+    let public = transcode::router(api, grpc.clone(), true)
+        .merge(routes::public().with_state(services.clone()))
         .route(
             OPENAPI_PATH,
             get(move || {
@@ -59,5 +52,8 @@ pub fn transcoded(api: &Api, grpc: Router) -> Router {
                 async move { ([(header::CONTENT_TYPE, "application/json")], body).into_response() }
             }),
         )
-        .route(DOCS_PATH, get(docs::page))
+        .route(DOCS_PATH, get(docs::page));
+    let protected =
+        transcode::router(api, grpc, false).merge(routes::protected().with_state(services));
+    Routers { public, protected }
 }

@@ -8,10 +8,7 @@ use std::collections::BTreeMap;
 use prost_reflect::{FieldDescriptor, FileDescriptor, Kind, MessageDescriptor};
 use serde_json::{Map, Value, json};
 
-use crate::{
-    PUBLIC_ROUTES,
-    transcode::{Api, Binding, rules::BodyTarget},
-};
+use crate::transcode::{Api, Binding, rules::BodyTarget};
 
 const PACKAGE_PREFIX: &str = "decentra.v1.";
 
@@ -181,7 +178,7 @@ fn operation(b: &Binding, schemas: &mut Schemas) -> Value {
     let mut responses = Map::new();
     responses.insert("200".to_owned(), ok);
     let mut codes = vec!["400", "404", "409", "422", "429", "500"];
-    let public = PUBLIC_ROUTES.contains(&b.template.as_str());
+    let public = b.is_public();
     if !public {
         codes.extend(["401", "403"]);
     }

@@ -10,3 +10,22 @@ pub mod v1 {
 
 /// Encoded `FileDescriptorSet` of the API, served by gRPC reflection.
 pub const FILE_DESCRIPTOR_SET: &[u8] = tonic::include_file_descriptor_set!("decentra_descriptor");
+
+/// The path of every RPC (`rpc::auth_service::LOGIN`) and the name of every service
+/// ([`rpc::SERVICES`]), generated from the same descriptors as [`v1`].
+pub mod rpc {
+    include!(concat!(env!("OUT_DIR"), "/decentra_rpc.rs"));
+
+    /// The RPCs callable without an access token (signing up and in, recovering an account,
+    /// what the instance is). Everything else needs one. gRPC's auth layer and the REST
+    /// gateway's public router both read this list; a renamed RPC fails to compile here.
+    pub const PUBLIC: &[&str] = &[
+        auth_service::REGISTER,
+        auth_service::LOGIN,
+        auth_service::REFRESH_TOKEN,
+        auth_service::REQUEST_PASSWORD_RESET,
+        auth_service::RESET_PASSWORD,
+        auth_service::VERIFY_EMAIL,
+        auth_service::GET_INSTANCE_INFO,
+    ];
+}

@@ -43,15 +43,19 @@ pub async fn router(services: Services) -> anyhow::Result<Router> {
 
     let auth = axum::middleware::from_fn_with_state(services.clone(), auth_layer::authenticate);
     // REST is transcoded onto the same tonic services in process. The auth layer in front of
-    // the REST routes has already authenticated the call once; the principal travels to the
-    // service in the request extensions.
+    // the protected REST routes has already authenticated the call once; the principal
+    // travels to the service in the request extensions. Public routes have no auth layer
+    // (only the connection facts), so nothing there can depend on a principal.
     let api = decentra_gateway::Api::load().map_err(anyhow::Error::msg)?;
-    let rest = decentra_gateway::router(services.clone())
-        .merge(decentra_gateway::transcoded(
-            &api,
-            grpc_routes.clone().into_axum_router(),
-        ))
-        .layer(auth.clone());
+    let rest = decentra_gateway::routers(
+        &api,
+        grpc_routes.clone().into_axum_router(),
+        services.clone(),
+    );
+    let rest = rest
+        .public
+        .layer(axum::middleware::from_fn(auth_layer::client_meta))
+        .merge(rest.protected.layer(auth.clone()));
     // gRPC-web translation wraps only the gRPC routes: on REST it would turn plain HTTP
     // requests into errors. Auth sits inside it, so refusals are translated too.
     let grpc = grpc_routes

@@ -12,43 +12,19 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use decentra_core::{ClientMeta, Error, Services};
+use decentra_proto::rpc;
 
 use crate::grpc;
 
-/// Methods of [`grpc::AUTH_SERVICE`] callable without an access token.
-const PUBLIC_AUTH_METHODS: &[&str] = &[
-    "Register",
-    "Login",
-    "RefreshToken",
-    "RequestPasswordReset",
-    "ResetPassword",
-    "VerifyEmail",
-    "GetInstanceInfo",
-];
-
-/// Whether `path` needs an authenticated caller. Everything of the API does except the
-/// public RPCs, the REST equivalents the gateway declares public, health and reflection.
+/// Whether `path` needs an authenticated caller. Every `decentra.v1` RPC does except
+/// [`rpc::PUBLIC`]; every REST route behind this layer does (the public REST routes are
+/// mounted without it); health, reflection and static files do not.
 pub fn requires_auth(path: &str) -> bool {
     if path.starts_with("/decentra.v1.") {
-        return !is_public_rpc(path);
-    }
-    if path.starts_with("/api/") {
-        return !decentra_gateway::PUBLIC_ROUTES.contains(&path)
-            && !decentra_gateway::PUBLIC_PREFIXES
-                .iter()
-                .any(|p| path.starts_with(p));
+        return !rpc::PUBLIC.contains(&path);
     }
     // grpc.health.v1, grpc.reflection.*, /healthz and static files are public.
-    false
-}
-
-/// `/{service}/{method}` naming one of the public RPCs, exactly.
-fn is_public_rpc(path: &str) -> bool {
-    path.strip_prefix('/')
-        .and_then(|rpc| rpc.split_once('/'))
-        .is_some_and(|(service, method)| {
-            service == grpc::AUTH_SERVICE && PUBLIC_AUTH_METHODS.contains(&method)
-        })
+    path.starts_with("/api/")
 }
 
 fn bearer(req: &Request) -> Option<&str> {
@@ -61,17 +37,28 @@ fn bearer(req: &Request) -> Option<&str> {
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
 }
 
+/// Attaches [`ClientMeta`] (the caller's IP, for rate limits).
+fn attach_meta(req: &mut Request) {
+    let ip = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip());
+    req.extensions_mut().insert(ClientMeta { ip });
+}
+
+/// The middleware of the public REST routes: connection facts only, no authentication.
+pub async fn client_meta(mut req: Request, next: Next) -> Response {
+    attach_meta(&mut req);
+    next.run(req).await
+}
+
 /// The middleware: attach [`ClientMeta`] and [`decentra_core::Principal`], or refuse.
 pub async fn authenticate(
     State(services): State<Services>,
     mut req: Request,
     next: Next,
 ) -> Response {
-    let ip = req
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip());
-    req.extensions_mut().insert(ClientMeta { ip });
+    attach_meta(&mut req);
 
     let required = requires_auth(req.uri().path());
     let outcome = match bearer(&req) {
@@ -113,44 +100,43 @@ fn refuse(req: &Request, err: Error) -> Response {
 
 #[cfg(test)]
 mod tests {
+    use decentra_proto::rpc;
     use prost::Message;
 
-    use super::{PUBLIC_AUTH_METHODS, requires_auth};
-    use crate::grpc;
+    use super::requires_auth;
 
-    /// The public list names methods, which the generated code has no constants for: check
-    /// each against the compiled contract so a rename cannot silently lock users out.
+    /// The public list names RPC paths by their generated constants; check each against the
+    /// compiled contract too, so a public RPC can never be missing from it.
     #[test]
     fn public_methods_exist() {
         let fds = prost_types::FileDescriptorSet::decode(decentra_proto::FILE_DESCRIPTOR_SET)
             .expect("the generated descriptor set decodes");
-        let auth = fds
+        let paths: Vec<String> = fds
             .file
             .iter()
             .flat_map(|f| {
-                f.service
-                    .iter()
-                    .map(move |s| (format!("{}.{}", f.package(), s.name()), s))
+                f.service.iter().flat_map(move |s| {
+                    s.method
+                        .iter()
+                        .map(move |m| format!("/{}.{}/{}", f.package(), s.name(), m.name()))
+                })
             })
-            .find_map(|(name, s)| (name == grpc::AUTH_SERVICE).then_some(s))
-            .expect("AuthService is in the descriptor set");
-        for m in PUBLIC_AUTH_METHODS {
-            assert!(
-                auth.method.iter().any(|d| d.name() == *m),
-                "{m} is not an AuthService RPC"
-            );
+            .collect();
+        for p in rpc::PUBLIC {
+            assert!(paths.iter().any(|d| d == p), "{p} is not an RPC");
+            assert!(p.starts_with("/decentra.v1.AuthService/"), "{p}");
         }
     }
 
-    /// REST and gRPC agree on which calls are public: a generated REST route needs a token
-    /// exactly when the RPC it forwards to does.
+    /// REST and gRPC agree on which calls are public: a generated REST route is on the public
+    /// router exactly when the RPC it forwards to needs no token.
     #[test]
     fn rest_routes_are_public_exactly_when_their_rpc_is() {
         let api = decentra_gateway::Api::load().expect("the contract loads");
         assert!(!api.bindings.is_empty());
         for b in &api.bindings {
             assert_eq!(
-                requires_auth(&b.template),
+                !b.is_public(),
                 requires_auth(&b.grpc_path()),
                 "{} {} -> {}",
                 b.http_method,
@@ -158,6 +144,15 @@ mod tests {
                 b.grpc_path()
             );
         }
+        let public = |template: &str| {
+            api.bindings
+                .iter()
+                .any(|b| b.template == template && b.is_public())
+        };
+        assert!(public("/api/v1/auth/login"));
+        assert!(public("/api/v1/instance"));
+        assert!(!public("/api/v1/users/@me"));
+        assert!(!public("/api/v1/auth/logout"));
     }
 
     #[test]
@@ -173,8 +168,6 @@ mod tests {
         assert!(requires_auth("/decentra.v1.UserService/GetCurrentUser"));
         assert!(requires_auth("/decentra.v1.AuthService/LoginX"));
         assert!(requires_auth("/api/v1/users/@me"));
-        assert!(!requires_auth("/api/v1/auth/login"));
-        assert!(!requires_auth("/api/v1/icons/abc"));
         assert!(requires_auth("/api/v1/attachments/1/a.png"));
     }
 }

@@ -7,11 +7,15 @@ mod icons;
 use axum::{Router, routing::get};
 use decentra_core::Services;
 
-pub fn router() -> Router<Services> {
-    Router::new()
-        .route(
-            "/api/v1/attachments/{id}/{filename}",
-            get(attachments::download),
-        )
-        .route("/api/v1/icons/{sha256}", get(icons::icon))
+/// Downloads that need an access token: attachments.
+pub fn protected() -> Router<Services> {
+    Router::new().route(
+        "/api/v1/attachments/{id}/{filename}",
+        get(attachments::download),
+    )
+}
+
+/// Downloads anyone may fetch: server icons (shown on invite pages before signing in).
+pub fn public() -> Router<Services> {
+    Router::new().route("/api/v1/icons/{sha256}", get(icons::icon))
 }

@@ -52,9 +52,9 @@ impl Api {
 
 /// The routes of every binding, forwarding to `grpc` (a router of the tonic services that
 /// expects the caller's principal in the request extensions, as the auth layer leaves it).
-pub fn router(api: &Api, grpc: Router) -> Router {
+pub fn router(api: &Api, grpc: Router, public: bool) -> Router {
     let mut by_path: BTreeMap<String, MethodRouter> = BTreeMap::new();
-    for binding in &api.bindings {
+    for binding in api.bindings.iter().filter(|b| b.is_public() == public) {
         let Ok(filter) = MethodFilter::try_from(binding.http_method.clone()) else {
             continue;
         };

@@ -39,6 +39,12 @@ impl Binding {
         )
     }
 
+    /// Whether the RPC behind this route is callable without an access token
+    /// ([`decentra_proto::rpc::PUBLIC`]).
+    pub fn is_public(&self) -> bool {
+        decentra_proto::rpc::PUBLIC.contains(&self.grpc_path().as_str())
+    }
+
     /// Whether a request field is bound by the path.
     pub fn in_path(&self, field: &FieldDescriptor) -> bool {
         self.path_fields

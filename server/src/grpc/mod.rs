@@ -18,7 +18,7 @@ mod users;
 use decentra_core::{ClientMeta, Error, Principal, Services};
 use decentra_proto::v1 as pb;
 use not_yet::NotYet;
-use tonic::{Request, Status, metadata::MetadataValue, server::NamedService, service::Routes};
+use tonic::{Request, Status, metadata::MetadataValue, service::Routes};
 use tonic_types::{ErrorDetails, StatusExt};
 
 /// Converts a core error to a gRPC status (code chosen by [`Error::codes`]): field details
@@ -112,22 +112,40 @@ pub fn routes(services: &Services) -> Routes {
 /// instance's configured limit below this).
 const MAX_UPLOAD_MESSAGE: usize = 64 * 1024 * 1024;
 
-/// Names of the decentra.v1 services (for health reporting), taken from the generated servers
-/// that [`routes`] mounts.
-pub const SERVICE_NAMES: &[&str] = &[
-    AUTH_SERVICE,
-    <pb::user_service_server::UserServiceServer<users::UserApi>>::NAME,
-    <pb::relationship_service_server::RelationshipServiceServer<relationships::RelationshipApi>>::NAME,
-    <pb::server_service_server::ServerServiceServer<servers::ServerApi>>::NAME,
-    <pb::invite_service_server::InviteServiceServer<invites::InviteApi>>::NAME,
-    <pb::channel_service_server::ChannelServiceServer<channels::ChannelApi>>::NAME,
-    <pb::role_service_server::RoleServiceServer<roles::RoleApi>>::NAME,
-    <pb::message_service_server::MessageServiceServer<messages::MessageApi>>::NAME,
-    events::EventServer::NAME,
-    <pb::voice_service_server::VoiceServiceServer<NotYet>>::NAME,
-    <pb::admin_service_server::AdminServiceServer<admin::AdminApi>>::NAME,
-    <pb::bot_service_server::BotServiceServer<NotYet>>::NAME,
-];
+/// Names of the decentra.v1 services (for health reporting), generated from the proto: every
+/// one of them is mounted by [`routes`] (the generated servers have no default stubs, and
+/// services not built yet are mounted with [`NotYet`]).
+pub const SERVICE_NAMES: &[&str] = decentra_proto::rpc::SERVICES;
 
-/// Name of `decentra.v1.AuthService`, whose sign-in RPCs are public (see the auth layer).
-pub const AUTH_SERVICE: &str = <pb::auth_service_server::AuthServiceServer<auth::AuthApi>>::NAME;
+#[cfg(test)]
+mod tests {
+    use tonic::server::NamedService;
+
+    use super::*;
+
+    /// The generated list names exactly the services [`routes`] mounts.
+    #[test]
+    fn service_names_are_the_mounted_servers() {
+        let mounted = [
+            <pb::auth_service_server::AuthServiceServer<auth::AuthApi>>::NAME,
+            <pb::user_service_server::UserServiceServer<users::UserApi>>::NAME,
+            <pb::relationship_service_server::RelationshipServiceServer<
+                relationships::RelationshipApi,
+            >>::NAME,
+            <pb::server_service_server::ServerServiceServer<servers::ServerApi>>::NAME,
+            <pb::invite_service_server::InviteServiceServer<invites::InviteApi>>::NAME,
+            <pb::channel_service_server::ChannelServiceServer<channels::ChannelApi>>::NAME,
+            <pb::role_service_server::RoleServiceServer<roles::RoleApi>>::NAME,
+            <pb::message_service_server::MessageServiceServer<messages::MessageApi>>::NAME,
+            events::EventServer::NAME,
+            <pb::voice_service_server::VoiceServiceServer<NotYet>>::NAME,
+            <pb::admin_service_server::AdminServiceServer<admin::AdminApi>>::NAME,
+            <pb::bot_service_server::BotServiceServer<NotYet>>::NAME,
+        ];
+        let mut mounted = mounted.to_vec();
+        let mut generated = SERVICE_NAMES.to_vec();
+        mounted.sort_unstable();
+        generated.sort_unstable();
+        assert_eq!(mounted, generated);
+    }
+}
