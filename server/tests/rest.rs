@@ -1,6 +1,6 @@
 //! REST generated from the proto: the walkthrough a script would do with a plain HTTP client
 //! (register, log in, create a server, post and read a message, follow the events over SSE
-//! and resume them), input errors, the shared authorization matrix over gRPC and REST, and
+//! and resume them, run an echo bot with its bot token), input errors, the shared authorization matrix over gRPC and REST, and
 //! the OpenAPI document.
 
 mod common;
@@ -275,6 +275,79 @@ async fn walkthrough_over_plain_http(backend: Backend) {
     let (status, body) = api.call(Method::GET, "/events", None, None).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_eq!(body["code"], "UNAUTHENTICATED");
+
+    // The echo bot over plain HTTP: alice creates a bot and adds it to her server; the bot
+    // follows its events over SSE with its bot token and answers `!ping` with a `pong` reply,
+    // which alice sees on her stream.
+    let (status, bot) = api
+        .call(Method::POST, "/bots", t, Some(json!({"name": "echo"})))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{bot}");
+    let bot_id = bot["bot"]["id"].as_str().expect("bot id").to_owned();
+    let bot_token = bot["token"].as_str().expect("bot token").to_owned();
+    let (status, added) = api
+        .call(
+            Method::POST,
+            &format!("/servers/{sid}/bots"),
+            t,
+            Some(json!({"bot_id": bot_id})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{added}");
+    let bot_auth = format!("Bot {bot_token}");
+    let mut bot_events = api
+        .http
+        .get(format!("{}/events", api.base))
+        .header("authorization", &bot_auth)
+        .send()
+        .await
+        .expect("bot events");
+    assert_eq!(bot_events.status(), StatusCode::OK);
+    let mut bot_buf = String::new();
+    let ready = next_event(&mut bot_events, &mut bot_buf, |_| true).await;
+    assert_eq!(
+        event_json(&ready)["ready"]["servers"][0]["server"]["id"],
+        sid.as_str(),
+        "the bot's ready names the server it was added to: {}",
+        ready.data
+    );
+    let (status, ping) = api
+        .call(
+            Method::POST,
+            &format!("/channels/{general}/messages"),
+            t,
+            Some(json!({"content": "!ping"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{ping}");
+    let ping_id = ping["message"]["id"].as_str().expect("id").to_owned();
+    let seen = next_event(&mut bot_events, &mut bot_buf, |e| {
+        event_json(e)["message_created"]["message"]["content"] == "!ping"
+    })
+    .await;
+    assert_eq!(
+        event_json(&seen)["message_created"]["message"]["id"],
+        ping_id.as_str()
+    );
+    let reply = api
+        .http
+        .post(format!("{}/channels/{general}/messages", api.base))
+        .header("authorization", &bot_auth)
+        .json(
+            &json!({"content": "pong", "reply_to_id": ping_id, "nonce": format!("pong-{ping_id}")}),
+        )
+        .send()
+        .await
+        .expect("pong");
+    assert_eq!(reply.status(), StatusCode::OK);
+    let pong = next_event(&mut resumed, &mut buf, |e| {
+        event_json(e)["message_created"]["message"]["reply_to_id"] == ping_id.as_str()
+    })
+    .await;
+    let pong = &event_json(&pong)["message_created"]["message"];
+    assert_eq!(pong["content"], "pong");
+    assert_eq!(pong["author"]["id"], bot_id.as_str());
+    assert_eq!(pong["author"]["is_bot"], true);
     server.stop().await;
 }
 
@@ -462,6 +535,28 @@ async fn authorization_matrix_is_the_same_on_grpc_and_rest(backend: Backend) {
     let owner_token = owner_reg.access_token.clone();
     let member_token = login("member").await;
     let outsider_token = login("outsider").await;
+    // The owner's bots: one whose token is reset, and for the rows that change state once
+    // (delete, add to the server), one per transport.
+    let bot = |name: &'static str| {
+        let owner = owner.clone();
+        async move {
+            owner
+                .bots()
+                .create_bot(proto::CreateBotRequest {
+                    name: name.to_owned(),
+                    ..Default::default()
+                })
+                .await
+                .expect("create bot")
+                .into_inner()
+                .bot
+                .expect("bot")
+                .id
+        }
+    };
+    let reset_bot = bot("reset-me").await;
+    let (delete_grpc, delete_rest) = (bot("delete-grpc").await, bot("delete-rest").await);
+    let (add_grpc, add_rest) = (bot("add-grpc").await, bot("add-rest").await);
 
     let cases = vec![
         Case {
@@ -637,6 +732,67 @@ async fn authorization_matrix_is_the_same_on_grpc_and_rest(backend: Backend) {
                 "PermissionDenied",
                 "OK",
             ],
+        },
+        Case {
+            rpc: "/decentra.v1.BotService/CreateBot",
+            // An invalid name: every caller may create bots, so this row checks that the call
+            // is authenticated and reaches validation, without creating one per caller.
+            grpc: proto::CreateBotRequest {
+                name: "no spaces".into(),
+                ..Default::default()
+            }
+            .encode_to_vec(),
+            method: Method::POST,
+            path: "/bots".into(),
+            body: Some(json!({"name": "no spaces"})),
+            expect: [
+                "Unauthenticated",
+                "InvalidArgument",
+                "InvalidArgument",
+                "InvalidArgument",
+            ],
+        },
+        Case {
+            rpc: "/decentra.v1.BotService/ListBots",
+            grpc: proto::ListBotsRequest {}.encode_to_vec(),
+            method: Method::GET,
+            path: "/bots".into(),
+            body: None,
+            expect: ["Unauthenticated", "OK", "OK", "OK"],
+        },
+        Case {
+            rpc: "/decentra.v1.BotService/ResetBotToken",
+            grpc: proto::ResetBotTokenRequest {
+                bot_id: reset_bot.clone(),
+            }
+            .encode_to_vec(),
+            method: Method::POST,
+            path: format!("/bots/{reset_bot}/reset-token"),
+            body: Some(json!({})),
+            expect: ["Unauthenticated", "NotFound", "NotFound", "OK"],
+        },
+        Case {
+            rpc: "/decentra.v1.BotService/DeleteBot",
+            grpc: proto::DeleteBotRequest {
+                bot_id: delete_grpc.clone(),
+            }
+            .encode_to_vec(),
+            method: Method::DELETE,
+            path: format!("/bots/{delete_rest}"),
+            body: None,
+            expect: ["Unauthenticated", "NotFound", "NotFound", "OK"],
+        },
+        Case {
+            rpc: "/decentra.v1.BotService/AddBotToServer",
+            grpc: proto::AddBotToServerRequest {
+                bot_id: add_grpc.clone(),
+                server_id: sid.clone(),
+            }
+            .encode_to_vec(),
+            method: Method::POST,
+            path: format!("/servers/{sid}/bots"),
+            body: Some(json!({"bot_id": add_rest})),
+            expect: ["Unauthenticated", "NotFound", "PermissionDenied", "OK"],
         },
         Case {
             rpc: "/decentra.v1.RelationshipService/ListRelationships",

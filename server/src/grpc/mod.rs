@@ -3,6 +3,7 @@
 
 mod admin;
 mod auth;
+mod bots;
 mod channels;
 mod convert;
 pub mod events;
@@ -105,7 +106,9 @@ pub fn routes(services: &Services) -> Routes {
     )
     .add_service(events::EventServer(services.clone()))
     .add_service(voice_service_server::VoiceServiceServer::new(NotYet))
-    .add_service(bot_service_server::BotServiceServer::new(NotYet))
+    .add_service(bot_service_server::BotServiceServer::new(bots::BotApi(
+        services.clone(),
+    )))
 }
 
 /// Largest UploadAttachment request accepted by the transport (the service applies the
@@ -126,7 +129,7 @@ pub const SERVICE_NAMES: &[&str] = &[
     events::EventServer::NAME,
     <pb::voice_service_server::VoiceServiceServer<NotYet>>::NAME,
     <pb::admin_service_server::AdminServiceServer<admin::AdminApi>>::NAME,
-    <pb::bot_service_server::BotServiceServer<NotYet>>::NAME,
+    <pb::bot_service_server::BotServiceServer<bots::BotApi>>::NAME,
 ];
 
 /// Name of `decentra.v1.AuthService`, whose sign-in RPCs are public (see the auth layer).

@@ -369,6 +369,8 @@ pub mod action {
     pub const MESSAGE_PIN: i64 = 20;
     /// Message unpinned.
     pub const MESSAGE_UNPIN: i64 = 21;
+    /// A bot was added to the server.
+    pub const BOT_ADD: i64 = 22;
 }
 
 /// One changed field in an audit entry.

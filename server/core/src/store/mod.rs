@@ -8,6 +8,7 @@
 //! running one transaction each.
 
 mod accounts;
+mod bots;
 mod guilds;
 mod messages;
 mod postgres;
@@ -20,6 +21,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 pub use accounts::*;
+pub use bots::*;
 pub use guilds::*;
 pub use messages::*;
 pub use postgres::{PgStore, PgWrite};
@@ -31,7 +33,7 @@ use crate::error::{Error, Result};
 /// Everything the services persist.
 #[async_trait]
 pub trait Store:
-    AccountStore + GuildStore + MessageStore + RelationshipStore + Send + Sync + 'static
+    AccountStore + GuildStore + MessageStore + RelationshipStore + BotStore + Send + Sync + 'static
 {
     /// Which backend this is, for logs.
     fn backend(&self) -> &'static str;
@@ -46,7 +48,7 @@ pub trait Store:
 /// One open write transaction: every write of a unit of work. Methods that need several
 /// statements run them in a savepoint, so a refused step leaves the transaction as it was.
 #[async_trait]
-pub trait WriteTx: GuildWrites + MessageWrites + RelationshipWrites + Send {
+pub trait WriteTx: GuildWrites + MessageWrites + RelationshipWrites + BotWrites + Send {
     /// Commits every write made through this transaction.
     async fn commit(self: Box<Self>) -> Result<()>;
 }

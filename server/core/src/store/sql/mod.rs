@@ -7,11 +7,13 @@
 //! transaction that reads first cannot fail on lock upgrade).
 
 mod accounts;
+mod bots;
 mod guilds;
 mod messages;
 mod relationships;
 
 pub(crate) use accounts::accounts_sql;
+pub(crate) use bots::bots_sql;
 pub(crate) use guilds::{
     DELETE_MEMBER_OVERWRITES, channel_columns, guilds_sql, invite_columns, role_columns,
     server_columns,
@@ -35,6 +37,7 @@ macro_rules! sql_store {
         $crate::store::sql::guilds_sql!($store, $tx, $db, $begin_write);
         $crate::store::sql::messages_sql!($store, $tx, $db, $begin_write);
         $crate::store::sql::relationships_sql!($store, $tx, $db, $begin_write);
+        $crate::store::sql::bots_sql!($store, $tx, $db, $begin_write);
 
         #[async_trait::async_trait]
         impl $crate::store::WriteTx for $tx {
