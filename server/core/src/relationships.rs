@@ -337,6 +337,11 @@ impl RelationshipService {
     }
 }
 
+/// Bots have no friends: they neither send nor receive nor accept friend requests.
+fn bots_cannot_befriend() -> Error {
+    Error::PermissionDenied("bots cannot have friends".to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::{
@@ -402,9 +407,4 @@ mod tests {
             Err(Error::NotFound(_))
         ));
     }
-}
-
-/// Bots have no friends: they neither send nor receive nor accept friend requests.
-fn bots_cannot_befriend() -> Error {
-    Error::PermissionDenied("bots cannot have friends".to_owned())
 }
