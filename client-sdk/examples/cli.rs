@@ -57,7 +57,7 @@ async fn main() -> Result<(), Error> {
             }
         }
         ("tail", [channel_id]) => {
-            let mut events = client.event_stream();
+            let mut events = client.events();
             while let Some(event) = events.next().await {
                 match event? {
                     Event::Server(ServerEvent::MessageCreated(e)) => {

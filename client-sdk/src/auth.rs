@@ -85,6 +85,26 @@ impl Client {
     /// Connects to `url` as a bot: every call sends `authorization: Bot <token>`. Bot tokens
     /// do not expire, so nothing is ever refreshed.
     ///
+    /// The token comes from the bot's owner, once: `CreateBot` returns it (only a hash is
+    /// stored), and `AddBotToServer` (MANAGE_SERVER there) puts the bot in a server.
+    ///
+    /// ```no_run
+    /// # async fn demo(owner: decentra_sdk::Client, server_id: String) -> Result<(), decentra_sdk::Error> {
+    /// use decentra_sdk::proto;
+    /// let created = owner
+    ///     .bots()
+    ///     .create_bot(proto::CreateBotRequest { name: "echo".into(), ..Default::default() })
+    ///     .await?
+    ///     .into_inner();
+    /// let bot_id = created.bot.map(|b| b.id).unwrap_or_default();
+    /// owner
+    ///     .bots()
+    ///     .add_bot_to_server(proto::AddBotToServerRequest { bot_id, server_id })
+    ///     .await?;
+    /// let bot = decentra_sdk::Client::bot("http://127.0.0.1:8765", &created.token).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
     /// ```no_run
     /// # async fn demo() -> Result<(), decentra_sdk::Error> {
     /// let bot = decentra_sdk::Client::bot("http://127.0.0.1:8765", "my-bot-token").await?;

@@ -103,7 +103,7 @@ impl Commands {
 
     /// Answers commands from the client's event stream until the stream fails for good.
     pub async fn run(mut self) -> Result<(), Error> {
-        let mut events = self.client.event_stream();
+        let mut events = self.client.events();
         self.run_on(&mut events, |_, _| {}).await
     }
 

@@ -104,7 +104,7 @@ impl Backoff {
 /// ```no_run
 /// # async fn demo(client: decentra_sdk::Client) -> Result<(), decentra_sdk::Error> {
 /// use decentra_sdk::events::{Event, ServerEvent};
-/// let mut events = client.event_stream();
+/// let mut events = client.events();
 /// while let Some(event) = events.next().await {
 ///     match event? {
 ///         Event::Server(ServerEvent::MessageCreated(m)) => {
@@ -140,7 +140,7 @@ pub struct EventStream {
 
 impl Client {
     /// The caller's events, resumed and reconnected as described on [`EventStream`].
-    pub fn event_stream(&self) -> EventStream {
+    pub fn events(&self) -> EventStream {
         EventStream::new(self.clone())
     }
 }
@@ -253,7 +253,7 @@ impl EventStream {
         self.sent = self.client.credentials_for_call().await?;
         let stream = self
             .client
-            .events()
+            .event_service()
             .subscribe(proto::SubscribeRequest {
                 resume_cursor: self.cursor.clone(),
             })

@@ -6,7 +6,7 @@
 //!   refreshed automatically, [`Client::bot`] sends a bot token.
 //! - The high-level API for the common things ([`Client::send_message`],
 //!   [`Client::history`], [`Client::servers_list`], …; see the `api` methods on [`Client`]).
-//! - [`Client::event_stream`]: the caller's events, reconnected with backoff and resumed from
+//! - [`Client::events`]: the caller's events, reconnected with backoff and resumed from
 //!   the last cursor ([`events`]).
 //! - [`bot`]: prefix commands (`!ping`) answered exactly once across reconnects and restarts.
 //! - [`Error`] with [`Error::code`].
@@ -83,9 +83,9 @@ service_clients! {
     roles => role_service_client::RoleServiceClient;
     /// The generated `MessageService` client.
     messages => message_service_client::MessageServiceClient;
-    /// The generated `EventService` client (one raw `Subscribe` call; [`Client::event_stream`]
-    /// reconnects and resumes).
-    events => event_service_client::EventServiceClient;
+    /// The generated `EventService` client: one raw `Subscribe` call, no reconnection.
+    /// [`Client::events`] is the typed stream that reconnects and resumes.
+    event_service => event_service_client::EventServiceClient;
     /// The generated `VoiceService` client.
     voice => voice_service_client::VoiceServiceClient;
     /// The generated `AdminService` client.

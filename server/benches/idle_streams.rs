@@ -85,7 +85,7 @@ async fn main() {
             let client = Client::connect(url).await.expect("connect");
             client.set_tokens(&token, "").expect("token");
             let mut stream = client
-                .events()
+                .event_service()
                 .subscribe(proto::SubscribeRequest::default())
                 .await
                 .expect("subscribe")

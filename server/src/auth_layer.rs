@@ -1,7 +1,8 @@
 //! The one place authentication is enforced, for gRPC, gRPC-web and REST alike.
 //!
-//! Every request passes through [`authenticate`]: a valid `authorization: Bearer <jwt>` puts
-//! the [`Principal`] in the request extensions; a protected path without one is refused
+//! Every request passes through [`authenticate`]: a valid `authorization: Bearer <jwt>` (a
+//! user's session) or `authorization: Bot <token>` (a bot) puts the [`Principal`] in the
+//! request extensions; a protected path without one is refused
 //! before any handler runs. Handlers never parse tokens themselves.
 
 use std::net::SocketAddr;
@@ -27,14 +28,28 @@ pub fn requires_auth(path: &str) -> bool {
     path.starts_with("/api/")
 }
 
-fn bearer(req: &Request) -> Option<&str> {
+/// The credential of a request's `authorization` header.
+enum Credential<'a> {
+    /// `Bearer <access token>`: a user's session.
+    Bearer(&'a str),
+    /// `Bot <token>`: a bot account.
+    Bot(&'a str),
+}
+
+fn credential(req: &Request) -> Option<Credential<'_>> {
     let value = req
         .headers()
         .get(http::header::AUTHORIZATION)?
         .to_str()
         .ok()?;
     let (scheme, token) = value.split_once(' ')?;
-    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+    if scheme.eq_ignore_ascii_case("bearer") {
+        Some(Credential::Bearer(token.trim()))
+    } else if scheme.eq_ignore_ascii_case("bot") {
+        Some(Credential::Bot(token.trim()))
+    } else {
+        None
+    }
 }
 
 /// Attaches [`ClientMeta`] (the caller's IP, for rate limits).
@@ -61,8 +76,9 @@ pub async fn authenticate(
     attach_meta(&mut req);
 
     let required = requires_auth(req.uri().path());
-    let outcome = match bearer(&req) {
-        Some(token) => services.auth.authenticate(token).map(Some),
+    let outcome = match credential(&req) {
+        Some(Credential::Bearer(token)) => services.auth.authenticate(token).map(Some),
+        Some(Credential::Bot(token)) => services.bots.authenticate(token).await.map(Some),
         None => Ok(None),
     };
     match outcome {

@@ -358,8 +358,8 @@ async fn bad_tokens_are_unauthenticated(backend: Backend) {
     assert_eq!(r.map_err(|s| s.code()).err(), Some(Code::Unauthenticated));
     // Authenticated, a not-yet-built RPC says so.
     let r = alice
-        .bots()
-        .list_bots(proto::ListBotsRequest::default())
+        .voice()
+        .get_ice_servers(proto::GetIceServersRequest::default())
         .await;
     assert_eq!(r.map_err(|s| s.code()).err(), Some(Code::Unimplemented));
     server.stop().await;

@@ -496,7 +496,7 @@ async fn logout_ends_the_sessions_streams(backend: Backend) {
     while stream.ended().await.is_some() {}
     // And the revoked session cannot open a new one.
     let reopened =
-        s.b.events()
+        s.b.event_service()
             .subscribe(proto::SubscribeRequest::default())
             .await;
     assert_eq!(code(reopened), Code::Unauthenticated);

@@ -39,7 +39,7 @@ async fn room(owner: &Client) -> Room {
         .expect("server")
         .id;
     let mut stream = owner
-        .events()
+        .event_service()
         .subscribe(proto::SubscribeRequest {
             resume_cursor: String::new(),
         })

@@ -5,7 +5,8 @@
 //! stream resumes from its cursor after a short disconnect (through a relay the test cuts),
 //! and sessions are refreshed before expiry and renewed once after UNAUTHENTICATED.
 //!
-//! The bot runs as a normal account: bot accounts (`BotService`) are not built yet.
+//! The echo bot is a `BotService` bot: created by the test user, added to her server with
+//! AddBotToServer, running with its bot token.
 
 mod common;
 
@@ -16,7 +17,7 @@ use std::{
     time::Duration,
 };
 
-use common::{Backend, TestServer, create_invite, general_channel, join, pg};
+use common::{Backend, TestServer, general_channel, join, pg};
 use decentra_sdk::{
     Client,
     bot::Commands,
@@ -256,10 +257,31 @@ async fn echo_bot_answers_each_ping_once_across_a_restart(backend: Backend) {
         }
     };
     let (alice, _) = register("alice", None).await;
-    let code = create_invite(&alice, Some(1), None).await.code;
-    let (echo, echo_user) = register("echo", Some(code)).await;
+    // The echo bot is a bot account: alice creates it, adds it to her server, and it runs
+    // with its bot token.
     let guild = common::create_server(&alice, "Bots").await;
-    join(&alice, &echo, &guild.id).await;
+    let created = alice
+        .bots()
+        .create_bot(proto::CreateBotRequest {
+            name: "echo".into(),
+            ..Default::default()
+        })
+        .await
+        .expect("create bot")
+        .into_inner();
+    let echo_user = created.bot.and_then(|b| b.user).expect("bot user");
+    alice
+        .bots()
+        .add_bot_to_server(proto::AddBotToServerRequest {
+            bot_id: echo_user.id.clone(),
+            server_id: guild.id.clone(),
+        })
+        .await
+        .expect("add bot");
+    let echo = Client::bot(server.url(), &created.token)
+        .await
+        .expect("bot client");
+    assert!(echo.me().await.expect("bot me").is_bot);
     let channel = general_channel(&alice, &guild.id).await;
     let ping = || {
         let alice = alice.clone();
@@ -273,7 +295,7 @@ async fn echo_bot_answers_each_ping_once_across_a_restart(backend: Backend) {
     };
 
     let mut user = UserEvents {
-        stream: alice.event_stream().backoff(quick_backoff()),
+        stream: alice.events().backoff(quick_backoff()),
         bot_id: echo_user.id.clone(),
         from_bot: Vec::new(),
     };
@@ -289,7 +311,7 @@ async fn echo_bot_answers_each_ping_once_across_a_restart(backend: Backend) {
     let (report_tx, report_rx) = mpsc::unbounded_channel();
     let bot_task = spawn_bot(
         bot,
-        echo.event_stream().backoff(quick_backoff()),
+        echo.events().backoff(quick_backoff()),
         hold_rx,
         report_tx,
     );
@@ -425,7 +447,7 @@ async fn sessions_stay_valid_without_the_caller(backend: Backend) {
     streaming
         .set_tokens("not-a-token", &current)
         .expect("tokens");
-    let mut stream = streaming.event_stream();
+    let mut stream = streaming.events();
     let first_event = tokio::time::timeout(WAIT, stream.next())
         .await
         .expect("an event in time")
@@ -541,7 +563,7 @@ async fn event_stream_resumes_after_a_disconnect(backend: Backend) {
     through_proxy
         .set_tokens("unknown", &refresh)
         .expect("tokens");
-    let mut stream = through_proxy.event_stream().backoff(quick_backoff());
+    let mut stream = through_proxy.events().backoff(quick_backoff());
     let first = next_event(&mut stream).await;
     assert!(
         matches!(first, Event::Server(ServerEvent::Ready(_))),

@@ -145,6 +145,7 @@ enum Rpc {
     ListChannels(proto::ListChannelsRequest),
     GetChannel(proto::GetChannelRequest),
     ListRoles(proto::ListRolesRequest),
+    AddBotToServer(proto::AddBotToServerRequest),
 }
 
 impl Rpc {
@@ -186,6 +187,7 @@ impl Rpc {
             Rpc::ListChannels(q) => code(c.channels().list_channels(q).await),
             Rpc::GetChannel(q) => code(c.channels().get_channel(q).await),
             Rpc::ListRoles(q) => code(c.roles().list_roles(q).await),
+            Rpc::AddBotToServer(q) => code(c.bots().add_bot_to_server(q).await),
         }
     }
 }
@@ -224,6 +226,18 @@ async fn authorization_matrix(backend: Backend) {
         .invite
         .expect("invite")
         .code;
+    let members_bot = member
+        .bots()
+        .create_bot(proto::CreateBotRequest {
+            name: "members-bot".into(),
+            ..Default::default()
+        })
+        .await
+        .expect("bot")
+        .into_inner()
+        .bot
+        .expect("bot")
+        .id;
     let before = state(&owner, &sid).await;
 
     let (s, g, v, r) = (
@@ -483,6 +497,14 @@ async fn authorization_matrix(backend: Backend) {
             server_id: s.clone(),
         }),
         Code::Ok,
+    );
+    // The member's own bot: owning it is not enough without MANAGE_SERVER.
+    row(
+        Rpc::AddBotToServer(proto::AddBotToServerRequest {
+            bot_id: members_bot.clone(),
+            server_id: s.clone(),
+        }),
+        denied,
     );
     for (rpc, caller, expected) in table {
         let client = match caller {

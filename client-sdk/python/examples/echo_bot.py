@@ -3,7 +3,9 @@
 
     pip install ./client-sdk/python
     DECENTRA_URL=http://127.0.0.1:8765 DECENTRA_BOT_TOKEN=… python echo_bot.py
-    # or, as a normal account:  DECENTRA_USERNAME=echo DECENTRA_PASSWORD=… python echo_bot.py
+
+The token is the one `BotService.CreateBot` returned to the bot's owner (shown once); the owner
+adds the bot to a server they manage with `AddBotToServer`.
 
 Exactly once, across disconnects and server restarts:
 - the event stream resumes after its last cursor, so a short disconnect replays what was missed;
@@ -135,15 +137,10 @@ def main() -> int:
     url = os.environ.get("DECENTRA_URL", "http://127.0.0.1:8765")
     client = Client(url)
     token = os.environ.get("DECENTRA_BOT_TOKEN")
-    if token:
-        client.use_bot_token(token)
-    else:
-        username = os.environ.get("DECENTRA_USERNAME")
-        password = os.environ.get("DECENTRA_PASSWORD")
-        if not username or not password:
-            print("set DECENTRA_BOT_TOKEN, or DECENTRA_USERNAME and DECENTRA_PASSWORD", file=sys.stderr)
-            return 2
-        client.login(username, password)
+    if not token:
+        print("set DECENTRA_BOT_TOKEN (the token CreateBot returned)", file=sys.stderr)
+        return 2
+    client.use_bot_token(token)
     bot = EchoBot(client)
     signal.signal(signal.SIGTERM, lambda *_: bot.stop())
     try:

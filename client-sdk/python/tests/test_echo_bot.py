@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from decentra.v1 import channels_pb2, invites_pb2, messages_pb2, servers_pb2
+from decentra.v1 import bots_pb2, channels_pb2, messages_pb2, servers_pb2
 
-from conftest import PASSWORD, Events, Lines, Proxy, kind, run_example
+from conftest import Events, Lines, Proxy, kind, run_example
 
 
 def reply_to(ping_id: str):
@@ -13,11 +13,12 @@ def reply_to(ping_id: str):
 
 def test_echo_bot_answers_each_ping_once_across_a_server_restart(server, admin, new_user):
     alice = new_user("alice")
-    # The bot runs as a normal account until bot accounts exist (BotService is not built yet).
-    bot_account = new_user("echo")
+    # The echo bot is a bot account: alice creates it (its token is shown once), adds it to
+    # her server, and it runs with its bot token.
     guild = alice.servers.CreateServer(servers_pb2.CreateServerRequest(name="Bots")).server
-    code = alice.invites.CreateInvite(invites_pb2.CreateInviteRequest(server_id=guild.id)).invite.code
-    bot_account.invites.AcceptInvite(invites_pb2.AcceptInviteRequest(code=code))
+    created = alice.bots.CreateBot(bots_pb2.CreateBotRequest(name="echo"))
+    assert created.bot.user.is_bot
+    alice.bots.AddBotToServer(bots_pb2.AddBotToServerRequest(bot_id=created.bot.id, server_id=guild.id))
     channels = alice.channels.ListChannels(channels_pb2.ListChannelsRequest(server_id=guild.id)).channels
     channel = next(c for c in channels if c.type == channels_pb2.CHANNEL_TYPE_TEXT)
 
@@ -36,8 +37,7 @@ def test_echo_bot_answers_each_ping_once_across_a_server_restart(server, admin, 
         "echo_bot.py",
         {
             "DECENTRA_URL": proxy.url,
-            "DECENTRA_USERNAME": "echo",
-            "DECENTRA_PASSWORD": PASSWORD,
+            "DECENTRA_BOT_TOKEN": created.token,
             "DECENTRA_RECONNECT_MAX_SECS": "1",
         },
     )
@@ -50,7 +50,9 @@ def test_echo_bot_answers_each_ping_once_across_a_server_restart(server, admin, 
         pong1 = events.wait_for(reply_to(ping1.id), "pong to the first ping").message_created.message
         assert pong1.content == "pong"
         assert pong1.author.username == "echo"
+        assert pong1.author.is_bot
         bot_id = pong1.author.id
+        assert bot_id == created.bot.id
         # The bot got the answer to its send (else it would retry it after reconnecting,
         # harmlessly: the nonce makes the server return the first pong).
         out.wait_for(f"pong {ping1.id}")

@@ -177,6 +177,11 @@ impl InviteService {
     /// Joins the invite's server. Idempotent for members; banned users are refused.
     #[instrument(skip_all, fields(user_id = %who.user_id))]
     pub async fn accept(&self, who: &Principal, code: &str) -> Result<Server> {
+        if who.is_bot {
+            return Err(Error::PermissionDenied(
+                "bots join a server when someone who manages it adds them".to_owned(),
+            ));
+        }
         let code = code.trim();
         if let Some(invite) = self.ctx.store.server_invite(code).await?
             && let Some(server) = self.ctx.store.server(Id(invite.server_id)).await?

@@ -7,6 +7,7 @@ pub mod access;
 pub mod admin;
 pub mod audit;
 pub mod auth;
+pub mod bots;
 pub mod change;
 pub mod channels;
 pub mod context;
@@ -60,6 +61,8 @@ pub struct Services {
     pub relationships: relationships::RelationshipService,
     /// DMs and group DMs.
     pub dms: dms::DmService,
+    /// Bot accounts and their tokens.
+    pub bots: bots::BotService,
     ctx: Arc<context::Context>,
 }
 
@@ -96,6 +99,7 @@ impl Services {
             events: events::EventService::new(Arc::clone(&ctx)),
             relationships: relationships::RelationshipService::new(Arc::clone(&ctx)),
             dms: dms::DmService::new(Arc::clone(&ctx)),
+            bots: bots::BotService::new(Arc::clone(&ctx)),
             ctx,
         })
     }

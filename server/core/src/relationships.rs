@@ -249,6 +249,9 @@ impl RelationshipService {
         who: &Principal,
         target: FriendTarget,
     ) -> Result<Relationship> {
+        if who.is_bot {
+            return Err(bots_cannot_befriend());
+        }
         let other: UserRecord = match target {
             FriendTarget::Username(name) => {
                 let lower = name.trim().to_lowercase();
@@ -261,6 +264,9 @@ impl RelationshipService {
         }
         .ok_or(Error::NotFound("user"))?;
         let other = User::from(other);
+        if other.is_bot {
+            return Err(bots_cannot_befriend());
+        }
         if other.id == who.user_id {
             return Err(Error::FailedPrecondition(
                 "you cannot send a friend request to yourself".to_owned(),
@@ -274,6 +280,9 @@ impl RelationshipService {
     /// Accepts an incoming friend request.
     #[instrument(skip_all, fields(user_id = %who.user_id))]
     pub async fn accept(&self, who: &Principal, other: Id) -> Result<Relationship> {
+        if who.is_bot {
+            return Err(bots_cannot_befriend());
+        }
         let other = self.user(other).await?;
         self.transition(who, &other, rules::accept)
             .await?
@@ -326,6 +335,11 @@ impl RelationshipService {
     pub async fn list(&self, who: &Principal) -> Result<Vec<Relationship>> {
         list_for(&self.ctx, who.user_id).await
     }
+}
+
+/// Bots have no friends: they neither send nor receive nor accept friend requests.
+fn bots_cannot_befriend() -> Error {
+    Error::PermissionDenied("bots cannot have friends".to_owned())
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 
 mod admin;
 mod auth;
+mod bots;
 mod channels;
 mod convert;
 pub mod events;
@@ -105,7 +106,9 @@ pub fn routes(services: &Services) -> Routes {
     )
     .add_service(events::EventServer(services.clone()))
     .add_service(voice_service_server::VoiceServiceServer::new(NotYet))
-    .add_service(bot_service_server::BotServiceServer::new(NotYet))
+    .add_service(bot_service_server::BotServiceServer::new(bots::BotApi(
+        services.clone(),
+    )))
 }
 
 /// Largest UploadAttachment request accepted by the transport (the service applies the
@@ -140,7 +143,7 @@ mod tests {
             events::EventServer::NAME,
             <pb::voice_service_server::VoiceServiceServer<NotYet>>::NAME,
             <pb::admin_service_server::AdminServiceServer<admin::AdminApi>>::NAME,
-            <pb::bot_service_server::BotServiceServer<NotYet>>::NAME,
+            <pb::bot_service_server::BotServiceServer<bots::BotApi>>::NAME,
         ];
         let mut mounted = mounted.to_vec();
         let mut generated = SERVICE_NAMES.to_vec();

@@ -3,9 +3,7 @@
 //! stubs are off), so a new RPC in the `.proto` fails to compile until someone decides here.
 
 use decentra_core::Error;
-use decentra_proto::v1::{
-    self as pb, bot_service_server::BotService, voice_service_server::VoiceService,
-};
+use decentra_proto::v1::{self as pb, voice_service_server::VoiceService};
 use tonic::{Request, Response, Status};
 
 use super::status;
@@ -41,12 +39,4 @@ unimplemented_rpcs! { VoiceService, "voice":
     end_call(EndCallRequest) -> EndCallResponse;
     send_signal(SendSignalRequest) -> SendSignalResponse;
     get_ice_servers(GetIceServersRequest) -> GetIceServersResponse;
-}
-
-unimplemented_rpcs! { BotService, "the bot API":
-    create_bot(CreateBotRequest) -> CreateBotResponse;
-    list_bots(ListBotsRequest) -> ListBotsResponse;
-    reset_bot_token(ResetBotTokenRequest) -> ResetBotTokenResponse;
-    delete_bot(DeleteBotRequest) -> DeleteBotResponse;
-    add_bot_to_server(AddBotToServerRequest) -> AddBotToServerResponse;
 }

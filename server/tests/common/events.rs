@@ -21,7 +21,7 @@ impl Events {
     /// Opens a stream (empty cursor = fresh start with `ready`).
     pub async fn open(client: &Client, resume_cursor: &str) -> Self {
         let stream = client
-            .events()
+            .event_service()
             .subscribe(proto::SubscribeRequest {
                 resume_cursor: resume_cursor.to_owned(),
             })

@@ -32,6 +32,9 @@ pub struct TestServer {
     pub database_url: String,
     /// The running server's password hasher (its high-water mark is only visible inside).
     pub password_hasher: decentra_core::auth::password::PasswordHasher,
+    /// The running server's services, for tests of calls no RPC exposes yet (deleting an
+    /// owner's bots).
+    pub services: decentra_core::Services,
     data_dir: Arc<TempDir>,
     pg_database: Option<pg::TestDatabase>,
     shutdown: Option<oneshot::Sender<()>>,
@@ -79,6 +82,7 @@ impl TestServer {
         let services = decentra::services(&config).await.expect("services start");
         let router = app::router(services.clone()).await.expect("router");
         let password_hasher = services.auth.password_hasher().clone();
+        let services_handle = services.clone();
         let listener = tokio::net::TcpListener::bind(config.bind)
             .await
             .expect("bind");
@@ -96,6 +100,7 @@ impl TestServer {
             config,
             database_url,
             password_hasher,
+            services: services_handle,
             data_dir,
             pg_database,
             shutdown: Some(tx),

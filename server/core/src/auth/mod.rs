@@ -143,16 +143,20 @@ impl AuthService {
         } else {
             self.ctx.store.user_by_username(&username_lower).await?
         };
+        // Bots have no password: they are checked against nothing (same cost, same answer as
+        // an unknown name) and sign in with their token only.
         let ok = self
             .ctx
             .passwords
             .verify(
                 password.to_owned(),
-                user.as_ref().map(|u| u.password_hash.clone()),
+                user.as_ref()
+                    .filter(|u| !u.is_bot)
+                    .map(|u| u.password_hash.clone()),
             )
             .await?;
         let user = match user {
-            Some(u) if ok => u,
+            Some(u) if ok && !u.is_bot => u,
             _ => {
                 return Err(Error::Unauthenticated(
                     "invalid username or password".to_owned(),

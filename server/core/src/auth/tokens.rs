@@ -103,6 +103,7 @@ impl TokenIssuer {
         Ok(Principal {
             user_id: Id::parse("sub", &data.claims.sub).map_err(bad)?,
             session_id: Id::parse("sid", &data.claims.sid).map_err(bad)?,
+            is_bot: false,
         })
     }
 }

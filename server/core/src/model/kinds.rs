@@ -127,11 +127,13 @@ pub enum AuditAction {
     MessagePin = 20,
     /// Message unpinned.
     MessageUnpin = 21,
+    /// A bot was added to the server.
+    BotAdd = 22,
 }
 
 impl AuditAction {
     /// Every action, in value order.
-    pub const ALL: [Self; 21] = [
+    pub const ALL: [Self; 22] = [
         Self::ServerUpdate,
         Self::OwnershipTransfer,
         Self::ChannelCreate,
@@ -153,6 +155,7 @@ impl AuditAction {
         Self::MessageDelete,
         Self::MessagePin,
         Self::MessageUnpin,
+        Self::BotAdd,
     ];
 
     /// The action with this API/stored value, if any.
@@ -172,6 +175,6 @@ mod tests {
             assert_eq!(AuditAction::from_value(a as i64), Some(a));
         }
         assert_eq!(AuditAction::from_value(0), None);
-        assert_eq!(AuditAction::from_value(22), None);
+        assert_eq!(AuditAction::from_value(23), None);
     }
 }

@@ -10,6 +10,7 @@
 mod accounts;
 mod admission;
 mod audit;
+mod bots;
 mod channels;
 mod members;
 mod messages;
@@ -27,6 +28,7 @@ use async_trait::async_trait;
 pub use accounts::*;
 pub use admission::*;
 pub use audit::*;
+pub use bots::*;
 pub use channels::*;
 pub use members::*;
 pub use messages::*;
@@ -55,6 +57,7 @@ pub trait Store:
     + AuditStore
     + MessageStore
     + RelationshipStore
+    + BotStore
     + Send
     + Sync
     + 'static
@@ -84,6 +87,7 @@ pub trait WriteTx:
     + AuditWrites
     + MessageWrites
     + RelationshipWrites
+    + BotWrites
     + Send
 {
     /// Commits every write made through this transaction.

@@ -27,7 +27,7 @@ if _version_not_supported:
 
 class BotServiceStub:
     """Management of the caller's bots. All RPCs need a user (not bot) session; bots of other users
-    are NOT_FOUND (instance admins may manage every bot).
+    are NOT_FOUND.
     """
 
     def __init__(self, channel):
@@ -65,13 +65,13 @@ class BotServiceStub:
 
 class BotServiceServicer:
     """Management of the caller's bots. All RPCs need a user (not bot) session; bots of other users
-    are NOT_FOUND (instance admins may manage every bot).
+    are NOT_FOUND.
     """
 
     def CreateBot(self, request, context):
         """Creates a bot. The token is returned ONCE and never shown again.
-        Errors: INVALID_ARGUMENT, ALREADY_EXISTS (username taken), RESOURCE_EXHAUSTED
-        (max_bots_per_user).
+        Errors: INVALID_ARGUMENT, ALREADY_EXISTS (username taken), FAILED_PRECONDITION
+        (max_bots_per_user reached).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -85,22 +85,25 @@ class BotServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def ResetBotToken(self, request, context):
-        """Invalidates the bot's token and returns a new one (shown once).
+        """Invalidates the bot's token at once (its open event streams end) and returns a new one
+        (shown once).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def DeleteBot(self, request, context):
-        """Deletes a bot (it leaves all servers).
+        """Deletes a bot: its token is refused from then on and it leaves all servers. Its account
+        stays (disabled, renamed) so its messages keep their author.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def AddBotToServer(self, request, context):
-        """Adds one of the caller's bots to a server. Requires MANAGE_SERVER there. Emits
-        `member_added`. Errors: ALREADY_EXISTS (already a member), PERMISSION_DENIED.
+        """Adds one of the caller's bots to a server (the only way a bot joins one: bots cannot
+        accept invites). Requires MANAGE_SERVER there. Emits `member_added`.
+        Errors: ALREADY_EXISTS (already a member), PERMISSION_DENIED, FAILED_PRECONDITION (banned).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -144,7 +147,7 @@ def add_BotServiceServicer_to_server(servicer, server):
  # This class is part of an EXPERIMENTAL API.
 class BotService:
     """Management of the caller's bots. All RPCs need a user (not bot) session; bots of other users
-    are NOT_FOUND (instance admins may manage every bot).
+    are NOT_FOUND.
     """
 
     @staticmethod

@@ -16,7 +16,9 @@ export declare const file_decentra_v1_bots: GenFile;
 
 /**
  * A bot account owned by a user. Bots authenticate with `authorization: Bot <token>` and use
- * the same services as users (minus AuthService/RelationshipService/BotService).
+ * the same services as users, except that they cannot sign in with a password, send or accept
+ * friend requests, accept invites, manage bots, or open a DM with a user they share no
+ * server with.
  *
  * @generated from message decentra.v1.Bot
  */
@@ -268,15 +270,15 @@ export declare const AddBotToServerResponseSchema: GenMessage<AddBotToServerResp
 
 /**
  * Management of the caller's bots. All RPCs need a user (not bot) session; bots of other users
- * are NOT_FOUND (instance admins may manage every bot).
+ * are NOT_FOUND.
  *
  * @generated from service decentra.v1.BotService
  */
 export declare const BotService: GenService<{
   /**
    * Creates a bot. The token is returned ONCE and never shown again.
-   * Errors: INVALID_ARGUMENT, ALREADY_EXISTS (username taken), RESOURCE_EXHAUSTED
-   * (max_bots_per_user).
+   * Errors: INVALID_ARGUMENT, ALREADY_EXISTS (username taken), FAILED_PRECONDITION
+   * (max_bots_per_user reached).
    *
    * @generated from rpc decentra.v1.BotService.CreateBot
    */
@@ -296,7 +298,8 @@ export declare const BotService: GenService<{
     output: typeof ListBotsResponseSchema;
   },
   /**
-   * Invalidates the bot's token and returns a new one (shown once).
+   * Invalidates the bot's token at once (its open event streams end) and returns a new one
+   * (shown once).
    *
    * @generated from rpc decentra.v1.BotService.ResetBotToken
    */
@@ -306,7 +309,8 @@ export declare const BotService: GenService<{
     output: typeof ResetBotTokenResponseSchema;
   },
   /**
-   * Deletes a bot (it leaves all servers).
+   * Deletes a bot: its token is refused from then on and it leaves all servers. Its account
+   * stays (disabled, renamed) so its messages keep their author.
    *
    * @generated from rpc decentra.v1.BotService.DeleteBot
    */
@@ -316,8 +320,9 @@ export declare const BotService: GenService<{
     output: typeof DeleteBotResponseSchema;
   },
   /**
-   * Adds one of the caller's bots to a server. Requires MANAGE_SERVER there. Emits
-   * `member_added`. Errors: ALREADY_EXISTS (already a member), PERMISSION_DENIED.
+   * Adds one of the caller's bots to a server (the only way a bot joins one: bots cannot
+   * accept invites). Requires MANAGE_SERVER there. Emits `member_added`.
+   * Errors: ALREADY_EXISTS (already a member), PERMISSION_DENIED, FAILED_PRECONDITION (banned).
    *
    * @generated from rpc decentra.v1.BotService.AddBotToServer
    */

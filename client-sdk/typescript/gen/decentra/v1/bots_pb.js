@@ -94,7 +94,7 @@ export const AddBotToServerResponseSchema = /*@__PURE__*/
 
 /**
  * Management of the caller's bots. All RPCs need a user (not bot) session; bots of other users
- * are NOT_FOUND (instance admins may manage every bot).
+ * are NOT_FOUND.
  *
  * @generated from service decentra.v1.BotService
  */

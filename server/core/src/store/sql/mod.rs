@@ -12,6 +12,7 @@
 mod accounts;
 mod admission;
 mod audit;
+mod bots;
 mod channels;
 mod columns;
 mod members;
@@ -23,6 +24,7 @@ mod servers;
 pub(crate) use accounts::accounts_sql;
 pub(crate) use admission::admission_sql;
 pub(crate) use audit::audit_sql;
+pub(crate) use bots::bots_sql;
 pub(crate) use channels::channels_sql;
 pub(crate) use columns::{
     DELETE_MEMBER_OVERWRITES, channel_columns, invite_columns, role_columns, server_columns,
@@ -82,6 +84,9 @@ macro_rules! sql_store {
         }
         mod relationships {
             $crate::store::sql::relationships_sql!(super::$store, super::$tx, $db, $begin_write);
+        }
+        mod bots {
+            $crate::store::sql::bots_sql!(super::$store, super::$tx, $db, $begin_write);
         }
 
         #[async_trait::async_trait]
