@@ -1,8 +1,9 @@
 //! Bot accounts (`BotService`) against the real server, on SQLite and PostgreSQL: the
 //! lifecycle over gRPC and over REST (create, list, add to a server, reset the token, delete),
 //! tokens stored only hashed, refused after a reset and after deletion and for password
-//! login, what bots may not do (befriend, DM a stranger, join by invite, manage bots), the
-//! MANAGE_SERVER rule of AddBotToServer, and deleting an owner's bots.
+//! login, what bots may not do (befriend, DM a stranger, join by invite, manage bots), rate
+//! limits (slow mode) applying to bots, the MANAGE_SERVER rule of AddBotToServer, and deleting
+//! an owner's bots.
 
 mod common;
 
@@ -313,6 +314,32 @@ async fn bot_lifecycle_over_grpc(backend: Backend) {
     // In a shared server the bot posts and may DM a member.
     let posted = common::send(&helper, &general, "hello from a bot").await;
     assert_eq!(posted.author.as_ref().map(|a| a.is_bot), Some(true));
+    // Rate limits apply to bots like users: slow mode refuses a second message at once.
+    let slow = alice
+        .channels()
+        .create_channel(proto::CreateChannelRequest {
+            server_id: guild.id.clone(),
+            name: "slow".into(),
+            r#type: proto::ChannelType::Text.into(),
+            rate_limit_per_user: 3600,
+            ..Default::default()
+        })
+        .await
+        .expect("slow channel")
+        .into_inner()
+        .channel
+        .expect("channel")
+        .id;
+    common::send(&helper, &slow, "first").await;
+    let second = helper
+        .messages()
+        .send_message(proto::SendMessageRequest {
+            channel_id: slow.clone(),
+            content: "second".into(),
+            ..Default::default()
+        })
+        .await;
+    assert_eq!(code(second), Code::ResourceExhausted, "slow mode for a bot");
     helper
         .channels()
         .open_direct_message(proto::OpenDirectMessageRequest {
