@@ -241,3 +241,59 @@ async fn doctor_reports_each_check_sqlite() {
 async fn doctor_reports_each_check_postgres() {
     bounded(doctor_reports_each_check(Backend::Postgres)).await;
 }
+
+/// TURN settings: off without a public IP; the generated secret is persisted and reused; bad
+/// values are refused at start-up.
+#[test]
+fn turn_settings() {
+    let dir = tempfile::TempDir::new().expect("temp dir");
+    let data_dir = dir.path().to_string_lossy().into_owned();
+    let env = |pairs: &'static [(&'static str, &'static str)]| {
+        let data_dir = data_dir.clone();
+        decentra::Config::from_lookup(move |k| {
+            if k == "DECENTRA_DATA_DIR" {
+                return Some(data_dir.clone());
+            }
+            pairs
+                .iter()
+                .find(|(key, _)| *key == k)
+                .map(|(_, v)| (*v).to_owned())
+        })
+    };
+    let off = env(&[]).expect("defaults");
+    assert!(TurnConfig::from_config(&off).expect("ok").is_none());
+
+    let on = env(&[
+        ("DECENTRA_TURN_PUBLIC_IP", "203.0.113.5"),
+        ("DECENTRA_TURN_PORT", "3479"),
+        ("DECENTRA_TURN_RELAY_PORTS", "50000-50010"),
+    ])
+    .expect("valid");
+    let first = TurnConfig::from_config(&on).expect("ok").expect("on");
+    assert_eq!(first.bind.port(), 3479);
+    assert_eq!(first.relay_ports, Some((50000, 50010)));
+    assert!(first.secret.len() >= 16);
+    let again = TurnConfig::from_config(&on).expect("ok").expect("on");
+    assert_eq!(first.secret, again.secret, "the generated secret is kept");
+
+    let fixed = env(&[
+        ("DECENTRA_TURN_PUBLIC_IP", "203.0.113.5"),
+        ("DECENTRA_TURN_SECRET", "configured-secret-0123"),
+        ("DECENTRA_TURN_RELAY_PORTS", "0"),
+    ])
+    .expect("valid");
+    let fixed = TurnConfig::from_config(&fixed).expect("ok").expect("on");
+    assert_eq!(fixed.secret, "configured-secret-0123");
+    assert_eq!(fixed.relay_ports, None);
+
+    let bad_settings: [&'static [(&str, &str)]; 5] = [
+        &[("DECENTRA_TURN_PUBLIC_IP", "0.0.0.0")],
+        &[("DECENTRA_TURN_PUBLIC_IP", "not-an-ip")],
+        &[("DECENTRA_TURN_RELAY_PORTS", "50010-50000")],
+        &[("DECENTRA_TURN_RELAY_PORTS", "0-10")],
+        &[("DECENTRA_TURN_SECRET", "short")],
+    ];
+    for bad in bad_settings {
+        assert!(env(bad).is_err(), "{bad:?} refused");
+    }
+}
