@@ -94,7 +94,9 @@ ENV DECENTRA_DATA_DIR=/data \
 
 WORKDIR /data
 VOLUME ["/data"]
-EXPOSE 8765
+# 8765: the one HTTP(S) port. 3478 UDP+TCP and the relay range: the embedded TURN server,
+# off unless DECENTRA_TURN_PUBLIC_IP is set.
+EXPOSE 8765 3478/udp 3478/tcp 49152-49407/udp
 
 # `decentra healthcheck` asks GET /healthz on 127.0.0.1 at the port of
 # DECENTRA_BIND and exits 0 on 200 (the image has no curl).

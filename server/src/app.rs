@@ -1,7 +1,7 @@
 //! Assembles the one port: gRPC (+ gRPC-web, health, reflection), REST, health probes and the
 //! web client.
 
-use std::{future::Future, net::SocketAddr, time::Duration};
+use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
 
 use axum::{
     Router,
@@ -155,6 +155,28 @@ pub async fn serve(
             tracing::debug!(error = %e, "TCP_NODELAY not set");
         }
     });
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(signal)
+    .await
+}
+
+/// [`serve`] over TLS: the same application, HTTP/2 (gRPC) and HTTP/1.1 chosen by ALPN.
+pub async fn serve_tls(
+    listener: TcpListener,
+    tls: Arc<rustls::ServerConfig>,
+    app: Router,
+    services: Services,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let signal = async move {
+        shutdown.await;
+        services.close_streams();
+    };
+    // The no-op tap gives the listener axum's connect-info support (the client's address).
+    let listener = crate::tls::TlsListener::new(listener, tls)?.tap_io(|_| {});
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),

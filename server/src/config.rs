@@ -2,8 +2,9 @@
 //! then environment variables. Nothing is required to start.
 
 use std::{
-    net::SocketAddr,
+    net::{IpAddr, SocketAddr},
     path::{Path, PathBuf},
+    sync::Arc,
     time::Duration,
 };
 
@@ -53,6 +54,25 @@ pub struct Config {
     pub log: String,
     /// `pretty` or `json`.
     pub log_format: String,
+    /// PEM certificate chain: with `tls_key`, the port serves HTTPS only.
+    pub tls_cert: Option<PathBuf>,
+    /// PEM private key of `tls_cert`.
+    pub tls_key: Option<PathBuf>,
+    /// Serve HTTPS with a self-signed certificate generated once into `data_dir/tls` (LAN use).
+    pub tls_self_signed: bool,
+    /// Extra DNS names / IP addresses for the self-signed certificate.
+    pub tls_names: Vec<String>,
+    /// Public IP of the embedded TURN server; unset = the TURN server is off.
+    pub turn_public_ip: Option<IpAddr>,
+    /// The TURN port, UDP and TCP on the same number (relays use it too).
+    pub turn_port: u16,
+    /// Relay ports (`min-max`, UDP) of TURN allocations; `0` = any free port.
+    #[serde(deserialize_with = "de_port_range")]
+    pub turn_relay_ports: Option<(u16, u16)>,
+    /// Local address the TURN sockets bind to.
+    pub turn_bind: IpAddr,
+    /// TURN REST shared secret; empty = generated once and kept in `data_dir`.
+    pub turn_secret: String,
 }
 
 impl Default for Config {
@@ -74,6 +94,15 @@ impl Default for Config {
             presence_grace_ms: HubConfig::default().presence_grace.as_millis() as u64,
             log: "info".to_owned(),
             log_format: "pretty".to_owned(),
+            tls_cert: None,
+            tls_key: None,
+            tls_self_signed: false,
+            tls_names: Vec::new(),
+            turn_public_ip: None,
+            turn_port: 3478,
+            turn_relay_ports: Some((49152, 49407)),
+            turn_bind: IpAddr::from([0, 0, 0, 0]),
+            turn_secret: String::new(),
         }
     }
 }
@@ -97,6 +126,15 @@ impl std::fmt::Debug for Config {
             .field("presence_grace_ms", &self.presence_grace_ms)
             .field("log", &self.log)
             .field("log_format", &self.log_format)
+            .field("tls_cert", &self.tls_cert)
+            .field("tls_key", &self.tls_key)
+            .field("tls_self_signed", &self.tls_self_signed)
+            .field("tls_names", &self.tls_names)
+            .field("turn_public_ip", &self.turn_public_ip)
+            .field("turn_port", &self.turn_port)
+            .field("turn_relay_ports", &self.turn_relay_ports)
+            .field("turn_bind", &self.turn_bind)
+            .field("turn_secret", &"<redacted>")
             .finish()
     }
 }
@@ -187,6 +225,59 @@ impl Config {
         if let Some(v) = env("DECENTRA_LOG_FORMAT") {
             c.log_format = v;
         }
+        if let Some(v) = env("DECENTRA_TLS_CERT") {
+            c.tls_cert = Some(PathBuf::from(v)).filter(|p| !p.as_os_str().is_empty());
+        }
+        if let Some(v) = env("DECENTRA_TLS_KEY") {
+            c.tls_key = Some(PathBuf::from(v)).filter(|p| !p.as_os_str().is_empty());
+        }
+        if let Some(v) = env("DECENTRA_TLS_SELF_SIGNED") {
+            c.tls_self_signed = parse_bool("DECENTRA_TLS_SELF_SIGNED", &v)?;
+        }
+        if let Some(v) = env("DECENTRA_TLS_NAMES") {
+            c.tls_names = v
+                .split(',')
+                .map(|n| n.trim().to_owned())
+                .filter(|n| !n.is_empty())
+                .collect();
+        }
+        if let Some(v) = env("DECENTRA_TURN_PUBLIC_IP") {
+            c.turn_public_ip = match v.trim() {
+                "" => None,
+                ip => Some(parse("DECENTRA_TURN_PUBLIC_IP", ip.to_owned())?),
+            };
+        }
+        if let Some(v) = env("DECENTRA_TURN_PORT") {
+            c.turn_port = parse("DECENTRA_TURN_PORT", v)?;
+        }
+        if let Some(v) = env("DECENTRA_TURN_RELAY_PORTS") {
+            c.turn_relay_ports = parse_port_range(&v)
+                .map_err(|e| anyhow::anyhow!("DECENTRA_TURN_RELAY_PORTS={v:?} is invalid: {e}"))?;
+        }
+        if let Some(v) = env("DECENTRA_TURN_BIND") {
+            c.turn_bind = parse("DECENTRA_TURN_BIND", v)?;
+        }
+        if let Some(v) = env("DECENTRA_TURN_SECRET") {
+            c.turn_secret = v;
+        }
+        anyhow::ensure!(
+            c.tls_cert.is_some() == c.tls_key.is_some(),
+            "DECENTRA_TLS_CERT and DECENTRA_TLS_KEY go together: set both or neither"
+        );
+        anyhow::ensure!(
+            !(c.tls_self_signed && c.tls_cert.is_some()),
+            "DECENTRA_TLS_SELF_SIGNED and DECENTRA_TLS_CERT exclude each other"
+        );
+        if let Some(ip) = c.turn_public_ip {
+            anyhow::ensure!(
+                !ip.is_unspecified(),
+                "DECENTRA_TURN_PUBLIC_IP must be the address clients reach, not {ip}"
+            );
+        }
+        anyhow::ensure!(
+            c.turn_secret.is_empty() || c.turn_secret.len() >= 16,
+            "DECENTRA_TURN_SECRET must be at least 16 characters"
+        );
         anyhow::ensure!(c.node_id < 1024, "DECENTRA_NODE_ID must be 0..=1023");
         anyhow::ensure!(
             matches!(c.log_format.as_str(), "pretty" | "json"),
@@ -211,6 +302,20 @@ impl Config {
         } else {
             self.database_url.trim().to_owned()
         }
+    }
+
+    /// The TLS configuration of the port, if it serves HTTPS: the configured certificate and
+    /// key, or the self-signed pair in the data dir (generated on first use).
+    pub fn tls(&self) -> Result<Option<Arc<rustls::ServerConfig>>> {
+        if let (Some(cert), Some(key)) = (&self.tls_cert, &self.tls_key) {
+            return crate::tls::server_config(cert, key).map(Some);
+        }
+        if self.tls_self_signed {
+            let names = crate::tls::self_signed_names(self.bind, &self.tls_names);
+            let (cert, key, _) = crate::tls::ensure_self_signed(&self.data_dir, &names)?;
+            return crate::tls::server_config(&cert, &key).map(Some);
+        }
+        Ok(None)
     }
 
     /// The core's configuration; creates the data dir and the JWT secret file if needed.
@@ -255,8 +360,39 @@ impl Config {
     }
 }
 
+/// `min-max` (inclusive, min > 0) or `0` for any free port.
+fn parse_port_range(v: &str) -> Result<Option<(u16, u16)>, String> {
+    let v = v.trim();
+    if v == "0" {
+        return Ok(None);
+    }
+    let (min, max) = v
+        .split_once('-')
+        .ok_or("use min-max, e.g. 49152-49407, or 0")?;
+    let min: u16 = min.trim().parse().map_err(|e| format!("{e}"))?;
+    let max: u16 = max.trim().parse().map_err(|e| format!("{e}"))?;
+    if min == 0 || max < min {
+        return Err("min must be > 0 and <= max".to_owned());
+    }
+    Ok(Some((min, max)))
+}
+
+fn de_port_range<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<(u16, u16)>, D::Error> {
+    let v = String::deserialize(d)?;
+    parse_port_range(&v).map_err(serde::de::Error::custom)
+}
+
+/// `1/true/yes/on` or `0/false/no/off`.
+fn parse_bool(key: &str, v: &str) -> Result<bool> {
+    match v.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Ok(true),
+        "0" | "false" | "no" | "off" | "" => Ok(false),
+        other => anyhow::bail!("{key}={other:?} is invalid: use 1 or 0"),
+    }
+}
+
 /// Reads the persisted secret, or generates 64 random bytes and stores them (mode 0600).
-fn load_or_create_secret(path: &Path) -> Result<Vec<u8>> {
+pub(crate) fn load_or_create_secret(path: &Path) -> Result<Vec<u8>> {
     if let Ok(text) = std::fs::read_to_string(path) {
         return STANDARD
             .decode(text.trim())
@@ -272,7 +408,7 @@ fn load_or_create_secret(path: &Path) -> Result<Vec<u8>> {
         .open(path)
         .with_context(|| format!("creating {}", path.display()))?;
     std::io::Write::write_all(&mut file, STANDARD.encode(&secret).as_bytes())?;
-    tracing::info!(path = %path.display(), "generated a new JWT secret");
+    tracing::info!(path = %path.display(), "generated a new secret");
     Ok(secret)
 }
 

@@ -4,7 +4,10 @@
 pub mod app;
 pub mod auth_layer;
 pub mod config;
+pub mod doctor;
 pub mod grpc;
+pub mod tls;
+pub mod turn;
 pub mod web;
 
 use decentra_core::{Services, store};

@@ -1,4 +1,6 @@
-//! `decentra`: start the server (default) or `decentra healthcheck` (for container probes).
+//! `decentra`: start the server (default), `decentra healthcheck` (for container probes),
+//! `decentra doctor` (checks the setup: config, database, TLS, TURN reachability) or
+//! `decentra tls self-signed` (generates the LAN certificate ahead of time).
 
 use std::time::Duration;
 
@@ -52,10 +54,41 @@ fn return_freed_memory_promptly() {}
 async fn main() -> anyhow::Result<()> {
     return_freed_memory_promptly();
     let config = Config::load()?;
-    match std::env::args().nth(1).as_deref() {
-        None | Some("serve") => run(config).await,
-        Some("healthcheck") => healthcheck(&config).await,
-        Some(other) => anyhow::bail!("unknown command {other:?}; use `serve` or `healthcheck`"),
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
+        [] | ["serve"] => run(config).await,
+        ["healthcheck"] => healthcheck(&config).await,
+        ["doctor"] => {
+            if decentra::doctor::run(&config, &mut std::io::stdout()).await {
+                Ok(())
+            } else {
+                std::process::exit(1)
+            }
+        }
+        ["tls", "self-signed"] => {
+            let names = decentra::tls::self_signed_names(config.bind, &config.tls_names);
+            let (cert, key, created) = decentra::tls::ensure_self_signed(&config.data_dir, &names)?;
+            let verb = if created {
+                "generated"
+            } else {
+                "kept the existing"
+            };
+            println!(
+                "{verb} self-signed certificate {} (key {}); serve it with DECENTRA_TLS_SELF_SIGNED=1",
+                cert.display(),
+                key.display()
+            );
+            Ok(())
+        }
+        _ => anyhow::bail!(
+            "unknown command {:?}; use `serve`, `healthcheck`, `doctor` or `tls self-signed`",
+            args.join(" ")
+        ),
     }
 }
 
@@ -75,13 +108,29 @@ async fn run(config: Config) -> anyhow::Result<()> {
         "starting decentra"
     );
 
+    // Certificate problems stop the start before anything else happens.
+    let tls = config.tls()?;
+    // The TURN server first: the voice service hands out its URLs and secret.
+    let _turn = match decentra::turn::TurnConfig::from_config(&config)? {
+        Some(turn) => Some(decentra::turn::EmbeddedTurn::start(turn).await?),
+        None => None,
+    };
     let services = decentra::services(&config).await?;
     let router = app::router(services.clone()).await?;
     let listener = tokio::net::TcpListener::bind(config.bind)
         .await
         .with_context(|| format!("binding {}", config.bind))?;
-    tracing::info!(addr = %listener.local_addr()?, "listening (gRPC, gRPC-web, REST)");
-    app::serve(listener, router, services, shutdown_signal()).await?;
+    let addr = listener.local_addr()?;
+    match tls {
+        Some(tls) => {
+            tracing::info!(%addr, "listening with TLS (gRPC, gRPC-web, REST over HTTPS)");
+            app::serve_tls(listener, tls, router, services, shutdown_signal()).await?;
+        }
+        None => {
+            tracing::info!(%addr, "listening (gRPC, gRPC-web, REST)");
+            app::serve(listener, router, services, shutdown_signal()).await?;
+        }
+    }
     tracing::info!("stopped");
     Ok(())
 }
@@ -109,19 +158,12 @@ async fn shutdown_signal() {
     tracing::info!("shutdown requested, draining connections");
 }
 
-/// Exits 0 if `GET /healthz` on the configured port answers 200 within 5 s.
+/// Exits 0 if `GET /healthz` on the configured port answers 200 within 5 s (over TLS when
+/// the port serves HTTPS).
 async fn healthcheck(config: &Config) -> anyhow::Result<()> {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let port = config.bind.port();
-    let check = async {
-        let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port)).await?;
-        stream
-            .write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
-            .await?;
-        let mut buf = Vec::new();
-        stream.read_to_end(&mut buf).await?;
-        anyhow::Ok(buf.starts_with(b"HTTP/1.1 200"))
-    };
+    let tls = config.tls_cert.is_some() || config.tls_self_signed;
+    let check = decentra::doctor::local_health(port, tls);
     match tokio::time::timeout(Duration::from_secs(5), check).await {
         Ok(Ok(true)) => Ok(()),
         Ok(Ok(false)) => anyhow::bail!("unhealthy"),

@@ -87,12 +87,16 @@ impl TestServer {
             .await
             .expect("bind");
         let addr = listener.local_addr().expect("addr");
+        let tls = config.tls().expect("TLS configuration");
         let (tx, rx) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
-            app::serve(listener, router, services, async {
+            let stop = async {
                 let _ = rx.await;
-            })
-            .await
+            };
+            match tls {
+                Some(tls) => app::serve_tls(listener, tls, router, services, stop).await,
+                None => app::serve(listener, router, services, stop).await,
+            }
             .expect("serve");
         });
         Self {
@@ -108,8 +112,14 @@ impl TestServer {
         }
     }
 
+    /// `http://127.0.0.1:PORT`, or `https://localhost:PORT` when the server serves TLS (the
+    /// name its test certificates carry).
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        if self.config.tls_cert.is_some() || self.config.tls_self_signed {
+            format!("https://localhost:{}", self.addr.port())
+        } else {
+            format!("http://{}", self.addr)
+        }
     }
 
     /// A new SDK client (no session yet).
