@@ -398,7 +398,7 @@ async fn channels_keep_kinds_overwrites_and_parents(store: Arc<dyn Store>) {
     assert_eq!(read.kind, ChannelKind::Voice);
     assert_eq!(
         store.channel_overwrites(Id(110)).await.expect("read"),
-        [overwrite.clone()]
+        std::slice::from_ref(&overwrite)
     );
     assert_eq!(store.server_overwrites(s).await.expect("read"), [overwrite]);
     let kinds: Vec<ChannelKind> = store
