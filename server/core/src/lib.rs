@@ -27,6 +27,7 @@ pub mod settings;
 pub mod store;
 pub mod users;
 pub mod validate;
+pub mod voice;
 
 use std::sync::Arc;
 
@@ -60,6 +61,8 @@ pub struct Services {
     pub relationships: relationships::RelationshipService,
     /// DMs and group DMs.
     pub dms: dms::DmService,
+    /// Voice channels, signalling and ICE servers.
+    pub voice: voice::VoiceService,
     ctx: Arc<context::Context>,
 }
 
@@ -84,6 +87,16 @@ impl Services {
                 }
             })
         }));
+        // A user whose last event stream closed leaves voice.
+        let weak = Arc::downgrade(&ctx);
+        ctx.hub.set_on_disconnect(Arc::new(move |user| {
+            let weak = weak.clone();
+            Box::pin(async move {
+                if let Some(ctx) = weak.upgrade() {
+                    voice::leave_if_disconnected(&ctx, user).await;
+                }
+            })
+        }));
         Ok(Self {
             auth: auth::AuthService::new(Arc::clone(&ctx)),
             users: users::UserService::new(Arc::clone(&ctx)),
@@ -96,6 +109,7 @@ impl Services {
             events: events::EventService::new(Arc::clone(&ctx)),
             relationships: relationships::RelationshipService::new(Arc::clone(&ctx)),
             dms: dms::DmService::new(Arc::clone(&ctx)),
+            voice: voice::VoiceService::new(Arc::clone(&ctx)),
             ctx,
         })
     }

@@ -14,6 +14,7 @@ mod relationships;
 mod roles;
 mod servers;
 mod users;
+mod voice;
 
 use decentra_core::{ClientMeta, Error, Principal, Services};
 use decentra_proto::v1 as pb;
@@ -104,7 +105,9 @@ pub fn routes(services: &Services) -> Routes {
             .max_decoding_message_size(MAX_UPLOAD_MESSAGE),
     )
     .add_service(events::EventServer(services.clone()))
-    .add_service(voice_service_server::VoiceServiceServer::new(NotYet))
+    .add_service(voice_service_server::VoiceServiceServer::new(
+        voice::VoiceApi(services.clone()),
+    ))
     .add_service(bot_service_server::BotServiceServer::new(NotYet))
 }
 
@@ -124,7 +127,7 @@ pub const SERVICE_NAMES: &[&str] = &[
     <pb::role_service_server::RoleServiceServer<roles::RoleApi>>::NAME,
     <pb::message_service_server::MessageServiceServer<messages::MessageApi>>::NAME,
     events::EventServer::NAME,
-    <pb::voice_service_server::VoiceServiceServer<NotYet>>::NAME,
+    <pb::voice_service_server::VoiceServiceServer<voice::VoiceApi>>::NAME,
     <pb::admin_service_server::AdminServiceServer<admin::AdminApi>>::NAME,
     <pb::bot_service_server::BotServiceServer<NotYet>>::NAME,
 ];

@@ -3,9 +3,7 @@
 //! stubs are off), so a new RPC in the `.proto` fails to compile until someone decides here.
 
 use decentra_core::Error;
-use decentra_proto::v1::{
-    self as pb, bot_service_server::BotService, voice_service_server::VoiceService,
-};
+use decentra_proto::v1::{self as pb, bot_service_server::BotService};
 use tonic::{Request, Response, Status};
 
 use super::status;
@@ -29,18 +27,6 @@ macro_rules! unimplemented_rpcs {
             )*
         }
     };
-}
-
-unimplemented_rpcs! { VoiceService, "voice":
-    join_voice_channel(JoinVoiceChannelRequest) -> JoinVoiceChannelResponse;
-    leave_voice(LeaveVoiceRequest) -> LeaveVoiceResponse;
-    update_voice_state(UpdateVoiceStateRequest) -> UpdateVoiceStateResponse;
-    start_call(StartCallRequest) -> StartCallResponse;
-    accept_call(AcceptCallRequest) -> AcceptCallResponse;
-    decline_call(DeclineCallRequest) -> DeclineCallResponse;
-    end_call(EndCallRequest) -> EndCallResponse;
-    send_signal(SendSignalRequest) -> SendSignalResponse;
-    get_ice_servers(GetIceServersRequest) -> GetIceServersResponse;
 }
 
 unimplemented_rpcs! { BotService, "the bot API":
