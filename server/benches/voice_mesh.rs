@@ -140,7 +140,7 @@ async fn main() {
                 tick.tick().await;
                 let to = others[n % others.len()].clone();
                 // Per peer and round: one SDP (offer or answer), then candidates.
-                let signal = if (n / others.len()) % 12 == 0 {
+                let signal = if (n / others.len()).is_multiple_of(12) {
                     proto::send_signal_request::Signal::Sdp(proto::SessionDescription {
                         r#type: proto::SdpType::Offer.into(),
                         sdp: SDP.to_owned(),
