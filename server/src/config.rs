@@ -14,6 +14,7 @@ use decentra_core::{
     CoreConfig,
     auth::{TokenLifetimes, password::HashingLimits, rate_limit::RateLimits},
     events::HubConfig,
+    voice::config::VoiceConfig,
 };
 use rand::RngCore;
 use serde::Deserialize;
@@ -50,6 +51,10 @@ pub struct Config {
     pub heartbeat_secs: u64,
     /// Milliseconds after a user's last stream closes before they show as offline.
     pub presence_grace_ms: u64,
+    /// Participants one voice channel may hold (peer-to-peer mesh), at least 2.
+    pub voice_mesh_cap: usize,
+    /// Milliseconds a DM call rings before the unanswered are no longer rung.
+    pub call_ring_timeout_ms: u64,
     /// Log filter (tracing `EnvFilter` syntax).
     pub log: String,
     /// `pretty` or `json`.
@@ -92,6 +97,8 @@ impl Default for Config {
             event_queue_capacity: HubConfig::default().queue_capacity,
             heartbeat_secs: HubConfig::default().heartbeat.as_secs(),
             presence_grace_ms: HubConfig::default().presence_grace.as_millis() as u64,
+            voice_mesh_cap: VoiceConfig::default().mesh_cap,
+            call_ring_timeout_ms: VoiceConfig::default().ring_timeout.as_millis() as u64,
             log: "info".to_owned(),
             log_format: "pretty".to_owned(),
             tls_cert: None,
@@ -124,6 +131,8 @@ impl std::fmt::Debug for Config {
             .field("event_queue_capacity", &self.event_queue_capacity)
             .field("heartbeat_secs", &self.heartbeat_secs)
             .field("presence_grace_ms", &self.presence_grace_ms)
+            .field("voice_mesh_cap", &self.voice_mesh_cap)
+            .field("call_ring_timeout_ms", &self.call_ring_timeout_ms)
             .field("log", &self.log)
             .field("log_format", &self.log_format)
             .field("tls_cert", &self.tls_cert)
@@ -219,6 +228,12 @@ impl Config {
         if let Some(v) = env("DECENTRA_PRESENCE_GRACE_MS") {
             c.presence_grace_ms = parse("DECENTRA_PRESENCE_GRACE_MS", v)?;
         }
+        if let Some(v) = env("DECENTRA_VOICE_MESH_CAP") {
+            c.voice_mesh_cap = parse("DECENTRA_VOICE_MESH_CAP", v)?;
+        }
+        if let Some(v) = env("DECENTRA_CALL_RING_TIMEOUT_MS") {
+            c.call_ring_timeout_ms = parse("DECENTRA_CALL_RING_TIMEOUT_MS", v)?;
+        }
         if let Some(v) = env("DECENTRA_LOG").or_else(|| env("RUST_LOG")) {
             c.log = v;
         }
@@ -277,6 +292,10 @@ impl Config {
         anyhow::ensure!(
             c.turn_secret.is_empty() || c.turn_secret.len() >= 16,
             "DECENTRA_TURN_SECRET must be at least 16 characters"
+        );
+        anyhow::ensure!(
+            (2..=64).contains(&c.voice_mesh_cap),
+            "DECENTRA_VOICE_MESH_CAP must be 2..=64"
         );
         anyhow::ensure!(c.node_id < 1024, "DECENTRA_NODE_ID must be 0..=1023");
         anyhow::ensure!(
@@ -356,6 +375,13 @@ impl Config {
                 presence_grace: Duration::from_millis(self.presence_grace_ms),
             },
             upload_dir: self.data_dir.join("uploads"),
+            voice: VoiceConfig {
+                mesh_cap: self.voice_mesh_cap,
+                ring_timeout: Duration::from_millis(self.call_ring_timeout_ms),
+                // The embedded TURN server, when enabled, is wired in here.
+                embedded_turn: None,
+                ..VoiceConfig::default()
+            },
         })
     }
 }

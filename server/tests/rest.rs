@@ -514,10 +514,31 @@ async fn authorization_matrix_is_the_same_on_grpc_and_rest(backend: Backend) {
         .expect("owner");
     // "outsider" is registered but never joins the server.
     let mut people = common::users(&server, &owner, &["member", "outsider"]).await;
-    let (member, _) = people.remove(0);
+    let (member, member_id) = people.remove(0);
     let sid = common::create_server(&owner, "Matrix").await.id;
     common::join(&owner, &member, &sid).await;
     let general = common::general_channel(&owner, &sid).await;
+    // A voice channel @everyone may see but not CONNECT to (the owner may do anything).
+    let stage = owner
+        .channels()
+        .create_channel(proto::CreateChannelRequest {
+            server_id: sid.clone(),
+            name: "Stage".into(),
+            r#type: proto::ChannelType::Voice.into(),
+            permission_overwrites: vec![proto::PermissionOverwrite {
+                target_id: sid.clone(),
+                target_type: proto::OverwriteTargetType::Role.into(),
+                allow: 0,
+                deny: common::bit(proto::Permission::Connect),
+            }],
+            ..Default::default()
+        })
+        .await
+        .expect("voice channel")
+        .into_inner()
+        .channel
+        .expect("channel")
+        .id;
     let login = |name: &'static str| {
         let api = &api;
         async move {
@@ -561,7 +582,6 @@ async fn authorization_matrix_is_the_same_on_grpc_and_rest(backend: Backend) {
     // Targets for the rows below. Rows whose allowed call changes state once (deleting,
     // pinning, banning, leaving, …) get one target per transport, so both calls succeed.
     let owner_id = common::user_id(&owner).await;
-    let member_id = common::user_id(&member).await;
     let msg = |content: &'static str| {
         let owner = owner.clone();
         let general = general.clone();
@@ -825,6 +845,87 @@ async fn authorization_matrix_is_the_same_on_grpc_and_rest(backend: Backend) {
                 "PermissionDenied",
                 "PermissionDenied",
                 "OK",
+            ],
+        },
+        // Voice: joining needs CONNECT (and then an open event stream, which no caller here
+        // has); signals need a session; moving others needs MOVE_MEMBERS.
+        Case {
+            rpc: "/decentra.v1.VoiceService/JoinVoiceChannel",
+            grpc: proto::JoinVoiceChannelRequest {
+                channel_id: stage.clone(),
+                ..Default::default()
+            }
+            .encode_to_vec(),
+            method: Method::POST,
+            path: format!("/channels/{stage}/voice"),
+            body: Some(json!({})),
+            expect: [
+                "Unauthenticated",
+                "NotFound",
+                "PermissionDenied",
+                "FailedPrecondition",
+            ],
+        },
+        Case {
+            rpc: "/decentra.v1.VoiceService/SendSignal",
+            grpc: proto::SendSignalRequest {
+                session_id: "1".into(),
+                to_user_id: member_id.clone(),
+                signal: Some(proto::send_signal_request::Signal::Sdp(
+                    proto::SessionDescription {
+                        r#type: proto::SdpType::Offer.into(),
+                        sdp: "v=0".into(),
+                    },
+                )),
+            }
+            .encode_to_vec(),
+            method: Method::POST,
+            path: "/voice/signals".into(),
+            body: Some(json!({
+                "session_id": "1",
+                "to_user_id": member_id,
+                "sdp": {"type": "SDP_TYPE_OFFER", "sdp": "v=0"}
+            })),
+            expect: [
+                "Unauthenticated",
+                "FailedPrecondition",
+                "FailedPrecondition",
+                "FailedPrecondition",
+            ],
+        },
+        Case {
+            rpc: "/decentra.v1.VoiceService/GetIceServers",
+            grpc: proto::GetIceServersRequest {}.encode_to_vec(),
+            method: Method::GET,
+            path: "/voice/ice-servers".into(),
+            body: None,
+            expect: ["Unauthenticated", "OK", "OK", "OK"],
+        },
+        Case {
+            rpc: "/decentra.v1.VoiceService/LeaveVoice",
+            grpc: proto::LeaveVoiceRequest::default().encode_to_vec(),
+            method: Method::POST,
+            path: "/voice/leave".into(),
+            body: Some(json!({})),
+            expect: ["Unauthenticated", "OK", "OK", "OK"],
+        },
+        Case {
+            rpc: "/decentra.v1.ServerService/UpdateMember",
+            grpc: proto::UpdateMemberRequest {
+                server_id: sid.clone(),
+                user_id: member_id.clone(),
+                voice_channel_id: Some(String::new()),
+                ..Default::default()
+            }
+            .encode_to_vec(),
+            method: Method::PATCH,
+            path: format!("/servers/{sid}/members/{member_id}"),
+            body: Some(json!({"voice_channel_id": ""})),
+            expect: [
+                "Unauthenticated",
+                "NotFound",
+                "PermissionDenied",
+                "FailedPrecondition",
             ],
         },
         Case {

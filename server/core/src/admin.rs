@@ -63,6 +63,45 @@ pub struct SettingsPatch {
     pub message_rate_limit_per_minute: Option<u32>,
     /// SMTP changes.
     pub smtp: Option<SmtpPatch>,
+    /// Voice (STUN/TURN) changes.
+    pub voice: Option<VoicePatch>,
+}
+
+/// Voice changes; `None` keeps a field (the TURN secret is write-only).
+#[derive(Debug, Clone, Default)]
+pub struct VoicePatch {
+    /// New STUN URLs.
+    pub stun_urls: Option<Vec<String>>,
+    /// New TURN URLs.
+    pub turn_urls: Option<Vec<String>>,
+    /// New TURN shared secret ("" clears it).
+    pub turn_secret: Option<String>,
+}
+
+/// Checks a list of ICE URLs: at most 8, each with one of `schemes` and at most 256 bytes.
+fn ice_urls(field: &'static str, urls: Vec<String>, schemes: &[&str]) -> Result<Vec<String>> {
+    if urls.len() > 8 {
+        return Err(Error::invalid(field, "at most 8 URLs"));
+    }
+    urls.into_iter()
+        .map(|u| {
+            let u = u.trim().to_owned();
+            let scheme_ok = schemes.iter().any(|s| {
+                u.strip_prefix(s)
+                    .is_some_and(|rest| rest.starts_with(':') && rest.len() > 1)
+            });
+            if !scheme_ok || u.len() > 256 || u.chars().any(char::is_whitespace) {
+                return Err(Error::invalid(
+                    field,
+                    format!(
+                        "each URL must start with {}: and be at most 256 bytes",
+                        schemes.join(": or ")
+                    ),
+                ));
+            }
+            Ok(u)
+        })
+        .collect()
 }
 
 /// SMTP changes; `None` keeps a field (the password is write-only).
@@ -303,12 +342,36 @@ fn apply(s: &mut InstanceSettings, p: SettingsPatch) -> Result<()> {
             ));
         }
     }
+    if let Some(v) = p.voice {
+        let voice = &mut s.voice;
+        if let Some(urls) = v.stun_urls {
+            voice.stun_urls = ice_urls("voice.stun_urls", urls, &["stun", "stuns"])?;
+        }
+        if let Some(urls) = v.turn_urls {
+            voice.turn_urls = ice_urls("voice.turn_urls", urls, &["turn", "turns"])?;
+        }
+        if let Some(secret) = v.turn_secret {
+            if secret.len() > 256 {
+                return Err(Error::invalid("voice.turn_secret", "at most 256 bytes"));
+            }
+            voice.turn_secret = secret;
+        }
+        voice.turn_secret_set = false;
+        if !voice.turn_urls.is_empty() && voice.turn_secret.is_empty() {
+            return Err(Error::invalid(
+                "voice.turn_secret",
+                "a TURN shared secret is required when TURN URLs are set",
+            ));
+        }
+    }
     Ok(())
 }
 
 fn redacted(s: &InstanceSettings) -> InstanceSettings {
     let mut s = s.clone();
     s.smtp.password.clear();
+    s.voice.turn_secret_set = !s.voice.turn_secret.is_empty();
+    s.voice.turn_secret.clear();
     s
 }
 

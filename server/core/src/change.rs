@@ -174,13 +174,20 @@ impl Change {
             })?;
         }
         self.tx.commit().await?;
-        for stale in self.stale {
-            match stale {
+        for stale in &self.stale {
+            match *stale {
                 Stale::Server(id) => self.ctx.perms.invalidate(id),
                 Stale::Removed(id) => self.ctx.perms.remove(id),
             }
         }
         publish(&self.ctx, self.events).await;
+        // Whoever may no longer be in a voice channel of a changed server (kicked, banned,
+        // channel deleted, CONNECT / VIEW_CHANNEL lost, server deleted) leaves it.
+        for stale in self.stale {
+            let (Stale::Server(id) | Stale::Removed(id)) = stale;
+            let left = self.ctx.voice.reconcile(&self.ctx.perms, id).await;
+            publish(&self.ctx, left).await;
+        }
         for build in self.announce {
             match build(Arc::clone(&self.ctx)).await {
                 Ok(events) => publish(&self.ctx, events).await,
@@ -198,6 +205,26 @@ async fn publish(ctx: &Context, events: Vec<(Audience, Event)>) {
             ctx.bus.publish(audience, event).await;
         }
     }
+}
+
+/// Publishes changes of the in-memory voice state (joins, leaves, flags) and relays voice
+/// signals: nothing is written or audited, but voice-state events are replayable like any
+/// state change (signals are ephemeral). Kept here so the bus is reached from this module
+/// only.
+pub async fn publish_voice(ctx: &Context, events: Vec<(Audience, Event)>) {
+    debug_assert!(
+        events.iter().all(|(_, e)| matches!(
+            e,
+            Event::VoiceStateUpdated(_)
+                | Event::VoiceStateRemoved { .. }
+                | Event::VoiceSignal(_)
+                | Event::CallRinging { .. }
+                | Event::CallUpdated(_)
+                | Event::CallEnded { .. }
+        )),
+        "only voice events bypass a unit of work here"
+    );
+    publish(ctx, events).await;
 }
 
 /// Publishes an ephemeral signal (typing): not a change, nothing is written or audited, and

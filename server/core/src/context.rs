@@ -15,6 +15,7 @@ use crate::{
     id::{IdGenerator, now_ms},
     settings::InstanceSettings,
     store::Store,
+    voice::{config::VoiceConfig, state::VoiceStates},
 };
 
 /// What the core needs from configuration. Built once in `main`.
@@ -34,6 +35,8 @@ pub struct CoreConfig {
     pub hub: HubConfig,
     /// Directory for uploaded files.
     pub upload_dir: std::path::PathBuf,
+    /// Voice (mesh cap, TURN).
+    pub voice: VoiceConfig,
 }
 
 impl std::fmt::Debug for CoreConfig {
@@ -46,6 +49,7 @@ impl std::fmt::Debug for CoreConfig {
             .field("node_id", &self.node_id)
             .field("hub", &self.hub)
             .field("upload_dir", &self.upload_dir)
+            .field("voice", &self.voice)
             .finish()
     }
 }
@@ -76,6 +80,10 @@ pub struct Context {
     pub bus: Arc<dyn EventBus>,
     /// Directory for uploaded files (content-addressed).
     pub upload_dir: std::path::PathBuf,
+    /// Who is in which voice channel (this node).
+    pub voice: VoiceStates,
+    /// Voice tuning.
+    pub voice_config: VoiceConfig,
     /// Cached instance settings (written through on update).
     settings: RwLock<Arc<InstanceSettings>>,
 }
@@ -117,6 +125,8 @@ impl Context {
             hub,
             bus,
             upload_dir: config.upload_dir,
+            voice: VoiceStates::default(),
+            voice_config: config.voice,
             tokens: TokenIssuer::new(&config.jwt_secret, config.lifetimes.access),
             ids: IdGenerator::new(config.node_id),
             lifetimes: config.lifetimes,

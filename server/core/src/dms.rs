@@ -60,7 +60,7 @@ fn view(mut channel: Channel, viewer: Id) -> Channel {
 }
 
 /// A private channel with all its participants (public views).
-async fn with_recipients(ctx: &Context, record: ChannelRecord) -> Result<Channel> {
+pub(crate) async fn with_recipients(ctx: &Context, record: ChannelRecord) -> Result<Channel> {
     let recipients = ctx
         .store
         .recipients(Id(record.id))

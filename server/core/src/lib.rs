@@ -28,6 +28,7 @@ pub mod settings;
 pub mod store;
 pub mod users;
 pub mod validate;
+pub mod voice;
 
 use std::sync::Arc;
 
@@ -63,6 +64,8 @@ pub struct Services {
     pub dms: dms::DmService,
     /// Bot accounts and their tokens.
     pub bots: bots::BotService,
+    /// Voice channels, signalling and ICE servers.
+    pub voice: voice::VoiceService,
     ctx: Arc<context::Context>,
 }
 
@@ -87,6 +90,16 @@ impl Services {
                 }
             })
         }));
+        // A user whose last event stream closed leaves voice.
+        let weak = Arc::downgrade(&ctx);
+        ctx.hub.set_on_disconnect(Arc::new(move |user| {
+            let weak = weak.clone();
+            Box::pin(async move {
+                if let Some(ctx) = weak.upgrade() {
+                    voice::leave_if_disconnected(&ctx, user).await;
+                }
+            })
+        }));
         Ok(Self {
             auth: auth::AuthService::new(Arc::clone(&ctx)),
             users: users::UserService::new(Arc::clone(&ctx)),
@@ -100,6 +113,7 @@ impl Services {
             relationships: relationships::RelationshipService::new(Arc::clone(&ctx)),
             dms: dms::DmService::new(Arc::clone(&ctx)),
             bots: bots::BotService::new(Arc::clone(&ctx)),
+            voice: voice::VoiceService::new(Arc::clone(&ctx)),
             ctx,
         })
     }

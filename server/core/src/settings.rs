@@ -97,6 +97,36 @@ pub struct InstanceSettings {
     pub message_rate_limit_per_minute: u32,
     /// Outgoing mail.
     pub smtp: SmtpSettings,
+    /// STUN/TURN servers for voice.
+    pub voice: VoiceSettings,
+}
+
+/// STUN/TURN servers handed to voice clients.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct VoiceSettings {
+    /// STUN URLs.
+    pub stun_urls: Vec<String>,
+    /// TURN URLs (used only with a secret).
+    pub turn_urls: Vec<String>,
+    /// Shared secret of the TURN server for time-limited credentials. Write-only: never
+    /// returned by the API nor printed.
+    pub turn_secret: String,
+    /// Whether a secret is stored: set on the redacted copy handed to admins (whose
+    /// `turn_secret` is blanked); never stored.
+    #[serde(skip)]
+    pub turn_secret_set: bool,
+}
+
+impl std::fmt::Debug for VoiceSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VoiceSettings")
+            .field("stun_urls", &self.stun_urls)
+            .field("turn_urls", &self.turn_urls)
+            .field("turn_secret", &"<redacted>")
+            .field("turn_secret_set", &self.turn_secret_set)
+            .finish()
+    }
 }
 
 impl Default for InstanceSettings {
@@ -119,6 +149,7 @@ impl Default for InstanceSettings {
                 port: 587,
                 ..SmtpSettings::default()
             },
+            voice: VoiceSettings::default(),
         }
     }
 }

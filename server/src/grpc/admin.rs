@@ -2,7 +2,7 @@
 
 use decentra_core::{
     Error, Services,
-    admin::{NewInvite, SettingsPatch, SmtpPatch},
+    admin::{NewInvite, SettingsPatch, SmtpPatch, VoicePatch},
 };
 use decentra_proto::v1::{self as pb, admin_service_server::AdminService};
 use tonic::{Request, Response, Status};
@@ -83,6 +83,11 @@ impl AdminService for AdminApi {
             max_bots_per_user: r.max_bots_per_user,
             message_rate_limit_per_minute: r.message_rate_limit_per_minute,
             smtp,
+            voice: r.voice.map(|v| VoicePatch {
+                stun_urls: v.set_stun_urls.then_some(v.stun_urls),
+                turn_urls: v.set_turn_urls.then_some(v.turn_urls),
+                turn_secret: v.turn_secret,
+            }),
         };
         let s = self
             .0

@@ -203,6 +203,31 @@ impl EventEncoder for ProtoEncoder {
                     user_id: id(*user_id),
                 })
             }
+            Event::VoiceStateUpdated(v) => E::VoiceStateUpdated(pb::VoiceStateUpdatedEvent {
+                voice_state: Some(c::voice_state(v)),
+            }),
+            Event::VoiceStateRemoved {
+                user_id,
+                channel_id,
+                server_id,
+            } => E::VoiceStateRemoved(pb::VoiceStateRemovedEvent {
+                user_id: id(*user_id),
+                channel_id: id(*channel_id),
+                server_id: opt(*server_id),
+            }),
+            Event::VoiceSignal(s) => E::VoiceSignal(pb::VoiceSignalEvent {
+                signal: Some(c::voice_signal(s)),
+            }),
+            Event::CallRinging { call, channel } => E::CallRinging(pb::CallRingingEvent {
+                call: Some(c::call(call)),
+                channel: Some(c::channel(channel)),
+            }),
+            Event::CallUpdated(call) => E::CallUpdated(pb::CallUpdatedEvent {
+                call: Some(c::call(call)),
+            }),
+            Event::CallEnded { channel_id } => E::CallEnded(pb::CallEndedEvent {
+                channel_id: id(*channel_id),
+            }),
         };
         encode(cursor, e)
     }
@@ -230,8 +255,8 @@ impl EventEncoder for ProtoEncoder {
                 relationships: r.relationships.iter().map(c::relationship).collect(),
                 read_states: r.read_states.iter().map(c::read_state).collect(),
                 presences: r.presences.iter().map(c::presence).collect(),
-                private_voice_states: Vec::new(),
-                calls: Vec::new(),
+                private_voice_states: r.private_voice_states.iter().map(c::voice_state).collect(),
+                calls: r.calls.iter().map(c::call).collect(),
                 self_presence: Some(c::presence(&r.self_presence)),
                 heartbeat_interval_seconds: r.heartbeat_interval_secs,
                 session_id: r.session_id.to_string(),

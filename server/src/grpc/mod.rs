@@ -10,15 +10,14 @@ pub mod events;
 mod ids;
 mod invites;
 mod messages;
-mod not_yet;
 mod relationships;
 mod roles;
 mod servers;
 mod users;
+mod voice;
 
 use decentra_core::{ClientMeta, Error, Principal, Services};
 use decentra_proto::v1 as pb;
-use not_yet::NotYet;
 use tonic::{Request, Status, metadata::MetadataValue, service::Routes};
 use tonic_types::{ErrorDetails, StatusExt};
 
@@ -105,7 +104,9 @@ pub fn routes(services: &Services) -> Routes {
             .max_decoding_message_size(MAX_UPLOAD_MESSAGE),
     )
     .add_service(events::EventServer(services.clone()))
-    .add_service(voice_service_server::VoiceServiceServer::new(NotYet))
+    .add_service(voice_service_server::VoiceServiceServer::new(
+        voice::VoiceApi(services.clone()),
+    ))
     .add_service(bot_service_server::BotServiceServer::new(bots::BotApi(
         services.clone(),
     )))
@@ -116,8 +117,7 @@ pub fn routes(services: &Services) -> Routes {
 const MAX_UPLOAD_MESSAGE: usize = 64 * 1024 * 1024;
 
 /// Names of the decentra.v1 services (for health reporting), generated from the proto: every
-/// one of them is mounted by [`routes`] (the generated servers have no default stubs, and
-/// services not built yet are mounted with [`NotYet`]).
+/// one of them is mounted by [`routes`] (the generated servers have no default stubs).
 pub const SERVICE_NAMES: &[&str] = decentra_proto::rpc::SERVICES;
 
 #[cfg(test)]
@@ -141,7 +141,7 @@ mod tests {
             <pb::role_service_server::RoleServiceServer<roles::RoleApi>>::NAME,
             <pb::message_service_server::MessageServiceServer<messages::MessageApi>>::NAME,
             events::EventServer::NAME,
-            <pb::voice_service_server::VoiceServiceServer<NotYet>>::NAME,
+            <pb::voice_service_server::VoiceServiceServer<voice::VoiceApi>>::NAME,
             <pb::admin_service_server::AdminServiceServer<admin::AdminApi>>::NAME,
             <pb::bot_service_server::BotServiceServer<bots::BotApi>>::NAME,
         ];

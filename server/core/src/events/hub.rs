@@ -122,10 +122,14 @@ pub struct Hub {
     next_sub: AtomicU64,
     inner: Mutex<Inner>,
     watchers: Mutex<Option<PresenceWatchers>>,
+    on_disconnect: Mutex<Option<DisconnectHook>>,
     /// Serialises presence announcements end to end, so two changes racing through their
     /// awaits cannot publish in reverse order (e.g. "online" after "invisible").
     announcing: tokio::sync::Mutex<()>,
 }
+
+/// Runs when a user's last stream closed (e.g. to end their voice session).
+pub type DisconnectHook = Arc<dyn Fn(Id) -> futures::future::BoxFuture<'static, ()> + Send + Sync>;
 
 /// Returns, for a user, who else should see their presence (friends).
 pub type PresenceWatchers =
@@ -189,6 +193,7 @@ impl Hub {
                 ..Inner::default()
             }),
             watchers: Mutex::new(None),
+            on_disconnect: Mutex::new(None),
             announcing: tokio::sync::Mutex::new(()),
         }
     }
@@ -386,7 +391,30 @@ impl Hub {
         };
         for user in emptied {
             self.spawn_presence_update(user, Duration::ZERO);
+            self.spawn_disconnect(user);
         }
+    }
+
+    /// Whether the user has an open stream on this node.
+    pub fn is_connected(&self, user: Id) -> bool {
+        self.lock().subs.contains_key(&user)
+    }
+
+    /// Registers what runs when a user's last stream closes.
+    pub fn set_on_disconnect(&self, hook: DisconnectHook) {
+        *self.on_disconnect.lock().unwrap_or_else(|p| p.into_inner()) = Some(hook);
+    }
+
+    fn spawn_disconnect(&self, user: Id) {
+        let hook = self
+            .on_disconnect
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        let (Some(hook), Ok(runtime)) = (hook, tokio::runtime::Handle::try_current()) else {
+            return;
+        };
+        runtime.spawn(hook(user));
     }
 
     fn unregister(self: &Arc<Self>, user: Id, id: u64) {
@@ -407,6 +435,7 @@ impl Hub {
         };
         if gone {
             self.spawn_presence_update(user, self.config.presence_grace);
+            self.spawn_disconnect(user);
         }
     }
 

@@ -104,7 +104,11 @@ impl EventService {
             .read_states(who.user_id, &visible_channels)
             .await?;
         let presences = self.ctx.hub.presences(co_members);
+        let private_ids: Vec<Id> = private_channels.iter().map(|c| Id(c.record.id)).collect();
+        let (calls, private_voice_states) = self.ctx.voice.calls_in(&private_ids);
         Ok(Ready {
+            calls,
+            private_voice_states,
             self_presence: Presence {
                 user_id: user.id,
                 status: self.ctx.hub.chosen_status(user.id),

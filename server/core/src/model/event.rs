@@ -2,8 +2,8 @@
 //! out; transports encode it), so it lives with the other domain types.
 
 use super::{
-    Ban, Channel, Invite, Member, Message, Presence, ReadState, Relationship, Role, Server,
-    ServerSnapshot, User,
+    Ban, Call, Channel, Invite, Member, Message, Presence, ReadState, Relationship, Role, Server,
+    ServerSnapshot, User, VoiceSignal, VoiceState,
 };
 use crate::id::Id;
 
@@ -156,6 +156,33 @@ pub enum Event {
         /// The other user.
         user_id: Id,
     },
+    /// Someone joined a voice channel or changed their voice flags.
+    VoiceStateUpdated(Box<VoiceState>),
+    /// Someone left a voice channel (or was moved out of it).
+    VoiceStateRemoved {
+        /// Who.
+        user_id: Id,
+        /// The channel they left.
+        channel_id: Id,
+        /// Its server, None for calls.
+        server_id: Option<Id>,
+    },
+    /// A WebRTC signal for one participant (ephemeral: never replayed).
+    VoiceSignal(Box<VoiceSignal>),
+    /// A call started and rings its `ringing` users.
+    CallRinging {
+        /// The call.
+        call: Box<Call>,
+        /// Its DM / group DM channel (all participants as recipients).
+        channel: Box<Channel>,
+    },
+    /// A call changed (who is still rung).
+    CallUpdated(Box<Call>),
+    /// A call ended.
+    CallEnded {
+        /// Its channel.
+        channel_id: Id,
+    },
 }
 
 impl Event {
@@ -163,7 +190,7 @@ impl Event {
     pub fn is_ephemeral(&self) -> bool {
         matches!(
             self,
-            Event::TypingStarted { .. } | Event::PresenceUpdated(_)
+            Event::TypingStarted { .. } | Event::PresenceUpdated(_) | Event::VoiceSignal(_)
         )
     }
 }

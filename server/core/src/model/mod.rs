@@ -70,6 +70,104 @@ pub struct ServerSnapshot {
     pub member: Option<Member>,
     /// Connected members' presences (only when the user has just joined).
     pub presences: Vec<Presence>,
+    /// Who is in the voice channels the user can see.
+    pub voice_states: Vec<VoiceState>,
+}
+
+/// A user's connection to a voice channel (held in memory, never stored).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VoiceState {
+    /// The user.
+    pub user_id: Id,
+    /// The voice channel.
+    pub channel_id: Id,
+    /// Its server.
+    pub server_id: Option<Id>,
+    /// Muted by themself.
+    pub self_mute: bool,
+    /// Deafened by themself.
+    pub self_deaf: bool,
+    /// Muted by a moderator (the member's stored flag).
+    pub server_mute: bool,
+    /// Deafened by a moderator (the member's stored flag).
+    pub server_deaf: bool,
+    /// Streaming video.
+    pub self_stream: bool,
+    /// Unix ms when they joined.
+    pub joined_at: i64,
+}
+
+/// A ringing or ongoing DM / group DM call (held in memory, never stored).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Call {
+    /// The DM or group DM channel.
+    pub channel_id: Id,
+    /// Who started it.
+    pub initiator_id: Id,
+    /// Users still being rung (neither joined nor declined).
+    pub ringing: Vec<Id>,
+    /// Unix ms when it started.
+    pub started_at: i64,
+}
+
+/// Kind of a session description (RTCSdpType).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SdpKind {
+    /// An offer.
+    Offer,
+    /// An answer.
+    Answer,
+    /// A provisional answer.
+    Pranswer,
+    /// Rollback of the last offer.
+    Rollback,
+}
+
+/// The payload of a WebRTC signal, relayed as is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignalPayload {
+    /// An SDP offer/answer.
+    Sdp {
+        /// Offer, answer, …
+        kind: SdpKind,
+        /// The SDP text.
+        sdp: String,
+    },
+    /// A trickled ICE candidate.
+    Candidate {
+        /// The candidate line; empty ends the candidates.
+        candidate: String,
+        /// Media stream id.
+        sdp_mid: String,
+        /// Media line index.
+        sdp_mline_index: Option<u32>,
+        /// ICE username fragment.
+        username_fragment: String,
+    },
+}
+
+/// A signal on its way to one participant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VoiceSignal {
+    /// The recipient's voice session.
+    pub session_id: Id,
+    /// The sender.
+    pub from_user_id: Id,
+    /// The voice channel.
+    pub channel_id: Id,
+    /// What is relayed.
+    pub payload: SignalPayload,
+}
+
+/// A STUN/TURN server for RTCPeerConnection's iceServers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IceServer {
+    /// URLs.
+    pub urls: Vec<String>,
+    /// TURN user name; empty for STUN.
+    pub username: String,
+    /// TURN credential; empty for STUN.
+    pub credential: String,
 }
 
 /// Presence states a user can pick.
@@ -226,6 +324,10 @@ pub struct Ready {
     pub heartbeat_interval_secs: u32,
     /// The session the stream belongs to.
     pub session_id: Id,
+    /// Ongoing or ringing calls in the user's DMs and group DMs.
+    pub calls: Vec<Call>,
+    /// Who is in those calls.
+    pub private_voice_states: Vec<VoiceState>,
 }
 
 /// A user. Private fields (`email`, `email_verified`, `disabled`) are only filled when the

@@ -112,13 +112,24 @@ impl ServerService {
                     .to_owned(),
             ));
         }
-        if patch.voice_channel_id.is_some() {
+        // A move or disconnect changes only in-memory voice state: done first, so its
+        // refusals (not in voice, channel full) reach the caller; then audited.
+        let mut voice_events = Vec::new();
+        let mut moved = None;
+        if let Some(target) = &patch.voice_channel_id {
             access.require(Permissions::MOVE_MEMBERS)?;
-            return Err(Error::Unimplemented(
-                "moving members between voice channels",
-            ));
+            if acting_on_other && !access.perms.outranks(who.user_id, user) {
+                return Err(Error::PermissionDenied(
+                    "you cannot moderate a member whose highest role is equal to or above yours"
+                        .to_owned(),
+                ));
+            }
+            let channel = *target;
+            voice_events = crate::voice::move_member(&self.ctx, server, user, channel).await?;
+            moved = Some(channel.map(|c| c.to_string()).unwrap_or_default());
         }
         let old = load_member(&self.ctx, server, user).await?;
+        let old_flags = (old.member.server_mute, old.member.server_deaf);
         let mut new = old.member.clone();
         if let Some(nick) = patch.nickname {
             access.require(if acting_on_other {
@@ -142,7 +153,7 @@ impl ServerService {
         }
         let mut change = Change::begin(&self.ctx).await?;
         change.tx().update_member(&new).await?;
-        let changes: Vec<AuditChange> = [
+        let mut changes: Vec<AuditChange> = [
             AuditChange::diff("nickname", &old.member.nickname, &new.nickname),
             AuditChange::diff("server_mute", old.member.server_mute, new.server_mute),
             AuditChange::diff("server_deaf", old.member.server_deaf, new.server_deaf),
@@ -151,6 +162,38 @@ impl ServerService {
         .flatten()
         .collect();
         let member = Member { member: new, ..old };
+        if let Some(to) = moved {
+            let voice_change = AuditChange {
+                key: "voice_channel_id".to_owned(),
+                old_value: String::new(),
+                new_value: to,
+            };
+            if changes.is_empty() {
+                change.audit(
+                    server,
+                    who.user_id,
+                    AuditAction::MemberVoiceMove,
+                    Some(user),
+                    &reason,
+                    vec![voice_change],
+                );
+            } else {
+                changes.push(voice_change);
+            }
+            for (audience, event) in voice_events {
+                change.publish(audience, event);
+            }
+        }
+        if (member.member.server_mute, member.member.server_deaf) != (old_flags.0, old_flags.1) {
+            let (mute, deaf) = (member.member.server_mute, member.member.server_deaf);
+            change.announce(Box::new(move |ctx| {
+                Box::pin(async move {
+                    Ok(crate::voice::set_server_flags(
+                        &ctx, server, user, mute, deaf,
+                    ))
+                })
+            }));
+        }
         if !changes.is_empty() {
             change.audit(
                 server,

@@ -151,12 +151,19 @@ pub(crate) async fn snapshot_for(
         .collect();
     let roles = ctx.store.roles(id).await?;
     let member = load_member(ctx, id, user).await.ok();
+    let voice_states = ctx
+        .voice
+        .in_server(id)
+        .into_iter()
+        .filter(|v| perms.can_view(user, v.channel_id))
+        .collect();
     Ok(ServerSnapshot {
         server,
         channels,
         roles,
         member,
         presences: Vec::new(),
+        voice_states,
     })
 }
 

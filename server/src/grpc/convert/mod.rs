@@ -2,8 +2,9 @@
 
 use decentra_core::{
     model::{
-        Attachment, Ban, Channel, ChannelKind, Invite, Member, MentionKind, Message, MessageKind,
-        OverwriteKind, Presence, PresenceStatus, ReadState, Role, Server, ServerSnapshot,
+        Attachment, Ban, Call, Channel, ChannelKind, IceServer, Invite, Member, MentionKind,
+        Message, MessageKind, OverwriteKind, Presence, PresenceStatus, ReadState, Role, SdpKind,
+        Server, ServerSnapshot, SignalPayload, VoiceSignal, VoiceState,
     },
     relationships::{Relationship, RelationshipKind},
     settings::{InstanceSettings, RegistrationMode, SmtpTlsMode},
@@ -100,6 +101,76 @@ pub fn settings(s: InstanceSettings) -> pb::InstanceSettings {
             from_name: s.smtp.from_name,
         }),
         instance_description: s.instance_description,
+        voice: Some(pb::VoiceSettings {
+            stun_urls: s.voice.stun_urls,
+            turn_urls: s.voice.turn_urls,
+            // Write-only: never sent back.
+            turn_secret: String::new(),
+            turn_secret_set: s.voice.turn_secret_set,
+        }),
+    }
+}
+
+pub fn voice_state(v: &VoiceState) -> pb::VoiceState {
+    pb::VoiceState {
+        user_id: v.user_id.to_string(),
+        channel_id: v.channel_id.to_string(),
+        server_id: v.server_id.map(|s| s.to_string()).unwrap_or_default(),
+        self_mute: v.self_mute,
+        self_deaf: v.self_deaf,
+        server_mute: v.server_mute,
+        server_deaf: v.server_deaf,
+        self_stream: v.self_stream,
+        joined_at: Some(timestamp(v.joined_at)),
+    }
+}
+
+pub fn call(c: &Call) -> pb::Call {
+    pb::Call {
+        channel_id: c.channel_id.to_string(),
+        initiator_id: c.initiator_id.to_string(),
+        ringing_user_ids: c.ringing.iter().map(ToString::to_string).collect(),
+        started_at: Some(timestamp(c.started_at)),
+    }
+}
+
+pub fn ice_server(s: IceServer) -> pb::IceServer {
+    pb::IceServer {
+        urls: s.urls,
+        username: s.username,
+        credential: s.credential,
+    }
+}
+
+pub fn voice_signal(s: &VoiceSignal) -> pb::VoiceSignal {
+    use pb::voice_signal::Signal;
+    pb::VoiceSignal {
+        session_id: s.session_id.to_string(),
+        from_user_id: s.from_user_id.to_string(),
+        channel_id: s.channel_id.to_string(),
+        signal: Some(match &s.payload {
+            SignalPayload::Sdp { kind, sdp } => Signal::Sdp(pb::SessionDescription {
+                r#type: match kind {
+                    SdpKind::Offer => pb::SdpType::Offer,
+                    SdpKind::Answer => pb::SdpType::Answer,
+                    SdpKind::Pranswer => pb::SdpType::Pranswer,
+                    SdpKind::Rollback => pb::SdpType::Rollback,
+                }
+                .into(),
+                sdp: sdp.clone(),
+            }),
+            SignalPayload::Candidate {
+                candidate,
+                sdp_mid,
+                sdp_mline_index,
+                username_fragment,
+            } => Signal::IceCandidate(pb::IceCandidate {
+                candidate: candidate.clone(),
+                sdp_mid: sdp_mid.clone(),
+                sdp_mline_index: *sdp_mline_index,
+                username_fragment: username_fragment.clone(),
+            }),
+        }),
     }
 }
 
@@ -247,7 +318,7 @@ pub fn snapshot(s: &ServerSnapshot) -> pb::ServerSnapshot {
         channels: s.channels.iter().map(channel).collect(),
         roles: s.roles.iter().map(role).collect(),
         self_member: s.member.as_ref().map(member),
-        voice_states: Vec::new(),
+        voice_states: s.voice_states.iter().map(voice_state).collect(),
         presences: s.presences.iter().map(presence).collect(),
     }
 }

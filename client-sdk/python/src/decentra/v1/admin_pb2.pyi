@@ -95,7 +95,7 @@ class SmtpSettingsUpdate(_message.Message):
     def __init__(self, enabled: _Optional[bool] = ..., host: _Optional[str] = ..., port: _Optional[int] = ..., username: _Optional[str] = ..., password: _Optional[str] = ..., tls_mode: _Optional[_Union[SmtpTlsMode, str]] = ..., from_address: _Optional[str] = ..., from_name: _Optional[str] = ...) -> None: ...
 
 class InstanceSettings(_message.Message):
-    __slots__ = ("instance_name", "registration_mode", "require_email_verification", "max_upload_bytes", "max_message_length", "max_servers_per_user", "max_members_per_server", "max_channels_per_server", "max_roles_per_server", "max_group_dm_members", "max_bots_per_user", "message_rate_limit_per_minute", "smtp", "instance_description")
+    __slots__ = ("instance_name", "registration_mode", "require_email_verification", "max_upload_bytes", "max_message_length", "max_servers_per_user", "max_members_per_server", "max_channels_per_server", "max_roles_per_server", "max_group_dm_members", "max_bots_per_user", "message_rate_limit_per_minute", "smtp", "instance_description", "voice")
     INSTANCE_NAME_FIELD_NUMBER: _ClassVar[int]
     REGISTRATION_MODE_FIELD_NUMBER: _ClassVar[int]
     REQUIRE_EMAIL_VERIFICATION_FIELD_NUMBER: _ClassVar[int]
@@ -110,6 +110,7 @@ class InstanceSettings(_message.Message):
     MESSAGE_RATE_LIMIT_PER_MINUTE_FIELD_NUMBER: _ClassVar[int]
     SMTP_FIELD_NUMBER: _ClassVar[int]
     INSTANCE_DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    VOICE_FIELD_NUMBER: _ClassVar[int]
     instance_name: str
     registration_mode: RegistrationMode
     require_email_verification: bool
@@ -124,7 +125,34 @@ class InstanceSettings(_message.Message):
     message_rate_limit_per_minute: int
     smtp: SmtpSettings
     instance_description: str
-    def __init__(self, instance_name: _Optional[str] = ..., registration_mode: _Optional[_Union[RegistrationMode, str]] = ..., require_email_verification: _Optional[bool] = ..., max_upload_bytes: _Optional[int] = ..., max_message_length: _Optional[int] = ..., max_servers_per_user: _Optional[int] = ..., max_members_per_server: _Optional[int] = ..., max_channels_per_server: _Optional[int] = ..., max_roles_per_server: _Optional[int] = ..., max_group_dm_members: _Optional[int] = ..., max_bots_per_user: _Optional[int] = ..., message_rate_limit_per_minute: _Optional[int] = ..., smtp: _Optional[_Union[SmtpSettings, _Mapping]] = ..., instance_description: _Optional[str] = ...) -> None: ...
+    voice: VoiceSettings
+    def __init__(self, instance_name: _Optional[str] = ..., registration_mode: _Optional[_Union[RegistrationMode, str]] = ..., require_email_verification: _Optional[bool] = ..., max_upload_bytes: _Optional[int] = ..., max_message_length: _Optional[int] = ..., max_servers_per_user: _Optional[int] = ..., max_members_per_server: _Optional[int] = ..., max_channels_per_server: _Optional[int] = ..., max_roles_per_server: _Optional[int] = ..., max_group_dm_members: _Optional[int] = ..., max_bots_per_user: _Optional[int] = ..., message_rate_limit_per_minute: _Optional[int] = ..., smtp: _Optional[_Union[SmtpSettings, _Mapping]] = ..., instance_description: _Optional[str] = ..., voice: _Optional[_Union[VoiceSettings, _Mapping]] = ...) -> None: ...
+
+class VoiceSettings(_message.Message):
+    __slots__ = ("stun_urls", "turn_urls", "turn_secret", "turn_secret_set")
+    STUN_URLS_FIELD_NUMBER: _ClassVar[int]
+    TURN_URLS_FIELD_NUMBER: _ClassVar[int]
+    TURN_SECRET_FIELD_NUMBER: _ClassVar[int]
+    TURN_SECRET_SET_FIELD_NUMBER: _ClassVar[int]
+    stun_urls: _containers.RepeatedScalarFieldContainer[str]
+    turn_urls: _containers.RepeatedScalarFieldContainer[str]
+    turn_secret: str
+    turn_secret_set: bool
+    def __init__(self, stun_urls: _Optional[_Iterable[str]] = ..., turn_urls: _Optional[_Iterable[str]] = ..., turn_secret: _Optional[str] = ..., turn_secret_set: _Optional[bool] = ...) -> None: ...
+
+class VoiceSettingsUpdate(_message.Message):
+    __slots__ = ("stun_urls", "set_stun_urls", "turn_urls", "set_turn_urls", "turn_secret")
+    STUN_URLS_FIELD_NUMBER: _ClassVar[int]
+    SET_STUN_URLS_FIELD_NUMBER: _ClassVar[int]
+    TURN_URLS_FIELD_NUMBER: _ClassVar[int]
+    SET_TURN_URLS_FIELD_NUMBER: _ClassVar[int]
+    TURN_SECRET_FIELD_NUMBER: _ClassVar[int]
+    stun_urls: _containers.RepeatedScalarFieldContainer[str]
+    set_stun_urls: bool
+    turn_urls: _containers.RepeatedScalarFieldContainer[str]
+    set_turn_urls: bool
+    turn_secret: str
+    def __init__(self, stun_urls: _Optional[_Iterable[str]] = ..., set_stun_urls: _Optional[bool] = ..., turn_urls: _Optional[_Iterable[str]] = ..., set_turn_urls: _Optional[bool] = ..., turn_secret: _Optional[str] = ...) -> None: ...
 
 class GetInstanceSettingsRequest(_message.Message):
     __slots__ = ()
@@ -137,7 +165,7 @@ class GetInstanceSettingsResponse(_message.Message):
     def __init__(self, settings: _Optional[_Union[InstanceSettings, _Mapping]] = ...) -> None: ...
 
 class UpdateInstanceSettingsRequest(_message.Message):
-    __slots__ = ("instance_name", "registration_mode", "require_email_verification", "max_upload_bytes", "max_message_length", "max_servers_per_user", "max_members_per_server", "max_channels_per_server", "max_roles_per_server", "max_group_dm_members", "max_bots_per_user", "message_rate_limit_per_minute", "smtp", "instance_description")
+    __slots__ = ("instance_name", "registration_mode", "require_email_verification", "max_upload_bytes", "max_message_length", "max_servers_per_user", "max_members_per_server", "max_channels_per_server", "max_roles_per_server", "max_group_dm_members", "max_bots_per_user", "message_rate_limit_per_minute", "smtp", "instance_description", "voice")
     INSTANCE_NAME_FIELD_NUMBER: _ClassVar[int]
     REGISTRATION_MODE_FIELD_NUMBER: _ClassVar[int]
     REQUIRE_EMAIL_VERIFICATION_FIELD_NUMBER: _ClassVar[int]
@@ -152,6 +180,7 @@ class UpdateInstanceSettingsRequest(_message.Message):
     MESSAGE_RATE_LIMIT_PER_MINUTE_FIELD_NUMBER: _ClassVar[int]
     SMTP_FIELD_NUMBER: _ClassVar[int]
     INSTANCE_DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    VOICE_FIELD_NUMBER: _ClassVar[int]
     instance_name: str
     registration_mode: RegistrationMode
     require_email_verification: bool
@@ -166,7 +195,8 @@ class UpdateInstanceSettingsRequest(_message.Message):
     message_rate_limit_per_minute: int
     smtp: SmtpSettingsUpdate
     instance_description: str
-    def __init__(self, instance_name: _Optional[str] = ..., registration_mode: _Optional[_Union[RegistrationMode, str]] = ..., require_email_verification: _Optional[bool] = ..., max_upload_bytes: _Optional[int] = ..., max_message_length: _Optional[int] = ..., max_servers_per_user: _Optional[int] = ..., max_members_per_server: _Optional[int] = ..., max_channels_per_server: _Optional[int] = ..., max_roles_per_server: _Optional[int] = ..., max_group_dm_members: _Optional[int] = ..., max_bots_per_user: _Optional[int] = ..., message_rate_limit_per_minute: _Optional[int] = ..., smtp: _Optional[_Union[SmtpSettingsUpdate, _Mapping]] = ..., instance_description: _Optional[str] = ...) -> None: ...
+    voice: VoiceSettingsUpdate
+    def __init__(self, instance_name: _Optional[str] = ..., registration_mode: _Optional[_Union[RegistrationMode, str]] = ..., require_email_verification: _Optional[bool] = ..., max_upload_bytes: _Optional[int] = ..., max_message_length: _Optional[int] = ..., max_servers_per_user: _Optional[int] = ..., max_members_per_server: _Optional[int] = ..., max_channels_per_server: _Optional[int] = ..., max_roles_per_server: _Optional[int] = ..., max_group_dm_members: _Optional[int] = ..., max_bots_per_user: _Optional[int] = ..., message_rate_limit_per_minute: _Optional[int] = ..., smtp: _Optional[_Union[SmtpSettingsUpdate, _Mapping]] = ..., instance_description: _Optional[str] = ..., voice: _Optional[_Union[VoiceSettingsUpdate, _Mapping]] = ...) -> None: ...
 
 class UpdateInstanceSettingsResponse(_message.Message):
     __slots__ = ("settings",)

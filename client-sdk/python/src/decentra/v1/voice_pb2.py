@@ -26,7 +26,7 @@ from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x17\x64\x65\x63\x65ntra/v1/voice.proto\x12\x0b\x64\x65\x63\x65ntra.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xd8\x01\n\nVoiceState\x12\x0f\n\x07user_id\x18\x01 \x01(\t\x12\x12\n\nchannel_id\x18\x02 \x01(\t\x12\x11\n\tserver_id\x18\x03 \x01(\t\x12\x11\n\tself_mute\x18\x04 \x01(\x08\x12\x11\n\tself_deaf\x18\x05 \x01(\x08\x12\x13\n\x0bserver_mute\x18\x06 \x01(\x08\x12\x13\n\x0bserver_deaf\x18\x07 \x01(\x08\x12\x13\n\x0bself_stream\x18\x08 \x01(\x08\x12-\n\tjoined_at\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"?\n\tIceServer\x12\x0c\n\x04urls\x18\x01 \x03(\t\x12\x10\n\x08username\x18\x02 \x01(\t\x12\x12\n\ncredential\x18\x03 \x01(\t\"E\n\x12SessionDescription\x12\"\n\x04type\x18\x01 \x01(\x0e\x32\x14.decentra.v1.SdpType\x12\x0b\n\x03sdp\x18\x02 \x01(\t\"\x7f\n\x0cIceCandidate\x12\x11\n\tcandidate\x18\x01 \x01(\t\x12\x0f\n\x07sdp_mid\x18\x02 \x01(\t\x12\x1c\n\x0fsdp_mline_index\x18\x03 \x01(\rH\x00\x88\x01\x01\x12\x19\n\x11username_fragment\x18\x04 \x01(\tB\x12\n\x10_sdp_mline_index\"\xb9\x01\n\x0bVoiceSignal\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12\x14\n\x0c\x66rom_user_id\x18\x02 \x01(\t\x12\x12\n\nchannel_id\x18\x03 \x01(\t\x12.\n\x03sdp\x18\x04 \x01(\x0b\x32\x1f.decentra.v1.SessionDescriptionH\x00\x12\x32\n\rice_candidate\x18\x05 \x01(\x0b\x32\x19.decentra.v1.IceCandidateH\x00\x42\x08\n\x06signal\"z\n\x04\x43\x61ll\x12\x12\n\nchannel_id\x18\x01 \x01(\t\x12\x14\n\x0cinitiator_id\x18\x02 \x01(\t\x12\x18\n\x10ringing_user_ids\x18\x03 \x03(\t\x12.\n\nstarted_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"S\n\x17JoinVoiceChannelRequest\x12\x12\n\nchannel_id\x18\x01 \x01(\t\x12\x11\n\tself_mute\x18\x02 \x01(\x08\x12\x11\n\tself_deaf\x18\x03 \x01(\x08\"\x8a\x01\n\x18JoinVoiceChannelResponse\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12+\n\x0bice_servers\x18\x02 \x03(\x0b\x32\x16.decentra.v1.IceServer\x12-\n\x0cvoice_states\x18\x03 \x03(\x0b\x32\x17.decentra.v1.VoiceState\"\'\n\x11LeaveVoiceRequest\x12\x12\n\nsession_id\x18\x01 \x01(\t\"\x14\n\x12LeaveVoiceResponse\"\x8f\x01\n\x17UpdateVoiceStateRequest\x12\x16\n\tself_mute\x18\x01 \x01(\x08H\x00\x88\x01\x01\x12\x16\n\tself_deaf\x18\x02 \x01(\x08H\x01\x88\x01\x01\x12\x18\n\x0bself_stream\x18\x03 \x01(\x08H\x02\x88\x01\x01\x42\x0c\n\n_self_muteB\x0c\n\n_self_deafB\x0e\n\x0c_self_stream\"H\n\x18UpdateVoiceStateResponse\x12,\n\x0bvoice_state\x18\x01 \x01(\x0b\x32\x17.decentra.v1.VoiceState\"7\n\x10StartCallRequest\x12\x0f\n\x07user_id\x18\x01 \x01(\t\x12\x12\n\nchannel_id\x18\x02 \x01(\t\"\xa4\x01\n\x11StartCallResponse\x12\x1f\n\x04\x63\x61ll\x18\x01 \x01(\x0b\x32\x11.decentra.v1.Call\x12\x12\n\nsession_id\x18\x02 \x01(\t\x12+\n\x0bice_servers\x18\x03 \x03(\x0b\x32\x16.decentra.v1.IceServer\x12-\n\x0cvoice_states\x18\x04 \x03(\x0b\x32\x17.decentra.v1.VoiceState\"\'\n\x11\x41\x63\x63\x65ptCallRequest\x12\x12\n\nchannel_id\x18\x01 \x01(\t\"\xa5\x01\n\x12\x41\x63\x63\x65ptCallResponse\x12\x1f\n\x04\x63\x61ll\x18\x01 \x01(\x0b\x32\x11.decentra.v1.Call\x12\x12\n\nsession_id\x18\x02 \x01(\t\x12+\n\x0bice_servers\x18\x03 \x03(\x0b\x32\x16.decentra.v1.IceServer\x12-\n\x0cvoice_states\x18\x04 \x03(\x0b\x32\x17.decentra.v1.VoiceState\"(\n\x12\x44\x65\x63lineCallRequest\x12\x12\n\nchannel_id\x18\x01 \x01(\t\"\x15\n\x13\x44\x65\x63lineCallResponse\"$\n\x0e\x45ndCallRequest\x12\x12\n\nchannel_id\x18\x01 \x01(\t\"\x11\n\x0f\x45ndCallResponse\"\xa9\x01\n\x11SendSignalRequest\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12\x12\n\nto_user_id\x18\x02 \x01(\t\x12.\n\x03sdp\x18\x03 \x01(\x0b\x32\x1f.decentra.v1.SessionDescriptionH\x00\x12\x32\n\rice_candidate\x18\x04 \x01(\x0b\x32\x19.decentra.v1.IceCandidateH\x00\x42\x08\n\x06signal\"\x14\n\x12SendSignalResponse\"\x16\n\x14GetIceServersRequest\"t\n\x15GetIceServersResponse\x12+\n\x0bice_servers\x18\x01 \x03(\x0b\x32\x16.decentra.v1.IceServer\x12.\n\nexpires_at\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp*z\n\x07SdpType\x12\x18\n\x14SDP_TYPE_UNSPECIFIED\x10\x00\x12\x12\n\x0eSDP_TYPE_OFFER\x10\x01\x12\x13\n\x0fSDP_TYPE_ANSWER\x10\x02\x12\x15\n\x11SDP_TYPE_PRANSWER\x10\x03\x12\x15\n\x11SDP_TYPE_ROLLBACK\x10\x04\x32\xd1\x08\n\x0cVoiceService\x12\x8f\x01\n\x10JoinVoiceChannel\x12$.decentra.v1.JoinVoiceChannelRequest\x1a%.decentra.v1.JoinVoiceChannelResponse\".\x82\xd3\xe4\x93\x02(\"#/api/v1/channels/{channel_id}/voice:\x01*\x12m\n\nLeaveVoice\x12\x1e.decentra.v1.LeaveVoiceRequest\x1a\x1f.decentra.v1.LeaveVoiceResponse\"\x1e\x82\xd3\xe4\x93\x02\x18\"\x13/api/v1/voice/leave:\x01*\x12\x7f\n\x10UpdateVoiceState\x12$.decentra.v1.UpdateVoiceStateRequest\x1a%.decentra.v1.UpdateVoiceStateResponse\"\x1e\x82\xd3\xe4\x93\x02\x18\x32\x13/api/v1/voice/state:\x01*\x12\x64\n\tStartCall\x12\x1d.decentra.v1.StartCallRequest\x1a\x1e.decentra.v1.StartCallResponse\"\x18\x82\xd3\xe4\x93\x02\x12\"\r/api/v1/calls:\x01*\x12{\n\nAcceptCall\x12\x1e.decentra.v1.AcceptCallRequest\x1a\x1f.decentra.v1.AcceptCallResponse\",\x82\xd3\xe4\x93\x02&\"!/api/v1/calls/{channel_id}/accept:\x01*\x12\x7f\n\x0b\x44\x65\x63lineCall\x12\x1f.decentra.v1.DeclineCallRequest\x1a .decentra.v1.DeclineCallResponse\"-\x82\xd3\xe4\x93\x02\'\"\"/api/v1/calls/{channel_id}/decline:\x01*\x12o\n\x07\x45ndCall\x12\x1b.decentra.v1.EndCallRequest\x1a\x1c.decentra.v1.EndCallResponse\")\x82\xd3\xe4\x93\x02#\"\x1e/api/v1/calls/{channel_id}/end:\x01*\x12o\n\nSendSignal\x12\x1e.decentra.v1.SendSignalRequest\x1a\x1f.decentra.v1.SendSignalResponse\" \x82\xd3\xe4\x93\x02\x1a\"\x15/api/v1/voice/signals:\x01*\x12y\n\rGetIceServers\x12!.decentra.v1.GetIceServersRequest\x1a\".decentra.v1.GetIceServersResponse\"!\x82\xd3\xe4\x93\x02\x1b\x12\x19/api/v1/voice/ice-serversb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x17\x64\x65\x63\x65ntra/v1/voice.proto\x12\x0b\x64\x65\x63\x65ntra.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xd8\x01\n\nVoiceState\x12\x0f\n\x07user_id\x18\x01 \x01(\t\x12\x12\n\nchannel_id\x18\x02 \x01(\t\x12\x11\n\tserver_id\x18\x03 \x01(\t\x12\x11\n\tself_mute\x18\x04 \x01(\x08\x12\x11\n\tself_deaf\x18\x05 \x01(\x08\x12\x13\n\x0bserver_mute\x18\x06 \x01(\x08\x12\x13\n\x0bserver_deaf\x18\x07 \x01(\x08\x12\x13\n\x0bself_stream\x18\x08 \x01(\x08\x12-\n\tjoined_at\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"?\n\tIceServer\x12\x0c\n\x04urls\x18\x01 \x03(\t\x12\x10\n\x08username\x18\x02 \x01(\t\x12\x12\n\ncredential\x18\x03 \x01(\t\"E\n\x12SessionDescription\x12\"\n\x04type\x18\x01 \x01(\x0e\x32\x14.decentra.v1.SdpType\x12\x0b\n\x03sdp\x18\x02 \x01(\t\"\x7f\n\x0cIceCandidate\x12\x11\n\tcandidate\x18\x01 \x01(\t\x12\x0f\n\x07sdp_mid\x18\x02 \x01(\t\x12\x1c\n\x0fsdp_mline_index\x18\x03 \x01(\rH\x00\x88\x01\x01\x12\x19\n\x11username_fragment\x18\x04 \x01(\tB\x12\n\x10_sdp_mline_index\"\xb9\x01\n\x0bVoiceSignal\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12\x14\n\x0c\x66rom_user_id\x18\x02 \x01(\t\x12\x12\n\nchannel_id\x18\x03 \x01(\t\x12.\n\x03sdp\x18\x04 \x01(\x0b\x32\x1f.decentra.v1.SessionDescriptionH\x00\x12\x32\n\rice_candidate\x18\x05 \x01(\x0b\x32\x19.decentra.v1.IceCandidateH\x00\x42\x08\n\x06signal\"z\n\x04\x43\x61ll\x12\x12\n\nchannel_id\x18\x01 \x01(\t\x12\x14\n\x0cinitiator_id\x18\x02 \x01(\t\x12\x18\n\x10ringing_user_ids\x18\x03 \x03(\t\x12.\n\nstarted_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"S\n\x17JoinVoiceChannelRequest\x12\x12\n\nchannel_id\x18\x01 \x01(\t\x12\x11\n\tself_mute\x18\x02 \x01(\x08\x12\x11\n\tself_deaf\x18\x03 \x01(\x08\"\xb8\x01\n\x18JoinVoiceChannelResponse\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12+\n\x0bice_servers\x18\x02 \x03(\x0b\x32\x16.decentra.v1.IceServer\x12-\n\x0cvoice_states\x18\x03 \x03(\x0b\x32\x17.decentra.v1.VoiceState\x12\x11\n\tcan_speak\x18\x04 \x01(\x08\x12\x19\n\x11push_to_talk_only\x18\x05 \x01(\x08\"\'\n\x11LeaveVoiceRequest\x12\x12\n\nsession_id\x18\x01 \x01(\t\"\x14\n\x12LeaveVoiceResponse\"\x8f\x01\n\x17UpdateVoiceStateRequest\x12\x16\n\tself_mute\x18\x01 \x01(\x08H\x00\x88\x01\x01\x12\x16\n\tself_deaf\x18\x02 \x01(\x08H\x01\x88\x01\x01\x12\x18\n\x0bself_stream\x18\x03 \x01(\x08H\x02\x88\x01\x01\x42\x0c\n\n_self_muteB\x0c\n\n_self_deafB\x0e\n\x0c_self_stream\"H\n\x18UpdateVoiceStateResponse\x12,\n\x0bvoice_state\x18\x01 \x01(\x0b\x32\x17.decentra.v1.VoiceState\"7\n\x10StartCallRequest\x12\x0f\n\x07user_id\x18\x01 \x01(\t\x12\x12\n\nchannel_id\x18\x02 \x01(\t\"\xa4\x01\n\x11StartCallResponse\x12\x1f\n\x04\x63\x61ll\x18\x01 \x01(\x0b\x32\x11.decentra.v1.Call\x12\x12\n\nsession_id\x18\x02 \x01(\t\x12+\n\x0bice_servers\x18\x03 \x03(\x0b\x32\x16.decentra.v1.IceServer\x12-\n\x0cvoice_states\x18\x04 \x03(\x0b\x32\x17.decentra.v1.VoiceState\"\'\n\x11\x41\x63\x63\x65ptCallRequest\x12\x12\n\nchannel_id\x18\x01 \x01(\t\"\xa5\x01\n\x12\x41\x63\x63\x65ptCallResponse\x12\x1f\n\x04\x63\x61ll\x18\x01 \x01(\x0b\x32\x11.decentra.v1.Call\x12\x12\n\nsession_id\x18\x02 \x01(\t\x12+\n\x0bice_servers\x18\x03 \x03(\x0b\x32\x16.decentra.v1.IceServer\x12-\n\x0cvoice_states\x18\x04 \x03(\x0b\x32\x17.decentra.v1.VoiceState\"(\n\x12\x44\x65\x63lineCallRequest\x12\x12\n\nchannel_id\x18\x01 \x01(\t\"\x15\n\x13\x44\x65\x63lineCallResponse\"$\n\x0e\x45ndCallRequest\x12\x12\n\nchannel_id\x18\x01 \x01(\t\"\x11\n\x0f\x45ndCallResponse\"\xa9\x01\n\x11SendSignalRequest\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12\x12\n\nto_user_id\x18\x02 \x01(\t\x12.\n\x03sdp\x18\x03 \x01(\x0b\x32\x1f.decentra.v1.SessionDescriptionH\x00\x12\x32\n\rice_candidate\x18\x04 \x01(\x0b\x32\x19.decentra.v1.IceCandidateH\x00\x42\x08\n\x06signal\"\x14\n\x12SendSignalResponse\"\x16\n\x14GetIceServersRequest\"t\n\x15GetIceServersResponse\x12+\n\x0bice_servers\x18\x01 \x03(\x0b\x32\x16.decentra.v1.IceServer\x12.\n\nexpires_at\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp*z\n\x07SdpType\x12\x18\n\x14SDP_TYPE_UNSPECIFIED\x10\x00\x12\x12\n\x0eSDP_TYPE_OFFER\x10\x01\x12\x13\n\x0fSDP_TYPE_ANSWER\x10\x02\x12\x15\n\x11SDP_TYPE_PRANSWER\x10\x03\x12\x15\n\x11SDP_TYPE_ROLLBACK\x10\x04\x32\xd1\x08\n\x0cVoiceService\x12\x8f\x01\n\x10JoinVoiceChannel\x12$.decentra.v1.JoinVoiceChannelRequest\x1a%.decentra.v1.JoinVoiceChannelResponse\".\x82\xd3\xe4\x93\x02(\"#/api/v1/channels/{channel_id}/voice:\x01*\x12m\n\nLeaveVoice\x12\x1e.decentra.v1.LeaveVoiceRequest\x1a\x1f.decentra.v1.LeaveVoiceResponse\"\x1e\x82\xd3\xe4\x93\x02\x18\"\x13/api/v1/voice/leave:\x01*\x12\x7f\n\x10UpdateVoiceState\x12$.decentra.v1.UpdateVoiceStateRequest\x1a%.decentra.v1.UpdateVoiceStateResponse\"\x1e\x82\xd3\xe4\x93\x02\x18\x32\x13/api/v1/voice/state:\x01*\x12\x64\n\tStartCall\x12\x1d.decentra.v1.StartCallRequest\x1a\x1e.decentra.v1.StartCallResponse\"\x18\x82\xd3\xe4\x93\x02\x12\"\r/api/v1/calls:\x01*\x12{\n\nAcceptCall\x12\x1e.decentra.v1.AcceptCallRequest\x1a\x1f.decentra.v1.AcceptCallResponse\",\x82\xd3\xe4\x93\x02&\"!/api/v1/calls/{channel_id}/accept:\x01*\x12\x7f\n\x0b\x44\x65\x63lineCall\x12\x1f.decentra.v1.DeclineCallRequest\x1a .decentra.v1.DeclineCallResponse\"-\x82\xd3\xe4\x93\x02\'\"\"/api/v1/calls/{channel_id}/decline:\x01*\x12o\n\x07\x45ndCall\x12\x1b.decentra.v1.EndCallRequest\x1a\x1c.decentra.v1.EndCallResponse\")\x82\xd3\xe4\x93\x02#\"\x1e/api/v1/calls/{channel_id}/end:\x01*\x12o\n\nSendSignal\x12\x1e.decentra.v1.SendSignalRequest\x1a\x1f.decentra.v1.SendSignalResponse\" \x82\xd3\xe4\x93\x02\x1a\"\x15/api/v1/voice/signals:\x01*\x12y\n\rGetIceServers\x12!.decentra.v1.GetIceServersRequest\x1a\".decentra.v1.GetIceServersResponse\"!\x82\xd3\xe4\x93\x02\x1b\x12\x19/api/v1/voice/ice-serversb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -51,8 +51,8 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_VOICESERVICE'].methods_by_name['SendSignal']._serialized_options = b'\202\323\344\223\002\032\"\025/api/v1/voice/signals:\001*'
   _globals['_VOICESERVICE'].methods_by_name['GetIceServers']._loaded_options = None
   _globals['_VOICESERVICE'].methods_by_name['GetIceServers']._serialized_options = b'\202\323\344\223\002\033\022\031/api/v1/voice/ice-servers'
-  _globals['_SDPTYPE']._serialized_start=2299
-  _globals['_SDPTYPE']._serialized_end=2421
+  _globals['_SDPTYPE']._serialized_start=2345
+  _globals['_SDPTYPE']._serialized_end=2467
   _globals['_VOICESTATE']._serialized_start=104
   _globals['_VOICESTATE']._serialized_end=320
   _globals['_ICESERVER']._serialized_start=322
@@ -68,39 +68,39 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_JOINVOICECHANNELREQUEST']._serialized_start=899
   _globals['_JOINVOICECHANNELREQUEST']._serialized_end=982
   _globals['_JOINVOICECHANNELRESPONSE']._serialized_start=985
-  _globals['_JOINVOICECHANNELRESPONSE']._serialized_end=1123
-  _globals['_LEAVEVOICEREQUEST']._serialized_start=1125
-  _globals['_LEAVEVOICEREQUEST']._serialized_end=1164
-  _globals['_LEAVEVOICERESPONSE']._serialized_start=1166
-  _globals['_LEAVEVOICERESPONSE']._serialized_end=1186
-  _globals['_UPDATEVOICESTATEREQUEST']._serialized_start=1189
-  _globals['_UPDATEVOICESTATEREQUEST']._serialized_end=1332
-  _globals['_UPDATEVOICESTATERESPONSE']._serialized_start=1334
-  _globals['_UPDATEVOICESTATERESPONSE']._serialized_end=1406
-  _globals['_STARTCALLREQUEST']._serialized_start=1408
-  _globals['_STARTCALLREQUEST']._serialized_end=1463
-  _globals['_STARTCALLRESPONSE']._serialized_start=1466
-  _globals['_STARTCALLRESPONSE']._serialized_end=1630
-  _globals['_ACCEPTCALLREQUEST']._serialized_start=1632
-  _globals['_ACCEPTCALLREQUEST']._serialized_end=1671
-  _globals['_ACCEPTCALLRESPONSE']._serialized_start=1674
-  _globals['_ACCEPTCALLRESPONSE']._serialized_end=1839
-  _globals['_DECLINECALLREQUEST']._serialized_start=1841
-  _globals['_DECLINECALLREQUEST']._serialized_end=1881
-  _globals['_DECLINECALLRESPONSE']._serialized_start=1883
-  _globals['_DECLINECALLRESPONSE']._serialized_end=1904
-  _globals['_ENDCALLREQUEST']._serialized_start=1906
-  _globals['_ENDCALLREQUEST']._serialized_end=1942
-  _globals['_ENDCALLRESPONSE']._serialized_start=1944
-  _globals['_ENDCALLRESPONSE']._serialized_end=1961
-  _globals['_SENDSIGNALREQUEST']._serialized_start=1964
-  _globals['_SENDSIGNALREQUEST']._serialized_end=2133
-  _globals['_SENDSIGNALRESPONSE']._serialized_start=2135
-  _globals['_SENDSIGNALRESPONSE']._serialized_end=2155
-  _globals['_GETICESERVERSREQUEST']._serialized_start=2157
-  _globals['_GETICESERVERSREQUEST']._serialized_end=2179
-  _globals['_GETICESERVERSRESPONSE']._serialized_start=2181
-  _globals['_GETICESERVERSRESPONSE']._serialized_end=2297
-  _globals['_VOICESERVICE']._serialized_start=2424
-  _globals['_VOICESERVICE']._serialized_end=3529
+  _globals['_JOINVOICECHANNELRESPONSE']._serialized_end=1169
+  _globals['_LEAVEVOICEREQUEST']._serialized_start=1171
+  _globals['_LEAVEVOICEREQUEST']._serialized_end=1210
+  _globals['_LEAVEVOICERESPONSE']._serialized_start=1212
+  _globals['_LEAVEVOICERESPONSE']._serialized_end=1232
+  _globals['_UPDATEVOICESTATEREQUEST']._serialized_start=1235
+  _globals['_UPDATEVOICESTATEREQUEST']._serialized_end=1378
+  _globals['_UPDATEVOICESTATERESPONSE']._serialized_start=1380
+  _globals['_UPDATEVOICESTATERESPONSE']._serialized_end=1452
+  _globals['_STARTCALLREQUEST']._serialized_start=1454
+  _globals['_STARTCALLREQUEST']._serialized_end=1509
+  _globals['_STARTCALLRESPONSE']._serialized_start=1512
+  _globals['_STARTCALLRESPONSE']._serialized_end=1676
+  _globals['_ACCEPTCALLREQUEST']._serialized_start=1678
+  _globals['_ACCEPTCALLREQUEST']._serialized_end=1717
+  _globals['_ACCEPTCALLRESPONSE']._serialized_start=1720
+  _globals['_ACCEPTCALLRESPONSE']._serialized_end=1885
+  _globals['_DECLINECALLREQUEST']._serialized_start=1887
+  _globals['_DECLINECALLREQUEST']._serialized_end=1927
+  _globals['_DECLINECALLRESPONSE']._serialized_start=1929
+  _globals['_DECLINECALLRESPONSE']._serialized_end=1950
+  _globals['_ENDCALLREQUEST']._serialized_start=1952
+  _globals['_ENDCALLREQUEST']._serialized_end=1988
+  _globals['_ENDCALLRESPONSE']._serialized_start=1990
+  _globals['_ENDCALLRESPONSE']._serialized_end=2007
+  _globals['_SENDSIGNALREQUEST']._serialized_start=2010
+  _globals['_SENDSIGNALREQUEST']._serialized_end=2179
+  _globals['_SENDSIGNALRESPONSE']._serialized_start=2181
+  _globals['_SENDSIGNALRESPONSE']._serialized_end=2201
+  _globals['_GETICESERVERSREQUEST']._serialized_start=2203
+  _globals['_GETICESERVERSREQUEST']._serialized_end=2225
+  _globals['_GETICESERVERSRESPONSE']._serialized_start=2227
+  _globals['_GETICESERVERSRESPONSE']._serialized_end=2343
+  _globals['_VOICESERVICE']._serialized_start=2470
+  _globals['_VOICESERVICE']._serialized_end=3575
 # @@protoc_insertion_point(module_scope)

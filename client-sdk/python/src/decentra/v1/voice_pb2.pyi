@@ -113,14 +113,18 @@ class JoinVoiceChannelRequest(_message.Message):
     def __init__(self, channel_id: _Optional[str] = ..., self_mute: _Optional[bool] = ..., self_deaf: _Optional[bool] = ...) -> None: ...
 
 class JoinVoiceChannelResponse(_message.Message):
-    __slots__ = ("session_id", "ice_servers", "voice_states")
+    __slots__ = ("session_id", "ice_servers", "voice_states", "can_speak", "push_to_talk_only")
     SESSION_ID_FIELD_NUMBER: _ClassVar[int]
     ICE_SERVERS_FIELD_NUMBER: _ClassVar[int]
     VOICE_STATES_FIELD_NUMBER: _ClassVar[int]
+    CAN_SPEAK_FIELD_NUMBER: _ClassVar[int]
+    PUSH_TO_TALK_ONLY_FIELD_NUMBER: _ClassVar[int]
     session_id: str
     ice_servers: _containers.RepeatedCompositeFieldContainer[IceServer]
     voice_states: _containers.RepeatedCompositeFieldContainer[VoiceState]
-    def __init__(self, session_id: _Optional[str] = ..., ice_servers: _Optional[_Iterable[_Union[IceServer, _Mapping]]] = ..., voice_states: _Optional[_Iterable[_Union[VoiceState, _Mapping]]] = ...) -> None: ...
+    can_speak: bool
+    push_to_talk_only: bool
+    def __init__(self, session_id: _Optional[str] = ..., ice_servers: _Optional[_Iterable[_Union[IceServer, _Mapping]]] = ..., voice_states: _Optional[_Iterable[_Union[VoiceState, _Mapping]]] = ..., can_speak: _Optional[bool] = ..., push_to_talk_only: _Optional[bool] = ...) -> None: ...
 
 class LeaveVoiceRequest(_message.Message):
     __slots__ = ("session_id",)

@@ -26,10 +26,15 @@ if _version_not_supported:
 
 
 class VoiceServiceStub:
-    """Voice channels and DM calls. Media goes over WebRTC; the server runs a media relay (SFU)
-    that every session negotiates with: after joining, the client sends an SDP offer with
-    SendSignal (to_user_id empty) and receives the answer and ICE candidates as `voice_signal`
-    events. All RPCs need authentication.
+    """Voice channels and DM calls. Media goes peer to peer over WebRTC in a mesh (each pair of
+    participants connects, through TURN when needed); the server keeps who is in which session
+    and relays the signalling: after joining, a client sends SDP offers/answers and ICE
+    candidates to each other participant with SendSignal and receives theirs as `voice_signal`
+    events. A session holds at most the configured mesh cap of participants (default 8).
+    Joining needs an open event stream (Subscribe); a user's voice session ends when their
+    last event stream closes. Server mute/deafen, moving and disconnecting others go through
+    ServerService.UpdateMember (server_mute, server_deaf, voice_channel_id).
+    All RPCs need authentication.
     """
 
     def __init__(self, channel):
@@ -86,16 +91,22 @@ class VoiceServiceStub:
 
 
 class VoiceServiceServicer:
-    """Voice channels and DM calls. Media goes over WebRTC; the server runs a media relay (SFU)
-    that every session negotiates with: after joining, the client sends an SDP offer with
-    SendSignal (to_user_id empty) and receives the answer and ICE candidates as `voice_signal`
-    events. All RPCs need authentication.
+    """Voice channels and DM calls. Media goes peer to peer over WebRTC in a mesh (each pair of
+    participants connects, through TURN when needed); the server keeps who is in which session
+    and relays the signalling: after joining, a client sends SDP offers/answers and ICE
+    candidates to each other participant with SendSignal and receives theirs as `voice_signal`
+    events. A session holds at most the configured mesh cap of participants (default 8).
+    Joining needs an open event stream (Subscribe); a user's voice session ends when their
+    last event stream closes. Server mute/deafen, moving and disconnecting others go through
+    ServerService.UpdateMember (server_mute, server_deaf, voice_channel_id).
+    All RPCs need authentication.
     """
 
     def JoinVoiceChannel(self, request, context):
         """Joins a voice channel (leaving any other). Requires VIEW_CHANNEL and CONNECT.
-        Emits `voice_state_updated`. Errors: NOT_FOUND, PERMISSION_DENIED, RESOURCE_EXHAUSTED
-        (user_limit reached; MOVE_MEMBERS bypasses), FAILED_PRECONDITION (not a voice channel).
+        Emits `voice_state_updated`. Errors: NOT_FOUND, PERMISSION_DENIED, FAILED_PRECONDITION
+        (not a voice channel; user_limit reached — MOVE_MEMBERS bypasses it; the mesh cap
+        reached; no open event stream).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -117,8 +128,10 @@ class VoiceServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def StartCall(self, request, context):
-        """Starts a call in a DM / group DM and joins it; the others get `call_ringing`.
-        Errors: PERMISSION_DENIED (blocked), ALREADY_EXISTS (call already running: use AcceptCall).
+        """Starts a call in a DM / group DM and joins it; the others get `call_ringing` and are rung
+        until they accept, decline, or the unanswered timeout (45 s by default) passes.
+        Errors: PERMISSION_DENIED (blocked, either way, in a 1:1 DM), ALREADY_EXISTS (call already
+        running: use AcceptCall), FAILED_PRECONDITION (not a DM / group DM, no open event stream).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -133,25 +146,28 @@ class VoiceServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def DeclineCall(self, request, context):
-        """Stops the ringing for the caller. Emits `call_updated` (or `call_ended` when nobody is left
-        to ring in a 1:1 call).
+        """Stops the ringing for the caller. Emits `call_updated`, and `call_ended` when the call is
+        left with fewer than two participants and nobody to ring. Errors: NOT_FOUND (no call).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def EndCall(self, request, context):
-        """Leaves the call; a call with fewer than two participants and nobody ringing ends
-        (`call_ended`).
+        """Leaves the call (hangs up; the caller hanging up before anyone answered cancels it); a
+        call with fewer than two participants and nobody ringing ends (`call_ended`). A call
+        participant is in voice like a channel member: joining a channel or another call, or
+        closing the last event stream, leaves the call the same way. Errors: NOT_FOUND (no call).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def SendSignal(self, request, context):
-        """Relays a WebRTC signal to the SFU (to_user_id empty) or to another participant of the same
-        session's channel (delivered as `voice_signal`). Errors: FAILED_PRECONDITION (unknown or
-        ended session), NOT_FOUND (recipient not in the channel).
+        """Relays a WebRTC signal to another participant of the same voice channel or call
+        (delivered as `voice_signal`, live only). Errors: INVALID_ARGUMENT (no recipient or
+        payload, oversized SDP), FAILED_PRECONDITION (unknown or ended session), NOT_FOUND
+        (recipient not in the same session), RESOURCE_EXHAUSTED (rate limited).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -221,10 +237,15 @@ def add_VoiceServiceServicer_to_server(servicer, server):
 
  # This class is part of an EXPERIMENTAL API.
 class VoiceService:
-    """Voice channels and DM calls. Media goes over WebRTC; the server runs a media relay (SFU)
-    that every session negotiates with: after joining, the client sends an SDP offer with
-    SendSignal (to_user_id empty) and receives the answer and ICE candidates as `voice_signal`
-    events. All RPCs need authentication.
+    """Voice channels and DM calls. Media goes peer to peer over WebRTC in a mesh (each pair of
+    participants connects, through TURN when needed); the server keeps who is in which session
+    and relays the signalling: after joining, a client sends SDP offers/answers and ICE
+    candidates to each other participant with SendSignal and receives theirs as `voice_signal`
+    events. A session holds at most the configured mesh cap of participants (default 8).
+    Joining needs an open event stream (Subscribe); a user's voice session ends when their
+    last event stream closes. Server mute/deafen, moving and disconnecting others go through
+    ServerService.UpdateMember (server_mute, server_deaf, voice_channel_id).
+    All RPCs need authentication.
     """
 
     @staticmethod

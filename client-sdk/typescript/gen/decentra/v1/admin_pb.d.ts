@@ -325,6 +325,13 @@ export declare type InstanceSettings = Message<"decentra.v1.InstanceSettings"> &
    * @generated from field: string instance_description = 14;
    */
   instanceDescription: string;
+
+  /**
+   * STUN/TURN servers handed to voice clients (TURN secret write-only, never returned).
+   *
+   * @generated from field: decentra.v1.VoiceSettings voice = 15;
+   */
+  voice?: VoiceSettings | undefined;
 };
 
 /**
@@ -332,6 +339,99 @@ export declare type InstanceSettings = Message<"decentra.v1.InstanceSettings"> &
  * Use `create(InstanceSettingsSchema)` to create a new message.
  */
 export declare const InstanceSettingsSchema: GenMessage<InstanceSettings>;
+
+/**
+ * ICE servers for voice. TURN credentials are derived per user and time-limited (the TURN
+ * REST convention: username "<unix expiry>:<user_id>", credential
+ * base64(HMAC-SHA1(turn_secret, username))), so the TURN server must share turn_secret
+ * (coturn: `use-auth-secret`, `static-auth-secret`).
+ *
+ * @generated from message decentra.v1.VoiceSettings
+ */
+export declare type VoiceSettings = Message<"decentra.v1.VoiceSettings"> & {
+  /**
+   * STUN URLs, e.g. "stun:chat.example.org:3478".
+   *
+   * @generated from field: repeated string stun_urls = 1;
+   */
+  stunUrls: string[];
+
+  /**
+   * TURN URLs, e.g. "turn:chat.example.org:3478?transport=udp".
+   *
+   * @generated from field: repeated string turn_urls = 2;
+   */
+  turnUrls: string[];
+
+  /**
+   * WRITE-ONLY: the TURN shared secret is never returned by any RPC; always empty in
+   * responses (see turn_secret_set). Only set it through UpdateInstanceSettings.
+   *
+   * @generated from field: string turn_secret = 3;
+   */
+  turnSecret: string;
+
+  /**
+   * Whether a TURN secret is stored (read-only).
+   *
+   * @generated from field: bool turn_secret_set = 4;
+   */
+  turnSecretSet: boolean;
+};
+
+/**
+ * Describes the message decentra.v1.VoiceSettings.
+ * Use `create(VoiceSettingsSchema)` to create a new message.
+ */
+export declare const VoiceSettingsSchema: GenMessage<VoiceSettings>;
+
+/**
+ * Patch of VoiceSettings; unset fields are left unchanged.
+ *
+ * @generated from message decentra.v1.VoiceSettingsUpdate
+ */
+export declare type VoiceSettingsUpdate = Message<"decentra.v1.VoiceSettingsUpdate"> & {
+  /**
+   * Replace the STUN URLs with these (when set_stun_urls is true).
+   *
+   * @generated from field: repeated string stun_urls = 1;
+   */
+  stunUrls: string[];
+
+  /**
+   * Whether stun_urls replaces the stored list (an empty list clears it).
+   *
+   * @generated from field: bool set_stun_urls = 2;
+   */
+  setStunUrls: boolean;
+
+  /**
+   * Replace the TURN URLs with these (when set_turn_urls is true).
+   *
+   * @generated from field: repeated string turn_urls = 3;
+   */
+  turnUrls: string[];
+
+  /**
+   * Whether turn_urls replaces the stored list (an empty list clears it).
+   *
+   * @generated from field: bool set_turn_urls = 4;
+   */
+  setTurnUrls: boolean;
+
+  /**
+   * New TURN shared secret (write-only); an empty string clears it.
+   *
+   * @generated from field: optional string turn_secret = 5;
+   */
+  turnSecret?: string | undefined;
+};
+
+/**
+ * Describes the message decentra.v1.VoiceSettingsUpdate.
+ * Use `create(VoiceSettingsUpdateSchema)` to create a new message.
+ */
+export declare const VoiceSettingsUpdateSchema: GenMessage<VoiceSettingsUpdate>;
 
 /**
  * Request of AdminService.GetInstanceSettings.
@@ -470,6 +570,13 @@ export declare type UpdateInstanceSettingsRequest = Message<"decentra.v1.UpdateI
    * @generated from field: optional string instance_description = 14;
    */
   instanceDescription?: string | undefined;
+
+  /**
+   * Voice (STUN/TURN) changes; unset leaves them unchanged.
+   *
+   * @generated from field: decentra.v1.VoiceSettingsUpdate voice = 15;
+   */
+  voice?: VoiceSettingsUpdate | undefined;
 };
 
 /**

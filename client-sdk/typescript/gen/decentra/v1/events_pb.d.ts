@@ -351,7 +351,8 @@ export declare type SubscribeResponse = Message<"decentra.v1.SubscribeResponse">
     case: "voiceSignal";
   } | {
     /**
-     * A call is ringing the caller.
+     * A call started (sent to every participant of the channel; ringing_user_ids says who
+     * is rung).
      *
      * @generated from field: decentra.v1.CallRingingEvent call_ringing = 63;
      */

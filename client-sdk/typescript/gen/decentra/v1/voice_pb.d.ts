@@ -206,7 +206,7 @@ export declare type VoiceSignal = Message<"decentra.v1.VoiceSignal"> & {
   sessionId: string;
 
   /**
-   * Sender; empty when the server's media relay (SFU) sent it.
+   * Sender.
    *
    * @generated from field: string from_user_id = 2;
    */
@@ -350,6 +350,20 @@ export declare type JoinVoiceChannelResponse = Message<"decentra.v1.JoinVoiceCha
    * @generated from field: repeated decentra.v1.VoiceState voice_states = 3;
    */
   voiceStates: VoiceState[];
+
+  /**
+   * Whether the caller may transmit (SPEAK and not server-muted).
+   *
+   * @generated from field: bool can_speak = 4;
+   */
+  canSpeak: boolean;
+
+  /**
+   * Whether the caller must use push-to-talk (no USE_VOICE_ACTIVITY).
+   *
+   * @generated from field: bool push_to_talk_only = 5;
+   */
+  pushToTalkOnly: boolean;
 };
 
 /**
@@ -657,7 +671,7 @@ export declare type SendSignalRequest = Message<"decentra.v1.SendSignalRequest">
   sessionId: string;
 
   /**
-   * Recipient user; empty = the server's media relay (SFU).
+   * Recipient user, a participant of the same session's channel or call.
    *
    * @generated from field: string to_user_id = 2;
    */
@@ -796,18 +810,24 @@ export enum SdpType {
 export declare const SdpTypeSchema: GenEnum<SdpType>;
 
 /**
- * Voice channels and DM calls. Media goes over WebRTC; the server runs a media relay (SFU)
- * that every session negotiates with: after joining, the client sends an SDP offer with
- * SendSignal (to_user_id empty) and receives the answer and ICE candidates as `voice_signal`
- * events. All RPCs need authentication.
+ * Voice channels and DM calls. Media goes peer to peer over WebRTC in a mesh (each pair of
+ * participants connects, through TURN when needed); the server keeps who is in which session
+ * and relays the signalling: after joining, a client sends SDP offers/answers and ICE
+ * candidates to each other participant with SendSignal and receives theirs as `voice_signal`
+ * events. A session holds at most the configured mesh cap of participants (default 8).
+ * Joining needs an open event stream (Subscribe); a user's voice session ends when their
+ * last event stream closes. Server mute/deafen, moving and disconnecting others go through
+ * ServerService.UpdateMember (server_mute, server_deaf, voice_channel_id).
+ * All RPCs need authentication.
  *
  * @generated from service decentra.v1.VoiceService
  */
 export declare const VoiceService: GenService<{
   /**
    * Joins a voice channel (leaving any other). Requires VIEW_CHANNEL and CONNECT.
-   * Emits `voice_state_updated`. Errors: NOT_FOUND, PERMISSION_DENIED, RESOURCE_EXHAUSTED
-   * (user_limit reached; MOVE_MEMBERS bypasses), FAILED_PRECONDITION (not a voice channel).
+   * Emits `voice_state_updated`. Errors: NOT_FOUND, PERMISSION_DENIED, FAILED_PRECONDITION
+   * (not a voice channel; user_limit reached — MOVE_MEMBERS bypasses it; the mesh cap
+   * reached; no open event stream).
    *
    * @generated from rpc decentra.v1.VoiceService.JoinVoiceChannel
    */
@@ -838,8 +858,10 @@ export declare const VoiceService: GenService<{
     output: typeof UpdateVoiceStateResponseSchema;
   },
   /**
-   * Starts a call in a DM / group DM and joins it; the others get `call_ringing`.
-   * Errors: PERMISSION_DENIED (blocked), ALREADY_EXISTS (call already running: use AcceptCall).
+   * Starts a call in a DM / group DM and joins it; the others get `call_ringing` and are rung
+   * until they accept, decline, or the unanswered timeout (45 s by default) passes.
+   * Errors: PERMISSION_DENIED (blocked, either way, in a 1:1 DM), ALREADY_EXISTS (call already
+   * running: use AcceptCall), FAILED_PRECONDITION (not a DM / group DM, no open event stream).
    *
    * @generated from rpc decentra.v1.VoiceService.StartCall
    */
@@ -860,8 +882,8 @@ export declare const VoiceService: GenService<{
     output: typeof AcceptCallResponseSchema;
   },
   /**
-   * Stops the ringing for the caller. Emits `call_updated` (or `call_ended` when nobody is left
-   * to ring in a 1:1 call).
+   * Stops the ringing for the caller. Emits `call_updated`, and `call_ended` when the call is
+   * left with fewer than two participants and nobody to ring. Errors: NOT_FOUND (no call).
    *
    * @generated from rpc decentra.v1.VoiceService.DeclineCall
    */
@@ -871,8 +893,10 @@ export declare const VoiceService: GenService<{
     output: typeof DeclineCallResponseSchema;
   },
   /**
-   * Leaves the call; a call with fewer than two participants and nobody ringing ends
-   * (`call_ended`).
+   * Leaves the call (hangs up; the caller hanging up before anyone answered cancels it); a
+   * call with fewer than two participants and nobody ringing ends (`call_ended`). A call
+   * participant is in voice like a channel member: joining a channel or another call, or
+   * closing the last event stream, leaves the call the same way. Errors: NOT_FOUND (no call).
    *
    * @generated from rpc decentra.v1.VoiceService.EndCall
    */
@@ -882,9 +906,10 @@ export declare const VoiceService: GenService<{
     output: typeof EndCallResponseSchema;
   },
   /**
-   * Relays a WebRTC signal to the SFU (to_user_id empty) or to another participant of the same
-   * session's channel (delivered as `voice_signal`). Errors: FAILED_PRECONDITION (unknown or
-   * ended session), NOT_FOUND (recipient not in the channel).
+   * Relays a WebRTC signal to another participant of the same voice channel or call
+   * (delivered as `voice_signal`, live only). Errors: INVALID_ARGUMENT (no recipient or
+   * payload, oversized SDP), FAILED_PRECONDITION (unknown or ended session), NOT_FOUND
+   * (recipient not in the same session), RESOURCE_EXHAUSTED (rate limited).
    *
    * @generated from rpc decentra.v1.VoiceService.SendSignal
    */
