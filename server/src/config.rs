@@ -13,6 +13,7 @@ use decentra_core::{
     CoreConfig,
     auth::{TokenLifetimes, password::HashingLimits, rate_limit::RateLimits},
     events::HubConfig,
+    mail::config::MailConfig,
 };
 use rand::RngCore;
 use serde::Deserialize;
@@ -53,6 +54,12 @@ pub struct Config {
     pub log: String,
     /// `pretty` or `json`.
     pub log_format: String,
+    /// Base URL of the web app as users reach it, for links in e-mails.
+    pub public_url: String,
+    /// Milliseconds before the first retry of an unsent e-mail (doubling after each failure).
+    pub mail_retry_base_ms: u64,
+    /// Longest delay between e-mail retries, in milliseconds.
+    pub mail_retry_max_ms: u64,
 }
 
 impl Default for Config {
@@ -74,6 +81,9 @@ impl Default for Config {
             presence_grace_ms: HubConfig::default().presence_grace.as_millis() as u64,
             log: "info".to_owned(),
             log_format: "pretty".to_owned(),
+            public_url: MailConfig::default().public_url,
+            mail_retry_base_ms: MailConfig::default().retry_base.as_millis() as u64,
+            mail_retry_max_ms: MailConfig::default().retry_max.as_millis() as u64,
         }
     }
 }
@@ -97,6 +107,9 @@ impl std::fmt::Debug for Config {
             .field("presence_grace_ms", &self.presence_grace_ms)
             .field("log", &self.log)
             .field("log_format", &self.log_format)
+            .field("public_url", &self.public_url)
+            .field("mail_retry_base_ms", &self.mail_retry_base_ms)
+            .field("mail_retry_max_ms", &self.mail_retry_max_ms)
             .finish()
     }
 }
@@ -187,6 +200,23 @@ impl Config {
         if let Some(v) = env("DECENTRA_LOG_FORMAT") {
             c.log_format = v;
         }
+        if let Some(v) = env("DECENTRA_PUBLIC_URL") {
+            c.public_url = v.trim().to_owned();
+        }
+        if let Some(v) = env("DECENTRA_MAIL_RETRY_BASE_MS") {
+            c.mail_retry_base_ms = parse("DECENTRA_MAIL_RETRY_BASE_MS", v)?;
+        }
+        if let Some(v) = env("DECENTRA_MAIL_RETRY_MAX_MS") {
+            c.mail_retry_max_ms = parse("DECENTRA_MAIL_RETRY_MAX_MS", v)?;
+        }
+        anyhow::ensure!(
+            c.public_url.starts_with("http://") || c.public_url.starts_with("https://"),
+            "DECENTRA_PUBLIC_URL must start with http:// or https://"
+        );
+        anyhow::ensure!(
+            c.mail_retry_base_ms >= 1 && c.mail_retry_max_ms >= c.mail_retry_base_ms,
+            "DECENTRA_MAIL_RETRY_BASE_MS must be >= 1 and <= DECENTRA_MAIL_RETRY_MAX_MS"
+        );
         anyhow::ensure!(c.node_id < 1024, "DECENTRA_NODE_ID must be 0..=1023");
         anyhow::ensure!(
             matches!(c.log_format.as_str(), "pretty" | "json"),
@@ -251,6 +281,11 @@ impl Config {
                 presence_grace: Duration::from_millis(self.presence_grace_ms),
             },
             upload_dir: self.data_dir.join("uploads"),
+            mail: MailConfig {
+                public_url: self.public_url.trim_end_matches('/').to_owned(),
+                retry_base: Duration::from_millis(self.mail_retry_base_ms),
+                retry_max: Duration::from_millis(self.mail_retry_max_ms),
+            },
         })
     }
 }

@@ -89,7 +89,7 @@ pub struct SmtpPatch {
 /// The admin service.
 #[derive(Debug, Clone)]
 pub struct AdminService {
-    ctx: Arc<Context>,
+    pub(crate) ctx: Arc<Context>,
 }
 
 impl AdminService {
@@ -97,7 +97,7 @@ impl AdminService {
         Self { ctx }
     }
 
-    async fn require_admin(&self, who: &Principal) -> Result<()> {
+    pub(crate) async fn require_admin(&self, who: &Principal) -> Result<()> {
         match self.ctx.store.user_by_id(who.user_id).await? {
             Some(u) if u.is_admin && !u.disabled => Ok(()),
             Some(_) => Err(Error::PermissionDenied(
@@ -308,6 +308,7 @@ fn apply(s: &mut InstanceSettings, p: SettingsPatch) -> Result<()> {
 
 fn redacted(s: &InstanceSettings) -> InstanceSettings {
     let mut s = s.clone();
+    // The sealed copy stays: it tells adapters that a password is set and is never sent.
     s.smtp.password.clear();
     s
 }

@@ -178,6 +178,7 @@ impl InviteService {
     #[instrument(skip_all, fields(user_id = %who.user_id))]
     pub async fn accept(&self, who: &Principal, code: &str) -> Result<Server> {
         let code = code.trim();
+        crate::verified::require_verified_email(&self.ctx, who.user_id).await?;
         if let Some(invite) = self.ctx.store.server_invite(code).await?
             && let Some(server) = self.ctx.store.server(Id(invite.server_id)).await?
         {

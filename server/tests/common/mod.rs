@@ -5,6 +5,7 @@
 
 pub mod events;
 pub mod pg;
+pub mod smtp;
 
 use std::{net::SocketAddr, sync::Arc};
 

@@ -9,11 +9,13 @@
 
 mod accounts;
 mod guilds;
+mod mail;
 mod messages;
 mod postgres;
 mod relationships;
 mod sql;
 mod sqlite;
+mod users_admin;
 
 use std::sync::Arc;
 
@@ -21,17 +23,27 @@ use async_trait::async_trait;
 
 pub use accounts::*;
 pub use guilds::*;
+pub use mail::*;
 pub use messages::*;
 pub use postgres::{PgStore, PgWrite};
 pub use relationships::*;
 pub use sqlite::{SqliteStore, SqliteWrite};
+pub use users_admin::*;
 
 use crate::error::{Error, Result};
 
 /// Everything the services persist.
 #[async_trait]
 pub trait Store:
-    AccountStore + GuildStore + MessageStore + RelationshipStore + Send + Sync + 'static
+    AccountStore
+    + GuildStore
+    + MessageStore
+    + RelationshipStore
+    + MailStore
+    + UserAdminStore
+    + Send
+    + Sync
+    + 'static
 {
     /// Which backend this is, for logs.
     fn backend(&self) -> &'static str;

@@ -8,6 +8,7 @@
 
 mod accounts;
 mod guilds;
+mod mail;
 mod messages;
 mod relationships;
 
@@ -16,6 +17,7 @@ pub(crate) use guilds::{
     DELETE_MEMBER_OVERWRITES, channel_columns, guilds_sql, invite_columns, role_columns,
     server_columns,
 };
+pub(crate) use mail::{mail_sql, user_columns};
 pub(crate) use messages::messages_sql;
 pub(crate) use relationships::relationships_sql;
 
@@ -35,6 +37,7 @@ macro_rules! sql_store {
         $crate::store::sql::guilds_sql!($store, $tx, $db, $begin_write);
         $crate::store::sql::messages_sql!($store, $tx, $db, $begin_write);
         $crate::store::sql::relationships_sql!($store, $tx, $db, $begin_write);
+        $crate::store::sql::mail_sql!($store, $db, $begin_write);
 
         #[async_trait::async_trait]
         impl $crate::store::WriteTx for $tx {
