@@ -668,12 +668,8 @@ async fn admin_user_tools_and_their_refusals(backend: Backend) {
         .await
         .expect("disable");
     tokio::time::timeout(Duration::from_secs(30), async {
-        loop {
-            match stream.message().await {
-                Ok(Some(_)) => continue,
-                Ok(None) | Err(_) => break,
-            }
-        }
+        // Anything still queued drains; then the stream ends (or errors).
+        while let Ok(Some(_)) = stream.message().await {}
     })
     .await
     .expect("the stream ended");

@@ -210,9 +210,8 @@ fn read_maildir(maildir: &Path) -> Vec<String> {
 
 /// A header's value (first occurrence, unfolded).
 pub fn header(raw: &str, name: &str) -> String {
-    let mut lines = raw.lines();
     let prefix = format!("{}:", name.to_ascii_lowercase());
-    while let Some(line) = lines.next() {
+    for line in raw.lines() {
         if line.is_empty() {
             break;
         }
@@ -259,7 +258,6 @@ fn decode_qp(body: &str) -> String {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'='
-            && i + 2 < bytes.len() + 1
             && let Some(hex) = joined.get(i + 1..i + 3)
             && let Ok(b) = u8::from_str_radix(hex, 16)
         {

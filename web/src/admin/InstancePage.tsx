@@ -233,7 +233,7 @@ function TestEmail(props: { disabled: boolean }) {
       </button>
       <Show when={result()}>
         {(r) => (
-          <span class={r().ok ? "ok-text" : "error-text"} role={r().ok ? "status" : "alert"}>
+          <span class={r().ok ? "" : "error-text"} role={r().ok ? "status" : "alert"}>
             {r().text}
           </span>
         )}

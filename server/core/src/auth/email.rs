@@ -161,10 +161,11 @@ impl AuthService {
     /// After registration: mails a verification link when the account has an address and the
     /// instance sends mail. Queuing never fails the registration.
     pub(super) async fn after_registration(&self, user: &UserRecord) {
-        if user.email.is_some() && self.ctx.settings().smtp.enabled {
-            if let Err(e) = mail_verification_link(&self.ctx, user).await {
-                tracing::warn!(error = %e.report(), "verification mail not queued");
-            }
+        if user.email.is_some()
+            && self.ctx.settings().smtp.enabled
+            && let Err(e) = mail_verification_link(&self.ctx, user).await
+        {
+            tracing::warn!(error = %e.report(), "verification mail not queued");
         }
     }
 }
