@@ -15,6 +15,7 @@ use decentra_core::{
     auth::{TokenLifetimes, password::HashingLimits, rate_limit::RateLimits},
     events::HubConfig,
     voice::config::VoiceConfig,
+    mail::config::MailConfig,
 };
 use rand::RngCore;
 use serde::Deserialize;
@@ -78,6 +79,12 @@ pub struct Config {
     pub turn_bind: IpAddr,
     /// TURN REST shared secret; empty = generated once and kept in `data_dir`.
     pub turn_secret: String,
+    /// Base URL of the web app as users reach it, for links in e-mails.
+    pub public_url: String,
+    /// Milliseconds before the first retry of an unsent e-mail (doubling after each failure).
+    pub mail_retry_base_ms: u64,
+    /// Longest delay between e-mail retries, in milliseconds.
+    pub mail_retry_max_ms: u64,
 }
 
 impl Default for Config {
@@ -110,6 +117,9 @@ impl Default for Config {
             turn_relay_ports: Some((49152, 49407)),
             turn_bind: IpAddr::from([0, 0, 0, 0]),
             turn_secret: String::new(),
+            public_url: MailConfig::default().public_url,
+            mail_retry_base_ms: MailConfig::default().retry_base.as_millis() as u64,
+            mail_retry_max_ms: MailConfig::default().retry_max.as_millis() as u64,
         }
     }
 }
@@ -144,6 +154,9 @@ impl std::fmt::Debug for Config {
             .field("turn_relay_ports", &self.turn_relay_ports)
             .field("turn_bind", &self.turn_bind)
             .field("turn_secret", &"<redacted>")
+            .field("public_url", &self.public_url)
+            .field("mail_retry_base_ms", &self.mail_retry_base_ms)
+            .field("mail_retry_max_ms", &self.mail_retry_max_ms)
             .finish()
     }
 }
@@ -296,6 +309,22 @@ impl Config {
         anyhow::ensure!(
             (2..=64).contains(&c.voice_mesh_cap),
             "DECENTRA_VOICE_MESH_CAP must be 2..=64"
+        if let Some(v) = env("DECENTRA_PUBLIC_URL") {
+            c.public_url = v.trim().to_owned();
+        }
+        if let Some(v) = env("DECENTRA_MAIL_RETRY_BASE_MS") {
+            c.mail_retry_base_ms = parse("DECENTRA_MAIL_RETRY_BASE_MS", v)?;
+        }
+        if let Some(v) = env("DECENTRA_MAIL_RETRY_MAX_MS") {
+            c.mail_retry_max_ms = parse("DECENTRA_MAIL_RETRY_MAX_MS", v)?;
+        }
+        anyhow::ensure!(
+            c.public_url.starts_with("http://") || c.public_url.starts_with("https://"),
+            "DECENTRA_PUBLIC_URL must start with http:// or https://"
+        );
+        anyhow::ensure!(
+            c.mail_retry_base_ms >= 1 && c.mail_retry_max_ms >= c.mail_retry_base_ms,
+            "DECENTRA_MAIL_RETRY_BASE_MS must be >= 1 and <= DECENTRA_MAIL_RETRY_MAX_MS"
         );
         anyhow::ensure!(c.node_id < 1024, "DECENTRA_NODE_ID must be 0..=1023");
         anyhow::ensure!(
@@ -381,6 +410,10 @@ impl Config {
                 // The embedded TURN server, when enabled, is wired in here.
                 embedded_turn: None,
                 ..VoiceConfig::default()
+            mail: MailConfig {
+                public_url: self.public_url.trim_end_matches('/').to_owned(),
+                retry_base: Duration::from_millis(self.mail_retry_base_ms),
+                retry_max: Duration::from_millis(self.mail_retry_max_ms),
             },
         })
     }

@@ -4,6 +4,10 @@
 //! under `web/e2e/artifacts/`. Without npm or Chromium these are compiled as ignored (reported
 //! as skipped, never as passed); see build.rs.
 
+#[allow(dead_code)]
+#[path = "common/smtp.rs"]
+mod smtp;
+
 use std::{
     path::{Path, PathBuf},
     process::Command,
@@ -60,5 +64,7 @@ fn web_end_to_end_in_chromium() {
         .unwrap_or_else(|| root().join("target"));
     let mut e2e = npm(&["run", "e2e"]);
     e2e.env("DECENTRA_BIN", target.join("release").join("decentra"));
+    // The mail suite runs aiosmtpd (pinned) as its SMTP server.
+    e2e.env("DECENTRA_E2E_SMTP_PYTHON", smtp::python());
     run(e2e, "npm run e2e (Playwright in Chromium)");
 }

@@ -990,6 +990,69 @@ async fn authorization_matrix_is_the_same_on_grpc_and_rest(backend: Backend) {
             expect: ["Unauthenticated", "NotFound", "PermissionDenied", "OK"],
         },
         Case {
+            rpc: "/decentra.v1.AdminService/ListUsers",
+            grpc: proto::ListUsersRequest::default().encode_to_vec(),
+            method: Method::GET,
+            path: "/admin/users".into(),
+            body: None,
+            expect: [
+                "Unauthenticated",
+                "PermissionDenied",
+                "PermissionDenied",
+                "OK",
+            ],
+        },
+        Case {
+            rpc: "/decentra.v1.AdminService/UpdateUser",
+            grpc: proto::UpdateUserRequest {
+                user_id: "1".into(),
+                disabled: Some(true),
+                ..Default::default()
+            }
+            .encode_to_vec(),
+            method: Method::PATCH,
+            path: "/admin/users/1".into(),
+            body: Some(json!({"disabled": true})),
+            expect: [
+                "Unauthenticated",
+                "PermissionDenied",
+                "PermissionDenied",
+                "NotFound",
+            ],
+        },
+        Case {
+            rpc: "/decentra.v1.AdminService/DeleteUser",
+            grpc: proto::DeleteUserRequest {
+                user_id: "1".into(),
+            }
+            .encode_to_vec(),
+            method: Method::DELETE,
+            path: "/admin/users/1".into(),
+            body: None,
+            expect: [
+                "Unauthenticated",
+                "PermissionDenied",
+                "PermissionDenied",
+                "NotFound",
+            ],
+        },
+        Case {
+            rpc: "/decentra.v1.AdminService/SendTestEmail",
+            grpc: proto::SendTestEmailRequest {
+                to: "admin@example.org".into(),
+            }
+            .encode_to_vec(),
+            method: Method::POST,
+            path: "/admin/test-email".into(),
+            body: Some(json!({"to": "admin@example.org"})),
+            expect: [
+                "Unauthenticated",
+                "PermissionDenied",
+                "PermissionDenied",
+                "FailedPrecondition",
+            ],
+        },
+        Case {
             rpc: "/decentra.v1.RelationshipService/ListRelationships",
             grpc: proto::ListRelationshipsRequest {}.encode_to_vec(),
             method: Method::GET,

@@ -55,6 +55,10 @@ export async function startServer(): Promise<Server> {
     // Many sign-ups from one IP in a few seconds are the test, not an attack.
     DECENTRA_AUTH_RATE_PER_IP: "10000",
     DECENTRA_AUTH_RATE_PER_USERNAME: "10000",
+    // Links in e-mails point at this server; failed mail is retried within a second.
+    DECENTRA_PUBLIC_URL: url,
+    DECENTRA_MAIL_RETRY_BASE_MS: "200",
+    DECENTRA_MAIL_RETRY_MAX_MS: "1000",
   });
 
   let child: ChildProcess;

@@ -128,7 +128,7 @@ pub struct SmtpPatch {
 /// The admin service.
 #[derive(Debug, Clone)]
 pub struct AdminService {
-    ctx: Arc<Context>,
+    pub(crate) ctx: Arc<Context>,
 }
 
 impl AdminService {
@@ -136,7 +136,7 @@ impl AdminService {
         Self { ctx }
     }
 
-    async fn require_admin(&self, who: &Principal) -> Result<()> {
+    pub(crate) async fn require_admin(&self, who: &Principal) -> Result<()> {
         match self.ctx.store.user_by_id(who.user_id).await? {
             Some(u) if u.is_admin && !u.disabled => Ok(()),
             Some(_) => Err(Error::PermissionDenied(
@@ -369,6 +369,7 @@ fn apply(s: &mut InstanceSettings, p: SettingsPatch) -> Result<()> {
 
 fn redacted(s: &InstanceSettings) -> InstanceSettings {
     let mut s = s.clone();
+    // The sealed copy stays: it tells adapters that a password is set and is never sent.
     s.smtp.password.clear();
     s.voice.turn_secret_set = !s.voice.turn_secret.is_empty();
     s.voice.turn_secret.clear();

@@ -13,6 +13,8 @@ use crate::{
     error::{Error, Result},
     events::{EventBus, EventEncoder, Hub, HubConfig, LocalBus},
     id::{IdGenerator, now_ms},
+    mail::config::{MailConfig, MailSignals},
+    secrets::SecretBox,
     settings::InstanceSettings,
     store::Store,
     voice::{config::VoiceConfig, state::VoiceStates},
@@ -37,6 +39,8 @@ pub struct CoreConfig {
     pub upload_dir: std::path::PathBuf,
     /// Voice (mesh cap, TURN).
     pub voice: VoiceConfig,
+    /// Links in e-mails and the outbox's retry policy.
+    pub mail: MailConfig,
 }
 
 impl std::fmt::Debug for CoreConfig {
@@ -50,9 +54,13 @@ impl std::fmt::Debug for CoreConfig {
             .field("hub", &self.hub)
             .field("upload_dir", &self.upload_dir)
             .field("voice", &self.voice)
+            .field("mail", &self.mail)
             .finish()
     }
 }
+
+/// Purpose (HKDF info) of the key sealing the SMTP password; also its associated data.
+const SMTP_PASSWORD: &str = "smtp.password";
 
 /// Shared service state.
 #[derive(Debug)]
@@ -84,6 +92,12 @@ pub struct Context {
     pub voice: VoiceStates,
     /// Voice tuning.
     pub voice_config: VoiceConfig,
+    /// Seals secrets stored in the settings (the SMTP password).
+    pub secrets: SecretBox,
+    /// E-mail configuration.
+    pub mail_config: MailConfig,
+    /// Wakes and stops the outbox worker.
+    pub mail: MailSignals,
     /// Cached instance settings (written through on update).
     settings: RwLock<Arc<InstanceSettings>>,
 }
@@ -101,9 +115,32 @@ impl Context {
         store: Arc<dyn Store>,
         encoder: Arc<dyn EventEncoder>,
     ) -> Result<Self> {
+        let secrets = SecretBox::derive(&config.jwt_secret, SMTP_PASSWORD)?;
         let settings = match store.settings_json().await? {
-            Some(json) => serde_json::from_str(&json)
-                .map_err(|e| Error::internal_with("stored settings are unreadable", e))?,
+            Some(json) => {
+                let mut s: InstanceSettings = serde_json::from_str(&json)
+                    .map_err(|e| Error::internal_with("stored settings are unreadable", e))?;
+                if s.smtp.password_sealed.is_empty() {
+                    if !s.smtp.password.is_empty() {
+                        // Stored before sealing existed: seal it now.
+                        s.smtp.password_sealed = secrets.seal(&s.smtp.password, SMTP_PASSWORD)?;
+                        store
+                            .save_settings_json(
+                                &serde_json::to_string(&s).map_err(Error::internal)?,
+                            )
+                            .await?;
+                    }
+                } else {
+                    match secrets.open(&s.smtp.password_sealed, SMTP_PASSWORD) {
+                        Ok(p) => s.smtp.password = p,
+                        Err(e) => tracing::warn!(
+                            error = %e,
+                            "the stored SMTP password cannot be opened; set it again"
+                        ),
+                    }
+                }
+                s
+            }
             None => {
                 let defaults = InstanceSettings::default();
                 store
@@ -127,6 +164,9 @@ impl Context {
             upload_dir: config.upload_dir,
             voice: VoiceStates::default(),
             voice_config: config.voice,
+            secrets,
+            mail_config: config.mail,
+            mail: MailSignals::default(),
             tokens: TokenIssuer::new(&config.jwt_secret, config.lifetimes.access),
             ids: IdGenerator::new(config.node_id),
             lifetimes: config.lifetimes,
@@ -149,8 +189,10 @@ impl Context {
     /// Persists and publishes new settings.
     pub async fn replace_settings(
         &self,
-        settings: InstanceSettings,
+        mut settings: InstanceSettings,
     ) -> Result<Arc<InstanceSettings>> {
+        settings.smtp.password_sealed =
+            self.secrets.seal(&settings.smtp.password, SMTP_PASSWORD)?;
         let json = serde_json::to_string(&settings).map_err(Error::internal)?;
         self.store.save_settings_json(&json).await?;
         let settings = Arc::new(settings);
@@ -158,6 +200,8 @@ impl Context {
             Ok(mut s) => *s = Arc::clone(&settings),
             Err(poisoned) => *poisoned.into_inner() = Arc::clone(&settings),
         }
+        // Mail waiting for SMTP to be configured may go now.
+        self.mail.wake();
         Ok(settings)
     }
 }

@@ -183,6 +183,7 @@ impl InviteService {
             ));
         }
         let code = code.trim();
+        crate::verified::require_verified_email(&self.ctx, who.user_id).await?;
         if let Some(invite) = self.ctx.store.server_invite(code).await?
             && let Some(server) = self.ctx.store.server(Id(invite.server_id)).await?
         {

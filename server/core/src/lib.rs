@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod admin;
+pub mod admin_users;
 pub mod audit;
 pub mod auth;
 pub mod bots;
@@ -17,18 +18,21 @@ pub mod events;
 pub mod files;
 pub mod id;
 pub mod invites;
+pub mod mail;
 pub mod messages;
 pub mod model;
 pub mod permissions;
 pub mod principal;
 pub mod relationships;
 pub mod roles;
+pub mod secrets;
 pub mod servers;
 pub mod settings;
 pub mod store;
 pub mod users;
 pub mod validate;
 pub mod voice;
+pub mod verified;
 
 use std::sync::Arc;
 
@@ -100,6 +104,7 @@ impl Services {
                 }
             })
         }));
+        mail::outbox::spawn_worker(Arc::clone(&ctx));
         Ok(Self {
             auth: auth::AuthService::new(Arc::clone(&ctx)),
             users: users::UserService::new(Arc::clone(&ctx)),
@@ -121,6 +126,8 @@ impl Services {
     /// Ends all event streams so a graceful shutdown does not wait on them forever.
     pub fn close_streams(&self) {
         self.ctx.hub.close_all();
+        // The mail worker stops too; unsent mail stays in the outbox for the next start.
+        self.ctx.mail.stop();
     }
 
     /// Whether the database answers (for health checks).

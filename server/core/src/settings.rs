@@ -27,8 +27,13 @@ pub struct SmtpSettings {
     pub port: u16,
     /// Login name; empty for no authentication.
     pub username: String,
-    /// Login password. Write-only: never returned by the API nor printed.
+    /// Login password, in memory only. Write-only: never returned by the API nor printed,
+    /// and never stored in clear (see `password_sealed`). Read from a stored document only
+    /// when it predates sealing, which the next save replaces.
+    #[serde(skip_serializing)]
     pub password: String,
+    /// The password sealed with the instance secret ([`crate::secrets::SecretBox`]).
+    pub password_sealed: String,
     /// `From:` address.
     pub from_address: String,
     /// `From:` display name.
@@ -58,6 +63,7 @@ impl std::fmt::Debug for SmtpSettings {
             .field("port", &self.port)
             .field("username", &self.username)
             .field("password", &"<redacted>")
+            .field("password_sealed", &"<redacted>")
             .field("from_address", &self.from_address)
             .field("from_name", &self.from_name)
             .field("tls_mode", &self.tls_mode)

@@ -3,11 +3,12 @@
 use decentra_core::{
     Error, Services,
     admin::{NewInvite, SettingsPatch, SmtpPatch, VoicePatch},
+    store::UserFlags,
 };
 use decentra_proto::v1::{self as pb, admin_service_server::AdminService};
 use tonic::{Request, Response, Status};
 
-use super::{convert, principal, status};
+use super::{convert, ids::id, principal, status};
 
 pub struct AdminApi(pub Services);
 
@@ -157,31 +158,68 @@ impl AdminService for AdminApi {
         }))
     }
 
-    async fn list_users(
-        &self,
-        _req: Request<pb::ListUsersRequest>,
-    ) -> Reply<pb::ListUsersResponse> {
-        Err(status(Error::Unimplemented("user administration")))
+    async fn list_users(&self, req: Request<pb::ListUsersRequest>) -> Reply<pb::ListUsersResponse> {
+        let who = principal(&req)?;
+        let r = req.into_inner();
+        let (users, next) = self
+            .0
+            .admin
+            .list_users(&who, &r.query, r.page_size, &r.page_token)
+            .await
+            .map_err(status)?;
+        Ok(Response::new(pb::ListUsersResponse {
+            users: users.into_iter().map(convert::user).collect(),
+            next_page_token: next.unwrap_or_default(),
+        }))
     }
 
     async fn update_user(
         &self,
-        _req: Request<pb::UpdateUserRequest>,
+        req: Request<pb::UpdateUserRequest>,
     ) -> Reply<pb::UpdateUserResponse> {
-        Err(status(Error::Unimplemented("user administration")))
+        let who = principal(&req)?;
+        let r = req.into_inner();
+        let user = id("user_id", &r.user_id)?;
+        let flags = UserFlags {
+            disabled: r.disabled,
+            is_admin: r.is_admin,
+            email_verified: r.email_verified,
+        };
+        let user = self
+            .0
+            .admin
+            .update_user(&who, user, flags)
+            .await
+            .map_err(status)?;
+        Ok(Response::new(pb::UpdateUserResponse {
+            user: Some(convert::user(user)),
+        }))
     }
 
     async fn delete_user(
         &self,
-        _req: Request<pb::DeleteUserRequest>,
+        req: Request<pb::DeleteUserRequest>,
     ) -> Reply<pb::DeleteUserResponse> {
-        Err(status(Error::Unimplemented("user administration")))
+        let who = principal(&req)?;
+        let user = id("user_id", &req.get_ref().user_id)?;
+        self.0.admin.delete_user(&who, user).await.map_err(status)?;
+        Ok(Response::new(pb::DeleteUserResponse {}))
     }
 
     async fn send_test_email(
         &self,
-        _req: Request<pb::SendTestEmailRequest>,
+        req: Request<pb::SendTestEmailRequest>,
     ) -> Reply<pb::SendTestEmailResponse> {
-        Err(status(Error::Unimplemented("sending a test e-mail")))
+        let who = principal(&req)?;
+        let outcome = self
+            .0
+            .admin
+            .send_test_email(&who, &req.get_ref().to)
+            .await
+            .map_err(status)?;
+        Ok(Response::new(pb::SendTestEmailResponse {
+            accepted: outcome.accepted,
+            server_reply: outcome.server_reply,
+        }))
     }
 }

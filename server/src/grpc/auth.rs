@@ -1,6 +1,6 @@
 //! `decentra.v1.AuthService` over [`decentra_core::auth::AuthService`].
 
-use decentra_core::{Error, Services, auth::Registration};
+use decentra_core::{Services, auth::Registration};
 use decentra_proto::v1::{self as pb, auth_service_server::AuthService};
 use tonic::{Request, Response, Status};
 
@@ -102,23 +102,70 @@ impl AuthService for AuthApi {
 
     async fn request_password_reset(
         &self,
-        _req: Request<pb::RequestPasswordResetRequest>,
+        req: Request<pb::RequestPasswordResetRequest>,
     ) -> Reply<pb::RequestPasswordResetResponse> {
-        Err(status(Error::Unimplemented("password reset by e-mail")))
+        let meta = client_meta(&req);
+        self.0
+            .auth
+            .request_password_reset(meta, &req.get_ref().email)
+            .await
+            .map_err(status)?;
+        Ok(Response::new(pb::RequestPasswordResetResponse {}))
     }
 
     async fn reset_password(
         &self,
-        _req: Request<pb::ResetPasswordRequest>,
+        req: Request<pb::ResetPasswordRequest>,
     ) -> Reply<pb::ResetPasswordResponse> {
-        Err(status(Error::Unimplemented("password reset by e-mail")))
+        let r = req.into_inner();
+        self.0
+            .auth
+            .reset_password(&r.token, &r.new_password)
+            .await
+            .map_err(status)?;
+        Ok(Response::new(pb::ResetPasswordResponse {}))
     }
 
     async fn verify_email(
         &self,
-        _req: Request<pb::VerifyEmailRequest>,
+        req: Request<pb::VerifyEmailRequest>,
     ) -> Reply<pb::VerifyEmailResponse> {
-        Err(status(Error::Unimplemented("e-mail verification")))
+        self.0
+            .auth
+            .verify_email(&req.get_ref().token)
+            .await
+            .map_err(status)?;
+        Ok(Response::new(pb::VerifyEmailResponse {}))
+    }
+
+    async fn resend_verification_email(
+        &self,
+        req: Request<pb::ResendVerificationEmailRequest>,
+    ) -> Reply<pb::ResendVerificationEmailResponse> {
+        let who = principal(&req)?;
+        self.0
+            .auth
+            .resend_verification(&who)
+            .await
+            .map_err(status)?;
+        Ok(Response::new(pb::ResendVerificationEmailResponse {}))
+    }
+
+    async fn change_email(
+        &self,
+        req: Request<pb::ChangeEmailRequest>,
+    ) -> Reply<pb::ChangeEmailResponse> {
+        let who = principal(&req)?;
+        let r = req.into_inner();
+        let user = self
+            .0
+            .auth
+            .change_email(&who, &r.current_password, &r.email)
+            .await
+            .map_err(status)?;
+        Ok(Response::new(pb::ChangeEmailResponse {
+            user: Some(convert::user(user)),
+        }))
     }
 
     async fn get_instance_info(

@@ -6,6 +6,7 @@
 pub mod events;
 #[path = "../../core/tests/support/pg.rs"]
 pub mod pg;
+pub mod smtp;
 
 use std::{net::SocketAddr, sync::Arc};
 

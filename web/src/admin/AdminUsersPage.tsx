@@ -156,7 +156,7 @@ export function AdminUsersPage() {
           >
             <p class="muted">
               {p().kind === "delete"
-                ? `${displayName(p().user)}'s account will be deleted for good. Their messages stay, attributed to a deleted user. This cannot be undone.`
+                ? `${displayName(p().user)}'s account will be deleted for good. Their messages, reactions and uploads are deleted with it, and they leave every server. Servers they own must be transferred or deleted first. This cannot be undone.`
                 : `${displayName(p().user)} will be signed out everywhere and won't be able to sign in until you enable the account again.`}
             </p>
           </ActionDialog>

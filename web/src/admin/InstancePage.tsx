@@ -166,7 +166,7 @@ function SettingsForm(props: { settings: InstanceSettings; onSaved: (s: Instance
       </div>
       <SwitchRow
         label="Require e-mail verification"
-        description="New accounts must confirm an e-mail address before they can sign in. Needs working outgoing e-mail."
+        description="New accounts must give an e-mail address and confirm it before they can post or join servers (they can sign in and read). Needs working outgoing e-mail."
         checked={draft.get("requireEmailVerification")}
         onChange={(v) => draft.set("requireEmailVerification", v)}
       />
@@ -213,8 +213,12 @@ function TestEmail(props: { disabled: boolean }) {
     setBusy(true);
     setResult(null);
     try {
-      await api.admin.sendTestEmail({ to: to().trim() });
-      setResult({ ok: true, text: "Test e-mail sent." });
+      const res = await api.admin.sendTestEmail({ to: to().trim() });
+      setResult(
+        res.accepted
+          ? { ok: true, text: `Sent. The SMTP server answered: ${res.serverReply}` }
+          : { ok: false, text: `Not sent. ${res.serverReply}` },
+      );
     } catch (err) {
       setResult({ ok: false, text: describeError(err) });
     } finally {
@@ -229,7 +233,7 @@ function TestEmail(props: { disabled: boolean }) {
       </button>
       <Show when={result()}>
         {(r) => (
-          <span class={r().ok ? "ok-text" : "error-text"} role={r().ok ? "status" : "alert"}>
+          <span class={r().ok ? "" : "error-text"} role={r().ok ? "status" : "alert"}>
             {r().text}
           </span>
         )}

@@ -13,6 +13,8 @@ export function AuthScreen(props: { mode: "login" | "register" }) {
   const [username, setUsername] = createSignal("");
   const [password, setPassword] = createSignal("");
   const [invite, setInvite] = createSignal(params.invite ?? "");
+  const [email, setEmail] = createSignal("");
+  const needsEmail = () => info()?.requireEmailVerification === true;
   const [error, setError] = createSignal("");
   const [busy, setBusy] = createSignal(false);
   const register = () => props.mode === "register";
@@ -30,7 +32,7 @@ export function AuthScreen(props: { mode: "login" | "register" }) {
     setBusy(true);
     try {
       const res = register()
-        ? await api.auth.register({ username: username().trim(), password: password(), inviteCode: invite().trim() || undefined })
+        ? await api.auth.register({ username: username().trim(), password: password(), email: email().trim() || undefined, inviteCode: invite().trim() || undefined })
         : await api.auth.login({ username: username().trim(), password: password() });
       session.begin(res.accessToken, res.refreshToken, res.accessTokenExpiresAt);
       navigate(next(), { replace: true });
@@ -66,6 +68,12 @@ export function AuthScreen(props: { mode: "login" | "register" }) {
             onInput={(e) => setPassword(e.currentTarget.value)}
           />
         </label>
+        <Show when={register()}>
+          <label class="field">
+            <span>{needsEmail() ? "E-mail address" : "E-mail address (optional, for account recovery)"}</span>
+            <input name="email" type="email" autocomplete="email" required={needsEmail()} value={email()} onInput={(e) => setEmail(e.currentTarget.value)} />
+          </label>
+        </Show>
         <Show when={register() && needsInvite()}>
           <label class="field">
             <span>Invite code</span>
@@ -84,6 +92,11 @@ export function AuthScreen(props: { mode: "login" | "register" }) {
         <button class="btn" type="submit" disabled={busy()}>
           {busy() ? "Please wait…" : register() ? "Create account" : "Sign in"}
         </button>
+        <Show when={!register() && info()?.emailEnabled}>
+          <p class="switch">
+            <A href="/forgot-password">Forgot your password?</A>
+          </p>
+        </Show>
         <p class="switch">
           {register() ? "Already have an account? " : "Need an account? "}
           <A href={other()}>{register() ? "Sign in" : "Register"}</A>

@@ -70,6 +70,10 @@ export function AccountPage(props: { onEditProfile: () => void }) {
                 {" "}
                 <span class={me()?.emailVerified ? "pill ok" : "pill"}>{me()?.emailVerified ? "Verified" : "Not verified"}</span>
               </Show>
+              <Show when={me()?.email && !me()?.emailVerified}>
+                {" "}
+                <ResendVerification />
+              </Show>
             </span>
           </div>
         </div>
@@ -181,5 +185,38 @@ function PasswordDialog(props: { onClose: () => void; onDone: () => void }) {
         </div>
       </form>
     </Dialog>
+  );
+}
+
+/** Mails a new verification link (the server allows one a minute). */
+function ResendVerification() {
+  const [note, setNote] = createSignal<{ ok: boolean; text: string } | null>(null);
+  const [busy, setBusy] = createSignal(false);
+  const resend = async () => {
+    setBusy(true);
+    setNote(null);
+    try {
+      await api.auth.resendVerificationEmail({});
+      setNote({ ok: true, text: "Sent: check your mailbox." });
+    } catch (err) {
+      setNote({ ok: false, text: describeError(err) });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <>
+      <button class="btn small secondary" disabled={busy()} onClick={() => void resend()}>
+        Resend verification e-mail
+      </button>
+      <Show when={note()}>
+        {(n) => (
+          <span class={n().ok ? "ok-text" : "error-text"} role={n().ok ? "status" : "alert"}>
+            {" "}
+            {n().text}
+          </span>
+        )}
+      </Show>
+    </>
   );
 }

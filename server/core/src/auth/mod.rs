@@ -1,12 +1,16 @@
 //! Accounts and sessions: register, login, refresh, logout, change password, and the check
 //! every authenticated call goes through ([`AuthService::authenticate`]).
 
+mod email;
 pub mod password;
 pub mod rate_limit;
 pub mod revocation;
 pub mod tokens;
 
-pub use self::tokens::TokenLifetimes;
+pub use self::{
+    email::{RESEND_INTERVAL, RESET_TTL, VERIFY_TTL},
+    tokens::TokenLifetimes,
+};
 
 use std::sync::Arc;
 
@@ -87,6 +91,12 @@ impl AuthService {
         let username = validate::username(&input.username)?;
         validate::password("password", &input.password)?;
         let email = match input.email.as_deref().map(str::trim) {
+            None | Some("") if self.ctx.settings().require_email_verification => {
+                return Err(Error::invalid(
+                    "email",
+                    "an e-mail address is required to register on this instance",
+                ));
+            }
             None | Some("") => None,
             Some(e) => Some(validate::email(e)?),
         };
@@ -121,6 +131,7 @@ impl AuthService {
             }
             Registered::Refused(why) => return Err(refusal_error(why)),
         };
+        self.after_registration(&user).await;
         let tokens = self.start_session(Id(user.id)).await?;
         Ok(SignedIn {
             user: User::from(user),
@@ -301,15 +312,7 @@ impl AuthService {
 
     /// Revokes every session of a user (password change, account disabled).
     pub async fn revoke_all(&self, user: Id) -> Result<()> {
-        let revoked = self
-            .ctx
-            .store
-            .revoke_user_sessions(user, None, now_ms())
-            .await?;
-        for session in revoked {
-            self.mark_revoked(session);
-        }
-        Ok(())
+        revoke_all_sessions(&self.ctx, user).await
     }
 
     async fn start_session(&self, user_id: Id) -> Result<Tokens> {
@@ -335,10 +338,25 @@ impl AuthService {
     }
 
     fn mark_revoked(&self, session: Id) {
-        let until = now_ms() + self.ctx.lifetimes.access.as_millis() as i64 + 60_000;
-        self.ctx.revoked.insert(session, until);
-        self.ctx.hub.close_session(session);
+        mark_revoked(&self.ctx, session);
     }
+}
+
+/// Revokes every session of a user: refresh tokens stop working, access tokens are refused
+/// and the user's event streams end at once.
+pub(crate) async fn revoke_all_sessions(ctx: &Context, user: Id) -> Result<()> {
+    let revoked = ctx.store.revoke_user_sessions(user, None, now_ms()).await?;
+    for session in revoked {
+        mark_revoked(ctx, session);
+    }
+    Ok(())
+}
+
+/// Refuses a session's access tokens from now on and ends its event streams.
+pub(crate) fn mark_revoked(ctx: &Context, session: Id) {
+    let until = now_ms() + ctx.lifetimes.access.as_millis() as i64 + 60_000;
+    ctx.revoked.insert(session, until);
+    ctx.hub.close_session(session);
 }
 
 fn invalid_refresh() -> Error {

@@ -396,6 +396,7 @@ impl MessageService {
     pub async fn send(&self, who: &Principal, channel: Id, msg: SendMessage) -> Result<Message> {
         let access = self.text_channel(who, channel).await?;
         access.require(Permissions::SEND_MESSAGES)?;
+        crate::verified::require_verified_email(&self.ctx, who.user_id).await?;
         // In a 1:1 DM a block either way ends posting (history stays readable).
         crate::dms::can_post_in_dm(&self.ctx, &access.channel, who.user_id).await?;
         self.limits.admit(

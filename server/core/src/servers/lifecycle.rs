@@ -88,6 +88,7 @@ impl ServerService {
         let name = validate::name("name", name, 2, 100)?;
         let icon_url = validate::url("icon_url", icon_url)?;
         let description = validate::text("description", description, 1000)?;
+        crate::verified::require_verified_email(&self.ctx, who.user_id).await?;
         let limit = self.ctx.settings().max_servers_per_user;
         if self.ctx.store.owned_server_count(who.user_id).await? >= i64::from(limit) {
             return Err(Error::FailedPrecondition(format!(

@@ -12,6 +12,7 @@ mod admission;
 mod audit;
 mod bots;
 mod channels;
+mod mail;
 mod members;
 mod messages;
 mod postgres;
@@ -20,6 +21,7 @@ mod roles;
 mod servers;
 mod sql;
 mod sqlite;
+mod users_admin;
 
 use std::sync::Arc;
 
@@ -30,6 +32,7 @@ pub use admission::*;
 pub use audit::*;
 pub use bots::*;
 pub use channels::*;
+pub use mail::*;
 pub use members::*;
 pub use messages::*;
 pub use postgres::{PgStore, PgWrite};
@@ -37,6 +40,7 @@ pub use relationships::*;
 pub use roles::*;
 pub use servers::*;
 pub use sqlite::{SqliteStore, SqliteWrite};
+pub use users_admin::*;
 
 pub use crate::model::rows::{
     BanRecord, ChannelRecord, MemberRecord, OverwriteRecord, RoleRecord, ServerInviteRecord,
@@ -58,6 +62,8 @@ pub trait Store:
     + MessageStore
     + RelationshipStore
     + BotStore
+    + MailStore
+    + UserAdminStore
     + Send
     + Sync
     + 'static

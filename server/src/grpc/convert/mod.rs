@@ -95,7 +95,7 @@ pub fn settings(s: InstanceSettings) -> pb::InstanceSettings {
             username: s.smtp.username,
             // Write-only: never sent back.
             password: String::new(),
-            password_set: !s.smtp.password.is_empty(),
+            password_set: !s.smtp.password_sealed.is_empty() || !s.smtp.password.is_empty(),
             tls_mode: tls_mode(s.smtp.tls_mode).into(),
             from_address: s.smtp.from_address,
             from_name: s.smtp.from_name,

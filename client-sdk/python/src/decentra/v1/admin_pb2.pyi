@@ -299,5 +299,9 @@ class SendTestEmailRequest(_message.Message):
     def __init__(self, to: _Optional[str] = ...) -> None: ...
 
 class SendTestEmailResponse(_message.Message):
-    __slots__ = ()
-    def __init__(self) -> None: ...
+    __slots__ = ("accepted", "server_reply")
+    ACCEPTED_FIELD_NUMBER: _ClassVar[int]
+    SERVER_REPLY_FIELD_NUMBER: _ClassVar[int]
+    accepted: bool
+    server_reply: str
+    def __init__(self, accepted: _Optional[bool] = ..., server_reply: _Optional[str] = ...) -> None: ...

@@ -132,24 +132,28 @@ class AdminServiceServicer:
 
     def UpdateUser(self, request, context):
         """Disables/enables an account or grants/removes instance admin. Disabling revokes all of the
-        user's sessions. Errors: NOT_FOUND, FAILED_PRECONDITION (removing the last admin, or an
-        admin disabling themself).
+        user's sessions and ends their event streams at once. Errors: NOT_FOUND,
+        FAILED_PRECONDITION (removing or disabling the last admin, or an admin disabling themself).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def DeleteUser(self, request, context):
-        """Deletes an account; their messages remain, attributed to a deleted user. Servers they own
-        must be transferred first. Errors: NOT_FOUND, FAILED_PRECONDITION (owns servers, last admin).
+        """Deletes an account together with everything it authored: its messages, reactions,
+        attachments, memberships, relationships and sessions (its streams end at once). Servers it
+        owns must be transferred or deleted first. Errors: NOT_FOUND, FAILED_PRECONDITION (owns
+        servers, the last admin, or the caller themself).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def SendTestEmail(self, request, context):
-        """Sends a test e-mail with the current SMTP settings. Errors: FAILED_PRECONDITION (SMTP not
-        configured), UNAVAILABLE (the SMTP server refused; message says why).
+        """Sends a test e-mail at once (not through the outbox) with the current SMTP settings and
+        reports the SMTP server's answer, whether it accepted the mail or not (server_reply never
+        holds the password). Errors: FAILED_PRECONDITION (SMTP not enabled or incomplete),
+        INVALID_ARGUMENT (bad address).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

@@ -131,6 +131,28 @@ class VerifyEmailResponse(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
 
+class ResendVerificationEmailRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ResendVerificationEmailResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ChangeEmailRequest(_message.Message):
+    __slots__ = ("current_password", "email")
+    CURRENT_PASSWORD_FIELD_NUMBER: _ClassVar[int]
+    EMAIL_FIELD_NUMBER: _ClassVar[int]
+    current_password: str
+    email: str
+    def __init__(self, current_password: _Optional[str] = ..., email: _Optional[str] = ...) -> None: ...
+
+class ChangeEmailResponse(_message.Message):
+    __slots__ = ("user",)
+    USER_FIELD_NUMBER: _ClassVar[int]
+    user: _users_pb2.User
+    def __init__(self, user: _Optional[_Union[_users_pb2.User, _Mapping]] = ...) -> None: ...
+
 class GetInstanceInfoRequest(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...

@@ -79,6 +79,16 @@ class AuthServiceStub:
                 request_serializer=decentra_dot_v1_dot_auth__pb2.VerifyEmailRequest.SerializeToString,
                 response_deserializer=decentra_dot_v1_dot_auth__pb2.VerifyEmailResponse.FromString,
                 _registered_method=True)
+        self.ResendVerificationEmail = channel.unary_unary(
+                '/decentra.v1.AuthService/ResendVerificationEmail',
+                request_serializer=decentra_dot_v1_dot_auth__pb2.ResendVerificationEmailRequest.SerializeToString,
+                response_deserializer=decentra_dot_v1_dot_auth__pb2.ResendVerificationEmailResponse.FromString,
+                _registered_method=True)
+        self.ChangeEmail = channel.unary_unary(
+                '/decentra.v1.AuthService/ChangeEmail',
+                request_serializer=decentra_dot_v1_dot_auth__pb2.ChangeEmailRequest.SerializeToString,
+                response_deserializer=decentra_dot_v1_dot_auth__pb2.ChangeEmailResponse.FromString,
+                _registered_method=True)
         self.GetInstanceInfo = channel.unary_unary(
                 '/decentra.v1.AuthService/GetInstanceInfo',
                 request_serializer=decentra_dot_v1_dot_auth__pb2.GetInstanceInfoRequest.SerializeToString,
@@ -106,8 +116,9 @@ class AuthServiceServicer:
 
     def Login(self, request, context):
         """Opens a session. Errors: UNAUTHENTICATED (wrong username or password — never says which),
-        PERMISSION_DENIED (account disabled), FAILED_PRECONDITION (e-mail not verified while the
-        instance requires it), RESOURCE_EXHAUSTED (too many attempts).
+        PERMISSION_DENIED (account disabled), RESOURCE_EXHAUSTED (too many attempts). Accounts whose
+        e-mail is not verified yet may sign in; while the instance requires verification they cannot
+        send messages, create or join servers (FAILED_PRECONDITION there).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -138,24 +149,46 @@ class AuthServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def RequestPasswordReset(self, request, context):
-        """E-mails a password-reset link if an account has this verified address. Always succeeds (it
-        never reveals whether the address exists). Errors: FAILED_PRECONDITION (SMTP not configured).
+        """E-mails a password-reset link (single-use, valid one hour) if an account has this address.
+        Answers the same, in the same time, whether or not the address exists (the lookup and the
+        mail happen after the answer). Errors: FAILED_PRECONDITION (SMTP not configured),
+        RESOURCE_EXHAUSTED (too many requests).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def ResetPassword(self, request, context):
-        """Sets a new password with a reset token and revokes all sessions of the account.
-        Errors: NOT_FOUND (token unknown or expired), INVALID_ARGUMENT (password too weak).
+        """Sets a new password with a reset token and revokes all sessions of the account. A token
+        works once. Errors: NOT_FOUND (token unknown, expired or already used), INVALID_ARGUMENT
+        (password too weak).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def VerifyEmail(self, request, context):
-        """Marks an e-mail address verified with the token from the verification e-mail.
-        Errors: NOT_FOUND (token unknown or expired).
+        """Marks an e-mail address verified with the token from the verification e-mail (single-use,
+        valid 24 hours, and only for the address it was sent to).
+        Errors: NOT_FOUND (token unknown, expired, already used, or the address changed since).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ResendVerificationEmail(self, request, context):
+        """Sends the caller a new verification e-mail (earlier links stop working). Errors:
+        FAILED_PRECONDITION (no address, already verified, or SMTP not configured),
+        RESOURCE_EXHAUSTED (one mail per minute).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ChangeEmail(self, request, context):
+        """Changes the caller's e-mail address after checking the password; the new address is
+        unverified until its verification link is used (a mail is sent when SMTP is enabled).
+        Errors: PERMISSION_DENIED (wrong password), INVALID_ARGUMENT (bad address), ALREADY_EXISTS.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -210,6 +243,16 @@ def add_AuthServiceServicer_to_server(servicer, server):
                     servicer.VerifyEmail,
                     request_deserializer=decentra_dot_v1_dot_auth__pb2.VerifyEmailRequest.FromString,
                     response_serializer=decentra_dot_v1_dot_auth__pb2.VerifyEmailResponse.SerializeToString,
+            ),
+            'ResendVerificationEmail': grpc.unary_unary_rpc_method_handler(
+                    servicer.ResendVerificationEmail,
+                    request_deserializer=decentra_dot_v1_dot_auth__pb2.ResendVerificationEmailRequest.FromString,
+                    response_serializer=decentra_dot_v1_dot_auth__pb2.ResendVerificationEmailResponse.SerializeToString,
+            ),
+            'ChangeEmail': grpc.unary_unary_rpc_method_handler(
+                    servicer.ChangeEmail,
+                    request_deserializer=decentra_dot_v1_dot_auth__pb2.ChangeEmailRequest.FromString,
+                    response_serializer=decentra_dot_v1_dot_auth__pb2.ChangeEmailResponse.SerializeToString,
             ),
             'GetInstanceInfo': grpc.unary_unary_rpc_method_handler(
                     servicer.GetInstanceInfo,
@@ -438,6 +481,60 @@ class AuthService:
             '/decentra.v1.AuthService/VerifyEmail',
             decentra_dot_v1_dot_auth__pb2.VerifyEmailRequest.SerializeToString,
             decentra_dot_v1_dot_auth__pb2.VerifyEmailResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ResendVerificationEmail(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/decentra.v1.AuthService/ResendVerificationEmail',
+            decentra_dot_v1_dot_auth__pb2.ResendVerificationEmailRequest.SerializeToString,
+            decentra_dot_v1_dot_auth__pb2.ResendVerificationEmailResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ChangeEmail(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/decentra.v1.AuthService/ChangeEmail',
+            decentra_dot_v1_dot_auth__pb2.ChangeEmailRequest.SerializeToString,
+            decentra_dot_v1_dot_auth__pb2.ChangeEmailResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -928,6 +928,19 @@ export declare const SendTestEmailRequestSchema: GenMessage<SendTestEmailRequest
  * @generated from message decentra.v1.SendTestEmailResponse
  */
 export declare type SendTestEmailResponse = Message<"decentra.v1.SendTestEmailResponse"> & {
+  /**
+   * Whether the SMTP server accepted the mail.
+   *
+   * @generated from field: bool accepted = 1;
+   */
+  accepted: boolean;
+
+  /**
+   * The SMTP server's answer (e.g. "250 2.0.0 Ok: queued"), or why the connection failed.
+   *
+   * @generated from field: string server_reply = 2;
+   */
+  serverReply: string;
 };
 
 /**
@@ -1085,8 +1098,8 @@ export declare const AdminService: GenService<{
   },
   /**
    * Disables/enables an account or grants/removes instance admin. Disabling revokes all of the
-   * user's sessions. Errors: NOT_FOUND, FAILED_PRECONDITION (removing the last admin, or an
-   * admin disabling themself).
+   * user's sessions and ends their event streams at once. Errors: NOT_FOUND,
+   * FAILED_PRECONDITION (removing or disabling the last admin, or an admin disabling themself).
    *
    * @generated from rpc decentra.v1.AdminService.UpdateUser
    */
@@ -1096,8 +1109,10 @@ export declare const AdminService: GenService<{
     output: typeof UpdateUserResponseSchema;
   },
   /**
-   * Deletes an account; their messages remain, attributed to a deleted user. Servers they own
-   * must be transferred first. Errors: NOT_FOUND, FAILED_PRECONDITION (owns servers, last admin).
+   * Deletes an account together with everything it authored: its messages, reactions,
+   * attachments, memberships, relationships and sessions (its streams end at once). Servers it
+   * owns must be transferred or deleted first. Errors: NOT_FOUND, FAILED_PRECONDITION (owns
+   * servers, the last admin, or the caller themself).
    *
    * @generated from rpc decentra.v1.AdminService.DeleteUser
    */
@@ -1107,8 +1122,10 @@ export declare const AdminService: GenService<{
     output: typeof DeleteUserResponseSchema;
   },
   /**
-   * Sends a test e-mail with the current SMTP settings. Errors: FAILED_PRECONDITION (SMTP not
-   * configured), UNAVAILABLE (the SMTP server refused; message says why).
+   * Sends a test e-mail at once (not through the outbox) with the current SMTP settings and
+   * reports the SMTP server's answer, whether it accepted the mail or not (server_reply never
+   * holds the password). Errors: FAILED_PRECONDITION (SMTP not enabled or incomplete),
+   * INVALID_ARGUMENT (bad address).
    *
    * @generated from rpc decentra.v1.AdminService.SendTestEmail
    */

@@ -424,6 +424,81 @@ export declare type VerifyEmailResponse = Message<"decentra.v1.VerifyEmailRespon
 export declare const VerifyEmailResponseSchema: GenMessage<VerifyEmailResponse>;
 
 /**
+ * Request of AuthService.ResendVerificationEmail.
+ *
+ * @generated from message decentra.v1.ResendVerificationEmailRequest
+ */
+export declare type ResendVerificationEmailRequest = Message<"decentra.v1.ResendVerificationEmailRequest"> & {
+};
+
+/**
+ * Describes the message decentra.v1.ResendVerificationEmailRequest.
+ * Use `create(ResendVerificationEmailRequestSchema)` to create a new message.
+ */
+export declare const ResendVerificationEmailRequestSchema: GenMessage<ResendVerificationEmailRequest>;
+
+/**
+ * Response of AuthService.ResendVerificationEmail.
+ *
+ * @generated from message decentra.v1.ResendVerificationEmailResponse
+ */
+export declare type ResendVerificationEmailResponse = Message<"decentra.v1.ResendVerificationEmailResponse"> & {
+};
+
+/**
+ * Describes the message decentra.v1.ResendVerificationEmailResponse.
+ * Use `create(ResendVerificationEmailResponseSchema)` to create a new message.
+ */
+export declare const ResendVerificationEmailResponseSchema: GenMessage<ResendVerificationEmailResponse>;
+
+/**
+ * Request of AuthService.ChangeEmail.
+ *
+ * @generated from message decentra.v1.ChangeEmailRequest
+ */
+export declare type ChangeEmailRequest = Message<"decentra.v1.ChangeEmailRequest"> & {
+  /**
+   * The caller's current password.
+   *
+   * @generated from field: string current_password = 1;
+   */
+  currentPassword: string;
+
+  /**
+   * The new address.
+   *
+   * @generated from field: string email = 2;
+   */
+  email: string;
+};
+
+/**
+ * Describes the message decentra.v1.ChangeEmailRequest.
+ * Use `create(ChangeEmailRequestSchema)` to create a new message.
+ */
+export declare const ChangeEmailRequestSchema: GenMessage<ChangeEmailRequest>;
+
+/**
+ * Response of AuthService.ChangeEmail.
+ *
+ * @generated from message decentra.v1.ChangeEmailResponse
+ */
+export declare type ChangeEmailResponse = Message<"decentra.v1.ChangeEmailResponse"> & {
+  /**
+   * The account with its new, unverified address.
+   *
+   * @generated from field: decentra.v1.User user = 1;
+   */
+  user?: User | undefined;
+};
+
+/**
+ * Describes the message decentra.v1.ChangeEmailResponse.
+ * Use `create(ChangeEmailResponseSchema)` to create a new message.
+ */
+export declare const ChangeEmailResponseSchema: GenMessage<ChangeEmailResponse>;
+
+/**
  * Request of AuthService.GetInstanceInfo.
  *
  * @generated from message decentra.v1.GetInstanceInfoRequest
@@ -510,8 +585,9 @@ export declare const AuthService: GenService<{
   },
   /**
    * Opens a session. Errors: UNAUTHENTICATED (wrong username or password — never says which),
-   * PERMISSION_DENIED (account disabled), FAILED_PRECONDITION (e-mail not verified while the
-   * instance requires it), RESOURCE_EXHAUSTED (too many attempts).
+   * PERMISSION_DENIED (account disabled), RESOURCE_EXHAUSTED (too many attempts). Accounts whose
+   * e-mail is not verified yet may sign in; while the instance requires verification they cannot
+   * send messages, create or join servers (FAILED_PRECONDITION there).
    *
    * @generated from rpc decentra.v1.AuthService.Login
    */
@@ -554,8 +630,10 @@ export declare const AuthService: GenService<{
     output: typeof ChangePasswordResponseSchema;
   },
   /**
-   * E-mails a password-reset link if an account has this verified address. Always succeeds (it
-   * never reveals whether the address exists). Errors: FAILED_PRECONDITION (SMTP not configured).
+   * E-mails a password-reset link (single-use, valid one hour) if an account has this address.
+   * Answers the same, in the same time, whether or not the address exists (the lookup and the
+   * mail happen after the answer). Errors: FAILED_PRECONDITION (SMTP not configured),
+   * RESOURCE_EXHAUSTED (too many requests).
    *
    * @generated from rpc decentra.v1.AuthService.RequestPasswordReset
    */
@@ -565,8 +643,9 @@ export declare const AuthService: GenService<{
     output: typeof RequestPasswordResetResponseSchema;
   },
   /**
-   * Sets a new password with a reset token and revokes all sessions of the account.
-   * Errors: NOT_FOUND (token unknown or expired), INVALID_ARGUMENT (password too weak).
+   * Sets a new password with a reset token and revokes all sessions of the account. A token
+   * works once. Errors: NOT_FOUND (token unknown, expired or already used), INVALID_ARGUMENT
+   * (password too weak).
    *
    * @generated from rpc decentra.v1.AuthService.ResetPassword
    */
@@ -576,8 +655,9 @@ export declare const AuthService: GenService<{
     output: typeof ResetPasswordResponseSchema;
   },
   /**
-   * Marks an e-mail address verified with the token from the verification e-mail.
-   * Errors: NOT_FOUND (token unknown or expired).
+   * Marks an e-mail address verified with the token from the verification e-mail (single-use,
+   * valid 24 hours, and only for the address it was sent to).
+   * Errors: NOT_FOUND (token unknown, expired, already used, or the address changed since).
    *
    * @generated from rpc decentra.v1.AuthService.VerifyEmail
    */
@@ -585,6 +665,30 @@ export declare const AuthService: GenService<{
     methodKind: "unary";
     input: typeof VerifyEmailRequestSchema;
     output: typeof VerifyEmailResponseSchema;
+  },
+  /**
+   * Sends the caller a new verification e-mail (earlier links stop working). Errors:
+   * FAILED_PRECONDITION (no address, already verified, or SMTP not configured),
+   * RESOURCE_EXHAUSTED (one mail per minute).
+   *
+   * @generated from rpc decentra.v1.AuthService.ResendVerificationEmail
+   */
+  resendVerificationEmail: {
+    methodKind: "unary";
+    input: typeof ResendVerificationEmailRequestSchema;
+    output: typeof ResendVerificationEmailResponseSchema;
+  },
+  /**
+   * Changes the caller's e-mail address after checking the password; the new address is
+   * unverified until its verification link is used (a mail is sent when SMTP is enabled).
+   * Errors: PERMISSION_DENIED (wrong password), INVALID_ARGUMENT (bad address), ALREADY_EXISTS.
+   *
+   * @generated from rpc decentra.v1.AuthService.ChangeEmail
+   */
+  changeEmail: {
+    methodKind: "unary";
+    input: typeof ChangeEmailRequestSchema;
+    output: typeof ChangeEmailResponseSchema;
   },
   /**
    * Public facts a login/registration page needs (no authentication).

@@ -15,6 +15,7 @@ mod audit;
 mod bots;
 mod channels;
 mod columns;
+mod mail;
 mod members;
 mod messages;
 mod relationships;
@@ -30,6 +31,7 @@ pub(crate) use columns::{
     DELETE_MEMBER_OVERWRITES, channel_columns, invite_columns, role_columns, server_columns,
 };
 pub(crate) use members::members_sql;
+pub(crate) use mail::{mail_sql, user_columns};
 pub(crate) use messages::messages_sql;
 pub(crate) use relationships::relationships_sql;
 pub(crate) use roles::roles_sql;
@@ -87,6 +89,9 @@ macro_rules! sql_store {
         }
         mod bots {
             $crate::store::sql::bots_sql!(super::$store, super::$tx, $db, $begin_write);
+        }
+        mod mail {
+            $crate::store::sql::mail_sql!(super::$store, $db, $begin_write);
         }
 
         #[async_trait::async_trait]

@@ -1,0 +1,382 @@
+//! [`crate::store::MailStore`] and [`crate::store::UserAdminStore`] in portable SQL.
+
+/// The columns of a [`crate::store::UserRecord`], in its field order.
+macro_rules! user_columns {
+    () => {
+        "id, username, display_name, email, email_verified, password_hash, avatar_url, bio, \
+         status_text, is_admin, is_bot, disabled, created_at"
+    };
+}
+
+/// Implements [`crate::store::MailStore`] for `$store` (see [`super`]).
+macro_rules! mail_sql {
+    ($store:ty, $db:ty, $begin_write:literal) => {
+        #[async_trait::async_trait]
+        impl $crate::store::MailStore for $store {
+            async fn enqueue_mail(
+                &self,
+                m: &$crate::store::OutboxMail,
+            ) -> $crate::error::Result<()> {
+                sqlx::query(
+                    "INSERT INTO mail_outbox (id, recipient, subject, body_text, body_html, \
+                       attempts, next_attempt_at, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                )
+                .bind(m.id)
+                .bind(&m.recipient)
+                .bind(&m.subject)
+                .bind(&m.body_text)
+                .bind(&m.body_html)
+                .bind(m.attempts)
+                .bind(m.next_attempt_at)
+                .bind(m.created_at)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn claim_due_mail(
+                &self,
+                now: i64,
+                lease_until: i64,
+            ) -> $crate::error::Result<Option<$crate::store::OutboxMail>> {
+                // The outer conditions are checked again on the locked row (PostgreSQL), so two
+                // workers never claim the same mail.
+                Ok(sqlx::query_as(
+                    "UPDATE mail_outbox SET next_attempt_at = $2 \
+                     WHERE id = (SELECT id FROM mail_outbox \
+                                 WHERE sent_at IS NULL AND next_attempt_at <= $1 \
+                                 ORDER BY next_attempt_at, id LIMIT 1) \
+                       AND sent_at IS NULL AND next_attempt_at <= $1 \
+                     RETURNING id, recipient, subject, body_text, body_html, attempts, \
+                       next_attempt_at, created_at",
+                )
+                .bind(now)
+                .bind(lease_until)
+                .fetch_optional(&self.pool)
+                .await?)
+            }
+
+            async fn mark_mail_sent(&self, id: i64, now: i64) -> $crate::error::Result<()> {
+                sqlx::query(
+                    "UPDATE mail_outbox SET sent_at = $2, attempts = attempts + 1, \
+                       body_text = '', body_html = '', last_error = NULL WHERE id = $1",
+                )
+                .bind(id)
+                .bind(now)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn mark_mail_failed(
+                &self,
+                id: i64,
+                next_attempt_at: i64,
+                error: &str,
+            ) -> $crate::error::Result<()> {
+                sqlx::query(
+                    "UPDATE mail_outbox SET attempts = attempts + 1, next_attempt_at = $2, \
+                       last_error = $3 WHERE id = $1",
+                )
+                .bind(id)
+                .bind(next_attempt_at)
+                .bind(error)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn next_mail_due(&self) -> $crate::error::Result<Option<i64>> {
+                Ok(sqlx::query_scalar(
+                    "SELECT MIN(next_attempt_at) FROM mail_outbox WHERE sent_at IS NULL",
+                )
+                .fetch_one(&self.pool)
+                .await?)
+            }
+
+            async fn replace_email_token(
+                &self,
+                t: &$crate::store::NewEmailToken,
+            ) -> $crate::error::Result<()> {
+                let mut tx = self.pool.begin_with($begin_write).await?;
+                sqlx::query(
+                    "UPDATE email_tokens SET used_at = $3 \
+                     WHERE user_id = $1 AND purpose = $2 AND used_at IS NULL",
+                )
+                .bind(t.user_id.0)
+                .bind(t.purpose.as_str())
+                .bind(t.created_at)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query(
+                    "INSERT INTO email_tokens \
+                       (token_hash, user_id, purpose, email, expires_at, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(&t.hash)
+                .bind(t.user_id.0)
+                .bind(t.purpose.as_str())
+                .bind(&t.email)
+                .bind(t.expires_at)
+                .bind(t.created_at)
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn last_email_token_at(
+                &self,
+                user: $crate::id::Id,
+                purpose: $crate::store::TokenPurpose,
+            ) -> $crate::error::Result<Option<i64>> {
+                Ok(sqlx::query_scalar(
+                    "SELECT MAX(created_at) FROM email_tokens WHERE user_id = $1 AND purpose = $2",
+                )
+                .bind(user.0)
+                .bind(purpose.as_str())
+                .fetch_one(&self.pool)
+                .await?)
+            }
+
+            async fn use_verify_token(
+                &self,
+                hash: &[u8],
+                now: i64,
+            ) -> $crate::error::Result<Option<$crate::id::Id>> {
+                let mut tx = self.pool.begin_with($begin_write).await?;
+                let used: Option<(i64, String)> = sqlx::query_as(
+                    "UPDATE email_tokens SET used_at = $2 \
+                     WHERE token_hash = $1 AND purpose = 'verify' AND used_at IS NULL \
+                       AND expires_at > $2 \
+                     RETURNING user_id, email",
+                )
+                .bind(hash)
+                .bind(now)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let Some((user_id, email)) = used else {
+                    return Ok(None);
+                };
+                let verified = sqlx::query(
+                    "UPDATE users SET email_verified = TRUE WHERE id = $1 AND email = $2",
+                )
+                .bind(user_id)
+                .bind(&email)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if verified == 0 {
+                    // The address changed since: the token is spent, nothing is verified.
+                    tx.commit().await?;
+                    return Ok(None);
+                }
+                tx.commit().await?;
+                Ok(Some($crate::id::Id(user_id)))
+            }
+
+            async fn use_reset_token(
+                &self,
+                hash: &[u8],
+                now: i64,
+                password_hash: &str,
+            ) -> $crate::error::Result<Option<$crate::id::Id>> {
+                let mut tx = self.pool.begin_with($begin_write).await?;
+                let used: Option<i64> = sqlx::query_scalar(
+                    "UPDATE email_tokens SET used_at = $2 \
+                     WHERE token_hash = $1 AND purpose = 'reset' AND used_at IS NULL \
+                       AND expires_at > $2 \
+                     RETURNING user_id",
+                )
+                .bind(hash)
+                .bind(now)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let Some(user_id) = used else {
+                    return Ok(None);
+                };
+                sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
+                    .bind(user_id)
+                    .bind(password_hash)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(Some($crate::id::Id(user_id)))
+            }
+
+            async fn user_by_email(
+                &self,
+                email_lower: &str,
+            ) -> $crate::error::Result<Option<$crate::store::UserRecord>> {
+                Ok(sqlx::query_as(concat!(
+                    "SELECT ",
+                    $crate::store::sql::user_columns!(),
+                    " FROM users WHERE email_lower = $1"
+                ))
+                .bind(email_lower)
+                .fetch_optional(&self.pool)
+                .await?)
+            }
+
+            async fn set_email(
+                &self,
+                user: $crate::id::Id,
+                email: &str,
+            ) -> $crate::error::Result<Option<$crate::store::UserRecord>> {
+                let mut tx = self.pool.begin_with($begin_write).await?;
+                let record: Option<$crate::store::UserRecord> = sqlx::query_as(concat!(
+                    "UPDATE users SET email = $2, email_lower = $3, email_verified = FALSE \
+                     WHERE id = $1 RETURNING ",
+                    $crate::store::sql::user_columns!()
+                ))
+                .bind(user.0)
+                .bind(email)
+                .bind(email.to_lowercase())
+                .fetch_optional(&mut *tx)
+                .await?;
+                sqlx::query(
+                    "UPDATE email_tokens SET used_at = $2 WHERE user_id = $1 AND used_at IS NULL",
+                )
+                .bind(user.0)
+                .bind($crate::id::now_ms())
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(record)
+            }
+        }
+
+        #[async_trait::async_trait]
+        impl $crate::store::UserAdminStore for $store {
+            async fn list_users(
+                &self,
+                query: Option<&str>,
+                after: Option<$crate::id::Id>,
+                limit: u32,
+            ) -> $crate::error::Result<Vec<$crate::store::UserRecord>> {
+                let pattern = query.map(|q| {
+                    let escaped = q
+                        .to_lowercase()
+                        .replace('\\', "\\\\")
+                        .replace('%', "\\%")
+                        .replace('_', "\\_");
+                    format!("%{escaped}%")
+                });
+                Ok(sqlx::query_as(concat!(
+                    "SELECT ",
+                    $crate::store::sql::user_columns!(),
+                    " FROM users WHERE id > $1 AND ($2 IS NULL \
+                       OR username_lower LIKE $2 ESCAPE '\\' \
+                       OR LOWER(display_name) LIKE $2 ESCAPE '\\' \
+                       OR email_lower LIKE $2 ESCAPE '\\') \
+                     ORDER BY id LIMIT $3"
+                ))
+                .bind(after.map_or(i64::MIN, |a| a.0))
+                .bind(pattern)
+                .bind(i64::from(limit))
+                .fetch_all(&self.pool)
+                .await?)
+            }
+
+            async fn set_user_flags(
+                &self,
+                user: $crate::id::Id,
+                flags: $crate::store::UserFlags,
+            ) -> $crate::error::Result<$crate::store::AdminOutcome<$crate::store::UserRecord>> {
+                use $crate::store::{AdminOutcome, AdminRefusal};
+                let mut tx = self.pool.begin_with($begin_write).await?;
+                let current: Option<(bool, bool)> =
+                    sqlx::query_as("SELECT is_admin, disabled FROM users WHERE id = $1")
+                        .bind(user.0)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                let Some((is_admin, disabled)) = current else {
+                    return Ok(AdminOutcome::NotFound);
+                };
+                let was_enabled_admin = is_admin && !disabled;
+                let will_be_enabled_admin =
+                    flags.is_admin.unwrap_or(is_admin) && !flags.disabled.unwrap_or(disabled);
+                if was_enabled_admin && !will_be_enabled_admin {
+                    let others: i64 = sqlx::query_scalar(
+                        "SELECT COUNT(*) FROM users \
+                         WHERE is_admin = TRUE AND disabled = FALSE AND id <> $1",
+                    )
+                    .bind(user.0)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    if others == 0 {
+                        return Ok(AdminOutcome::Refused(AdminRefusal::LastAdmin));
+                    }
+                }
+                let record: $crate::store::UserRecord = sqlx::query_as(concat!(
+                    "UPDATE users SET disabled = COALESCE($2, disabled), \
+                       is_admin = COALESCE($3, is_admin), \
+                       email_verified = COALESCE($4, email_verified) \
+                     WHERE id = $1 RETURNING ",
+                    $crate::store::sql::user_columns!()
+                ))
+                .bind(user.0)
+                .bind(flags.disabled)
+                .bind(flags.is_admin)
+                .bind(flags.email_verified)
+                .fetch_one(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(AdminOutcome::Done(record))
+            }
+
+            async fn delete_user(
+                &self,
+                user: $crate::id::Id,
+            ) -> $crate::error::Result<$crate::store::AdminOutcome<Vec<$crate::id::Id>>> {
+                use $crate::store::{AdminOutcome, AdminRefusal};
+                let mut tx = self.pool.begin_with($begin_write).await?;
+                let current: Option<(bool, bool)> =
+                    sqlx::query_as("SELECT is_admin, disabled FROM users WHERE id = $1")
+                        .bind(user.0)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                let Some((is_admin, disabled)) = current else {
+                    return Ok(AdminOutcome::NotFound);
+                };
+                if is_admin && !disabled {
+                    let others: i64 = sqlx::query_scalar(
+                        "SELECT COUNT(*) FROM users \
+                         WHERE is_admin = TRUE AND disabled = FALSE AND id <> $1",
+                    )
+                    .bind(user.0)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    if others == 0 {
+                        return Ok(AdminOutcome::Refused(AdminRefusal::LastAdmin));
+                    }
+                }
+                let owned: i64 =
+                    sqlx::query_scalar("SELECT COUNT(*) FROM servers WHERE owner_id = $1")
+                        .bind(user.0)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                if owned > 0 {
+                    return Ok(AdminOutcome::Refused(AdminRefusal::OwnsServers));
+                }
+                let sessions: Vec<i64> = sqlx::query_scalar(
+                    "SELECT id FROM sessions WHERE user_id = $1 AND revoked_at IS NULL",
+                )
+                .bind(user.0)
+                .fetch_all(&mut *tx)
+                .await?;
+                sqlx::query("DELETE FROM users WHERE id = $1")
+                    .bind(user.0)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(AdminOutcome::Done(
+                    sessions.into_iter().map($crate::id::Id).collect(),
+                ))
+            }
+        }
+    };
+}
+
+pub(crate) use {mail_sql, user_columns};
