@@ -14,8 +14,8 @@ use decentra_core::{
     CoreConfig,
     auth::{TokenLifetimes, password::HashingLimits, rate_limit::RateLimits},
     events::HubConfig,
-    voice::config::VoiceConfig,
     mail::config::MailConfig,
+    voice::config::VoiceConfig,
 };
 use rand::RngCore;
 use serde::Deserialize;
@@ -309,6 +309,7 @@ impl Config {
         anyhow::ensure!(
             (2..=64).contains(&c.voice_mesh_cap),
             "DECENTRA_VOICE_MESH_CAP must be 2..=64"
+        );
         if let Some(v) = env("DECENTRA_PUBLIC_URL") {
             c.public_url = v.trim().to_owned();
         }
@@ -407,9 +408,10 @@ impl Config {
             voice: VoiceConfig {
                 mesh_cap: self.voice_mesh_cap,
                 ring_timeout: Duration::from_millis(self.call_ring_timeout_ms),
-                // The embedded TURN server, when enabled, is wired in here.
+                // Filled by `services_with_turn` when the embedded TURN server runs.
                 embedded_turn: None,
                 ..VoiceConfig::default()
+            },
             mail: MailConfig {
                 public_url: self.public_url.trim_end_matches('/').to_owned(),
                 retry_base: Duration::from_millis(self.mail_retry_base_ms),

@@ -16,6 +16,15 @@ pub use config::Config;
 
 /// Opens the database (running migrations) and builds the services.
 pub async fn services(config: &Config) -> anyhow::Result<Services> {
+    services_with_turn(config, None).await
+}
+
+/// [`services`], handing out the embedded TURN server's URLs and credentials with every voice
+/// join and call when it runs.
+pub async fn services_with_turn(
+    config: &Config,
+    turn: Option<&turn::EmbeddedTurn>,
+) -> anyhow::Result<Services> {
     let url = config.database_url();
     if let Some(path) = url.strip_prefix("sqlite://")
         && let Some(dir) = std::path::Path::new(path).parent()
@@ -26,5 +35,10 @@ pub async fn services(config: &Config) -> anyhow::Result<Services> {
     let store = store::connect(&url).await?;
     tracing::info!(backend = store.backend(), url = %config::redact_url(&url), "database ready");
     let encoder = std::sync::Arc::new(grpc::events::ProtoEncoder);
-    Ok(Services::start(config.core()?, store, encoder).await?)
+    let mut core = config.core()?;
+    core.voice.embedded_turn = turn.map(|t| decentra_core::voice::ice::EmbeddedTurn {
+        urls: t.urls().to_vec(),
+        secret: t.secret().to_owned(),
+    });
+    Ok(Services::start(core, store, encoder).await?)
 }

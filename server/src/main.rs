@@ -110,12 +110,13 @@ async fn run(config: Config) -> anyhow::Result<()> {
 
     // Certificate problems stop the start before anything else happens.
     let tls = config.tls()?;
-    // The TURN server first: the voice service hands out its URLs and secret.
-    let _turn = match decentra::turn::TurnConfig::from_config(&config)? {
+    // The TURN server first: the voice service hands out its URLs and secret. The handle
+    // keeps it running until the process ends.
+    let turn = match decentra::turn::TurnConfig::from_config(&config)? {
         Some(turn) => Some(decentra::turn::EmbeddedTurn::start(turn).await?),
         None => None,
     };
-    let services = decentra::services(&config).await?;
+    let services = decentra::services_with_turn(&config, turn.as_ref()).await?;
     let router = app::router(services.clone()).await?;
     let listener = tokio::net::TcpListener::bind(config.bind)
         .await

@@ -648,7 +648,7 @@ async fn admin_user_tools_and_their_refusals(backend: Backend) {
     eve.login("eve", "eve-password").await.expect("login");
     let eve_id = eve.me().await.expect("me").id;
     let mut stream = eve
-        .events()
+        .event_service()
         .subscribe(proto::SubscribeRequest::default())
         .await
         .expect("subscribe")

@@ -31,8 +31,8 @@ pub mod settings;
 pub mod store;
 pub mod users;
 pub mod validate;
-pub mod voice;
 pub mod verified;
+pub mod voice;
 
 use std::sync::Arc;
 

@@ -30,8 +30,8 @@ pub(crate) use channels::channels_sql;
 pub(crate) use columns::{
     DELETE_MEMBER_OVERWRITES, channel_columns, invite_columns, role_columns, server_columns,
 };
-pub(crate) use members::members_sql;
 pub(crate) use mail::{mail_sql, user_columns};
+pub(crate) use members::members_sql;
 pub(crate) use messages::messages_sql;
 pub(crate) use relationships::relationships_sql;
 pub(crate) use roles::roles_sql;
