@@ -665,8 +665,54 @@ async fn deleting_an_owner_deletes_their_bots(backend: Backend) {
     server.stop().await;
 }
 
+/// An admin deleting an account retires its bots with it; a deletion the instance refuses
+/// (the user still owns a server) leaves the bots working.
+async fn admin_deleting_a_user_deletes_their_bots(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    // The first account is the instance admin.
+    let (admin, _) = common::register(&server, "admin", None)
+        .await
+        .expect("admin");
+    let mut people = common::users(&server, &admin, &["owner"]).await;
+    let (owner, owner_id) = people.remove(0);
+    let (_, token) = create_bot(&owner, "helper").await;
+    let guild = common::create_server(&owner, "Mine").await;
+    let bot = Client::bot(server.url(), &token).await.expect("client");
+
+    let refused = admin
+        .admin()
+        .delete_user(proto::DeleteUserRequest {
+            user_id: owner_id.clone(),
+        })
+        .await
+        .map(|_| ())
+        .map_err(|s| s.code());
+    assert_eq!(refused, Err(Code::FailedPrecondition), "owners are refused");
+    assert_eq!(
+        me_code(&bot).await,
+        Code::Ok,
+        "a refused deletion keeps the bots"
+    );
+
+    owner
+        .servers()
+        .delete_server(proto::DeleteServerRequest {
+            server_id: guild.id.clone(),
+        })
+        .await
+        .expect("delete server");
+    admin
+        .admin()
+        .delete_user(proto::DeleteUserRequest { user_id: owner_id })
+        .await
+        .expect("delete user");
+    assert_eq!(me_code(&bot).await, Code::Unauthenticated);
+    server.stop().await;
+}
+
 backend_tests!(
     bot_lifecycle_over_grpc,
     bot_lifecycle_over_rest,
     deleting_an_owner_deletes_their_bots,
+    admin_deleting_a_user_deletes_their_bots,
 );
