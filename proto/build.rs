@@ -40,8 +40,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .build_client(true)
         .build_server(true)
         // No default stubs: a server must implement every RPC, so a forgotten handler fails
-        // to compile instead of answering UNIMPLEMENTED (services not built yet say so in
-        // `server/src/grpc/not_yet.rs`).
+        // to compile instead of answering UNIMPLEMENTED.
         .generate_default_stubs(false)
         .compile_fds(fds)?;
     Ok(())

@@ -70,7 +70,7 @@ pub fn client_meta<T>(req: &Request<T>) -> ClientMeta {
         .unwrap_or_default()
 }
 
-/// Every decentra.v1 gRPC service. Services not built yet answer UNIMPLEMENTED.
+/// Every decentra.v1 gRPC service.
 pub fn routes(services: &Services) -> Routes {
     use pb::*;
     Routes::new(auth_service_server::AuthServiceServer::new(auth::AuthApi(
