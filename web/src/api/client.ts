@@ -12,6 +12,7 @@ import { RelationshipService } from "../gen/decentra/v1/relationships_pb";
 import { RoleService } from "../gen/decentra/v1/roles_pb";
 import { ServerService } from "../gen/decentra/v1/servers_pb";
 import { UserService } from "../gen/decentra/v1/users_pb";
+import { VoiceService } from "../gen/decentra/v1/voice_pb";
 import { session } from "../auth/session";
 
 /**
@@ -54,4 +55,5 @@ export const api = {
   roles: client(RoleService),
   servers: client(ServerService),
   users: client(UserService),
+  voice: client(VoiceService),
 };

@@ -7,9 +7,9 @@ import type { Relationship } from "../gen/decentra/v1/relationships_pb";
 import type { Role } from "../gen/decentra/v1/roles_pb";
 import type { Member, Server } from "../gen/decentra/v1/servers_pb";
 import type { Presence, User } from "../gen/decentra/v1/users_pb";
-import type { VoiceState } from "../gen/decentra/v1/voice_pb";
+import type { Call, VoiceState } from "../gen/decentra/v1/voice_pb";
 
-export type { Channel, Member, Message, PermissionOverwrite, Presence, ReadState, Relationship, Role, Server, User, VoiceState };
+export type { Call, Channel, Member, Message, PermissionOverwrite, Presence, ReadState, Relationship, Role, Server, User, VoiceState };
 
 /** A message as the client holds it: the server's, or a local one still being sent. */
 export interface ChatMessage {
@@ -53,6 +53,8 @@ export interface State {
   typing: Record<string, Record<string, number>>;
   /** Voice states by user id. */
   voice: Record<string, VoiceState>;
+  /** Ringing or running DM / group DM calls, by channel id. */
+  calls: Record<string, Call>;
 }
 
 export function emptyState(): State {
@@ -73,5 +75,6 @@ export function emptyState(): State {
     history: {},
     typing: {},
     voice: {},
+    calls: {},
   };
 }

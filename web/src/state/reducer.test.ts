@@ -12,7 +12,12 @@ import {
   ReadStateUpdatedEventSchema,
   ReadyEventSchema,
   ServerSnapshotSchema,
+  CallEndedEventSchema,
+  CallRingingEventSchema,
+  CallUpdatedEventSchema,
+  VoiceStateUpdatedEventSchema,
 } from "../gen/decentra/v1/events_pb";
+import { CallSchema, VoiceStateSchema } from "../gen/decentra/v1/voice_pb";
 import { MentionSchema, MentionType, MessageSchema, ReactionSchema, ReadStateSchema, type Mention } from "../gen/decentra/v1/messages_pb";
 import { RelationshipSchema } from "../gen/decentra/v1/relationships_pb";
 import { RoleSchema } from "../gen/decentra/v1/roles_pb";
@@ -302,5 +307,32 @@ describe("channelDeleted", () => {
     expect(s.channels["10"]).toBeUndefined();
     expect(s.history["10"]).toBeUndefined();
     expect(Object.keys(s.channels).sort()).toEqual(["11", "12", "20"]);
+  });
+});
+
+describe("calls", () => {
+  const dm = () => create(ChannelSchema, { id: "50", type: ChannelType.DM, recipients: [user(ME), user("7")] });
+  const call = (ringing: string[]) => create(CallSchema, { channelId: "50", initiatorId: "7", ringingUserIds: ringing });
+  const state = (userId: string) => create(VoiceStateSchema, { userId, channelId: "50" });
+
+  it("ringing adds the call and its channel; updates replace it; the end removes it and who was in it", () => {
+    applyEvent(s, { case: "callRinging", value: create(CallRingingEventSchema, { call: call([ME]), channel: dm() }) });
+    expect(s.calls["50"].ringingUserIds).toEqual([ME]);
+    expect(s.channels["50"].type).toBe(ChannelType.DM);
+    expect(s.users["7"]).toBeDefined();
+
+    applyEvent(s, { case: "voiceStateUpdated", value: create(VoiceStateUpdatedEventSchema, { voiceState: state("7") }) });
+    applyEvent(s, { case: "callUpdated", value: create(CallUpdatedEventSchema, { call: call([]) }) });
+    expect(s.calls["50"].ringingUserIds).toEqual([]);
+
+    applyEvent(s, { case: "callEnded", value: create(CallEndedEventSchema, { channelId: "50" }) });
+    expect(s.calls["50"]).toBeUndefined();
+    expect(s.voice["7"]).toBeUndefined();
+  });
+
+  it("the Ready snapshot carries running calls", () => {
+    applyEvent(s, { case: "ready", value: create(ReadyEventSchema, { user: user(ME), privateChannels: [dm()], calls: [call(["7"])], privateVoiceStates: [state(ME)] }) });
+    expect(Object.keys(s.calls)).toEqual(["50"]);
+    expect(s.voice[ME].channelId).toBe("50");
   });
 });

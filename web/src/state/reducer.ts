@@ -30,6 +30,7 @@ export function applyEvent(s: State, ev: StreamEvent, now = Date.now()): void {
       for (const p of r.presences) s.presences[p.userId] = p;
       if (r.selfPresence) s.presences[r.selfPresence.userId] = r.selfPresence;
       for (const v of r.privateVoiceStates) s.voice[v.userId] = v;
+      for (const c of r.calls) s.calls[c.channelId] = c;
       s.ready = true;
       return;
     }
@@ -189,6 +190,17 @@ export function applyEvent(s: State, ev: StreamEvent, now = Date.now()): void {
       return;
     case "voiceStateRemoved":
       if (s.voice[ev.value.userId]?.channelId === ev.value.channelId) delete s.voice[ev.value.userId];
+      return;
+    case "callRinging":
+      if (ev.value.channel) putChannel(s, ev.value.channel);
+      if (ev.value.call) s.calls[ev.value.call.channelId] = ev.value.call;
+      return;
+    case "callUpdated":
+      if (ev.value.call) s.calls[ev.value.call.channelId] = ev.value.call;
+      return;
+    case "callEnded":
+      delete s.calls[ev.value.channelId];
+      for (const [id, v] of Object.entries(s.voice)) if (v.channelId === ev.value.channelId) delete s.voice[id];
       return;
     default:
       return;

@@ -86,11 +86,21 @@ function armWatchdog(ctl: AbortController) {
   watchdog = setTimeout(() => ctl.abort(), heartbeatMs);
 }
 
+/** Listeners that see every stream event after the store applied it (the voice engine). */
+const listeners = new Set<(ev: StreamEvent) => void>();
+
+/** Calls `fn` with every stream event from now on; returns the unsubscribe function. */
+export function onStreamEvent(fn: (ev: StreamEvent) => void): () => void {
+  listeners.add(fn);
+  return () => listeners.delete(fn);
+}
+
 function handle(ev: StreamEvent): void {
   batch(() => {
     mutate((s) => applyEvent(s, ev));
     if (ev.case === "messageCreated" && ev.value.message) notifyFor(ev.value.message);
   });
+  for (const fn of listeners) fn(ev);
 }
 
 if (typeof window !== "undefined") {
