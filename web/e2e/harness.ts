@@ -99,10 +99,14 @@ export async function startServer(): Promise<Server> {
   };
 }
 
-export async function launch(): Promise<Browser> {
+/** Chromium flags for voice tests: a fake microphone (a periodic beep), no permission
+ * prompt, and peer connections over loopback. */
+export const FAKE_MEDIA = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream", "--allow-loopback-in-peer-connection"];
+
+export async function launch(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", ...extraArgs],
   });
 }
 
@@ -113,10 +117,12 @@ export interface User {
   close(): Promise<void>;
 }
 
-export async function newUser(browser: Browser, url: string, opts: { width?: number; height?: number; theme?: "dark" | "light" } = {}): Promise<User> {
+export async function newUser(browser: Browser, url: string, opts: { width?: number; height?: number; theme?: "dark" | "light"; voiceDebug?: boolean } = {}): Promise<User> {
   const { width = 1280, height = 800, theme } = opts;
   const context = await browser.newContext({ baseURL: url, viewport: { width, height } });
   if (theme) await context.addInitScript((t) => localStorage.setItem("decentra.prefs", JSON.stringify({ theme: t, compact: false })), theme);
+  // The voice client's read-only stats hook (window.__decentraVoice), off unless asked for.
+  if (opts.voiceDebug) await context.addInitScript(() => localStorage.setItem("decentra.voiceDebug", "1"));
   const page = await context.newPage();
   const errors: string[] = [];
   page.on("console", (m) => m.type() === "error" && errors.push(m.text()));

@@ -8,6 +8,8 @@ import { HomeSidebar } from "../friends/HomeSidebar";
 import { FriendsPage } from "../friends/FriendsPage";
 import { ChannelView } from "../messages/ChannelView";
 import { UserPanel } from "../settings/UserPanel";
+import { VoicePanel } from "../voice/VoicePanel";
+import { IncomingCalls } from "../voice/CallView";
 import { overlay } from "./overlays";
 import { nav, setNav } from "./layout";
 import { QuickSwitcher } from "./QuickSwitcher";
@@ -89,6 +91,7 @@ export function Shell() {
           <Show when={home()} fallback={<ChannelSidebar serverId={params.serverId} />}>
             <HomeSidebar />
           </Show>
+          <VoicePanel />
           <UserPanel />
         </aside>
         <main class="main">
@@ -126,6 +129,7 @@ export function Shell() {
           </Match>
         </Switch>
       </Suspense>
+      <IncomingCalls />
       <Show when={switcher()}>
         <QuickSwitcher onClose={() => setSwitcher(false)} />
       </Show>

@@ -1,4 +1,5 @@
-import { createSignal, For, Show } from "solid-js";
+import { createEffect, createSignal, For, Show } from "solid-js";
+import { ensureMembers } from "../members/load";
 import { A, useNavigate, useParams } from "@solidjs/router";
 import { ChannelType } from "../gen/decentra/v1/channels_pb";
 import { Permission } from "../gen/decentra/v1/permissions_pb";
@@ -14,6 +15,9 @@ import { sidebarGroups } from "./order";
 import { CreateChannelDialog } from "./CreateChannelDialog";
 import { InviteDialog } from "../servers/InviteDialog";
 import type { Channel } from "../state/model";
+import { UserPopover } from "../members/UserPopover";
+import { joinVoice, speaking, voice } from "../voice/voice";
+import { VoiceFlagIcons, voiceFlags } from "../voice/CallView";
 
 const COLLAPSED_KEY = "decentra.collapsed";
 const [collapsed, setCollapsed] = createSignal<Record<string, boolean>>(JSON.parse(localStorage.getItem(COLLAPSED_KEY) ?? "{}"));
@@ -39,6 +43,10 @@ export function ChannelSidebar(props: { serverId: string }) {
     );
   const visible = (c: Channel) => has(channelPermissions(state, c), Permission.VIEW_CHANNEL);
   const isOwner = () => server()?.ownerId === state.me?.id;
+  // Names of the people in voice channels come with the member list.
+  createEffect(() => {
+    if (Object.values(state.voice).some((v) => v.serverId === props.serverId && !state.users[v.userId])) void ensureMembers(props.serverId).catch(() => undefined);
+  });
 
   return (
     <>
@@ -131,53 +139,98 @@ export function ChannelSidebar(props: { serverId: string }) {
 
 function ChannelLink(props: { channel: Channel }) {
   const params = useParams<{ channelId?: string }>();
+  const [popover, setPopover] = createSignal<{ userId: string; rect: DOMRect } | null>(null);
   const c = () => props.channel;
-  const voice = () => c().type === ChannelType.VOICE;
+  const isVoice = () => c().type === ChannelType.VOICE;
   const inVoice = () => Object.values(state.voice).filter((v) => v.channelId === c().id);
   const mentions = () => mentionCount(state, c().id);
   const unread = () => isUnread(state, c());
+  const connected = () => voice.channelId === c().id && voice.status === "connected";
+  const full = () => c().userLimit > 0 && inVoice().length >= c().userLimit;
   // Read after the visible name: the accessible name starts with what is on screen.
-  const extra = () => `, ${voice() ? "voice channel" : "text channel"}${mentions() ? `, ${mentions()} mention${mentions() === 1 ? "" : "s"}` : unread() ? ", unread" : ""}`;
+  const extra = () =>
+    isVoice()
+      ? `, voice channel${connected() ? ", connected" : ""}${c().userLimit ? `, ${inVoice().length} of ${c().userLimit}` : ""}`
+      : `, text channel${mentions() ? `, ${mentions()} mention${mentions() === 1 ? "" : "s"}` : unread() ? ", unread" : ""}`;
   const canManage = () => has(channelPermissions(state, c()), Permission.MANAGE_CHANNELS);
+  const canConnect = () => has(channelPermissions(state, c()), Permission.CONNECT);
+  const body = () => (
+    <>
+      <span class="hash" aria-hidden="true">{isVoice() ? <IconSpeaker size={18} /> : <IconHash size={18} />}</span>
+      <span class="name">
+        {c().name}
+        <span class="sr-only">{extra()}</span>
+      </span>
+    </>
+  );
   return (
     <>
       <div style={{ display: "flex", "align-items": "center" }}>
-        <A
-          href={`/channels/${c().serverId}/${c().id}`}
-          class="channel-link"
-          classList={{ unread: unread() }}
-          style={{ flex: "1", "min-width": "0" }}
-          aria-current={params.channelId === c().id ? "page" : undefined}
+        <Show
+          when={isVoice()}
+          fallback={
+            <A
+              href={`/channels/${c().serverId}/${c().id}`}
+              class="channel-link"
+              classList={{ unread: unread() }}
+              style={{ flex: "1", "min-width": "0" }}
+              aria-current={params.channelId === c().id ? "page" : undefined}
+            >
+              {body()}
+              <Show when={mentions() > 0}>
+                <span class="badge" aria-hidden="true">
+                  {mentions()}
+                </span>
+              </Show>
+            </A>
+          }
         >
-          <span class="hash" aria-hidden="true">{voice() ? <IconSpeaker size={18} /> : <IconHash size={18} />}</span>
-          <span class="name">
-            {c().name}
-            <span class="sr-only">{extra()}</span>
-          </span>
-          <Show when={mentions() > 0}>
-            <span class="badge" aria-hidden="true">
-              {mentions()}
-            </span>
-          </Show>
-        </A>
-        <Show when={canManage() && params.channelId === c().id}>
+          {/* Clicking a voice channel joins it, as in Discord. */}
+          <button
+            class="channel-link voice-link"
+            classList={{ connected: connected() }}
+            style={{ flex: "1", "min-width": "0", border: "0", background: connected() ? "var(--bg-active)" : undefined, "text-align": "left" }}
+            disabled={!canConnect() || (full() && !connected() && !has(channelPermissions(state, c()), Permission.MOVE_MEMBERS))}
+            title={!canConnect() ? "You may not connect to this channel" : full() ? "This channel is full" : undefined}
+            onClick={() => void joinVoice(c().id)}
+          >
+            {body()}
+            <Show when={c().userLimit > 0}>
+              <span class="faint" aria-hidden="true">
+                {String(inVoice().length).padStart(2, "0")}/{String(c().userLimit).padStart(2, "0")}
+              </span>
+            </Show>
+          </button>
+        </Show>
+        <Show when={canManage() && (params.channelId === c().id || connected())}>
           <button class="icon-btn" style={{ width: "24px", height: "24px" }} aria-label={`Edit channel ${c().name}`} onClick={() => openChannelSettings(c().id)}>
             <IconGear size={16} />
           </button>
         </Show>
       </div>
-      <Show when={voice() && inVoice().length > 0}>
+      <Show when={isVoice() && inVoice().length > 0}>
         <ul class="voice-users" aria-label={`In ${c().name}`}>
           <For each={inVoice()}>
             {(v) => (
               <li>
-                <Avatar user={state.users[v.userId]} size={20} />
-                {displayName(state.users[v.userId])}
+                <button
+                  class="voice-user"
+                  classList={{ speaking: !!speaking[v.userId] }}
+                  aria-label={`${displayName(state.users[v.userId])}${voiceFlags(v)}`}
+                  onClick={(e) => setPopover({ userId: v.userId, rect: e.currentTarget.getBoundingClientRect() })}
+                >
+                  <span class="speaking-ring" classList={{ on: !!speaking[v.userId] }}>
+                    <Avatar user={state.users[v.userId]} size={24} />
+                  </span>
+                  <span class="name">{displayName(state.users[v.userId])}</span>
+                  <VoiceFlagIcons v={v} />
+                </button>
               </li>
             )}
           </For>
         </ul>
       </Show>
+      <Show when={popover()}>{(o) => <UserPopover userId={o().userId} serverId={c().serverId} anchor={o().rect} onClose={() => setPopover(null)} />}</Show>
     </>
   );
 }

@@ -8,6 +8,9 @@ import { Confirm } from "../ui/Dialog";
 import { Portal } from "solid-js/web";
 import { openDm, relationshipApi, relationshipWith } from "../friends/relationships";
 import { createAction } from "../ui/action";
+import { ChannelType } from "../gen/decentra/v1/channels_pb";
+import { Permission } from "../gen/decentra/v1/permissions_pb";
+import { channelPermissions, has } from "../state/permissions";
 
 /** A user's profile card next to what was clicked: name, bio, roles, message, friend and block actions. */
 export function UserPopover(props: { userId: string; serverId: string; anchor: DOMRect; onClose: () => void }) {
@@ -94,6 +97,7 @@ export function UserPopover(props: { userId: string; serverId: string; anchor: D
             </For>
           </ul>
         </Show>
+        <VoiceModeration userId={props.userId} serverId={props.serverId} />
         <Show when={!isMe() && user()}>
           <Show when={!user()!.isBot && rel() !== RelationshipType.BLOCKED}>
             <button class="btn" style={{ width: "100%", "margin-top": "12px" }} disabled={busy()} onClick={() => void message()}>
@@ -170,5 +174,73 @@ export function UserPopover(props: { userId: string; serverId: string; anchor: D
         />
       </Show>
     </Portal>
+  );
+}
+
+/** Server mute / deafen, move and disconnect for a member in one of the server's voice
+ * channels, offered when the viewer holds MUTE_MEMBERS / DEAFEN_MEMBERS / MOVE_MEMBERS there. */
+function VoiceModeration(props: { userId: string; serverId: string }) {
+  const { busy, error, run } = createAction();
+  const v = () => {
+    const st = state.voice[props.userId];
+    return st && props.serverId && st.serverId === props.serverId ? st : undefined;
+  };
+  const perms = () => {
+    const ch = state.channels[v()?.channelId ?? ""];
+    return ch ? channelPermissions(state, ch) : 0n;
+  };
+  const canMute = () => has(perms(), Permission.MUTE_MEMBERS);
+  const canDeafen = () => has(perms(), Permission.DEAFEN_MEMBERS);
+  const canMove = () => has(perms(), Permission.MOVE_MEMBERS);
+  const targets = () =>
+    Object.values(state.channels).filter(
+      (c) => c.serverId === props.serverId && c.type === ChannelType.VOICE && c.id !== v()?.channelId && has(channelPermissions(state, c), Permission.CONNECT),
+    );
+  const update = (patch: { serverMute?: boolean; serverDeaf?: boolean; voiceChannelId?: string }) =>
+    run(() => api.servers.updateMember({ serverId: props.serverId, userId: props.userId, ...patch }));
+  return (
+    <Show when={v() && (canMute() || canDeafen() || canMove())}>
+      <h3 class="label">Voice</h3>
+      <div style={{ display: "flex", "flex-wrap": "wrap", gap: "8px" }}>
+        <Show when={canMute()}>
+          <button class="btn secondary small" aria-pressed={v()!.serverMute} disabled={busy()} onClick={() => void update({ serverMute: !v()!.serverMute })}>
+            {v()!.serverMute ? "Server Unmute" : "Server Mute"}
+          </button>
+        </Show>
+        <Show when={canDeafen()}>
+          <button class="btn secondary small" aria-pressed={v()!.serverDeaf} disabled={busy()} onClick={() => void update({ serverDeaf: !v()!.serverDeaf })}>
+            {v()!.serverDeaf ? "Server Undeafen" : "Server Deafen"}
+          </button>
+        </Show>
+        <Show when={canMove()}>
+          <button class="btn secondary small" style={{ color: "var(--danger-text)" }} disabled={busy()} onClick={() => void update({ voiceChannelId: "" })}>
+            Disconnect
+          </button>
+        </Show>
+      </div>
+      <Show when={canMove() && targets().length > 0}>
+        <label class="label" style={{ display: "block", "margin-top": "8px" }}>
+          Move to
+          <select
+            class="input"
+            style={{ "margin-top": "4px", "text-transform": "none" }}
+            disabled={busy()}
+            value=""
+            onChange={(e) => {
+              const to = e.currentTarget.value;
+              if (to) void update({ voiceChannelId: to });
+            }}
+          >
+            <option value="">Choose a voice channel</option>
+            <For each={targets()}>{(c) => <option value={c.id}>{c.name}</option>}</For>
+          </select>
+        </label>
+      </Show>
+      <Show when={error()}>
+        <p class="error-text" role="alert">
+          {error()}
+        </p>
+      </Show>
+    </Show>
   );
 }

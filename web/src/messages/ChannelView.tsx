@@ -6,7 +6,9 @@ import { loadLatest, state } from "../state/store";
 import { channelPermissions, has } from "../state/permissions";
 import { Avatar, displayName } from "../ui/Avatar";
 import { RelationshipType } from "../gen/decentra/v1/relationships_pb";
-import { IconAt, IconHash, IconMenu, IconPin, IconUsers } from "../ui/icons";
+import { IconAt, IconHash, IconMenu, IconPhone, IconPin, IconUsers } from "../ui/icons";
+import { CallView } from "../voice/CallView";
+import { startCall, voice } from "../voice/voice";
 import { membersOpen, setMembersOpen, setNav } from "../app/layout";
 import { MessageList } from "./MessageList";
 import { Composer } from "./Composer";
@@ -74,6 +76,12 @@ export function ChannelView(props: { channel: Channel }) {
             {c().topic}
           </span>
         </Show>
+        {/* A running call shows its own Join button in the call view. */}
+        <Show when={!inServer() && !blocked() && !state.calls[c().id] && !(voice.channelId === c().id && (voice.status === "connected" || voice.status === "connecting"))}>
+          <button class="icon-btn" aria-label="Start voice call" title="Start voice call" onClick={() => void startCall(c().id)}>
+            <IconPhone />
+          </button>
+        </Show>
         <button class="icon-btn" aria-label="Pinned messages" aria-pressed={pins()} onClick={() => setPins((v) => !v)}>
           <IconPin />
         </button>
@@ -85,6 +93,9 @@ export function ChannelView(props: { channel: Channel }) {
       </header>
       <div class="main-body">
         <section class="chat" aria-label={`Messages in ${channelTitle(c())}`}>
+          <Show when={!inServer()}>
+            <CallView channel={c()} />
+          </Show>
           <Show
             when={!loadError()}
             fallback={
