@@ -1,0 +1,185 @@
+// Voice in two Chromium contexts with a fake microphone (Chromium's periodic beep): both join
+// the server's voice channel through the sidebar, audio flows both ways (inbound-rtp bytes
+// keep growing on each side), the speaking rings light, a moderator's server mute reaches
+// everyone, and disconnecting updates the other side. Then a DM call: ring, accept, audio
+// both ways, hang up on one side ends it on both.
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import type { Browser, Page } from "playwright-core";
+import { AdminService } from "../src/gen/decentra/v1/admin_pb";
+import { FAKE_MEDIA, apiClient, axe, launch, newUser, register, shot, startServer, type Server, type User } from "./harness";
+
+const PASSWORD = "correct horse battery staple";
+let server: Server;
+let browser: Browser;
+let alice: User;
+let bob: User;
+
+interface PeerStats {
+  userId: string;
+  connectionState: string;
+  bytesReceived: number;
+  bytesSent: number;
+}
+
+/** The voice client's per-peer numbers (RTCPeerConnection.getStats), via its read-only debug hook. */
+const stats = (page: Page): Promise<PeerStats[]> =>
+  page.evaluate(() => (window as unknown as { __decentraVoice: { stats(): Promise<PeerStats[]> } }).__decentraVoice.stats());
+
+/** Audio bytes received from all peers. */
+const received = async (page: Page) => (await stats(page)).reduce((n, s) => n + s.bytesReceived, 0);
+
+/** Waits until audio arrives on `page` and keeps arriving (the count grows past a later reading). */
+async function audioFlows(page: Page) {
+  await expect.poll(() => received(page), { timeout: 30_000 }).toBeGreaterThan(0);
+  const first = await received(page);
+  await expect.poll(() => received(page), { timeout: 30_000 }).toBeGreaterThan(first);
+}
+
+const voiceChannel = (page: Page) => page.getByRole("button", { name: /^General ?, voice channel/ });
+const inGeneral = (page: Page) => page.getByRole("list", { name: "In General" });
+const panel = (page: Page) => page.getByRole("region", { name: "Voice connection" });
+
+async function accessToken(page: Page): Promise<string> {
+  return page.evaluate(() => JSON.parse(localStorage.getItem("decentra.session") ?? "{}").accessToken as string);
+}
+
+beforeAll(async () => {
+  server = await startServer();
+  browser = await launch(FAKE_MEDIA);
+  alice = await newUser(browser, server.url, { voiceDebug: true });
+  bob = await newUser(browser, server.url, { voiceDebug: true });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+describe("voice", () => {
+  test("two users end up in one server", async () => {
+    await register(alice.page, "alice", PASSWORD);
+    const admin = apiClient(server.url, AdminService, await accessToken(alice.page));
+    const { invite } = await admin.createInstanceInvite({ maxUses: 1, expiresInSeconds: 3600n });
+    await register(bob.page, "bob", PASSWORD, invite!.code);
+
+    const p = alice.page;
+    await p.getByRole("button", { name: "Add a server" }).click();
+    await p.getByLabel("Server name").fill("Voice Lab");
+    await p.getByRole("button", { name: "Create", exact: true }).click();
+    await p.getByRole("heading", { name: "general", exact: true }).waitFor();
+    await p.getByRole("button", { name: "Server menu" }).click();
+    await p.getByRole("menuitem", { name: "Invite people" }).click();
+    const link = p.getByRole("textbox", { name: "Invite link" });
+    await expect.poll(() => link.inputValue()).toMatch(/\/invite\/\w+/);
+    const url = await link.inputValue();
+    await p.keyboard.press("Escape");
+    await bob.page.goto(new URL(url).pathname);
+    await bob.page.getByRole("button", { name: "Accept invite" }).click();
+    await bob.page.getByRole("heading", { name: "general", exact: true }).waitFor();
+  });
+
+  test("both join the voice channel; audio flows both ways and the speaking rings light", async () => {
+    await voiceChannel(alice.page).click();
+    await panel(alice.page).getByText("Voice Connected").waitFor();
+    await voiceChannel(bob.page).click();
+    await panel(bob.page).getByText("Voice Connected").waitFor();
+
+    // Each sees both participants under the channel.
+    for (const u of [alice, bob]) {
+      await inGeneral(u.page).getByRole("button", { name: /^alice/ }).waitFor();
+      await inGeneral(u.page).getByRole("button", { name: /^bob/ }).waitFor();
+    }
+    await expect.poll(async () => (await stats(alice.page)).map((s) => s.connectionState), { timeout: 30_000 }).toEqual(["connected"]);
+    await expect.poll(async () => (await stats(bob.page)).map((s) => s.connectionState), { timeout: 30_000 }).toEqual(["connected"]);
+    await audioFlows(alice.page);
+    await audioFlows(bob.page);
+
+    // The fake microphone beeps: each side sees the other (and itself) speaking.
+    await inGeneral(bob.page).getByRole("button", { name: /^alice, speaking/ }).waitFor({ timeout: 30_000 });
+    await inGeneral(alice.page).getByRole("button", { name: /^bob, speaking/ }).waitFor({ timeout: 30_000 });
+    await inGeneral(alice.page).getByRole("button", { name: /^alice, speaking/ }).waitFor({ timeout: 30_000 });
+    await shot(bob.page, "voice-channel-dark");
+    expect(await axe(bob.page)).toEqual([]);
+
+    // The settings popover: devices, volume, input mode.
+    await panel(alice.page).getByRole("button", { name: "Voice settings" }).click();
+    const settings = alice.page.getByRole("dialog", { name: "Voice settings" });
+    await settings.getByLabel("Input device").waitFor();
+    await settings.getByLabel("Output device").waitFor();
+    await settings.getByLabel(/^Input volume/).waitFor();
+    await settings.getByRole("radio", { name: "Push to talk" }).waitFor();
+    await shot(alice.page, "voice-settings-dark");
+    await alice.page.keyboard.press("Escape");
+    await settings.waitFor({ state: "detached" });
+  });
+
+  test("self mute and a moderator's server mute show on every side", async () => {
+    await panel(bob.page).getByRole("button", { name: "Mute" }).click();
+    await inGeneral(alice.page).getByRole("button", { name: /^bob, muted/ }).waitFor();
+    await panel(bob.page).getByRole("button", { name: "Mute" }).click();
+    await inGeneral(alice.page).getByRole("button", { name: /^bob(, speaking)?$/ }).waitFor({ timeout: 30_000 });
+
+    // Alice owns the server: bob's card offers the voice moderation.
+    await inGeneral(alice.page).getByRole("button", { name: /^bob/ }).click();
+    const card = alice.page.getByRole("dialog", { name: "Profile of bob" });
+    await card.getByRole("button", { name: "Server Mute" }).click();
+    await inGeneral(bob.page).getByRole("button", { name: /^bob, server muted/ }).waitFor();
+    await shot(alice.page, "voice-moderation-dark");
+    await card.getByRole("button", { name: "Server Unmute" }).click();
+    await inGeneral(bob.page).getByRole("button", { name: /^bob(, speaking)?$/ }).waitFor({ timeout: 30_000 });
+    await alice.page.keyboard.press("Escape");
+  });
+
+  test("disconnecting updates the other side", async () => {
+    await panel(bob.page).getByRole("button", { name: "Disconnect" }).click();
+    await panel(bob.page).waitFor({ state: "detached" });
+    await expect.poll(() => inGeneral(alice.page).getByRole("button").count()).toBe(1);
+    await expect.poll(async () => (await stats(alice.page)).length).toBe(0);
+    await panel(alice.page).getByRole("button", { name: "Disconnect" }).click();
+    await inGeneral(bob.page).waitFor({ state: "detached" });
+  });
+
+  test("a DM call rings, is accepted, carries audio both ways, and hanging up ends it for both", async () => {
+    // Alice opens the DM from bob's card in the member list.
+    await alice.page.getByRole("complementary", { name: "Members" }).getByRole("button", { name: "bob", exact: true }).click();
+    await alice.page.getByRole("dialog", { name: "Profile of bob" }).getByRole("button", { name: "Message" }).click();
+    await alice.page.getByRole("heading", { name: "bob", exact: true }).waitFor();
+    await alice.page.getByRole("button", { name: "Start voice call" }).click();
+    const call = (page: Page) => page.getByRole("region", { name: "Call" });
+    await call(alice.page).getByRole("listitem", { name: "bob, ringing" }).waitFor();
+
+    const ring = bob.page.getByRole("alertdialog", { name: "Incoming call from alice" });
+    await ring.waitFor();
+    await shot(bob.page, "call-ringing-dark");
+    await ring.getByRole("button", { name: "Accept" }).click();
+    await ring.waitFor({ state: "detached" });
+    await call(bob.page).getByRole("listitem", { name: /^alice/ }).waitFor();
+    await call(alice.page).getByRole("listitem", { name: /^bob(, speaking)?$/ }).waitFor();
+
+    await audioFlows(alice.page);
+    await audioFlows(bob.page);
+    await call(alice.page).getByRole("listitem", { name: /^bob, speaking/ }).waitFor({ timeout: 30_000 });
+    await call(bob.page).getByRole("listitem", { name: /^alice, speaking/ }).waitFor({ timeout: 30_000 });
+    await shot(alice.page, "call-dark");
+
+    await call(bob.page).getByRole("button", { name: "Hang up" }).click();
+    await call(alice.page).waitFor({ state: "detached" });
+    await call(bob.page).waitFor({ state: "detached" });
+    await panel(alice.page).waitFor({ state: "detached" });
+    await expect.poll(async () => (await stats(alice.page)).length).toBe(0);
+  });
+
+  test("a declined call stops ringing on both sides", async () => {
+    await alice.page.getByRole("button", { name: "Start voice call" }).click();
+    const ring = bob.page.getByRole("alertdialog", { name: "Incoming call from alice" });
+    await ring.getByRole("button", { name: "Decline" }).click();
+    await ring.waitFor({ state: "detached" });
+    await alice.page.getByRole("region", { name: "Call" }).waitFor({ state: "detached" });
+    await panel(alice.page).waitFor({ state: "detached" });
+  });
+
+  test("no console errors", () => {
+    expect(alice.errors).toEqual([]);
+    expect(bob.errors).toEqual([]);
+  });
+});
