@@ -189,7 +189,7 @@ function ChannelLink(props: { channel: Channel }) {
           <button
             class="channel-link voice-link"
             classList={{ connected: connected() }}
-            style={{ flex: "1", "min-width": "0", border: "0", background: connected() ? "var(--bg-active)" : undefined, "text-align": "left" }}
+            style={{ flex: "1", "min-width": "0" }}
             disabled={!canConnect() || (full() && !connected() && !has(channelPermissions(state, c()), Permission.MOVE_MEMBERS))}
             title={!canConnect() ? "You may not connect to this channel" : full() ? "This channel is full" : undefined}
             onClick={() => void joinVoice(c().id)}
