@@ -178,6 +178,29 @@ describe("voice", () => {
     await panel(alice.page).waitFor({ state: "detached" });
   });
 
+  test("a refused microphone gets a clear message instead of a silent failure", async () => {
+    // Without the fake permission UI, Chromium refuses the microphone prompt.
+    const strict = await launch(["--use-fake-device-for-media-stream"]);
+    try {
+      const again = await newUser(strict, server.url);
+      const p = again.page;
+      await p.goto("/login");
+      await p.getByLabel("Username").fill("bob");
+      await p.getByLabel("Password").fill(PASSWORD);
+      await p.getByRole("button", { name: "Sign in" }).click();
+      await p.getByRole("link", { name: /^Voice Lab/ }).click();
+      await voiceChannel(p).click();
+      await expect.poll(() => panel(p).getByRole("alert").textContent()).toMatch(/Microphone access was denied/);
+      await shot(p, "voice-mic-denied-dark");
+      // Nobody was put in the channel.
+      await expect.poll(() => inGeneral(alice.page).count()).toBe(0);
+      await panel(p).getByRole("button", { name: "Dismiss" }).click();
+      await panel(p).waitFor({ state: "detached" });
+    } finally {
+      await strict.close();
+    }
+  });
+
   test("no console errors", () => {
     expect(alice.errors).toEqual([]);
     expect(bob.errors).toEqual([]);

@@ -4,7 +4,7 @@ import { state } from "../state/store";
 import { channelPermissions, has } from "../state/permissions";
 import { displayName } from "../ui/Avatar";
 import { IconGear, IconHangUp, IconHeadphones, IconHeadphonesOff, IconMic, IconMicOff, IconSignal } from "../ui/icons";
-import { devices, dismissVoiceError, leaveVoice, refreshDevices, setSetting, settings, toggleDeafen, toggleMute, usingPtt, voice } from "./voice";
+import { devices, dismissVoiceError, joinVoice, leaveVoice, refreshDevices, setSetting, settings, toggleDeafen, toggleMute, usingPtt, voice } from "./voice";
 import "./voice.css";
 
 /** Where the voice connection goes, as the panel names it. */
@@ -43,18 +43,11 @@ export function VoicePanel() {
         <div class="voice-status-row">
           <div class="voice-status" classList={{ [voice.status]: true }} role="status">
             <IconSignal size={16} />
-            <strong>{voice.status === "connected" ? "Voice Connected" : voice.status === "connecting" ? "Connecting…" : "Voice Disconnected"}</strong>
+            <strong>{voice.status === "connected" ? "Voice Connected" : voice.status === "connecting" ? "Connecting…" : "Couldn't Connect"}</strong>
           </div>
-          <Show
-            when={voice.status === "error"}
-            fallback={
-              <button class="icon-btn" aria-label="Disconnect" title="Disconnect" onClick={() => void leaveVoice().catch(() => undefined)}>
-                <IconHangUp />
-              </button>
-            }
-          >
-            <button class="btn link small" onClick={dismissVoiceError}>
-              Dismiss
+          <Show when={voice.status !== "error"}>
+            <button class="icon-btn" aria-label="Disconnect" title="Disconnect" onClick={() => void leaveVoice().catch(() => undefined)}>
+              <IconHangUp />
             </button>
           </Show>
         </div>
@@ -62,6 +55,16 @@ export function VoicePanel() {
           <p class="voice-error" role="alert">
             {voice.error}
           </p>
+          <div class="voice-error-actions">
+            <Show when={state.channels[voice.channelId]?.serverId}>
+              <button class="btn link small" onClick={() => void joinVoice(voice.channelId)}>
+                Try again
+              </button>
+            </Show>
+            <button class="btn link small" onClick={dismissVoiceError}>
+              Dismiss
+            </button>
+          </div>
         </Show>
         <Show when={voice.status !== "error"}>
           <div class="voice-where">
