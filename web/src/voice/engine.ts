@@ -67,6 +67,7 @@ export class Engine {
       if (ev.case === "voiceSignal" && ev.value.signal) this.onSignal(ev.value.signal);
     });
     window.addEventListener("online", this.onOnline);
+    networkInfo()?.addEventListener("change", this.onOnline);
   }
 
   /** The track every peer connection sends (the processed microphone). */
@@ -153,6 +154,7 @@ export class Engine {
     this.dispose();
     this.unlisten();
     window.removeEventListener("online", this.onOnline);
+    networkInfo()?.removeEventListener("change", this.onOnline);
     for (const id of [...this.peers.keys()]) this.closePeer(id);
     for (const t of this.mic?.getTracks() ?? []) t.stop();
     this.track?.stop();
@@ -312,6 +314,11 @@ export class Engine {
       if (!!speaking[id] !== on) setSpeaking(id, on);
     }
   }
+}
+
+/** The Network Information API (Chromium): its `change` event marks a new network path. */
+function networkInfo(): EventTarget | undefined {
+  return (navigator as Navigator & { connection?: EventTarget }).connection;
 }
 
 async function setSink(audio: HTMLAudioElement, deviceId: string): Promise<void> {
