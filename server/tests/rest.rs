@@ -15,14 +15,14 @@ use serde_json::{Value, json};
 /// A plain HTTP client against `/api/v1`.
 struct Rest {
     http: reqwest::Client,
-    base: String,
+    url: String,
 }
 
 impl Rest {
     fn new(server: &TestServer) -> Self {
         Self {
             http: reqwest::Client::new(),
-            base: format!("{}/api/v1", server.url()),
+            url: server.url(),
         }
     }
 
@@ -33,17 +33,14 @@ impl Rest {
         token: Option<&str>,
         body: Option<Value>,
     ) -> (StatusCode, Value) {
-        let mut rq = self.http.request(method, format!("{}{path}", self.base));
-        if let Some(t) = token {
-            rq = rq.bearer_auth(t);
-        }
-        if let Some(b) = body {
-            rq = rq.json(&b);
-        }
-        let resp = rq.send().await.expect("send");
-        let status = resp.status();
-        let body = resp.json().await.unwrap_or(Value::Null);
-        (status, body)
+        common::rest_at(
+            &self.url,
+            method,
+            path,
+            token.map(|t| format!("Bearer {t}")),
+            body,
+        )
+        .await
     }
 
     async fn raw(
@@ -55,7 +52,7 @@ impl Rest {
     ) -> (StatusCode, Value) {
         let resp = self
             .http
-            .request(method, format!("{}{path}", self.base))
+            .request(method, format!("{}/api/v1{path}", self.url))
             .bearer_auth(token)
             .header("content-type", "application/json")
             .body(body.to_owned())
@@ -170,7 +167,7 @@ async fn walkthrough_over_plain_http(backend: Backend) {
     // The event stream, opened before posting so it sees the message.
     let mut events = api
         .http
-        .get(format!("{}/events", api.base))
+        .get(format!("{}/api/v1/events", api.url))
         .bearer_auth(&token)
         .send()
         .await
@@ -253,7 +250,7 @@ async fn walkthrough_over_plain_http(backend: Backend) {
     let missed_id = missed["message"]["id"].as_str().expect("id").to_owned();
     let mut resumed = api
         .http
-        .get(format!("{}/events", api.base))
+        .get(format!("{}/api/v1/events", api.url))
         .bearer_auth(&token)
         .header("last-event-id", &cursor)
         .send()
@@ -297,7 +294,7 @@ async fn walkthrough_over_plain_http(backend: Backend) {
     let bot_auth = format!("Bot {bot_token}");
     let mut bot_events = api
         .http
-        .get(format!("{}/events", api.base))
+        .get(format!("{}/api/v1/events", api.url))
         .header("authorization", &bot_auth)
         .send()
         .await
@@ -331,7 +328,7 @@ async fn walkthrough_over_plain_http(backend: Backend) {
     );
     let reply = api
         .http
-        .post(format!("{}/channels/{general}/messages", api.base))
+        .post(format!("{}/api/v1/channels/{general}/messages", api.url))
         .header("authorization", &bot_auth)
         .json(
             &json!({"content": "pong", "reply_to_id": ping_id, "nonce": format!("pong-{ping_id}")}),
