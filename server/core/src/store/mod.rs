@@ -9,6 +9,7 @@
 
 mod accounts;
 mod admission;
+pub mod any_audit;
 mod audit;
 mod bots;
 mod channels;
