@@ -9,7 +9,6 @@
 
 mod accounts;
 mod admission;
-pub mod any_audit;
 mod audit;
 mod bots;
 mod channels;
