@@ -52,6 +52,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 fn rpc_paths(fds: &prost_types::FileDescriptorSet) -> String {
     let mut code = String::new();
     let mut services = Vec::new();
+    let mut all = Vec::new();
     for file in fds.file.iter().filter(|f| f.package() == "decentra.v1") {
         for service in &file.service {
             let full = format!("{}.{}", file.package(), service.name());
@@ -60,6 +61,11 @@ fn rpc_paths(fds: &prost_types::FileDescriptorSet) -> String {
                 snake(service.name())
             ));
             for method in &service.method {
+                all.push(format!(
+                    "{}::{}",
+                    snake(service.name()),
+                    snake(method.name()).to_uppercase()
+                ));
                 code.push_str(&format!(
                     "    /// `{full}/{m}`.\n    pub const {}: &str = \"/{full}/{m}\";\n",
                     snake(method.name()).to_uppercase(),
@@ -75,6 +81,13 @@ fn rpc_paths(fds: &prost_types::FileDescriptorSet) -> String {
     );
     for s in services {
         code.push_str(&format!("    \"{s}\",\n"));
+    }
+    code.push_str("];\n");
+    code.push_str(
+        "/// The path of every RPC of every `decentra.v1` service.\npub const ALL: &[&str] = &[\n",
+    );
+    for path in all {
+        code.push_str(&format!("    {path},\n"));
     }
     code.push_str("];\n");
     code

@@ -1,4 +1,5 @@
 /// <reference types="vitest/config" />
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vite";
 import solid from "vite-plugin-solid";
 
@@ -21,6 +22,14 @@ export default defineConfig({
     modulePreload: { polyfill: false },
     assetsInlineLimit: 0,
     reportCompressedSize: true,
+    rolldownOptions: {
+      // Two pages: the app, and the API reference (`/api/docs`), whose scripts the app
+      // never loads.
+      input: {
+        index: fileURLToPath(new URL("index.html", import.meta.url)),
+        docs: fileURLToPath(new URL("api-docs.html", import.meta.url)),
+      },
+    },
   },
   test: {
     environment: "jsdom",

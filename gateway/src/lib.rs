@@ -3,12 +3,11 @@
 //! the same tonic services in process); server-streaming RPCs answer as Server-Sent Events.
 //! The OpenAPI document comes from the same descriptors. Only binary downloads (attachments,
 //! icons) are explicit routes. [`routers`] returns them in two routers: the public one (the
-//! RPCs of [`decentra_proto::rpc::PUBLIC`], icons, the API's documentation) and the protected
+//! RPCs of [`decentra_proto::rpc::PUBLIC`], icons, the OpenAPI document) and the protected
 //! one, which the server mounts behind its one auth layer; handlers take the principal it
 //! attached.
 
 mod caller;
-mod docs;
 mod error;
 mod openapi;
 mod routes;
@@ -24,14 +23,15 @@ pub use transcode::Api;
 
 /// Where the OpenAPI 3.1 document is served.
 pub const OPENAPI_PATH: &str = "/api/v1/openapi.json";
-/// Where the browsable API reference is served.
+/// Where the browsable API reference is served (by the server, from the web build's
+/// embedded `api-docs.html`, which renders [`OPENAPI_PATH`]).
 pub const DOCS_PATH: &str = "/api/docs";
 
 /// The REST API, split by whether a call needs an access token.
 #[derive(Debug)]
 pub struct Routers {
-    /// Callable without a token: the transcoded public RPCs, icons, the OpenAPI document and
-    /// the docs page. Mounted WITHOUT the auth layer.
+    /// Callable without a token: the transcoded public RPCs, icons and the OpenAPI document.
+    /// Mounted WITHOUT the auth layer.
     pub public: Router,
     /// Everything else, mounted behind the auth layer (which refuses a call without a valid
     /// token before any handler runs).
@@ -39,8 +39,7 @@ pub struct Routers {
 }
 
 /// The routes generated from the proto, forwarding to `grpc` (the tonic services, expecting
-/// the principal in the request extensions), the binary downloads, and the OpenAPI document
-/// and docs page.
+/// the principal in the request extensions), the binary downloads, and the OpenAPI document.
 pub fn routers(api: &Api, grpc: Router, services: Services) -> Routers {
     let document = Bytes::from(openapi::document(api).to_string());
     let public = transcode::router(api, grpc.clone(), true)
@@ -51,8 +50,7 @@ pub fn routers(api: &Api, grpc: Router, services: Services) -> Routers {
                 let body = document.clone();
                 async move { ([(header::CONTENT_TYPE, "application/json")], body).into_response() }
             }),
-        )
-        .route(DOCS_PATH, get(docs::page));
+        );
     let protected =
         transcode::router(api, grpc, false).merge(routes::protected().with_state(services));
     Routers { public, protected }

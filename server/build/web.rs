@@ -129,7 +129,12 @@ fn is_build_input(name: &str) -> bool {
     }
     matches!(
         name,
-        "index.html" | "package.json" | "package-lock.json" | "buf.gen.yaml" | ".browserslistrc"
+        "index.html"
+            | "api-docs.html"
+            | "package.json"
+            | "package-lock.json"
+            | "buf.gen.yaml"
+            | ".browserslistrc"
     ) || name.starts_with("vite.config.")
         || name.starts_with("postcss.config.")
         || name.starts_with(".env")

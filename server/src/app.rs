@@ -69,6 +69,7 @@ pub async fn router(services: Services) -> anyhow::Result<Router> {
 
     Ok(Router::new()
         .route("/healthz", get(healthz))
+        .route(decentra_gateway::DOCS_PATH, get(web::api_docs))
         .with_state(services)
         .merge(rest)
         .merge(grpc)

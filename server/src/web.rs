@@ -46,6 +46,17 @@ const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsa
                    connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; \
                    frame-ancestors 'none'; form-action 'self'";
 
+/// The API reference page (`/api/docs`, Redoc): like [`CSP`], and it may draw what Redoc
+/// draws — its own inline styles, `data:` images and fonts, and its search index in a
+/// worker it starts from a `blob:` URL. Nothing else, and nothing from another origin.
+const DOCS_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
+                        img-src 'self' data:; font-src 'self' data:; connect-src 'self'; \
+                        worker-src 'self' blob:; object-src 'none'; base-uri 'none'; \
+                        frame-ancestors 'none'; form-action 'none'";
+
+/// The embedded page that renders the OpenAPI document (`web/api-docs.html`).
+const DOCS_PAGE: &str = "/api-docs.html";
+
 /// Vite names everything it emits under `assets/` by content hash: a changed file has a new
 /// name, so browsers and proxies may keep these forever.
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
@@ -133,6 +144,19 @@ impl WebApp {
             Target::App => app(req).await,
         }
     }
+}
+
+/// `GET /api/docs`: the browsable API reference, an embedded page of the web build with its
+/// own CSP (its scripts are files under `/assets/`, never loaded by the app).
+pub async fn api_docs(req: Request) -> Response {
+    let (mut parts, body) = req.into_parts();
+    parts.uri = Uri::from_static(DOCS_PAGE);
+    let mut response = serve(files().await, Request::from_parts(parts, body)).await;
+    secure(DOCS_PAGE, &mut response);
+    response
+        .headers_mut()
+        .insert(CONTENT_SECURITY_POLICY, HeaderValue::from_static(DOCS_CSP));
+    response
 }
 
 fn classify(path: &str, headers: &HeaderMap) -> Target {

@@ -7,11 +7,11 @@
 
 mod common;
 
-use common::{Backend, TestServer, code, events::Events};
+use common::{Backend, TestServer, code, events::Events, rest};
 use decentra_sdk::{Client, proto};
 use proto::subscribe_response::Event;
 use reqwest::{Method, StatusCode};
-use serde_json::{Value, json};
+use serde_json::json;
 use tonic::Code;
 
 /// Creates a bot owned by `owner`; returns it and its token.
@@ -50,36 +50,11 @@ async fn me_code(client: &Client) -> Code {
     )
 }
 
-/// The stored token hash of a bot, read directly from the database.
-async fn stored_token_hash(ts: &TestServer, bot_id: &str) -> Vec<u8> {
-    let id: i64 = bot_id.parse().expect("id");
-    let sql = "SELECT token_hash FROM bots WHERE user_id = $1";
-    if ts.database_url.starts_with("sqlite") {
-        let pool = sqlx::SqlitePool::connect(&ts.database_url)
-            .await
-            .expect("sqlite");
-        let h = sqlx::query_scalar(sql)
-            .bind(id)
-            .fetch_one(&pool)
-            .await
-            .expect("hash");
-        pool.close().await;
-        h
-    } else {
-        let pool = sqlx::PgPool::connect(&ts.database_url).await.expect("pg");
-        let h = sqlx::query_scalar(sql)
-            .bind(id)
-            .fetch_one(&pool)
-            .await
-            .expect("hash");
-        pool.close().await;
-        h
-    }
-}
-
 /// Asserts that the database holds the token's SHA-256 and nowhere the token itself.
 async fn assert_stored_hashed(ts: &TestServer, bot_id: &str, token: &str) {
-    let hash = stored_token_hash(ts, bot_id).await;
+    let id: i64 = bot_id.parse().expect("id");
+    let hash: Vec<u8> =
+        common::db_scalar(ts, "SELECT token_hash FROM bots WHERE user_id = $1", id).await;
     assert_eq!(
         hash,
         decentra_core::auth::tokens::hash_refresh_token(token),
@@ -87,30 +62,9 @@ async fn assert_stored_hashed(ts: &TestServer, bot_id: &str, token: &str) {
     );
     assert_ne!(hash, token.as_bytes(), "the token itself is not stored");
     // Nor in any text column of the bot's account.
-    let pattern = format!("%{token}%");
     let sql = "SELECT COUNT(*) FROM users WHERE username LIKE $1 OR display_name LIKE $1 \
                OR password_hash LIKE $1 OR avatar_url LIKE $1 OR bio LIKE $1";
-    let n: i64 = if ts.database_url.starts_with("sqlite") {
-        let pool = sqlx::SqlitePool::connect(&ts.database_url)
-            .await
-            .expect("sqlite");
-        let n = sqlx::query_scalar(sql)
-            .bind(&pattern)
-            .fetch_one(&pool)
-            .await
-            .expect("count");
-        pool.close().await;
-        n
-    } else {
-        let pool = sqlx::PgPool::connect(&ts.database_url).await.expect("pg");
-        let n = sqlx::query_scalar(sql)
-            .bind(&pattern)
-            .fetch_one(&pool)
-            .await
-            .expect("count");
-        pool.close().await;
-        n
-    };
+    let n: i64 = common::db_scalar(ts, sql, format!("%{token}%")).await;
     assert_eq!(n, 0, "the token appears in the users table");
 }
 
@@ -432,26 +386,6 @@ async fn bot_lifecycle_over_grpc(backend: Backend) {
     // The name is free again.
     create_bot(&alice, "helper").await;
     server.stop().await;
-}
-
-/// A REST call with an `authorization` header value.
-async fn rest(
-    ts: &TestServer,
-    method: Method,
-    path: &str,
-    auth: Option<String>,
-    body: Option<Value>,
-) -> (StatusCode, Value) {
-    let mut rq = reqwest::Client::new().request(method, format!("{}/api/v1{path}", ts.url()));
-    if let Some(a) = auth {
-        rq = rq.header("authorization", a);
-    }
-    if let Some(b) = body {
-        rq = rq.json(&b);
-    }
-    let resp = rq.send().await.expect("send");
-    let status = resp.status();
-    (status, resp.json().await.unwrap_or(Value::Null))
 }
 
 async fn bot_lifecycle_over_rest(backend: Backend) {

@@ -11,10 +11,10 @@ use std::{
 use crate::{
     error::{Error, Result},
     id::Id,
-    model::{self, OverwriteKind},
+    model::{ChannelKind, OverwriteKind},
     permissions::{
-        ChannelKind, MemberContext, Overwrite, OverwriteTarget, Permissions, RoleGrant,
-        base_permissions, channel_permissions,
+        MemberContext, Overwrite, OverwriteTarget, Permissions, RoleGrant, base_permissions,
+        channel_permissions,
     },
     store::{ChannelRecord, PermissionRows, Store},
 };
@@ -54,17 +54,6 @@ pub struct ServerPerms {
     members: HashMap<i64, Vec<i64>>,
 }
 
-/// How the permission rules treat a channel of this kind.
-fn channel_kind(kind: model::ChannelKind) -> ChannelKind {
-    match kind {
-        model::ChannelKind::Voice => ChannelKind::Voice,
-        model::ChannelKind::Category => ChannelKind::Category,
-        model::ChannelKind::Text | model::ChannelKind::Dm | model::ChannelKind::GroupDm => {
-            ChannelKind::Text
-        }
-    }
-}
-
 impl ServerPerms {
     fn from_rows(rows: PermissionRows) -> Self {
         let server_id = rows.server.id;
@@ -89,7 +78,7 @@ impl ServerPerms {
                 (
                     c.id,
                     ChannelPerm {
-                        kind: channel_kind(c.kind),
+                        kind: c.kind,
                         overwrites: Vec::new(),
                     },
                 )

@@ -6,6 +6,8 @@
 
 use bitflags::bitflags;
 
+use crate::model::ChannelKind;
+
 bitflags! {
     /// A set of permissions, as carried on the wire (`u64`).
     ///
@@ -121,21 +123,6 @@ impl Permissions {
     }
 }
 
-/// The kind of channel, which decides the extra filtering applied after
-/// overwrites.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ChannelKind {
-    /// Text channel: only `VIEW_CHANNEL` gating applies. Voice bits are left
-    /// as computed (as Discord does); they are simply irrelevant there.
-    Text,
-    /// Voice channel: without `CONNECT`, every [`Permissions::VOICE_ONLY`]
-    /// permission is removed as well.
-    Voice,
-    /// Category: resolved like a text channel (its overwrites are what
-    /// children inherit when synced).
-    Category,
-}
-
 /// Whom a channel overwrite applies to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum OverwriteTarget {
@@ -224,7 +211,8 @@ fn apply(perms: Permissions, allow: Permissions, deny: Permissions) -> Permissio
 /// overwrite. Overwrites for roles the member lacks or for other members are
 /// ignored; several overwrites for the same target are OR-ed together, so the
 /// result never depends on their order. Then no `VIEW_CHANNEL` → nothing, and
-/// in a voice channel no `CONNECT` → no [`Permissions::VOICE_ONLY`] bit.
+/// in a voice channel no `CONNECT` → no [`Permissions::VOICE_ONLY`] bit (elsewhere voice
+/// bits are left as computed, as Discord does; categories and DMs resolve like text).
 /// The owner and administrators get everything, whatever the overwrites say.
 #[must_use]
 pub fn channel_permissions(

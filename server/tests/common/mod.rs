@@ -397,28 +397,80 @@ pub async fn db_script(ts: &TestServer, sqlite: &'static str, postgres: &'static
     }
 }
 
-/// `SELECT COUNT(*) …` with one integer bind, on the server's database.
-pub async fn db_count(ts: &TestServer, sql: &str, id: i64) -> i64 {
+/// One value (`SELECT x … WHERE y = $1`, one bind) read directly from the server's database,
+/// on either backend.
+pub async fn db_scalar<T, B>(ts: &TestServer, sql: &str, bind: B) -> T
+where
+    T: Send
+        + Unpin
+        + sqlx::Type<sqlx::Sqlite>
+        + for<'r> sqlx::Decode<'r, sqlx::Sqlite>
+        + sqlx::Type<sqlx::Postgres>
+        + for<'r> sqlx::Decode<'r, sqlx::Postgres>,
+    B: Send
+        + 'static
+        + sqlx::Type<sqlx::Sqlite>
+        + for<'q> sqlx::Encode<'q, sqlx::Sqlite>
+        + sqlx::Type<sqlx::Postgres>
+        + for<'q> sqlx::Encode<'q, sqlx::Postgres>,
+{
     let sql = sqlx::AssertSqlSafe(sql.to_owned());
     if ts.database_url.starts_with("sqlite") {
         let pool = sqlx::SqlitePool::connect(&ts.database_url)
             .await
             .expect("sqlite");
-        let n = sqlx::query_scalar(sql)
-            .bind(id)
+        let v = sqlx::query_scalar(sql)
+            .bind(bind)
             .fetch_one(&pool)
             .await
-            .expect("count");
+            .expect("query");
         pool.close().await;
-        n
+        v
     } else {
         let pool = sqlx::PgPool::connect(&ts.database_url).await.expect("pg");
-        let n = sqlx::query_scalar(sql)
-            .bind(id)
+        let v = sqlx::query_scalar(sql)
+            .bind(bind)
             .fetch_one(&pool)
             .await
-            .expect("count");
+            .expect("query");
         pool.close().await;
-        n
+        v
     }
+}
+
+/// `SELECT COUNT(*) …` with one integer bind, on the server's database.
+pub async fn db_count(ts: &TestServer, sql: &str, id: i64) -> i64 {
+    db_scalar(ts, sql, id).await
+}
+
+/// A REST call to `{base_url}/api/v1{path}` with an optional `authorization` header value
+/// (`Bearer …`, `Bot …`) and JSON body: the status and the JSON answer (`Null` if none).
+pub async fn rest_at(
+    base_url: &str,
+    method: reqwest::Method,
+    path: &str,
+    auth: Option<String>,
+    body: Option<serde_json::Value>,
+) -> (reqwest::StatusCode, serde_json::Value) {
+    let mut rq = reqwest::Client::new().request(method, format!("{base_url}/api/v1{path}"));
+    if let Some(a) = auth {
+        rq = rq.header("authorization", a);
+    }
+    if let Some(b) = body {
+        rq = rq.json(&b);
+    }
+    let resp = rq.send().await.expect("send");
+    let status = resp.status();
+    (status, resp.json().await.unwrap_or(serde_json::Value::Null))
+}
+
+/// [`rest_at`] against a test server.
+pub async fn rest(
+    ts: &TestServer,
+    method: reqwest::Method,
+    path: &str,
+    auth: Option<String>,
+    body: Option<serde_json::Value>,
+) -> (reqwest::StatusCode, serde_json::Value) {
+    rest_at(&ts.url(), method, path, auth, body).await
 }
