@@ -13,7 +13,7 @@ use std::{
 };
 
 use common::{
-    Backend, JWT_SECRET, TestServer, create_server, pg,
+    Backend, JWT_SECRET, TestServer, create_server, db_count, pg,
     smtp::{SmtpSink, free_port, wait_for_mail},
 };
 use decentra_sdk::{
@@ -27,6 +27,7 @@ backend_tests!(
     mail_queued_while_smtp_is_down_is_delivered_after_a_restart,
     admin_user_tools_and_their_refusals,
     smtp_password_is_sealed_and_never_read_or_logged,
+    admin_changes_are_in_the_instance_audit_log,
 );
 
 const SMTP_PASSWORD: &str = "Sm7p-s3cret-never-shown";
@@ -942,4 +943,71 @@ async fn smtp_password_is_sealed_and_never_read_or_logged(backend: Backend) {
         "the SMTP password appears in the log"
     );
     drop(pg_db);
+}
+
+/// Account changes by an admin are written with their instance audit entry (one unit of
+/// work): an update records what changed, a deletion records the account.
+async fn admin_changes_are_in_the_instance_audit_log(backend: Backend) {
+    let server = mail_server(backend).await;
+    let (admin, member) = common::admin_and_member(&server).await;
+    let member_id = member.me().await.expect("me").id;
+    let member_num: i64 = member_id.parse().expect("id");
+    admin
+        .admin()
+        .update_user(proto::UpdateUserRequest {
+            user_id: member_id.clone(),
+            email_verified: Some(true),
+            ..Default::default()
+        })
+        .await
+        .expect("verify");
+    assert_eq!(
+        db_count(
+            &server,
+            "SELECT COUNT(*) FROM admin_audit_log \
+             WHERE action = 1 AND target_id = $1 AND changes LIKE '%email_verified%'",
+            member_num,
+        )
+        .await,
+        1
+    );
+    // A refused change writes nothing.
+    let admin_num: i64 = admin.me().await.expect("me").id.parse().expect("id");
+    assert_eq!(
+        code(
+            admin
+                .admin()
+                .update_user(proto::UpdateUserRequest {
+                    user_id: admin_num.to_string(),
+                    is_admin: Some(false),
+                    ..Default::default()
+                })
+                .await
+        ),
+        Code::FailedPrecondition
+    );
+    assert_eq!(
+        db_count(
+            &server,
+            "SELECT COUNT(*) FROM admin_audit_log WHERE target_id = $1",
+            admin_num,
+        )
+        .await,
+        0
+    );
+    admin
+        .admin()
+        .delete_user(proto::DeleteUserRequest { user_id: member_id })
+        .await
+        .expect("delete");
+    assert_eq!(
+        db_count(
+            &server,
+            "SELECT COUNT(*) FROM admin_audit_log WHERE action = 2 AND target_id = $1",
+            member_num,
+        )
+        .await,
+        1
+    );
+    server.stop().await;
 }
