@@ -13,7 +13,9 @@ use std::{
 };
 
 use common::{
-    Backend, JWT_SECRET, TestServer, create_server, pg,
+    Backend, JWT_SECRET, TestServer, create_server, db_count,
+    events::Events,
+    pg,
     smtp::{SmtpSink, free_port, wait_for_mail},
 };
 use decentra_sdk::{
@@ -27,6 +29,8 @@ backend_tests!(
     mail_queued_while_smtp_is_down_is_delivered_after_a_restart,
     admin_user_tools_and_their_refusals,
     smtp_password_is_sealed_and_never_read_or_logged,
+    admin_lists_and_deletes_servers,
+    admin_changes_are_in_the_instance_audit_log,
 );
 
 const SMTP_PASSWORD: &str = "Sm7p-s3cret-never-shown";
@@ -942,4 +946,253 @@ async fn smtp_password_is_sealed_and_never_read_or_logged(backend: Backend) {
         "the SMTP password appears in the log"
     );
     drop(pg_db);
+}
+
+/// Every server of the instance with its owner and member count (search and paging), and
+/// deleting one as an admin: its members are told, it is gone, the deletion is in the
+/// instance audit log. Non-admins are refused over gRPC and REST.
+async fn admin_lists_and_deletes_servers(backend: Backend) {
+    let server = mail_server(backend).await;
+    let (admin, member) = common::admin_and_member(&server).await;
+    let alpha = create_server(&member, "Alpha").await;
+    let beta = create_server(&member, "Beta Club").await;
+    let gamma = create_server(&admin, "Gamma").await;
+    common::join(&member, &admin, &alpha.id).await;
+
+    // Non-admins are refused, over gRPC…
+    assert_eq!(
+        code(
+            member
+                .admin()
+                .list_instance_servers(proto::ListInstanceServersRequest::default())
+                .await
+        ),
+        Code::PermissionDenied
+    );
+    assert_eq!(
+        code(
+            member
+                .admin()
+                .delete_instance_server(proto::DeleteInstanceServerRequest {
+                    server_id: gamma.id.clone(),
+                })
+                .await
+        ),
+        Code::PermissionDenied
+    );
+    // …and over REST.
+    let signed_in = server
+        .client()
+        .await
+        .login("member", "member-password")
+        .await
+        .expect("login");
+    let http = reqwest::Client::new();
+    for (method, path) in [
+        (reqwest::Method::GET, "/api/v1/admin/servers".to_owned()),
+        (
+            reqwest::Method::DELETE,
+            format!("/api/v1/admin/servers/{}", gamma.id),
+        ),
+    ] {
+        let status = http
+            .request(method.clone(), format!("{}{path}", server.url()))
+            .bearer_auth(&signed_in.access_token)
+            .send()
+            .await
+            .expect("rest")
+            .status();
+        assert_eq!(status, reqwest::StatusCode::FORBIDDEN, "{method} {path}");
+    }
+
+    // Search: a case-insensitive substring of the name, with owner and member count.
+    let found = admin
+        .admin()
+        .list_instance_servers(proto::ListInstanceServersRequest {
+            query: "CLUB".into(),
+            ..Default::default()
+        })
+        .await
+        .expect("search")
+        .into_inner();
+    assert_eq!(found.servers.len(), 1);
+    let club = &found.servers[0];
+    assert_eq!(club.server.as_ref().expect("server").id, beta.id);
+    assert_eq!(club.owner_username, "member");
+    assert_eq!(club.server.as_ref().expect("server").member_count, 1);
+    // Paging, oldest first; over REST too.
+    let mut seen = Vec::new();
+    let mut page_token = String::new();
+    loop {
+        let page = admin
+            .admin()
+            .list_instance_servers(proto::ListInstanceServersRequest {
+                page_size: 2,
+                page_token: page_token.clone(),
+                query: String::new(),
+            })
+            .await
+            .expect("page")
+            .into_inner();
+        assert!(page.servers.len() <= 2);
+        seen.extend(page.servers.into_iter().map(|s| {
+            let srv = s.server.expect("server");
+            (srv.name, s.owner_username, srv.member_count)
+        }));
+        if page.next_page_token.is_empty() {
+            break;
+        }
+        page_token = page.next_page_token;
+    }
+    let expected = [
+        ("Alpha", "member", 2),
+        ("Beta Club", "member", 1),
+        ("Gamma", "admin", 1),
+    ];
+    assert_eq!(
+        seen,
+        expected.map(|(n, o, c)| (n.to_owned(), o.to_owned(), c))
+    );
+    let admin_rest = server
+        .client()
+        .await
+        .login("admin", "admin-password")
+        .await
+        .expect("login");
+    let listed: serde_json::Value = http
+        .get(format!("{}/api/v1/admin/servers?query=alp", server.url()))
+        .bearer_auth(&admin_rest.access_token)
+        .send()
+        .await
+        .expect("rest")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(listed["servers"][0]["server"]["name"], "Alpha");
+    assert_eq!(listed["servers"][0]["owner_username"], "member");
+
+    // Deleting: every member is told, and the server is gone for them.
+    let (mut member_events, _) = Events::ready(&member).await;
+    admin
+        .admin()
+        .delete_instance_server(proto::DeleteInstanceServerRequest {
+            server_id: alpha.id.clone(),
+        })
+        .await
+        .expect("delete");
+    member_events
+        .wait_for(|e| {
+            matches!(e, proto::subscribe_response::Event::ServerDeleted(d)
+                if d.server_id == alpha.id)
+        })
+        .await;
+    let mine = member
+        .servers()
+        .list_servers(proto::ListServersRequest {})
+        .await
+        .expect("list")
+        .into_inner();
+    assert!(mine.servers.iter().all(|s| s.id != alpha.id));
+    assert!(mine.servers.iter().any(|s| s.id == beta.id));
+    let alpha_id: i64 = alpha.id.parse().expect("id");
+    assert_eq!(
+        db_count(
+            &server,
+            "SELECT COUNT(*) FROM admin_audit_log WHERE action = 3 AND target_id = $1",
+            alpha_id,
+        )
+        .await,
+        1
+    );
+    // Gone: NOT_FOUND, and a bad id is INVALID_ARGUMENT.
+    assert_eq!(
+        code(
+            admin
+                .admin()
+                .delete_instance_server(proto::DeleteInstanceServerRequest {
+                    server_id: alpha.id.clone(),
+                })
+                .await
+        ),
+        Code::NotFound
+    );
+    assert_eq!(
+        code(
+            admin
+                .admin()
+                .delete_instance_server(proto::DeleteInstanceServerRequest {
+                    server_id: "nope".into(),
+                })
+                .await
+        ),
+        Code::InvalidArgument
+    );
+    server.stop().await;
+}
+
+/// Account changes by an admin are written with their instance audit entry (one unit of
+/// work): an update records what changed, a deletion records the account.
+async fn admin_changes_are_in_the_instance_audit_log(backend: Backend) {
+    let server = mail_server(backend).await;
+    let (admin, member) = common::admin_and_member(&server).await;
+    let member_id = member.me().await.expect("me").id;
+    let member_num: i64 = member_id.parse().expect("id");
+    admin
+        .admin()
+        .update_user(proto::UpdateUserRequest {
+            user_id: member_id.clone(),
+            email_verified: Some(true),
+            ..Default::default()
+        })
+        .await
+        .expect("verify");
+    assert_eq!(
+        db_count(
+            &server,
+            "SELECT COUNT(*) FROM admin_audit_log \
+             WHERE action = 1 AND target_id = $1 AND changes LIKE '%email_verified%'",
+            member_num,
+        )
+        .await,
+        1
+    );
+    // A refused change writes nothing.
+    let admin_num: i64 = admin.me().await.expect("me").id.parse().expect("id");
+    assert_eq!(
+        code(
+            admin
+                .admin()
+                .update_user(proto::UpdateUserRequest {
+                    user_id: admin_num.to_string(),
+                    is_admin: Some(false),
+                    ..Default::default()
+                })
+                .await
+        ),
+        Code::FailedPrecondition
+    );
+    assert_eq!(
+        db_count(
+            &server,
+            "SELECT COUNT(*) FROM admin_audit_log WHERE target_id = $1",
+            admin_num,
+        )
+        .await,
+        0
+    );
+    admin
+        .admin()
+        .delete_user(proto::DeleteUserRequest { user_id: member_id })
+        .await
+        .expect("delete");
+    assert_eq!(
+        db_count(
+            &server,
+            "SELECT COUNT(*) FROM admin_audit_log WHERE action = 2 AND target_id = $1",
+            member_num,
+        )
+        .await,
+        1
+    );
+    server.stop().await;
 }

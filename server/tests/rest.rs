@@ -1186,6 +1186,37 @@ async fn authorization_matrix_is_the_same_on_grpc_and_rest(backend: Backend) {
                 "FailedPrecondition",
             ],
         },
+        // --- mail branch: AdminService servers (ListInstanceServers, DeleteInstanceServer) ---
+        Case {
+            rpc: "/decentra.v1.AdminService/ListInstanceServers",
+            grpc: proto::ListInstanceServersRequest::default().encode_to_vec(),
+            method: Method::GET,
+            path: "/admin/servers".into(),
+            body: None,
+            expect: [
+                "Unauthenticated",
+                "PermissionDenied",
+                "PermissionDenied",
+                "OK",
+            ],
+        },
+        Case {
+            rpc: "/decentra.v1.AdminService/DeleteInstanceServer",
+            grpc: proto::DeleteInstanceServerRequest {
+                server_id: "1".into(),
+            }
+            .encode_to_vec(),
+            method: Method::DELETE,
+            path: "/admin/servers/1".into(),
+            body: None,
+            expect: [
+                "Unauthenticated",
+                "PermissionDenied",
+                "PermissionDenied",
+                "NotFound",
+            ],
+        },
+        // --- end of the mail branch's rows ---
         Case {
             rpc: "/decentra.v1.RelationshipService/ListRelationships",
             grpc: proto::ListRelationshipsRequest {}.encode_to_vec(),

@@ -1,7 +1,8 @@
 // E-mail and the admin panel, against a real SMTP server (aiosmtpd on loopback): the admin
 // opens registration and sets up SMTP in the panel (the test e-mail reports the server's
 // answer), a new user signs up without a code, and a user who forgot their password resets it
-// from the link in the mail.
+// from the link in the mail; the admin lists every server and deletes one; a user changes
+// their address in settings and the new one gets a verification mail.
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
@@ -9,7 +10,9 @@ import { createConnection, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
-import { axe, launch, newUser, register, shot, startServer, type Server, type User } from "./harness";
+import { AuthService } from "../src/gen/decentra/v1/auth_pb";
+import { ServerService } from "../src/gen/decentra/v1/servers_pb";
+import { apiClient, axe, launch, newUser, register, shot, startServer, type Server, type User } from "./harness";
 
 const PASSWORD = "correct horse battery staple";
 const NEW_PASSWORD = "a brand new passphrase";
@@ -176,6 +179,68 @@ describe("e-mail and the admin panel", () => {
     await p.getByLabel("Password").fill(NEW_PASSWORD);
     await p.getByRole("button", { name: "Sign in" }).click();
     await p.getByRole("navigation", { name: "Servers" }).waitFor();
+    expect(dana.errors).toEqual([]);
+    await dana.close();
+  });
+
+  test("the admin lists every server and deletes one", async () => {
+    // Dana owns two servers, made over the API.
+    const signedIn = await apiClient(server.url, AuthService).login({ username: "dana", password: NEW_PASSWORD });
+    const danaServers = apiClient(server.url, ServerService, signedIn.accessToken);
+    await danaServers.createServer({ name: "Dana's Den" });
+    await danaServers.createServer({ name: "Book Club" });
+
+    const p = admin.page;
+    await p.getByRole("button", { name: "User settings" }).click();
+    // The only admin cannot be demoted: the panel does not offer it.
+    await p.getByRole("button", { name: "Users" }).click();
+    await p.getByRole("list", { name: "Users" }).waitFor();
+    await p.getByRole("button", { name: "Make admin dana" }).waitFor();
+    expect(await p.getByRole("button", { name: "Remove admin from root" }).count()).toBe(0);
+
+    await p.getByRole("button", { name: "Servers", exact: true }).click();
+    const table = p.getByRole("table", { name: "Servers" });
+    await table.getByRole("row", { name: /Dana's Den/ }).waitFor();
+    const den = table.getByRole("row", { name: /Dana's Den/ });
+    expect(await den.textContent()).toMatch(/@dana/);
+    await shot(p, "admin-servers-dark");
+    expect(await axe(p)).toEqual([]);
+
+    await p.getByRole("searchbox", { name: "Search servers" }).fill("book");
+    await expect.poll(() => table.getByRole("row").count()).toBe(2);
+    await p.getByRole("button", { name: "Delete server Book Club" }).click();
+    const dialog = p.getByRole("dialog", { name: "Delete 'Book Club'" });
+    await expect.poll(() => dialog.textContent()).toMatch(/owned by @dana.*1 member.*cannot be undone/);
+    await shot(p, "admin-server-delete-dialog-dark");
+    await dialog.getByRole("button", { name: "Delete server" }).click();
+    await expect.poll(() => dialog.count()).toBe(0);
+    await expect.poll(() => table.getByRole("row").count()).toBe(0);
+    const left = await danaServers.listServers({});
+    expect(left.servers.map((s) => s.name)).toEqual(["Dana's Den"]);
+    await p.getByRole("button", { name: "Close settings" }).click();
+    expect(admin.errors).toEqual([]);
+  });
+
+  test("a user changes their e-mail address and the new one gets a verification mail", async () => {
+    const dana = await newUser(browser, server.url);
+    const p = dana.page;
+    await p.goto("/login");
+    await p.getByLabel("Username").fill("dana");
+    await p.getByLabel("Password").fill(NEW_PASSWORD);
+    await p.getByRole("button", { name: "Sign in" }).click();
+    await p.getByRole("navigation", { name: "Servers" }).waitFor();
+    await p.getByRole("button", { name: "User settings" }).click();
+    await p.getByRole("button", { name: "Change e-mail" }).click();
+    const dialog = p.getByRole("dialog", { name: "Change your e-mail address" });
+    await dialog.getByLabel("New e-mail address").fill("dana.new@example.test");
+    await dialog.getByLabel("Current password").fill(NEW_PASSWORD);
+    await shot(p, "change-email-dark");
+    expect(await axe(p)).toEqual([]);
+    await dialog.getByRole("button", { name: "Change e-mail" }).click();
+    await expect.poll(() => p.getByRole("status").filter({ hasText: "Verification e-mail sent" }).textContent()).toMatch(/dana\.new@example\.test/);
+    await expect.poll(() => p.getByText("Not verified").count()).toBe(1);
+    await shot(p, "change-email-sent-dark");
+    await expect.poll(() => mails("dana.new@example.test", "Verify").length, { timeout: 30_000 }).toBe(1);
     expect(dana.errors).toEqual([]);
     await dana.close();
   });

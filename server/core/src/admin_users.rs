@@ -6,12 +6,12 @@ use tracing::instrument;
 
 use crate::{
     admin::AdminService,
-    auth::{mark_revoked, revoke_all_sessions},
+    bots::{BotService, retire_owned},
     change::Change,
     error::{Error, Result},
-    id::Id,
+    id::{Id, now_ms},
     mail::{smtp, templates},
-    model::User,
+    model::{AdminAction, AuditChange, User},
     principal::Principal,
     store::{AdminOutcome, AdminRefusal, UserFlags},
     validate,
@@ -60,6 +60,7 @@ impl AdminService {
 
     /// Disables/enables an account, grants/removes admin, marks the address verified.
     /// Disabling signs the user out everywhere at once; the last enabled admin stays one.
+    /// Audited in the instance audit log.
     #[instrument(skip_all, fields(user_id = %who.user_id, target = %user))]
     pub async fn update_user(&self, who: &Principal, user: Id, flags: UserFlags) -> Result<User> {
         self.require_admin(who).await?;
@@ -68,14 +69,36 @@ impl AdminService {
                 "you cannot disable your own account".to_owned(),
             ));
         }
-        let record = match self.ctx.store.set_user_flags(user, flags).await? {
+        let before = self
+            .ctx
+            .store
+            .user_by_id(user)
+            .await?
+            .ok_or(Error::NotFound("user"))?;
+        let mut change = Change::begin(&self.ctx).await?;
+        let record = match change.tx().set_user_flags(user, flags).await? {
             AdminOutcome::Done(r) => r,
             AdminOutcome::NotFound => return Err(Error::NotFound("user")),
             AdminOutcome::Refused(why) => return Err(refusal(why)),
         };
         if record.disabled {
-            revoke_all_sessions(&self.ctx, user).await?;
+            let sessions = change.tx().revoke_sessions_of(user, now_ms()).await?;
+            change.end_sessions(sessions);
         }
+        let changes = [
+            AuditChange::diff("disabled", before.disabled, record.disabled),
+            AuditChange::diff("is_admin", before.is_admin, record.is_admin),
+            AuditChange::diff(
+                "email_verified",
+                before.email_verified,
+                record.email_verified,
+            ),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        change.audit_instance(who.user_id, AdminAction::UserUpdate, Some(user), changes)?;
+        change.commit().await?;
         tracing::info!(
             disabled = record.disabled,
             is_admin = record.is_admin,
@@ -85,8 +108,9 @@ impl AdminService {
     }
 
     /// Deletes an account with everything it authored (messages, reactions, attachments,
-    /// memberships, relationships, sessions); its streams end at once. Owners of servers and
-    /// the last enabled admin are refused.
+    /// memberships, relationships, sessions) and retires its bots, in one change; its streams
+    /// end at once. Owners of servers and the last enabled admin are refused. Audited in the
+    /// instance audit log.
     #[instrument(skip_all, fields(user_id = %who.user_id, target = %user))]
     pub async fn delete_user(&self, who: &Principal, user: Id) -> Result<()> {
         self.require_admin(who).await?;
@@ -96,31 +120,29 @@ impl AdminService {
             ));
         }
         let servers = self.ctx.store.servers_of_user(user).await?;
-        // Their bots go first (while `bots.owner_id` still finds them: deleting the account
-        // cascades that row away), so the refusal the store would give an owner is checked
-        // here before anything is deleted.
+        // Refused before the bots are touched (the store checks again in the change).
         if servers.iter().any(|s| s.owner_id == user.0) {
             return Err(refusal(AdminRefusal::OwnsServers));
         }
-        crate::bots::BotService::new(Arc::clone(&self.ctx))
-            .delete_owned_by(user)
+        // Their bots go in the same change, first (while `bots.owner_id` still finds them:
+        // deleting the account cascades that row away).
+        let bots = BotService::new(Arc::clone(&self.ctx))
+            .owned_by(user)
             .await?;
-        let sessions = match self.ctx.store.delete_user(user).await? {
+        let mut change = Change::begin(&self.ctx).await?;
+        retire_owned(&mut change, &bots).await?;
+        let sessions = match change.tx().delete_user(user).await? {
             AdminOutcome::Done(s) => s,
             AdminOutcome::NotFound => return Err(Error::NotFound("user")),
             AdminOutcome::Refused(why) => return Err(refusal(why)),
         };
-        for session in sessions {
-            mark_revoked(&self.ctx, session);
-        }
+        change.end_sessions(sessions);
         // Their memberships went with the account: drop the servers' permission snapshots.
-        if !servers.is_empty() {
-            let mut change = Change::begin(&self.ctx).await?;
-            for s in &servers {
-                change.invalidate(Id(s.id));
-            }
-            change.commit().await?;
+        for s in &servers {
+            change.invalidate(Id(s.id));
         }
+        change.audit_instance(who.user_id, AdminAction::UserDelete, Some(user), Vec::new())?;
+        change.commit().await?;
         tracing::info!("account deleted by an admin");
         Ok(())
     }

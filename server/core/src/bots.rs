@@ -155,22 +155,23 @@ impl BotService {
     /// owner's account; returns the deleted bots' ids.
     #[instrument(skip_all, fields(owner_id = %owner))]
     pub async fn delete_owned_by(&self, owner: Id) -> Result<Vec<Id>> {
+        let owned = self.owned_by(owner).await?;
+        let mut change = Change::begin(&self.ctx).await?;
+        retire_owned(&mut change, &owned).await?;
+        change.commit().await?;
+        Ok(owned.into_iter().map(|(bot, _)| bot).collect())
+    }
+
+    /// The bots `owner` owns, each with the servers it is in: what [`retire_owned`] needs,
+    /// read before the change opens.
+    pub(crate) async fn owned_by(&self, owner: Id) -> Result<Vec<(Id, Vec<Id>)>> {
         let bots = self.ctx.store.bots_of(owner).await?;
-        let mut memberships = Vec::with_capacity(bots.len());
+        let mut owned = Vec::with_capacity(bots.len());
         for bot in &bots {
             let servers = self.ctx.store.servers_of_user(Id(bot.user.id)).await?;
-            memberships.push((Id(bot.user.id), servers_ids(&servers)));
+            owned.push((Id(bot.user.id), servers_ids(&servers)));
         }
-        let mut change = Change::begin(&self.ctx).await?;
-        let mut tokens = Vec::new();
-        for (bot, servers) in &memberships {
-            tokens.extend(retire(&mut change, *bot, servers).await?);
-        }
-        change.commit().await?;
-        for token in tokens {
-            self.ctx.hub.close_session(token);
-        }
-        Ok(memberships.into_iter().map(|(bot, _)| bot).collect())
+        Ok(owned)
     }
 
     /// Adds one of the caller's bots to a server where the caller has MANAGE_SERVER. Members
@@ -233,6 +234,17 @@ async fn retire(change: &mut Change, bot: Id, servers: &[Id]) -> Result<Option<I
         servers::remove(change, *server, bot).await?;
     }
     change.tx().delete_bot(bot).await
+}
+
+/// Writes the deletion of `owned` bots (from [`BotService::owned_by`]) into `change`; their
+/// streams end after commit.
+pub(crate) async fn retire_owned(change: &mut Change, owned: &[(Id, Vec<Id>)]) -> Result<()> {
+    let mut tokens = Vec::new();
+    for (bot, servers) in owned {
+        tokens.extend(retire(change, *bot, servers).await?);
+    }
+    change.close_streams(tokens);
+    Ok(())
 }
 
 fn servers_ids(servers: &[crate::store::ServerRecord]) -> Vec<Id> {

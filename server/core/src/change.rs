@@ -19,8 +19,8 @@ use crate::{
     error::{Error, Result},
     events::{Audience, Event},
     id::{Id, now_ms},
-    model::{AuditAction, AuditChange},
-    store::{AuditRecord, WriteTx},
+    model::{AdminAction, AuditAction, AuditChange},
+    store::{AdminAuditRecord, AuditRecord, WriteTx},
 };
 
 /// Events built from the committed state (for example a joiner's snapshot of the server),
@@ -59,15 +59,21 @@ pub struct Change {
     ctx: Arc<Context>,
     tx: Box<dyn WriteTx>,
     audit: Option<AuditEntry>,
+    admin_audit: Option<AdminAuditRecord>,
     stale: Vec<Stale>,
     events: Vec<(Audience, Event)>,
     announce: Vec<Announce>,
+    ended_sessions: Vec<Id>,
+    closed_streams: Vec<Id>,
+    wake_mail: bool,
 }
 
 impl std::fmt::Debug for Change {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Change")
             .field("audit", &self.audit)
+            .field("admin_audit", &self.admin_audit)
+            .field("ended_sessions", &self.ended_sessions.len())
             .field("stale", &self.stale)
             .field("events", &self.events.len())
             .field("announce", &self.announce.len())
@@ -82,9 +88,13 @@ impl Change {
             ctx: Arc::clone(ctx),
             tx: ctx.store.begin_write().await?,
             audit: None,
+            admin_audit: None,
             stale: Vec::new(),
             events: Vec::new(),
             announce: Vec::new(),
+            ended_sessions: Vec::new(),
+            closed_streams: Vec::new(),
+            wake_mail: false,
         })
     }
 
@@ -111,6 +121,43 @@ impl Change {
             reason: reason.to_owned(),
             changes,
         });
+    }
+
+    /// Records an entry of the instance audit log (what an administrator did), written in the
+    /// change's transaction at commit.
+    pub fn audit_instance(
+        &mut self,
+        actor: Id,
+        action: AdminAction,
+        target: Option<Id>,
+        changes: Vec<AuditChange>,
+    ) -> Result<()> {
+        self.admin_audit = Some(AdminAuditRecord {
+            id: self.ctx.ids.next().0,
+            action,
+            actor_id: actor.0,
+            target_id: target.map(|t| t.0),
+            changes: serde_json::to_string(&changes).map_err(Error::internal)?,
+            created_at: now_ms(),
+        });
+        Ok(())
+    }
+
+    /// After commit, refuses these sessions' access tokens and ends their event streams
+    /// (their rows were revoked or deleted in this change).
+    pub fn end_sessions(&mut self, sessions: impl IntoIterator<Item = Id>) {
+        self.ended_sessions.extend(sessions);
+    }
+
+    /// After commit, ends the event streams opened with these credentials (a bot token that
+    /// this change replaced or removed).
+    pub fn close_streams(&mut self, ids: impl IntoIterator<Item = Id>) {
+        self.closed_streams.extend(ids);
+    }
+
+    /// Wakes the outbox worker after commit: this change queued mail.
+    pub fn wake_mail(&mut self) {
+        self.wake_mail = true;
     }
 
     /// Marks a server's permission snapshot stale after commit.
@@ -173,7 +220,25 @@ impl Change {
                     "audit log write failed; the change is rolled back");
             })?;
         }
+        if let Some(entry) = self.admin_audit.take() {
+            self.tx.add_admin_audit(&entry).await.inspect_err(|e| {
+                tracing::error!(action = ?entry.action, error = %e,
+                    "instance audit log write failed; the change is rolled back");
+            })?;
+        }
         self.tx.commit().await?;
+        if self.wake_mail {
+            self.ctx.mail.wake();
+        }
+        for session in &self.ended_sessions {
+            // Access tokens live at most `lifetimes.access`; refuse them a minute longer.
+            let until = now_ms() + self.ctx.lifetimes.access.as_millis() as i64 + 60_000;
+            self.ctx.revoked.insert(*session, until);
+            self.ctx.hub.close_session(*session);
+        }
+        for id in &self.closed_streams {
+            self.ctx.hub.close_session(*id);
+        }
         for stale in &self.stale {
             match *stale {
                 Stale::Server(id) => self.ctx.perms.invalidate(id),

@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod admin;
+pub mod admin_servers;
 pub mod admin_users;
 pub mod audit;
 pub mod auth;

@@ -222,4 +222,42 @@ impl AdminService for AdminApi {
             server_reply: outcome.server_reply,
         }))
     }
+
+    async fn list_instance_servers(
+        &self,
+        req: Request<pb::ListInstanceServersRequest>,
+    ) -> Reply<pb::ListInstanceServersResponse> {
+        let who = principal(&req)?;
+        let r = req.into_inner();
+        let (servers, next) = self
+            .0
+            .admin
+            .list_servers(&who, &r.query, r.page_size, &r.page_token)
+            .await
+            .map_err(status)?;
+        Ok(Response::new(pb::ListInstanceServersResponse {
+            servers: servers
+                .into_iter()
+                .map(|s| pb::InstanceServer {
+                    server: Some(convert::server(&s.server)),
+                    owner_username: s.owner_username,
+                })
+                .collect(),
+            next_page_token: next.unwrap_or_default(),
+        }))
+    }
+
+    async fn delete_instance_server(
+        &self,
+        req: Request<pb::DeleteInstanceServerRequest>,
+    ) -> Reply<pb::DeleteInstanceServerResponse> {
+        let who = principal(&req)?;
+        let server = id("server_id", &req.get_ref().server_id)?;
+        self.0
+            .admin
+            .delete_server(&who, server)
+            .await
+            .map_err(status)?;
+        Ok(Response::new(pb::DeleteInstanceServerResponse {}))
+    }
 }

@@ -40,6 +40,13 @@ export function AdminUsersPage() {
   }));
   onCleanup(() => clearTimeout(timer));
 
+  // The server refuses to remove the last enabled admin; when the whole list is loaded (no
+  // search, no further page) the button says so instead of offering it.
+  const lastAdmin = (u: User) => {
+    const list = users();
+    if (!list || query().trim() || next() || !u.isAdmin || u.disabled) return false;
+    return list.filter((x) => x.isAdmin && !x.disabled).length === 1;
+  };
   const replace = (u: User) => setUsers((list) => list?.map((x) => (x.id === u.id ? u : x)) ?? null);
   const update = async (u: User, change: { disabled?: boolean; isAdmin?: boolean }) => {
     setActionError("");
@@ -99,10 +106,15 @@ export function AdminUsersPage() {
                           </div>
                         </div>
                         <div class="toolbar" style={{ margin: 0, "justify-content": "flex-end" }}>
-                          <Show when={!u.isBot}>
+                          <Show when={!u.isBot && !lastAdmin(u)}>
                             <button class="btn small secondary" aria-label={`${u.isAdmin ? "Remove admin from" : "Make admin"} ${u.username}`} onClick={() => void update(u, { isAdmin: !u.isAdmin })}>
                               {u.isAdmin ? "Remove admin" : "Make admin"}
                             </button>
+                          </Show>
+                          <Show when={lastAdmin(u)}>
+                            <span class="faint" title="The instance needs at least one administrator: make someone else admin first.">
+                              Only admin
+                            </span>
                           </Show>
                           <Show when={!self()}>
                             <Show

@@ -21,6 +21,8 @@ export function AccountPage(props: { onEditProfile: () => void }) {
   const me = () => state.me;
   const [pw, setPw] = createSignal(false);
   const [pwDone, setPwDone] = createSignal(false);
+  const [emailEdit, setEmailEdit] = createSignal(false);
+  const [emailSent, setEmailSent] = createSignal("");
   const [statusError, setStatusError] = createSignal("");
   const current = () => state.presences[me()?.id ?? ""]?.status ?? PresenceStatus.ONLINE;
 
@@ -70,13 +72,21 @@ export function AccountPage(props: { onEditProfile: () => void }) {
                 {" "}
                 <span class={me()?.emailVerified ? "pill ok" : "pill"}>{me()?.emailVerified ? "Verified" : "Not verified"}</span>
               </Show>
-              <Show when={me()?.email && !me()?.emailVerified}>
+              <Show when={me()?.email && !me()?.emailVerified && !emailSent()}>
                 {" "}
                 <ResendVerification />
               </Show>
             </span>
           </div>
+          <button class="btn small secondary" onClick={() => (setEmailSent(""), setEmailEdit(true))}>
+            {me()?.email ? "Change e-mail" : "Add e-mail"}
+          </button>
         </div>
+        <Show when={emailSent()}>
+          <p class="ok-text" role="status" style={{ margin: "0 0 8px" }}>
+            Verification e-mail sent to {emailSent()}: follow its link to verify the new address.
+          </p>
+        </Show>
         <Show when={me()?.createdAt}>
           <div class="kv">
             <div>
@@ -123,6 +133,9 @@ export function AccountPage(props: { onEditProfile: () => void }) {
           </span>
         </Show>
       </div>
+      <Show when={emailEdit()}>
+        <EmailDialog onClose={() => setEmailEdit(false)} onDone={(address) => (setEmailEdit(false), setEmailSent(address))} />
+      </Show>
       <Show when={pw()}>
         <PasswordDialog onClose={() => setPw(false)} onDone={() => (setPw(false), setPwDone(true))} />
       </Show>
@@ -181,6 +194,57 @@ function PasswordDialog(props: { onClose: () => void; onDone: () => void }) {
           </button>
           <button type="submit" class="btn" disabled={busy()}>
             {busy() ? "Saving…" : "Done"}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+/** Changes the address (password required); the server mails a link to verify the new one. */
+function EmailDialog(props: { onClose: () => void; onDone: (address: string) => void }) {
+  const [email, setEmail] = createSignal("");
+  const [password, setPassword] = createSignal("");
+  const { busy, error, setError, run } = createAction();
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    const address = email().trim();
+    if (!address || !password()) {
+      setError("Fill in every field.");
+      return;
+    }
+    await run(async () => {
+      const res = await api.auth.changeEmail({ email: address, currentPassword: password() });
+      const u = res.user;
+      if (u) mutate((s) => void ((s.me = u), (s.users[u.id] = u)));
+      props.onDone(u?.email || address);
+    });
+  };
+  return (
+    <Dialog title="Change your e-mail address" onClose={props.onClose}>
+      <p class="muted" style={{ "margin-top": 0 }}>
+        Enter a new address and your current password. The new address stays unverified until you follow the link we mail to it.
+      </p>
+      <form onSubmit={submit}>
+        <label class="field">
+          <span>New e-mail address</span>
+          <input type="email" autocomplete="email" value={email()} onInput={(e) => setEmail(e.currentTarget.value)} required />
+        </label>
+        <label class="field">
+          <span>Current password</span>
+          <input type="password" autocomplete="current-password" value={password()} onInput={(e) => setPassword(e.currentTarget.value)} required />
+        </label>
+        <Show when={error()}>
+          <p class="error-text" role="alert">
+            {error()}
+          </p>
+        </Show>
+        <div class="actions">
+          <button type="button" class="btn secondary" onClick={props.onClose}>
+            Cancel
+          </button>
+          <button type="submit" class="btn" disabled={busy()}>
+            {busy() ? "Saving…" : "Change e-mail"}
           </button>
         </div>
       </form>

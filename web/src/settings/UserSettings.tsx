@@ -12,8 +12,9 @@ import { AppearancePage } from "./AppearancePage";
 import { InstancePage } from "../admin/InstancePage";
 import { InstanceInvitesPage } from "../admin/InstanceInvitesPage";
 import { AdminUsersPage } from "../admin/AdminUsersPage";
+import { AdminServersPage } from "../admin/AdminServersPage";
 
-const ADMIN_PAGES = ["instance", "instance-invites", "users"];
+const ADMIN_PAGES = ["instance", "instance-invites", "users", "servers"];
 
 export default function UserSettings() {
   const initial = () => {
@@ -40,6 +41,7 @@ export default function UserSettings() {
             { id: "instance", label: "Instance Settings" },
             { id: "instance-invites", label: "Registration Invites" },
             { id: "users", label: "Users" },
+            { id: "servers", label: "Servers" },
           ]
         : [],
     },
@@ -73,6 +75,9 @@ export default function UserSettings() {
         </Match>
         <Match when={page() === "users" && state.me?.isAdmin}>
           <AdminUsersPage />
+        </Match>
+        <Match when={page() === "servers" && state.me?.isAdmin}>
+          <AdminServersPage />
         </Match>
       </Switch>
       <Show when={logout()}>

@@ -8,6 +8,7 @@ use tracing::instrument;
 
 use super::{AuthService, tokens};
 use crate::{
+    change::Change,
     context::Context,
     error::{Error, Result},
     id::{Id, now_ms},
@@ -30,7 +31,11 @@ impl AuthService {
     #[instrument(skip_all)]
     pub async fn verify_email(&self, token: &str) -> Result<()> {
         let hash = tokens::hash_refresh_token(token.trim());
-        match self.ctx.store.use_verify_token(&hash, now_ms()).await? {
+        let mut change = Change::begin(&self.ctx).await?;
+        let verified = change.tx().use_verify_token(&hash, now_ms()).await?;
+        // Committed either way: a token whose address changed since is spent.
+        change.commit().await?;
+        match verified {
             Some(user) => {
                 tracing::info!(user_id = %user, "e-mail address verified");
                 Ok(())
@@ -68,13 +73,15 @@ impl AuthService {
         validate::password("new_password", new_password)?;
         let hash = tokens::hash_refresh_token(token.trim());
         let password_hash = self.ctx.passwords.hash(new_password.to_owned()).await?;
-        let user = self
-            .ctx
-            .store
+        let mut change = Change::begin(&self.ctx).await?;
+        let user = change
+            .tx()
             .use_reset_token(&hash, now_ms(), &password_hash)
             .await?
             .ok_or(Error::NotFound("reset token"))?;
-        self.revoke_all(user).await?;
+        let sessions = change.tx().revoke_sessions_of(user, now_ms()).await?;
+        change.end_sessions(sessions);
+        change.commit().await?;
         tracing::info!(user_id = %user, "password reset by e-mail: every session revoked");
         Ok(())
     }
@@ -117,7 +124,9 @@ impl AuthService {
                 });
             }
         }
-        mail_verification_link(&self.ctx, &user).await
+        let mut change = Change::begin(&self.ctx).await?;
+        mail_verification_link(&self.ctx, &mut change, &user).await?;
+        change.commit().await
     }
 
     /// Replaces the caller's address after checking their password; the new address must be
@@ -146,15 +155,16 @@ impl AuthService {
                 "current password is incorrect".to_owned(),
             ));
         }
-        let user = self
-            .ctx
-            .store
+        let mut change = Change::begin(&self.ctx).await?;
+        let user = change
+            .tx()
             .set_email(who.user_id, &email)
             .await?
             .ok_or(Error::NotFound("user"))?;
         if self.ctx.settings().smtp.enabled {
-            mail_verification_link(&self.ctx, &user).await?;
+            mail_verification_link(&self.ctx, &mut change, &user).await?;
         }
+        change.commit().await?;
         Ok(User::from(user))
     }
 
@@ -163,21 +173,34 @@ impl AuthService {
     pub(super) async fn after_registration(&self, user: &UserRecord) {
         if user.email.is_some()
             && self.ctx.settings().smtp.enabled
-            && let Err(e) = mail_verification_link(&self.ctx, user).await
+            && let Err(e) = queue_verification_link(&self.ctx, user).await
         {
             tracing::warn!(error = %e.report(), "verification mail not queued");
         }
     }
 }
 
-/// A fresh verification token for the user's current address, mailed through the outbox.
-async fn mail_verification_link(ctx: &Context, user: &UserRecord) -> Result<()> {
+/// [`mail_verification_link`] in a change of its own.
+async fn queue_verification_link(ctx: &Arc<Context>, user: &UserRecord) -> Result<()> {
+    let mut change = Change::begin(ctx).await?;
+    mail_verification_link(ctx, &mut change, user).await?;
+    change.commit().await
+}
+
+/// A fresh verification token for the user's current address, mailed through the outbox:
+/// both written in `change`.
+async fn mail_verification_link(
+    ctx: &Context,
+    change: &mut Change,
+    user: &UserRecord,
+) -> Result<()> {
     let Some(email) = user.email.clone() else {
         return Ok(());
     };
     let (token, hash) = tokens::new_refresh_token();
     let now = now_ms();
-    ctx.store
+    change
+        .tx()
         .replace_email_token(&NewEmailToken {
             hash,
             user_id: Id(user.id),
@@ -189,11 +212,11 @@ async fn mail_verification_link(ctx: &Context, user: &UserRecord) -> Result<()> 
         .await?;
     let link = mail::link(ctx, "verify-email", &token);
     let rendered = templates::verify(&ctx.settings().instance_name, &user.username, &link);
-    mail::enqueue(ctx, &email, rendered).await
+    mail::enqueue(ctx, change, &email, rendered).await
 }
 
 /// The background half of a reset request.
-async fn mail_reset_link(ctx: &Context, email_lower: &str) -> Result<()> {
+async fn mail_reset_link(ctx: &Arc<Context>, email_lower: &str) -> Result<()> {
     let Some(user) = ctx.store.user_by_email(email_lower).await? else {
         return Ok(());
     };
@@ -205,7 +228,9 @@ async fn mail_reset_link(ctx: &Context, email_lower: &str) -> Result<()> {
     }
     let (token, hash) = tokens::new_refresh_token();
     let now = now_ms();
-    ctx.store
+    let mut change = Change::begin(ctx).await?;
+    change
+        .tx()
         .replace_email_token(&NewEmailToken {
             hash,
             user_id: Id(user.id),
@@ -217,5 +242,6 @@ async fn mail_reset_link(ctx: &Context, email_lower: &str) -> Result<()> {
         .await?;
     let link = mail::link(ctx, "reset-password", &token);
     let rendered = templates::reset(&ctx.settings().instance_name, &user.username, &link);
-    mail::enqueue(ctx, &email, rendered).await
+    mail::enqueue(ctx, &mut change, &email, rendered).await?;
+    change.commit().await
 }

@@ -1,7 +1,8 @@
 //! Outgoing e-mail: templates, the durable outbox and its worker, and the SMTP transport.
 //!
 //! Services never talk to SMTP on a user's request: they queue a mail ([`enqueue`]) in the
-//! outbox table and wake the worker ([`outbox`]), which sends with retries and exponential
+//! outbox table, inside the unit of work that sends it (the mail exists if and only if the
+//! change committed), which wakes the worker ([`outbox`]) after commit. It sends with retries and exponential
 //! backoff. An SMTP server that is down delays mail; it never fails or slows the request, and
 //! queued mail survives restarts. Only the admin's "send test e-mail" talks to SMTP directly.
 
@@ -10,14 +11,20 @@ pub mod outbox;
 pub mod smtp;
 pub mod templates;
 
-use crate::{context::Context, error::Result, id::now_ms, store::OutboxMail};
+use crate::{change::Change, context::Context, error::Result, id::now_ms, store::OutboxMail};
 
 pub use templates::Rendered;
 
-/// Queues a mail for `to` and wakes the worker.
-pub(crate) async fn enqueue(ctx: &Context, to: &str, mail: Rendered) -> Result<()> {
+/// Queues a mail for `to` in `change`; the worker wakes once it commits.
+pub(crate) async fn enqueue(
+    ctx: &Context,
+    change: &mut Change,
+    to: &str,
+    mail: Rendered,
+) -> Result<()> {
     let now = now_ms();
-    ctx.store
+    change
+        .tx()
         .enqueue_mail(&OutboxMail {
             id: ctx.ids.next().0,
             recipient: to.to_owned(),
@@ -29,7 +36,7 @@ pub(crate) async fn enqueue(ctx: &Context, to: &str, mail: Rendered) -> Result<(
             created_at: now,
         })
         .await?;
-    ctx.mail.wake();
+    change.wake_mail();
     Ok(())
 }
 

@@ -164,6 +164,19 @@ impl AuditAction {
     }
 }
 
+/// Instance administration actions, recorded in the instance's own audit log
+/// (`admin_audit_log`), which outlives the servers it mentions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, sqlx::Type)]
+#[repr(i64)]
+pub enum AdminAction {
+    /// An account's flags changed (disabled, admin, verified).
+    UserUpdate = 1,
+    /// An account was deleted.
+    UserDelete = 2,
+    /// A server was deleted by an admin.
+    ServerDelete = 3,
+}
+
 #[cfg(test)]
 mod tests {
     use super::AuditAction;

@@ -12,7 +12,8 @@ use crate::id::Id;
 
 pub use self::event::Event;
 pub use self::kinds::{
-    AuditAction, ChannelKind, MentionKind, MessageKind, OverwriteKind, RelationshipKind,
+    AdminAction, AuditAction, ChannelKind, MentionKind, MessageKind, OverwriteKind,
+    RelationshipKind,
 };
 pub use self::rows::{
     BanRecord, ChannelRecord, MemberRecord, OverwriteRecord, RoleRecord, ServerInviteRecord,

@@ -61,11 +61,10 @@ pub struct NewEmailToken {
     pub expires_at: i64,
 }
 
-/// The outbox and mailed tokens.
+/// The outbox worker's side and the token reads. The worker's bookkeeping (claiming a due
+/// mail, marking it sent or failed) is not a change to the world, so it runs on the pool.
 #[async_trait]
 pub trait MailStore: Send + Sync {
-    /// Queues a mail.
-    async fn enqueue_mail(&self, mail: &OutboxMail) -> Result<()>;
     /// Claims the oldest due unsent mail by moving its `next_attempt_at` to `lease_until`
     /// (another worker does not take it meanwhile; a crashed worker's lease just runs out).
     async fn claim_due_mail(&self, now: i64, lease_until: i64) -> Result<Option<OutboxMail>>;
@@ -75,25 +74,33 @@ pub trait MailStore: Send + Sync {
     async fn mark_mail_failed(&self, id: i64, next_attempt_at: i64, error: &str) -> Result<()>;
     /// When the next unsent mail is due, if any.
     async fn next_mail_due(&self) -> Result<Option<i64>>;
-
-    /// Stores a token, first invalidating the user's earlier live tokens of the same purpose.
-    async fn replace_email_token(&self, token: &NewEmailToken) -> Result<()>;
     /// When the user's newest token of this purpose was made.
     async fn last_email_token_at(&self, user: Id, purpose: TokenPurpose) -> Result<Option<i64>>;
+    /// A user by lower-cased e-mail address.
+    async fn user_by_email(&self, email_lower: &str) -> Result<Option<super::UserRecord>>;
+}
+
+/// Mail writes, made inside one [`super::WriteTx`]: queued mail commits (or rolls back)
+/// with the change that sends it.
+#[async_trait]
+pub trait MailWrites: Send {
+    /// Queues a mail.
+    async fn enqueue_mail(&mut self, mail: &OutboxMail) -> Result<()>;
+    /// Stores a token, first invalidating the user's earlier live tokens of the same purpose.
+    async fn replace_email_token(&mut self, token: &NewEmailToken) -> Result<()>;
     /// Uses a verification token: if it is live and the user's address is still the one it
-    /// was sent to, marks it used and the address verified; returns the user.
-    async fn use_verify_token(&self, hash: &[u8], now: i64) -> Result<Option<Id>>;
-    /// Uses a reset token: if it is live, marks it used and sets the password hash, in one
-    /// transaction; returns the user.
+    /// was sent to, marks it used and the address verified; returns the user. (A token whose
+    /// address changed since is spent and verifies nothing.)
+    async fn use_verify_token(&mut self, hash: &[u8], now: i64) -> Result<Option<Id>>;
+    /// Uses a reset token: if it is live, marks it used and sets the password hash; returns
+    /// the user.
     async fn use_reset_token(
-        &self,
+        &mut self,
         hash: &[u8],
         now: i64,
         password_hash: &str,
     ) -> Result<Option<Id>>;
-    /// A user by lower-cased e-mail address.
-    async fn user_by_email(&self, email_lower: &str) -> Result<Option<super::UserRecord>>;
     /// Replaces a user's address, marking it unverified and invalidating their tokens.
     /// A taken address is [`crate::Error::Conflict`].
-    async fn set_email(&self, user: Id, email: &str) -> Result<Option<super::UserRecord>>;
+    async fn set_email(&mut self, user: Id, email: &str) -> Result<Option<super::UserRecord>>;
 }

@@ -94,6 +94,8 @@ pub trait WriteTx:
     + MessageWrites
     + RelationshipWrites
     + BotWrites
+    + MailWrites
+    + UserAdminWrites
     + Send
 {
     /// Commits every write made through this transaction.

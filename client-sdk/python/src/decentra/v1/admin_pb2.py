@@ -22,12 +22,13 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from decentra.v1 import servers_pb2 as decentra_dot_v1_dot_servers__pb2
 from decentra.v1 import users_pb2 as decentra_dot_v1_dot_users__pb2
 from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x17\x64\x65\x63\x65ntra/v1/admin.proto\x12\x0b\x64\x65\x63\x65ntra.v1\x1a\x17\x64\x65\x63\x65ntra/v1/users.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xec\x01\n\x0eInstanceInvite\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\x15\n\rcreated_by_id\x18\x02 \x01(\t\x12\x15\n\x08max_uses\x18\x03 \x01(\rH\x00\x88\x01\x01\x12\x0c\n\x04uses\x18\x04 \x01(\r\x12\x33\n\nexpires_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.TimestampH\x01\x88\x01\x01\x12\x0f\n\x07revoked\x18\x06 \x01(\x08\x12.\n\ncreated_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x0b\n\t_max_usesB\r\n\x0b_expires_at\"\xca\x01\n\x0cSmtpSettings\x12\x0f\n\x07\x65nabled\x18\x01 \x01(\x08\x12\x0c\n\x04host\x18\x02 \x01(\t\x12\x0c\n\x04port\x18\x03 \x01(\r\x12\x10\n\x08username\x18\x04 \x01(\t\x12\x10\n\x08password\x18\x05 \x01(\t\x12\x14\n\x0cpassword_set\x18\x06 \x01(\x08\x12*\n\x08tls_mode\x18\x07 \x01(\x0e\x32\x18.decentra.v1.SmtpTlsMode\x12\x14\n\x0c\x66rom_address\x18\x08 \x01(\t\x12\x11\n\tfrom_name\x18\t \x01(\t\"\xc6\x02\n\x12SmtpSettingsUpdate\x12\x14\n\x07\x65nabled\x18\x01 \x01(\x08H\x00\x88\x01\x01\x12\x11\n\x04host\x18\x02 \x01(\tH\x01\x88\x01\x01\x12\x11\n\x04port\x18\x03 \x01(\rH\x02\x88\x01\x01\x12\x15\n\x08username\x18\x04 \x01(\tH\x03\x88\x01\x01\x12\x15\n\x08password\x18\x05 \x01(\tH\x04\x88\x01\x01\x12/\n\x08tls_mode\x18\x06 \x01(\x0e\x32\x18.decentra.v1.SmtpTlsModeH\x05\x88\x01\x01\x12\x19\n\x0c\x66rom_address\x18\x07 \x01(\tH\x06\x88\x01\x01\x12\x16\n\tfrom_name\x18\x08 \x01(\tH\x07\x88\x01\x01\x42\n\n\x08_enabledB\x07\n\x05_hostB\x07\n\x05_portB\x0b\n\t_usernameB\x0b\n\t_passwordB\x0b\n\t_tls_modeB\x0f\n\r_from_addressB\x0c\n\n_from_name\"\x8c\x04\n\x10InstanceSettings\x12\x15\n\rinstance_name\x18\x01 \x01(\t\x12\x38\n\x11registration_mode\x18\x02 \x01(\x0e\x32\x1d.decentra.v1.RegistrationMode\x12\"\n\x1arequire_email_verification\x18\x03 \x01(\x08\x12\x18\n\x10max_upload_bytes\x18\x04 \x01(\x04\x12\x1a\n\x12max_message_length\x18\x05 \x01(\r\x12\x1c\n\x14max_servers_per_user\x18\x06 \x01(\r\x12\x1e\n\x16max_members_per_server\x18\x07 \x01(\r\x12\x1f\n\x17max_channels_per_server\x18\x08 \x01(\r\x12\x1c\n\x14max_roles_per_server\x18\t \x01(\r\x12\x1c\n\x14max_group_dm_members\x18\n \x01(\r\x12\x19\n\x11max_bots_per_user\x18\x0b \x01(\r\x12%\n\x1dmessage_rate_limit_per_minute\x18\x0c \x01(\r\x12\'\n\x04smtp\x18\r \x01(\x0b\x32\x19.decentra.v1.SmtpSettings\x12\x1c\n\x14instance_description\x18\x0e \x01(\t\x12)\n\x05voice\x18\x0f \x01(\x0b\x32\x1a.decentra.v1.VoiceSettings\"c\n\rVoiceSettings\x12\x11\n\tstun_urls\x18\x01 \x03(\t\x12\x11\n\tturn_urls\x18\x02 \x03(\t\x12\x13\n\x0bturn_secret\x18\x03 \x01(\t\x12\x17\n\x0fturn_secret_set\x18\x04 \x01(\x08\"\x93\x01\n\x13VoiceSettingsUpdate\x12\x11\n\tstun_urls\x18\x01 \x03(\t\x12\x15\n\rset_stun_urls\x18\x02 \x01(\x08\x12\x11\n\tturn_urls\x18\x03 \x03(\t\x12\x15\n\rset_turn_urls\x18\x04 \x01(\x08\x12\x18\n\x0bturn_secret\x18\x05 \x01(\tH\x00\x88\x01\x01\x42\x0e\n\x0c_turn_secret\"\x1c\n\x1aGetInstanceSettingsRequest\"N\n\x1bGetInstanceSettingsResponse\x12/\n\x08settings\x18\x01 \x01(\x0b\x32\x1d.decentra.v1.InstanceSettings\"\xac\x07\n\x1dUpdateInstanceSettingsRequest\x12\x1a\n\rinstance_name\x18\x01 \x01(\tH\x00\x88\x01\x01\x12=\n\x11registration_mode\x18\x02 \x01(\x0e\x32\x1d.decentra.v1.RegistrationModeH\x01\x88\x01\x01\x12\'\n\x1arequire_email_verification\x18\x03 \x01(\x08H\x02\x88\x01\x01\x12\x1d\n\x10max_upload_bytes\x18\x04 \x01(\x04H\x03\x88\x01\x01\x12\x1f\n\x12max_message_length\x18\x05 \x01(\rH\x04\x88\x01\x01\x12!\n\x14max_servers_per_user\x18\x06 \x01(\rH\x05\x88\x01\x01\x12#\n\x16max_members_per_server\x18\x07 \x01(\rH\x06\x88\x01\x01\x12$\n\x17max_channels_per_server\x18\x08 \x01(\rH\x07\x88\x01\x01\x12!\n\x14max_roles_per_server\x18\t \x01(\rH\x08\x88\x01\x01\x12!\n\x14max_group_dm_members\x18\n \x01(\rH\t\x88\x01\x01\x12\x1e\n\x11max_bots_per_user\x18\x0b \x01(\rH\n\x88\x01\x01\x12*\n\x1dmessage_rate_limit_per_minute\x18\x0c \x01(\rH\x0b\x88\x01\x01\x12-\n\x04smtp\x18\r \x01(\x0b\x32\x1f.decentra.v1.SmtpSettingsUpdate\x12!\n\x14instance_description\x18\x0e \x01(\tH\x0c\x88\x01\x01\x12/\n\x05voice\x18\x0f \x01(\x0b\x32 .decentra.v1.VoiceSettingsUpdateB\x10\n\x0e_instance_nameB\x14\n\x12_registration_modeB\x1d\n\x1b_require_email_verificationB\x13\n\x11_max_upload_bytesB\x15\n\x13_max_message_lengthB\x17\n\x15_max_servers_per_userB\x19\n\x17_max_members_per_serverB\x1a\n\x18_max_channels_per_serverB\x17\n\x15_max_roles_per_serverB\x17\n\x15_max_group_dm_membersB\x14\n\x12_max_bots_per_userB \n\x1e_message_rate_limit_per_minuteB\x17\n\x15_instance_description\"Q\n\x1eUpdateInstanceSettingsResponse\x12/\n\x08settings\x18\x01 \x01(\x0b\x32\x1d.decentra.v1.InstanceSettings\"y\n\x1b\x43reateInstanceInviteRequest\x12\x15\n\x08max_uses\x18\x01 \x01(\rH\x00\x88\x01\x01\x12\x1f\n\x12\x65xpires_in_seconds\x18\x02 \x01(\x03H\x01\x88\x01\x01\x42\x0b\n\t_max_usesB\x15\n\x13_expires_in_seconds\"K\n\x1c\x43reateInstanceInviteResponse\x12+\n\x06invite\x18\x01 \x01(\x0b\x32\x1b.decentra.v1.InstanceInvite\"C\n\x1aListInstanceInvitesRequest\x12\x11\n\tpage_size\x18\x01 \x01(\r\x12\x12\n\npage_token\x18\x02 \x01(\t\"d\n\x1bListInstanceInvitesResponse\x12,\n\x07invites\x18\x01 \x03(\x0b\x32\x1b.decentra.v1.InstanceInvite\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"+\n\x1bRevokeInstanceInviteRequest\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\"K\n\x1cRevokeInstanceInviteResponse\x12+\n\x06invite\x18\x01 \x01(\x0b\x32\x1b.decentra.v1.InstanceInvite\"H\n\x10ListUsersRequest\x12\x11\n\tpage_size\x18\x01 \x01(\r\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\r\n\x05query\x18\x03 \x01(\t\"N\n\x11ListUsersResponse\x12 \n\x05users\x18\x01 \x03(\x0b\x32\x11.decentra.v1.User\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\x9c\x01\n\x11UpdateUserRequest\x12\x0f\n\x07user_id\x18\x01 \x01(\t\x12\x15\n\x08\x64isabled\x18\x02 \x01(\x08H\x00\x88\x01\x01\x12\x15\n\x08is_admin\x18\x03 \x01(\x08H\x01\x88\x01\x01\x12\x1b\n\x0e\x65mail_verified\x18\x04 \x01(\x08H\x02\x88\x01\x01\x42\x0b\n\t_disabledB\x0b\n\t_is_adminB\x11\n\x0f_email_verified\"5\n\x12UpdateUserResponse\x12\x1f\n\x04user\x18\x01 \x01(\x0b\x32\x11.decentra.v1.User\"$\n\x11\x44\x65leteUserRequest\x12\x0f\n\x07user_id\x18\x01 \x01(\t\"\x14\n\x12\x44\x65leteUserResponse\"\"\n\x14SendTestEmailRequest\x12\n\n\x02to\x18\x01 \x01(\t\"?\n\x15SendTestEmailResponse\x12\x10\n\x08\x61\x63\x63\x65pted\x18\x01 \x01(\x08\x12\x14\n\x0cserver_reply\x18\x02 \x01(\t*\x92\x01\n\x10RegistrationMode\x12!\n\x1dREGISTRATION_MODE_UNSPECIFIED\x10\x00\x12\x1a\n\x16REGISTRATION_MODE_OPEN\x10\x01\x12!\n\x1dREGISTRATION_MODE_INVITE_ONLY\x10\x02\x12\x1c\n\x18REGISTRATION_MODE_CLOSED\x10\x03*|\n\x0bSmtpTlsMode\x12\x1d\n\x19SMTP_TLS_MODE_UNSPECIFIED\x10\x00\x12\x16\n\x12SMTP_TLS_MODE_NONE\x10\x01\x12\x1a\n\x16SMTP_TLS_MODE_STARTTLS\x10\x02\x12\x1a\n\x16SMTP_TLS_MODE_IMPLICIT\x10\x03\x32\xb3\t\n\x0c\x41\x64minService\x12\x88\x01\n\x13GetInstanceSettings\x12\'.decentra.v1.GetInstanceSettingsRequest\x1a(.decentra.v1.GetInstanceSettingsResponse\"\x1e\x82\xd3\xe4\x93\x02\x18\x12\x16/api/v1/admin/settings\x12\x94\x01\n\x16UpdateInstanceSettings\x12*.decentra.v1.UpdateInstanceSettingsRequest\x1a+.decentra.v1.UpdateInstanceSettingsResponse\"!\x82\xd3\xe4\x93\x02\x1b\x32\x16/api/v1/admin/settings:\x01*\x12\x8d\x01\n\x14\x43reateInstanceInvite\x12(.decentra.v1.CreateInstanceInviteRequest\x1a).decentra.v1.CreateInstanceInviteResponse\" \x82\xd3\xe4\x93\x02\x1a\"\x15/api/v1/admin/invites:\x01*\x12\x87\x01\n\x13ListInstanceInvites\x12\'.decentra.v1.ListInstanceInvitesRequest\x1a(.decentra.v1.ListInstanceInvitesResponse\"\x1d\x82\xd3\xe4\x93\x02\x17\x12\x15/api/v1/admin/invites\x12\x91\x01\n\x14RevokeInstanceInvite\x12(.decentra.v1.RevokeInstanceInviteRequest\x1a).decentra.v1.RevokeInstanceInviteResponse\"$\x82\xd3\xe4\x93\x02\x1e*\x1c/api/v1/admin/invites/{code}\x12g\n\tListUsers\x12\x1d.decentra.v1.ListUsersRequest\x1a\x1e.decentra.v1.ListUsersResponse\"\x1b\x82\xd3\xe4\x93\x02\x15\x12\x13/api/v1/admin/users\x12w\n\nUpdateUser\x12\x1e.decentra.v1.UpdateUserRequest\x1a\x1f.decentra.v1.UpdateUserResponse\"(\x82\xd3\xe4\x93\x02\"2\x1d/api/v1/admin/users/{user_id}:\x01*\x12t\n\nDeleteUser\x12\x1e.decentra.v1.DeleteUserRequest\x1a\x1f.decentra.v1.DeleteUserResponse\"%\x82\xd3\xe4\x93\x02\x1f*\x1d/api/v1/admin/users/{user_id}\x12{\n\rSendTestEmail\x12!.decentra.v1.SendTestEmailRequest\x1a\".decentra.v1.SendTestEmailResponse\"#\x82\xd3\xe4\x93\x02\x1d\"\x18/api/v1/admin/test-email:\x01*b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x17\x64\x65\x63\x65ntra/v1/admin.proto\x12\x0b\x64\x65\x63\x65ntra.v1\x1a\x19\x64\x65\x63\x65ntra/v1/servers.proto\x1a\x17\x64\x65\x63\x65ntra/v1/users.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xec\x01\n\x0eInstanceInvite\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\x15\n\rcreated_by_id\x18\x02 \x01(\t\x12\x15\n\x08max_uses\x18\x03 \x01(\rH\x00\x88\x01\x01\x12\x0c\n\x04uses\x18\x04 \x01(\r\x12\x33\n\nexpires_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.TimestampH\x01\x88\x01\x01\x12\x0f\n\x07revoked\x18\x06 \x01(\x08\x12.\n\ncreated_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x0b\n\t_max_usesB\r\n\x0b_expires_at\"\xca\x01\n\x0cSmtpSettings\x12\x0f\n\x07\x65nabled\x18\x01 \x01(\x08\x12\x0c\n\x04host\x18\x02 \x01(\t\x12\x0c\n\x04port\x18\x03 \x01(\r\x12\x10\n\x08username\x18\x04 \x01(\t\x12\x10\n\x08password\x18\x05 \x01(\t\x12\x14\n\x0cpassword_set\x18\x06 \x01(\x08\x12*\n\x08tls_mode\x18\x07 \x01(\x0e\x32\x18.decentra.v1.SmtpTlsMode\x12\x14\n\x0c\x66rom_address\x18\x08 \x01(\t\x12\x11\n\tfrom_name\x18\t \x01(\t\"\xc6\x02\n\x12SmtpSettingsUpdate\x12\x14\n\x07\x65nabled\x18\x01 \x01(\x08H\x00\x88\x01\x01\x12\x11\n\x04host\x18\x02 \x01(\tH\x01\x88\x01\x01\x12\x11\n\x04port\x18\x03 \x01(\rH\x02\x88\x01\x01\x12\x15\n\x08username\x18\x04 \x01(\tH\x03\x88\x01\x01\x12\x15\n\x08password\x18\x05 \x01(\tH\x04\x88\x01\x01\x12/\n\x08tls_mode\x18\x06 \x01(\x0e\x32\x18.decentra.v1.SmtpTlsModeH\x05\x88\x01\x01\x12\x19\n\x0c\x66rom_address\x18\x07 \x01(\tH\x06\x88\x01\x01\x12\x16\n\tfrom_name\x18\x08 \x01(\tH\x07\x88\x01\x01\x42\n\n\x08_enabledB\x07\n\x05_hostB\x07\n\x05_portB\x0b\n\t_usernameB\x0b\n\t_passwordB\x0b\n\t_tls_modeB\x0f\n\r_from_addressB\x0c\n\n_from_name\"\x8c\x04\n\x10InstanceSettings\x12\x15\n\rinstance_name\x18\x01 \x01(\t\x12\x38\n\x11registration_mode\x18\x02 \x01(\x0e\x32\x1d.decentra.v1.RegistrationMode\x12\"\n\x1arequire_email_verification\x18\x03 \x01(\x08\x12\x18\n\x10max_upload_bytes\x18\x04 \x01(\x04\x12\x1a\n\x12max_message_length\x18\x05 \x01(\r\x12\x1c\n\x14max_servers_per_user\x18\x06 \x01(\r\x12\x1e\n\x16max_members_per_server\x18\x07 \x01(\r\x12\x1f\n\x17max_channels_per_server\x18\x08 \x01(\r\x12\x1c\n\x14max_roles_per_server\x18\t \x01(\r\x12\x1c\n\x14max_group_dm_members\x18\n \x01(\r\x12\x19\n\x11max_bots_per_user\x18\x0b \x01(\r\x12%\n\x1dmessage_rate_limit_per_minute\x18\x0c \x01(\r\x12\'\n\x04smtp\x18\r \x01(\x0b\x32\x19.decentra.v1.SmtpSettings\x12\x1c\n\x14instance_description\x18\x0e \x01(\t\x12)\n\x05voice\x18\x0f \x01(\x0b\x32\x1a.decentra.v1.VoiceSettings\"c\n\rVoiceSettings\x12\x11\n\tstun_urls\x18\x01 \x03(\t\x12\x11\n\tturn_urls\x18\x02 \x03(\t\x12\x13\n\x0bturn_secret\x18\x03 \x01(\t\x12\x17\n\x0fturn_secret_set\x18\x04 \x01(\x08\"\x93\x01\n\x13VoiceSettingsUpdate\x12\x11\n\tstun_urls\x18\x01 \x03(\t\x12\x15\n\rset_stun_urls\x18\x02 \x01(\x08\x12\x11\n\tturn_urls\x18\x03 \x03(\t\x12\x15\n\rset_turn_urls\x18\x04 \x01(\x08\x12\x18\n\x0bturn_secret\x18\x05 \x01(\tH\x00\x88\x01\x01\x42\x0e\n\x0c_turn_secret\"\x1c\n\x1aGetInstanceSettingsRequest\"N\n\x1bGetInstanceSettingsResponse\x12/\n\x08settings\x18\x01 \x01(\x0b\x32\x1d.decentra.v1.InstanceSettings\"\xac\x07\n\x1dUpdateInstanceSettingsRequest\x12\x1a\n\rinstance_name\x18\x01 \x01(\tH\x00\x88\x01\x01\x12=\n\x11registration_mode\x18\x02 \x01(\x0e\x32\x1d.decentra.v1.RegistrationModeH\x01\x88\x01\x01\x12\'\n\x1arequire_email_verification\x18\x03 \x01(\x08H\x02\x88\x01\x01\x12\x1d\n\x10max_upload_bytes\x18\x04 \x01(\x04H\x03\x88\x01\x01\x12\x1f\n\x12max_message_length\x18\x05 \x01(\rH\x04\x88\x01\x01\x12!\n\x14max_servers_per_user\x18\x06 \x01(\rH\x05\x88\x01\x01\x12#\n\x16max_members_per_server\x18\x07 \x01(\rH\x06\x88\x01\x01\x12$\n\x17max_channels_per_server\x18\x08 \x01(\rH\x07\x88\x01\x01\x12!\n\x14max_roles_per_server\x18\t \x01(\rH\x08\x88\x01\x01\x12!\n\x14max_group_dm_members\x18\n \x01(\rH\t\x88\x01\x01\x12\x1e\n\x11max_bots_per_user\x18\x0b \x01(\rH\n\x88\x01\x01\x12*\n\x1dmessage_rate_limit_per_minute\x18\x0c \x01(\rH\x0b\x88\x01\x01\x12-\n\x04smtp\x18\r \x01(\x0b\x32\x1f.decentra.v1.SmtpSettingsUpdate\x12!\n\x14instance_description\x18\x0e \x01(\tH\x0c\x88\x01\x01\x12/\n\x05voice\x18\x0f \x01(\x0b\x32 .decentra.v1.VoiceSettingsUpdateB\x10\n\x0e_instance_nameB\x14\n\x12_registration_modeB\x1d\n\x1b_require_email_verificationB\x13\n\x11_max_upload_bytesB\x15\n\x13_max_message_lengthB\x17\n\x15_max_servers_per_userB\x19\n\x17_max_members_per_serverB\x1a\n\x18_max_channels_per_serverB\x17\n\x15_max_roles_per_serverB\x17\n\x15_max_group_dm_membersB\x14\n\x12_max_bots_per_userB \n\x1e_message_rate_limit_per_minuteB\x17\n\x15_instance_description\"Q\n\x1eUpdateInstanceSettingsResponse\x12/\n\x08settings\x18\x01 \x01(\x0b\x32\x1d.decentra.v1.InstanceSettings\"y\n\x1b\x43reateInstanceInviteRequest\x12\x15\n\x08max_uses\x18\x01 \x01(\rH\x00\x88\x01\x01\x12\x1f\n\x12\x65xpires_in_seconds\x18\x02 \x01(\x03H\x01\x88\x01\x01\x42\x0b\n\t_max_usesB\x15\n\x13_expires_in_seconds\"K\n\x1c\x43reateInstanceInviteResponse\x12+\n\x06invite\x18\x01 \x01(\x0b\x32\x1b.decentra.v1.InstanceInvite\"C\n\x1aListInstanceInvitesRequest\x12\x11\n\tpage_size\x18\x01 \x01(\r\x12\x12\n\npage_token\x18\x02 \x01(\t\"d\n\x1bListInstanceInvitesResponse\x12,\n\x07invites\x18\x01 \x03(\x0b\x32\x1b.decentra.v1.InstanceInvite\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"+\n\x1bRevokeInstanceInviteRequest\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\"K\n\x1cRevokeInstanceInviteResponse\x12+\n\x06invite\x18\x01 \x01(\x0b\x32\x1b.decentra.v1.InstanceInvite\"H\n\x10ListUsersRequest\x12\x11\n\tpage_size\x18\x01 \x01(\r\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\r\n\x05query\x18\x03 \x01(\t\"N\n\x11ListUsersResponse\x12 \n\x05users\x18\x01 \x03(\x0b\x32\x11.decentra.v1.User\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\x9c\x01\n\x11UpdateUserRequest\x12\x0f\n\x07user_id\x18\x01 \x01(\t\x12\x15\n\x08\x64isabled\x18\x02 \x01(\x08H\x00\x88\x01\x01\x12\x15\n\x08is_admin\x18\x03 \x01(\x08H\x01\x88\x01\x01\x12\x1b\n\x0e\x65mail_verified\x18\x04 \x01(\x08H\x02\x88\x01\x01\x42\x0b\n\t_disabledB\x0b\n\t_is_adminB\x11\n\x0f_email_verified\"5\n\x12UpdateUserResponse\x12\x1f\n\x04user\x18\x01 \x01(\x0b\x32\x11.decentra.v1.User\"$\n\x11\x44\x65leteUserRequest\x12\x0f\n\x07user_id\x18\x01 \x01(\t\"\x14\n\x12\x44\x65leteUserResponse\"\"\n\x14SendTestEmailRequest\x12\n\n\x02to\x18\x01 \x01(\t\"?\n\x15SendTestEmailResponse\x12\x10\n\x08\x61\x63\x63\x65pted\x18\x01 \x01(\x08\x12\x14\n\x0cserver_reply\x18\x02 \x01(\t\"M\n\x0eInstanceServer\x12#\n\x06server\x18\x01 \x01(\x0b\x32\x13.decentra.v1.Server\x12\x16\n\x0eowner_username\x18\x02 \x01(\t\"R\n\x1aListInstanceServersRequest\x12\x11\n\tpage_size\x18\x01 \x01(\r\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\r\n\x05query\x18\x03 \x01(\t\"d\n\x1bListInstanceServersResponse\x12,\n\x07servers\x18\x01 \x03(\x0b\x32\x1b.decentra.v1.InstanceServer\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"0\n\x1b\x44\x65leteInstanceServerRequest\x12\x11\n\tserver_id\x18\x01 \x01(\t\"\x1e\n\x1c\x44\x65leteInstanceServerResponse*\x92\x01\n\x10RegistrationMode\x12!\n\x1dREGISTRATION_MODE_UNSPECIFIED\x10\x00\x12\x1a\n\x16REGISTRATION_MODE_OPEN\x10\x01\x12!\n\x1dREGISTRATION_MODE_INVITE_ONLY\x10\x02\x12\x1c\n\x18REGISTRATION_MODE_CLOSED\x10\x03*|\n\x0bSmtpTlsMode\x12\x1d\n\x19SMTP_TLS_MODE_UNSPECIFIED\x10\x00\x12\x16\n\x12SMTP_TLS_MODE_NONE\x10\x01\x12\x1a\n\x16SMTP_TLS_MODE_STARTTLS\x10\x02\x12\x1a\n\x16SMTP_TLS_MODE_IMPLICIT\x10\x03\x32\xd6\x0b\n\x0c\x41\x64minService\x12\x88\x01\n\x13GetInstanceSettings\x12\'.decentra.v1.GetInstanceSettingsRequest\x1a(.decentra.v1.GetInstanceSettingsResponse\"\x1e\x82\xd3\xe4\x93\x02\x18\x12\x16/api/v1/admin/settings\x12\x94\x01\n\x16UpdateInstanceSettings\x12*.decentra.v1.UpdateInstanceSettingsRequest\x1a+.decentra.v1.UpdateInstanceSettingsResponse\"!\x82\xd3\xe4\x93\x02\x1b\x32\x16/api/v1/admin/settings:\x01*\x12\x8d\x01\n\x14\x43reateInstanceInvite\x12(.decentra.v1.CreateInstanceInviteRequest\x1a).decentra.v1.CreateInstanceInviteResponse\" \x82\xd3\xe4\x93\x02\x1a\"\x15/api/v1/admin/invites:\x01*\x12\x87\x01\n\x13ListInstanceInvites\x12\'.decentra.v1.ListInstanceInvitesRequest\x1a(.decentra.v1.ListInstanceInvitesResponse\"\x1d\x82\xd3\xe4\x93\x02\x17\x12\x15/api/v1/admin/invites\x12\x91\x01\n\x14RevokeInstanceInvite\x12(.decentra.v1.RevokeInstanceInviteRequest\x1a).decentra.v1.RevokeInstanceInviteResponse\"$\x82\xd3\xe4\x93\x02\x1e*\x1c/api/v1/admin/invites/{code}\x12g\n\tListUsers\x12\x1d.decentra.v1.ListUsersRequest\x1a\x1e.decentra.v1.ListUsersResponse\"\x1b\x82\xd3\xe4\x93\x02\x15\x12\x13/api/v1/admin/users\x12w\n\nUpdateUser\x12\x1e.decentra.v1.UpdateUserRequest\x1a\x1f.decentra.v1.UpdateUserResponse\"(\x82\xd3\xe4\x93\x02\"2\x1d/api/v1/admin/users/{user_id}:\x01*\x12t\n\nDeleteUser\x12\x1e.decentra.v1.DeleteUserRequest\x1a\x1f.decentra.v1.DeleteUserResponse\"%\x82\xd3\xe4\x93\x02\x1f*\x1d/api/v1/admin/users/{user_id}\x12{\n\rSendTestEmail\x12!.decentra.v1.SendTestEmailRequest\x1a\".decentra.v1.SendTestEmailResponse\"#\x82\xd3\xe4\x93\x02\x1d\"\x18/api/v1/admin/test-email:\x01*\x12\x87\x01\n\x13ListInstanceServers\x12\'.decentra.v1.ListInstanceServersRequest\x1a(.decentra.v1.ListInstanceServersResponse\"\x1d\x82\xd3\xe4\x93\x02\x17\x12\x15/api/v1/admin/servers\x12\x96\x01\n\x14\x44\x65leteInstanceServer\x12(.decentra.v1.DeleteInstanceServerRequest\x1a).decentra.v1.DeleteInstanceServerResponse\")\x82\xd3\xe4\x93\x02#*!/api/v1/admin/servers/{server_id}b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -52,58 +53,72 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_ADMINSERVICE'].methods_by_name['DeleteUser']._serialized_options = b'\202\323\344\223\002\037*\035/api/v1/admin/users/{user_id}'
   _globals['_ADMINSERVICE'].methods_by_name['SendTestEmail']._loaded_options = None
   _globals['_ADMINSERVICE'].methods_by_name['SendTestEmail']._serialized_options = b'\202\323\344\223\002\035\"\030/api/v1/admin/test-email:\001*'
-  _globals['_REGISTRATIONMODE']._serialized_start=3838
-  _globals['_REGISTRATIONMODE']._serialized_end=3984
-  _globals['_SMTPTLSMODE']._serialized_start=3986
-  _globals['_SMTPTLSMODE']._serialized_end=4110
-  _globals['_INSTANCEINVITE']._serialized_start=129
-  _globals['_INSTANCEINVITE']._serialized_end=365
-  _globals['_SMTPSETTINGS']._serialized_start=368
-  _globals['_SMTPSETTINGS']._serialized_end=570
-  _globals['_SMTPSETTINGSUPDATE']._serialized_start=573
-  _globals['_SMTPSETTINGSUPDATE']._serialized_end=899
-  _globals['_INSTANCESETTINGS']._serialized_start=902
-  _globals['_INSTANCESETTINGS']._serialized_end=1426
-  _globals['_VOICESETTINGS']._serialized_start=1428
-  _globals['_VOICESETTINGS']._serialized_end=1527
-  _globals['_VOICESETTINGSUPDATE']._serialized_start=1530
-  _globals['_VOICESETTINGSUPDATE']._serialized_end=1677
-  _globals['_GETINSTANCESETTINGSREQUEST']._serialized_start=1679
-  _globals['_GETINSTANCESETTINGSREQUEST']._serialized_end=1707
-  _globals['_GETINSTANCESETTINGSRESPONSE']._serialized_start=1709
-  _globals['_GETINSTANCESETTINGSRESPONSE']._serialized_end=1787
-  _globals['_UPDATEINSTANCESETTINGSREQUEST']._serialized_start=1790
-  _globals['_UPDATEINSTANCESETTINGSREQUEST']._serialized_end=2730
-  _globals['_UPDATEINSTANCESETTINGSRESPONSE']._serialized_start=2732
-  _globals['_UPDATEINSTANCESETTINGSRESPONSE']._serialized_end=2813
-  _globals['_CREATEINSTANCEINVITEREQUEST']._serialized_start=2815
-  _globals['_CREATEINSTANCEINVITEREQUEST']._serialized_end=2936
-  _globals['_CREATEINSTANCEINVITERESPONSE']._serialized_start=2938
-  _globals['_CREATEINSTANCEINVITERESPONSE']._serialized_end=3013
-  _globals['_LISTINSTANCEINVITESREQUEST']._serialized_start=3015
-  _globals['_LISTINSTANCEINVITESREQUEST']._serialized_end=3082
-  _globals['_LISTINSTANCEINVITESRESPONSE']._serialized_start=3084
-  _globals['_LISTINSTANCEINVITESRESPONSE']._serialized_end=3184
-  _globals['_REVOKEINSTANCEINVITEREQUEST']._serialized_start=3186
-  _globals['_REVOKEINSTANCEINVITEREQUEST']._serialized_end=3229
-  _globals['_REVOKEINSTANCEINVITERESPONSE']._serialized_start=3231
-  _globals['_REVOKEINSTANCEINVITERESPONSE']._serialized_end=3306
-  _globals['_LISTUSERSREQUEST']._serialized_start=3308
-  _globals['_LISTUSERSREQUEST']._serialized_end=3380
-  _globals['_LISTUSERSRESPONSE']._serialized_start=3382
-  _globals['_LISTUSERSRESPONSE']._serialized_end=3460
-  _globals['_UPDATEUSERREQUEST']._serialized_start=3463
-  _globals['_UPDATEUSERREQUEST']._serialized_end=3619
-  _globals['_UPDATEUSERRESPONSE']._serialized_start=3621
-  _globals['_UPDATEUSERRESPONSE']._serialized_end=3674
-  _globals['_DELETEUSERREQUEST']._serialized_start=3676
-  _globals['_DELETEUSERREQUEST']._serialized_end=3712
-  _globals['_DELETEUSERRESPONSE']._serialized_start=3714
-  _globals['_DELETEUSERRESPONSE']._serialized_end=3734
-  _globals['_SENDTESTEMAILREQUEST']._serialized_start=3736
-  _globals['_SENDTESTEMAILREQUEST']._serialized_end=3770
-  _globals['_SENDTESTEMAILRESPONSE']._serialized_start=3772
-  _globals['_SENDTESTEMAILRESPONSE']._serialized_end=3835
-  _globals['_ADMINSERVICE']._serialized_start=4113
-  _globals['_ADMINSERVICE']._serialized_end=5316
+  _globals['_ADMINSERVICE'].methods_by_name['ListInstanceServers']._loaded_options = None
+  _globals['_ADMINSERVICE'].methods_by_name['ListInstanceServers']._serialized_options = b'\202\323\344\223\002\027\022\025/api/v1/admin/servers'
+  _globals['_ADMINSERVICE'].methods_by_name['DeleteInstanceServer']._loaded_options = None
+  _globals['_ADMINSERVICE'].methods_by_name['DeleteInstanceServer']._serialized_options = b'\202\323\344\223\002#*!/api/v1/admin/servers/{server_id}'
+  _globals['_REGISTRATIONMODE']._serialized_start=4212
+  _globals['_REGISTRATIONMODE']._serialized_end=4358
+  _globals['_SMTPTLSMODE']._serialized_start=4360
+  _globals['_SMTPTLSMODE']._serialized_end=4484
+  _globals['_INSTANCEINVITE']._serialized_start=156
+  _globals['_INSTANCEINVITE']._serialized_end=392
+  _globals['_SMTPSETTINGS']._serialized_start=395
+  _globals['_SMTPSETTINGS']._serialized_end=597
+  _globals['_SMTPSETTINGSUPDATE']._serialized_start=600
+  _globals['_SMTPSETTINGSUPDATE']._serialized_end=926
+  _globals['_INSTANCESETTINGS']._serialized_start=929
+  _globals['_INSTANCESETTINGS']._serialized_end=1453
+  _globals['_VOICESETTINGS']._serialized_start=1455
+  _globals['_VOICESETTINGS']._serialized_end=1554
+  _globals['_VOICESETTINGSUPDATE']._serialized_start=1557
+  _globals['_VOICESETTINGSUPDATE']._serialized_end=1704
+  _globals['_GETINSTANCESETTINGSREQUEST']._serialized_start=1706
+  _globals['_GETINSTANCESETTINGSREQUEST']._serialized_end=1734
+  _globals['_GETINSTANCESETTINGSRESPONSE']._serialized_start=1736
+  _globals['_GETINSTANCESETTINGSRESPONSE']._serialized_end=1814
+  _globals['_UPDATEINSTANCESETTINGSREQUEST']._serialized_start=1817
+  _globals['_UPDATEINSTANCESETTINGSREQUEST']._serialized_end=2757
+  _globals['_UPDATEINSTANCESETTINGSRESPONSE']._serialized_start=2759
+  _globals['_UPDATEINSTANCESETTINGSRESPONSE']._serialized_end=2840
+  _globals['_CREATEINSTANCEINVITEREQUEST']._serialized_start=2842
+  _globals['_CREATEINSTANCEINVITEREQUEST']._serialized_end=2963
+  _globals['_CREATEINSTANCEINVITERESPONSE']._serialized_start=2965
+  _globals['_CREATEINSTANCEINVITERESPONSE']._serialized_end=3040
+  _globals['_LISTINSTANCEINVITESREQUEST']._serialized_start=3042
+  _globals['_LISTINSTANCEINVITESREQUEST']._serialized_end=3109
+  _globals['_LISTINSTANCEINVITESRESPONSE']._serialized_start=3111
+  _globals['_LISTINSTANCEINVITESRESPONSE']._serialized_end=3211
+  _globals['_REVOKEINSTANCEINVITEREQUEST']._serialized_start=3213
+  _globals['_REVOKEINSTANCEINVITEREQUEST']._serialized_end=3256
+  _globals['_REVOKEINSTANCEINVITERESPONSE']._serialized_start=3258
+  _globals['_REVOKEINSTANCEINVITERESPONSE']._serialized_end=3333
+  _globals['_LISTUSERSREQUEST']._serialized_start=3335
+  _globals['_LISTUSERSREQUEST']._serialized_end=3407
+  _globals['_LISTUSERSRESPONSE']._serialized_start=3409
+  _globals['_LISTUSERSRESPONSE']._serialized_end=3487
+  _globals['_UPDATEUSERREQUEST']._serialized_start=3490
+  _globals['_UPDATEUSERREQUEST']._serialized_end=3646
+  _globals['_UPDATEUSERRESPONSE']._serialized_start=3648
+  _globals['_UPDATEUSERRESPONSE']._serialized_end=3701
+  _globals['_DELETEUSERREQUEST']._serialized_start=3703
+  _globals['_DELETEUSERREQUEST']._serialized_end=3739
+  _globals['_DELETEUSERRESPONSE']._serialized_start=3741
+  _globals['_DELETEUSERRESPONSE']._serialized_end=3761
+  _globals['_SENDTESTEMAILREQUEST']._serialized_start=3763
+  _globals['_SENDTESTEMAILREQUEST']._serialized_end=3797
+  _globals['_SENDTESTEMAILRESPONSE']._serialized_start=3799
+  _globals['_SENDTESTEMAILRESPONSE']._serialized_end=3862
+  _globals['_INSTANCESERVER']._serialized_start=3864
+  _globals['_INSTANCESERVER']._serialized_end=3941
+  _globals['_LISTINSTANCESERVERSREQUEST']._serialized_start=3943
+  _globals['_LISTINSTANCESERVERSREQUEST']._serialized_end=4025
+  _globals['_LISTINSTANCESERVERSRESPONSE']._serialized_start=4027
+  _globals['_LISTINSTANCESERVERSRESPONSE']._serialized_end=4127
+  _globals['_DELETEINSTANCESERVERREQUEST']._serialized_start=4129
+  _globals['_DELETEINSTANCESERVERREQUEST']._serialized_end=4177
+  _globals['_DELETEINSTANCESERVERRESPONSE']._serialized_start=4179
+  _globals['_DELETEINSTANCESERVERRESPONSE']._serialized_end=4209
+  _globals['_ADMINSERVICE']._serialized_start=4487
+  _globals['_ADMINSERVICE']._serialized_end=5981
 # @@protoc_insertion_point(module_scope)

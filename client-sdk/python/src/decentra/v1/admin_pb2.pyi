@@ -1,5 +1,6 @@
 import datetime
 
+from decentra.v1 import servers_pb2 as _servers_pb2
 from decentra.v1 import users_pb2 as _users_pb2
 from google.api import annotations_pb2 as _annotations_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
@@ -305,3 +306,39 @@ class SendTestEmailResponse(_message.Message):
     accepted: bool
     server_reply: str
     def __init__(self, accepted: _Optional[bool] = ..., server_reply: _Optional[str] = ...) -> None: ...
+
+class InstanceServer(_message.Message):
+    __slots__ = ("server", "owner_username")
+    SERVER_FIELD_NUMBER: _ClassVar[int]
+    OWNER_USERNAME_FIELD_NUMBER: _ClassVar[int]
+    server: _servers_pb2.Server
+    owner_username: str
+    def __init__(self, server: _Optional[_Union[_servers_pb2.Server, _Mapping]] = ..., owner_username: _Optional[str] = ...) -> None: ...
+
+class ListInstanceServersRequest(_message.Message):
+    __slots__ = ("page_size", "page_token", "query")
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    QUERY_FIELD_NUMBER: _ClassVar[int]
+    page_size: int
+    page_token: str
+    query: str
+    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., query: _Optional[str] = ...) -> None: ...
+
+class ListInstanceServersResponse(_message.Message):
+    __slots__ = ("servers", "next_page_token")
+    SERVERS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    servers: _containers.RepeatedCompositeFieldContainer[InstanceServer]
+    next_page_token: str
+    def __init__(self, servers: _Optional[_Iterable[_Union[InstanceServer, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class DeleteInstanceServerRequest(_message.Message):
+    __slots__ = ("server_id",)
+    SERVER_ID_FIELD_NUMBER: _ClassVar[int]
+    server_id: str
+    def __init__(self, server_id: _Optional[str] = ...) -> None: ...
+
+class DeleteInstanceServerResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...

@@ -81,6 +81,16 @@ class AdminServiceStub:
                 request_serializer=decentra_dot_v1_dot_admin__pb2.SendTestEmailRequest.SerializeToString,
                 response_deserializer=decentra_dot_v1_dot_admin__pb2.SendTestEmailResponse.FromString,
                 _registered_method=True)
+        self.ListInstanceServers = channel.unary_unary(
+                '/decentra.v1.AdminService/ListInstanceServers',
+                request_serializer=decentra_dot_v1_dot_admin__pb2.ListInstanceServersRequest.SerializeToString,
+                response_deserializer=decentra_dot_v1_dot_admin__pb2.ListInstanceServersResponse.FromString,
+                _registered_method=True)
+        self.DeleteInstanceServer = channel.unary_unary(
+                '/decentra.v1.AdminService/DeleteInstanceServer',
+                request_serializer=decentra_dot_v1_dot_admin__pb2.DeleteInstanceServerRequest.SerializeToString,
+                response_deserializer=decentra_dot_v1_dot_admin__pb2.DeleteInstanceServerResponse.FromString,
+                _registered_method=True)
 
 
 class AdminServiceServicer:
@@ -159,6 +169,23 @@ class AdminServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListInstanceServers(self, request, context):
+        """Lists every server of the instance, oldest first, with its owner and member count.
+        Errors: INVALID_ARGUMENT (page_token, query longer than 100 characters).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeleteInstanceServer(self, request, context):
+        """Deletes a server and everything in it (channels, messages, roles, invites, bans), as its
+        owner's ServerService.DeleteServer does: its members receive server_deleted. Recorded in the instance
+        audit log. Errors: NOT_FOUND.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_AdminServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -206,6 +233,16 @@ def add_AdminServiceServicer_to_server(servicer, server):
                     servicer.SendTestEmail,
                     request_deserializer=decentra_dot_v1_dot_admin__pb2.SendTestEmailRequest.FromString,
                     response_serializer=decentra_dot_v1_dot_admin__pb2.SendTestEmailResponse.SerializeToString,
+            ),
+            'ListInstanceServers': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListInstanceServers,
+                    request_deserializer=decentra_dot_v1_dot_admin__pb2.ListInstanceServersRequest.FromString,
+                    response_serializer=decentra_dot_v1_dot_admin__pb2.ListInstanceServersResponse.SerializeToString,
+            ),
+            'DeleteInstanceServer': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteInstanceServer,
+                    request_deserializer=decentra_dot_v1_dot_admin__pb2.DeleteInstanceServerRequest.FromString,
+                    response_serializer=decentra_dot_v1_dot_admin__pb2.DeleteInstanceServerResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -453,6 +490,60 @@ class AdminService:
             '/decentra.v1.AdminService/SendTestEmail',
             decentra_dot_v1_dot_admin__pb2.SendTestEmailRequest.SerializeToString,
             decentra_dot_v1_dot_admin__pb2.SendTestEmailResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListInstanceServers(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/decentra.v1.AdminService/ListInstanceServers',
+            decentra_dot_v1_dot_admin__pb2.ListInstanceServersRequest.SerializeToString,
+            decentra_dot_v1_dot_admin__pb2.ListInstanceServersResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteInstanceServer(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/decentra.v1.AdminService/DeleteInstanceServer',
+            decentra_dot_v1_dot_admin__pb2.DeleteInstanceServerRequest.SerializeToString,
+            decentra_dot_v1_dot_admin__pb2.DeleteInstanceServerResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -8,6 +8,7 @@ import type { GenEnum, GenFile, GenMessage, GenService } from "@bufbuild/protobu
 import type { Message } from "@bufbuild/protobuf";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import type { User } from "./users_pb.js";
+import type { Server } from "./servers_pb.js";
 
 /**
  * Describes the file decentra/v1/admin.proto.
@@ -950,6 +951,128 @@ export declare type SendTestEmailResponse = Message<"decentra.v1.SendTestEmailRe
 export declare const SendTestEmailResponseSchema: GenMessage<SendTestEmailResponse>;
 
 /**
+ * A server as instance admins see it.
+ *
+ * @generated from message decentra.v1.InstanceServer
+ */
+export declare type InstanceServer = Message<"decentra.v1.InstanceServer"> & {
+  /**
+   * The server (member_count filled).
+   *
+   * @generated from field: decentra.v1.Server server = 1;
+   */
+  server?: Server | undefined;
+
+  /**
+   * The owner's username.
+   *
+   * @generated from field: string owner_username = 2;
+   */
+  ownerUsername: string;
+};
+
+/**
+ * Describes the message decentra.v1.InstanceServer.
+ * Use `create(InstanceServerSchema)` to create a new message.
+ */
+export declare const InstanceServerSchema: GenMessage<InstanceServer>;
+
+/**
+ * Request of AdminService.ListInstanceServers.
+ *
+ * @generated from message decentra.v1.ListInstanceServersRequest
+ */
+export declare type ListInstanceServersRequest = Message<"decentra.v1.ListInstanceServersRequest"> & {
+  /**
+   * Maximum results per page (1-100, default 50).
+   *
+   * @generated from field: uint32 page_size = 1;
+   */
+  pageSize: number;
+
+  /**
+   * Token from a previous response; empty for the first page.
+   *
+   * @generated from field: string page_token = 2;
+   */
+  pageToken: string;
+
+  /**
+   * Optional filter on the server name (substring, case-insensitive).
+   *
+   * @generated from field: string query = 3;
+   */
+  query: string;
+};
+
+/**
+ * Describes the message decentra.v1.ListInstanceServersRequest.
+ * Use `create(ListInstanceServersRequestSchema)` to create a new message.
+ */
+export declare const ListInstanceServersRequestSchema: GenMessage<ListInstanceServersRequest>;
+
+/**
+ * Response of AdminService.ListInstanceServers.
+ *
+ * @generated from message decentra.v1.ListInstanceServersResponse
+ */
+export declare type ListInstanceServersResponse = Message<"decentra.v1.ListInstanceServersResponse"> & {
+  /**
+   * The servers.
+   *
+   * @generated from field: repeated decentra.v1.InstanceServer servers = 1;
+   */
+  servers: InstanceServer[];
+
+  /**
+   * Token for the next page; empty when done.
+   *
+   * @generated from field: string next_page_token = 2;
+   */
+  nextPageToken: string;
+};
+
+/**
+ * Describes the message decentra.v1.ListInstanceServersResponse.
+ * Use `create(ListInstanceServersResponseSchema)` to create a new message.
+ */
+export declare const ListInstanceServersResponseSchema: GenMessage<ListInstanceServersResponse>;
+
+/**
+ * Request of AdminService.DeleteInstanceServer.
+ *
+ * @generated from message decentra.v1.DeleteInstanceServerRequest
+ */
+export declare type DeleteInstanceServerRequest = Message<"decentra.v1.DeleteInstanceServerRequest"> & {
+  /**
+   * The server to delete.
+   *
+   * @generated from field: string server_id = 1;
+   */
+  serverId: string;
+};
+
+/**
+ * Describes the message decentra.v1.DeleteInstanceServerRequest.
+ * Use `create(DeleteInstanceServerRequestSchema)` to create a new message.
+ */
+export declare const DeleteInstanceServerRequestSchema: GenMessage<DeleteInstanceServerRequest>;
+
+/**
+ * Response of AdminService.DeleteInstanceServer.
+ *
+ * @generated from message decentra.v1.DeleteInstanceServerResponse
+ */
+export declare type DeleteInstanceServerResponse = Message<"decentra.v1.DeleteInstanceServerResponse"> & {
+};
+
+/**
+ * Describes the message decentra.v1.DeleteInstanceServerResponse.
+ * Use `create(DeleteInstanceServerResponseSchema)` to create a new message.
+ */
+export declare const DeleteInstanceServerResponseSchema: GenMessage<DeleteInstanceServerResponse>;
+
+/**
  * How new accounts may register on the instance.
  *
  * @generated from enum decentra.v1.RegistrationMode
@@ -1133,6 +1256,29 @@ export declare const AdminService: GenService<{
     methodKind: "unary";
     input: typeof SendTestEmailRequestSchema;
     output: typeof SendTestEmailResponseSchema;
+  },
+  /**
+   * Lists every server of the instance, oldest first, with its owner and member count.
+   * Errors: INVALID_ARGUMENT (page_token, query longer than 100 characters).
+   *
+   * @generated from rpc decentra.v1.AdminService.ListInstanceServers
+   */
+  listInstanceServers: {
+    methodKind: "unary";
+    input: typeof ListInstanceServersRequestSchema;
+    output: typeof ListInstanceServersResponseSchema;
+  },
+  /**
+   * Deletes a server and everything in it (channels, messages, roles, invites, bans), as its
+   * owner's ServerService.DeleteServer does: its members receive server_deleted. Recorded in the instance
+   * audit log. Errors: NOT_FOUND.
+   *
+   * @generated from rpc decentra.v1.AdminService.DeleteInstanceServer
+   */
+  deleteInstanceServer: {
+    methodKind: "unary";
+    input: typeof DeleteInstanceServerRequestSchema;
+    output: typeof DeleteInstanceServerResponseSchema;
   },
 }>;
 

@@ -1,4 +1,5 @@
-//! [`crate::store::MailStore`] and [`crate::store::UserAdminStore`] in portable SQL.
+//! [`crate::store::MailStore`], [`crate::store::MailWrites`], [`crate::store::UserAdminStore`]
+//! and [`crate::store::UserAdminWrites`] in portable SQL.
 
 /// The columns of a [`crate::store::UserRecord`], in its field order.
 macro_rules! user_columns {
@@ -8,13 +9,24 @@ macro_rules! user_columns {
     };
 }
 
-/// Implements [`crate::store::MailStore`] for `$store` (see [`super`]).
+/// Implements the mail and admin read traits for `$store` and write traits for `$tx` (see
+/// [`super`]).
 macro_rules! mail_sql {
-    ($store:ty, $db:ty, $begin_write:literal) => {
+    ($store:ty, $tx:ty, $db:ty) => {
+        /// A LIKE pattern (escape `\\`) matching a lower-cased substring `q`.
+        fn like_pattern(q: &str) -> String {
+            let escaped = q
+                .to_lowercase()
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
+            format!("%{escaped}%")
+        }
+
         #[async_trait::async_trait]
-        impl $crate::store::MailStore for $store {
+        impl $crate::store::MailWrites for $tx {
             async fn enqueue_mail(
-                &self,
+                &mut self,
                 m: &$crate::store::OutboxMail,
             ) -> $crate::error::Result<()> {
                 sqlx::query(
@@ -30,11 +42,128 @@ macro_rules! mail_sql {
                 .bind(m.attempts)
                 .bind(m.next_attempt_at)
                 .bind(m.created_at)
-                .execute(&self.pool)
+                .execute(&mut *self.0)
                 .await?;
                 Ok(())
             }
 
+            async fn replace_email_token(
+                &mut self,
+                t: &$crate::store::NewEmailToken,
+            ) -> $crate::error::Result<()> {
+                sqlx::query(
+                    "UPDATE email_tokens SET used_at = $3 \
+                     WHERE user_id = $1 AND purpose = $2 AND used_at IS NULL",
+                )
+                .bind(t.user_id.0)
+                .bind(t.purpose.as_str())
+                .bind(t.created_at)
+                .execute(&mut *self.0)
+                .await?;
+                sqlx::query(
+                    "INSERT INTO email_tokens \
+                       (token_hash, user_id, purpose, email, expires_at, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(&t.hash)
+                .bind(t.user_id.0)
+                .bind(t.purpose.as_str())
+                .bind(&t.email)
+                .bind(t.expires_at)
+                .bind(t.created_at)
+                .execute(&mut *self.0)
+                .await?;
+                Ok(())
+            }
+
+            async fn use_verify_token(
+                &mut self,
+                hash: &[u8],
+                now: i64,
+            ) -> $crate::error::Result<Option<$crate::id::Id>> {
+                let used: Option<(i64, String)> = sqlx::query_as(
+                    "UPDATE email_tokens SET used_at = $2 \
+                     WHERE token_hash = $1 AND purpose = 'verify' AND used_at IS NULL \
+                       AND expires_at > $2 \
+                     RETURNING user_id, email",
+                )
+                .bind(hash)
+                .bind(now)
+                .fetch_optional(&mut *self.0)
+                .await?;
+                let Some((user_id, email)) = used else {
+                    return Ok(None);
+                };
+                let verified = sqlx::query(
+                    "UPDATE users SET email_verified = TRUE WHERE id = $1 AND email = $2",
+                )
+                .bind(user_id)
+                .bind(&email)
+                .execute(&mut *self.0)
+                .await?
+                .rows_affected();
+                if verified == 0 {
+                    // The address changed since: the token is spent, nothing is verified.
+                    return Ok(None);
+                }
+                Ok(Some($crate::id::Id(user_id)))
+            }
+
+            async fn use_reset_token(
+                &mut self,
+                hash: &[u8],
+                now: i64,
+                password_hash: &str,
+            ) -> $crate::error::Result<Option<$crate::id::Id>> {
+                let used: Option<i64> = sqlx::query_scalar(
+                    "UPDATE email_tokens SET used_at = $2 \
+                     WHERE token_hash = $1 AND purpose = 'reset' AND used_at IS NULL \
+                       AND expires_at > $2 \
+                     RETURNING user_id",
+                )
+                .bind(hash)
+                .bind(now)
+                .fetch_optional(&mut *self.0)
+                .await?;
+                let Some(user_id) = used else {
+                    return Ok(None);
+                };
+                sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
+                    .bind(user_id)
+                    .bind(password_hash)
+                    .execute(&mut *self.0)
+                    .await?;
+                Ok(Some($crate::id::Id(user_id)))
+            }
+
+            async fn set_email(
+                &mut self,
+                user: $crate::id::Id,
+                email: &str,
+            ) -> $crate::error::Result<Option<$crate::store::UserRecord>> {
+                let record: Option<$crate::store::UserRecord> = sqlx::query_as(concat!(
+                    "UPDATE users SET email = $2, email_lower = $3, email_verified = FALSE \
+                     WHERE id = $1 RETURNING ",
+                    $crate::store::sql::user_columns!()
+                ))
+                .bind(user.0)
+                .bind(email)
+                .bind(email.to_lowercase())
+                .fetch_optional(&mut *self.0)
+                .await?;
+                sqlx::query(
+                    "UPDATE email_tokens SET used_at = $2 WHERE user_id = $1 AND used_at IS NULL",
+                )
+                .bind(user.0)
+                .bind($crate::id::now_ms())
+                .execute(&mut *self.0)
+                .await?;
+                Ok(record)
+            }
+        }
+
+        #[async_trait::async_trait]
+        impl $crate::store::MailStore for $store {
             async fn claim_due_mail(
                 &self,
                 now: i64,
@@ -95,37 +224,6 @@ macro_rules! mail_sql {
                 .await?)
             }
 
-            async fn replace_email_token(
-                &self,
-                t: &$crate::store::NewEmailToken,
-            ) -> $crate::error::Result<()> {
-                let mut tx = self.pool.begin_with($begin_write).await?;
-                sqlx::query(
-                    "UPDATE email_tokens SET used_at = $3 \
-                     WHERE user_id = $1 AND purpose = $2 AND used_at IS NULL",
-                )
-                .bind(t.user_id.0)
-                .bind(t.purpose.as_str())
-                .bind(t.created_at)
-                .execute(&mut *tx)
-                .await?;
-                sqlx::query(
-                    "INSERT INTO email_tokens \
-                       (token_hash, user_id, purpose, email, expires_at, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6)",
-                )
-                .bind(&t.hash)
-                .bind(t.user_id.0)
-                .bind(t.purpose.as_str())
-                .bind(&t.email)
-                .bind(t.expires_at)
-                .bind(t.created_at)
-                .execute(&mut *tx)
-                .await?;
-                tx.commit().await?;
-                Ok(())
-            }
-
             async fn last_email_token_at(
                 &self,
                 user: $crate::id::Id,
@@ -138,71 +236,6 @@ macro_rules! mail_sql {
                 .bind(purpose.as_str())
                 .fetch_one(&self.pool)
                 .await?)
-            }
-
-            async fn use_verify_token(
-                &self,
-                hash: &[u8],
-                now: i64,
-            ) -> $crate::error::Result<Option<$crate::id::Id>> {
-                let mut tx = self.pool.begin_with($begin_write).await?;
-                let used: Option<(i64, String)> = sqlx::query_as(
-                    "UPDATE email_tokens SET used_at = $2 \
-                     WHERE token_hash = $1 AND purpose = 'verify' AND used_at IS NULL \
-                       AND expires_at > $2 \
-                     RETURNING user_id, email",
-                )
-                .bind(hash)
-                .bind(now)
-                .fetch_optional(&mut *tx)
-                .await?;
-                let Some((user_id, email)) = used else {
-                    return Ok(None);
-                };
-                let verified = sqlx::query(
-                    "UPDATE users SET email_verified = TRUE WHERE id = $1 AND email = $2",
-                )
-                .bind(user_id)
-                .bind(&email)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-                if verified == 0 {
-                    // The address changed since: the token is spent, nothing is verified.
-                    tx.commit().await?;
-                    return Ok(None);
-                }
-                tx.commit().await?;
-                Ok(Some($crate::id::Id(user_id)))
-            }
-
-            async fn use_reset_token(
-                &self,
-                hash: &[u8],
-                now: i64,
-                password_hash: &str,
-            ) -> $crate::error::Result<Option<$crate::id::Id>> {
-                let mut tx = self.pool.begin_with($begin_write).await?;
-                let used: Option<i64> = sqlx::query_scalar(
-                    "UPDATE email_tokens SET used_at = $2 \
-                     WHERE token_hash = $1 AND purpose = 'reset' AND used_at IS NULL \
-                       AND expires_at > $2 \
-                     RETURNING user_id",
-                )
-                .bind(hash)
-                .bind(now)
-                .fetch_optional(&mut *tx)
-                .await?;
-                let Some(user_id) = used else {
-                    return Ok(None);
-                };
-                sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
-                    .bind(user_id)
-                    .bind(password_hash)
-                    .execute(&mut *tx)
-                    .await?;
-                tx.commit().await?;
-                Ok(Some($crate::id::Id(user_id)))
             }
 
             async fn user_by_email(
@@ -218,33 +251,6 @@ macro_rules! mail_sql {
                 .fetch_optional(&self.pool)
                 .await?)
             }
-
-            async fn set_email(
-                &self,
-                user: $crate::id::Id,
-                email: &str,
-            ) -> $crate::error::Result<Option<$crate::store::UserRecord>> {
-                let mut tx = self.pool.begin_with($begin_write).await?;
-                let record: Option<$crate::store::UserRecord> = sqlx::query_as(concat!(
-                    "UPDATE users SET email = $2, email_lower = $3, email_verified = FALSE \
-                     WHERE id = $1 RETURNING ",
-                    $crate::store::sql::user_columns!()
-                ))
-                .bind(user.0)
-                .bind(email)
-                .bind(email.to_lowercase())
-                .fetch_optional(&mut *tx)
-                .await?;
-                sqlx::query(
-                    "UPDATE email_tokens SET used_at = $2 WHERE user_id = $1 AND used_at IS NULL",
-                )
-                .bind(user.0)
-                .bind($crate::id::now_ms())
-                .execute(&mut *tx)
-                .await?;
-                tx.commit().await?;
-                Ok(record)
-            }
         }
 
         #[async_trait::async_trait]
@@ -255,14 +261,7 @@ macro_rules! mail_sql {
                 after: Option<$crate::id::Id>,
                 limit: u32,
             ) -> $crate::error::Result<Vec<$crate::store::UserRecord>> {
-                let pattern = query.map(|q| {
-                    let escaped = q
-                        .to_lowercase()
-                        .replace('\\', "\\\\")
-                        .replace('%', "\\%")
-                        .replace('_', "\\_");
-                    format!("%{escaped}%")
-                });
+                let pattern = query.map(like_pattern);
                 Ok(sqlx::query_as(concat!(
                     "SELECT ",
                     $crate::store::sql::user_columns!(),
@@ -279,17 +278,63 @@ macro_rules! mail_sql {
                 .await?)
             }
 
-            async fn set_user_flags(
+            async fn list_servers_admin(
                 &self,
+                query: Option<&str>,
+                after: Option<$crate::id::Id>,
+                limit: u32,
+            ) -> $crate::error::Result<Vec<$crate::store::AdminServerRecord>> {
+                use sqlx::{FromRow, Row};
+                let pattern = query.map(like_pattern);
+                let rows = sqlx::query(concat!(
+                    "SELECT ",
+                    $crate::store::sql::server_columns!(),
+                    ", u.username AS owner_username \
+                     FROM servers s JOIN users u ON u.id = s.owner_id \
+                     WHERE s.id > $1 AND ($2 IS NULL OR LOWER(s.name) LIKE $2 ESCAPE '\\') \
+                     ORDER BY s.id LIMIT $3"
+                ))
+                .bind(after.map_or(i64::MIN, |a| a.0))
+                .bind(pattern)
+                .bind(i64::from(limit))
+                .fetch_all(&self.pool)
+                .await?;
+                rows.iter()
+                    .map(|row| {
+                        Ok($crate::store::AdminServerRecord {
+                            server: $crate::store::ServerRecord::from_row(row)?,
+                            owner_username: row.try_get("owner_username")?,
+                        })
+                    })
+                    .collect()
+            }
+
+            async fn admin_audit_log(
+                &self,
+                limit: u32,
+            ) -> $crate::error::Result<Vec<$crate::store::AdminAuditRecord>> {
+                Ok(sqlx::query_as(
+                    "SELECT id, action, actor_id, target_id, changes, created_at \
+                     FROM admin_audit_log ORDER BY id DESC LIMIT $1",
+                )
+                .bind(i64::from(limit))
+                .fetch_all(&self.pool)
+                .await?)
+            }
+        }
+
+        #[async_trait::async_trait]
+        impl $crate::store::UserAdminWrites for $tx {
+            async fn set_user_flags(
+                &mut self,
                 user: $crate::id::Id,
                 flags: $crate::store::UserFlags,
             ) -> $crate::error::Result<$crate::store::AdminOutcome<$crate::store::UserRecord>> {
                 use $crate::store::{AdminOutcome, AdminRefusal};
-                let mut tx = self.pool.begin_with($begin_write).await?;
                 let current: Option<(bool, bool)> =
                     sqlx::query_as("SELECT is_admin, disabled FROM users WHERE id = $1")
                         .bind(user.0)
-                        .fetch_optional(&mut *tx)
+                        .fetch_optional(&mut *self.0)
                         .await?;
                 let Some((is_admin, disabled)) = current else {
                     return Ok(AdminOutcome::NotFound);
@@ -303,7 +348,7 @@ macro_rules! mail_sql {
                          WHERE is_admin = TRUE AND disabled = FALSE AND id <> $1",
                     )
                     .bind(user.0)
-                    .fetch_one(&mut *tx)
+                    .fetch_one(&mut *self.0)
                     .await?;
                     if others == 0 {
                         return Ok(AdminOutcome::Refused(AdminRefusal::LastAdmin));
@@ -320,22 +365,20 @@ macro_rules! mail_sql {
                 .bind(flags.disabled)
                 .bind(flags.is_admin)
                 .bind(flags.email_verified)
-                .fetch_one(&mut *tx)
+                .fetch_one(&mut *self.0)
                 .await?;
-                tx.commit().await?;
                 Ok(AdminOutcome::Done(record))
             }
 
             async fn delete_user(
-                &self,
+                &mut self,
                 user: $crate::id::Id,
             ) -> $crate::error::Result<$crate::store::AdminOutcome<Vec<$crate::id::Id>>> {
                 use $crate::store::{AdminOutcome, AdminRefusal};
-                let mut tx = self.pool.begin_with($begin_write).await?;
                 let current: Option<(bool, bool)> =
                     sqlx::query_as("SELECT is_admin, disabled FROM users WHERE id = $1")
                         .bind(user.0)
-                        .fetch_optional(&mut *tx)
+                        .fetch_optional(&mut *self.0)
                         .await?;
                 let Some((is_admin, disabled)) = current else {
                     return Ok(AdminOutcome::NotFound);
@@ -346,7 +389,7 @@ macro_rules! mail_sql {
                          WHERE is_admin = TRUE AND disabled = FALSE AND id <> $1",
                     )
                     .bind(user.0)
-                    .fetch_one(&mut *tx)
+                    .fetch_one(&mut *self.0)
                     .await?;
                     if others == 0 {
                         return Ok(AdminOutcome::Refused(AdminRefusal::LastAdmin));
@@ -355,7 +398,7 @@ macro_rules! mail_sql {
                 let owned: i64 =
                     sqlx::query_scalar("SELECT COUNT(*) FROM servers WHERE owner_id = $1")
                         .bind(user.0)
-                        .fetch_one(&mut *tx)
+                        .fetch_one(&mut *self.0)
                         .await?;
                 if owned > 0 {
                     return Ok(AdminOutcome::Refused(AdminRefusal::OwnsServers));
@@ -364,16 +407,50 @@ macro_rules! mail_sql {
                     "SELECT id FROM sessions WHERE user_id = $1 AND revoked_at IS NULL",
                 )
                 .bind(user.0)
-                .fetch_all(&mut *tx)
+                .fetch_all(&mut *self.0)
                 .await?;
                 sqlx::query("DELETE FROM users WHERE id = $1")
                     .bind(user.0)
-                    .execute(&mut *tx)
+                    .execute(&mut *self.0)
                     .await?;
-                tx.commit().await?;
                 Ok(AdminOutcome::Done(
                     sessions.into_iter().map($crate::id::Id).collect(),
                 ))
+            }
+
+            async fn revoke_sessions_of(
+                &mut self,
+                user: $crate::id::Id,
+                now: i64,
+            ) -> $crate::error::Result<Vec<$crate::id::Id>> {
+                let ids: Vec<i64> = sqlx::query_scalar(
+                    "UPDATE sessions SET revoked_at = $2 \
+                     WHERE user_id = $1 AND revoked_at IS NULL RETURNING id",
+                )
+                .bind(user.0)
+                .bind(now)
+                .fetch_all(&mut *self.0)
+                .await?;
+                Ok(ids.into_iter().map($crate::id::Id).collect())
+            }
+
+            async fn add_admin_audit(
+                &mut self,
+                e: &$crate::store::AdminAuditRecord,
+            ) -> $crate::error::Result<()> {
+                sqlx::query(
+                    "INSERT INTO admin_audit_log (id, action, actor_id, target_id, changes, \
+                       created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(e.id)
+                .bind(e.action)
+                .bind(e.actor_id)
+                .bind(e.target_id)
+                .bind(&e.changes)
+                .bind(e.created_at)
+                .execute(&mut *self.0)
+                .await?;
+                Ok(())
             }
         }
     };

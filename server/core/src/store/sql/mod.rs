@@ -91,7 +91,7 @@ macro_rules! sql_store {
             $crate::store::sql::bots_sql!(super::$store, super::$tx, $db, $begin_write);
         }
         mod mail {
-            $crate::store::sql::mail_sql!(super::$store, $db, $begin_write);
+            $crate::store::sql::mail_sql!(super::$store, super::$tx, $db);
         }
 
         #[async_trait::async_trait]
