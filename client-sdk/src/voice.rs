@@ -501,11 +501,14 @@ fn log_debug(message: &str) {
 
 /// Handles the session's events until the stream ends or the session is dropped.
 async fn run(shared: Weak<Shared>, mut stream: EventStream) {
+    // The stream yields its fatal error just before it ends.
+    let mut last_error = None;
     loop {
         let Some(item) = stream.next().await else {
             if let Some(shared) = shared.upgrade() {
+                shared.close_all().await;
                 let _ = shared.events.send(VoiceEvent::Ended {
-                    reason: "the event stream ended".to_owned(),
+                    reason: last_error.unwrap_or_else(|| "the event stream ended".to_owned()),
                 });
             }
             return;
@@ -517,9 +520,7 @@ async fn run(shared: Weak<Shared>, mut stream: EventStream) {
             Ok(Event::Server(event)) => event,
             Ok(_) => continue,
             Err(e) => {
-                let _ = shared.events.send(VoiceEvent::Ended {
-                    reason: e.to_string(),
-                });
+                last_error = Some(e.to_string());
                 continue;
             }
         };
