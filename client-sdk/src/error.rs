@@ -22,6 +22,10 @@ pub enum Error {
     /// An argument was rejected before anything was sent (the message names it).
     #[error("invalid argument: {0}")]
     InvalidArgument(String),
+    /// A WebRTC operation of a voice session failed (feature `voice`).
+    #[cfg(feature = "voice")]
+    #[error("voice: {0}")]
+    Voice(String),
 }
 
 impl Error {
@@ -32,6 +36,8 @@ impl Error {
             Error::Transport(_) => Code::Unavailable,
             Error::Status(s) => s.code(),
             Error::InvalidArgument(_) => Code::InvalidArgument,
+            #[cfg(feature = "voice")]
+            Error::Voice(_) => Code::Internal,
         }
     }
 
@@ -39,7 +45,7 @@ impl Error {
     pub fn status(&self) -> Option<&Status> {
         match self {
             Error::Status(s) => Some(s),
-            Error::Transport(_) | Error::InvalidArgument(_) => None,
+            _ => None,
         }
     }
 }

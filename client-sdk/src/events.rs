@@ -334,6 +334,8 @@ fn status_of(error: Error) -> tonic::Status {
         Error::Status(s) => s,
         Error::Transport(e) => tonic::Status::unavailable(e.to_string()),
         Error::InvalidArgument(m) => tonic::Status::invalid_argument(m),
+        #[cfg(feature = "voice")]
+        Error::Voice(m) => tonic::Status::internal(m),
     }
 }
 

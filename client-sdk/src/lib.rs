@@ -9,6 +9,8 @@
 //! - [`Client::events`]: the caller's events, reconnected with backoff and resumed from
 //!   the last cursor ([`events`]).
 //! - [`bot`]: prefix commands (`!ping`) answered exactly once across reconnects and restarts.
+//! - [`voice`] (feature `voice`): voice channels and calls over WebRTC — Opus out, the
+//!   others' RTP in.
 //! - [`Error`] with [`Error::code`].
 //!
 //! ```no_run
@@ -29,6 +31,8 @@ pub mod auth;
 pub mod bot;
 mod error;
 pub mod events;
+#[cfg(feature = "voice")]
+pub mod voice;
 
 use tonic::{
     service::interceptor::InterceptedService,

@@ -39,6 +39,8 @@ async fn main() {
         ("DECENTRA_TURN_PORT", &port),
         ("DECENTRA_TURN_RELAY_PORTS", "0"),
         ("DECENTRA_TURN_SECRET", TURN_SECRET),
+        // The remote peers are on loopback.
+        ("DECENTRA_TURN_ALLOW_PRIVATE_PEERS", "true"),
     ])
     .await;
     let pid = server.child.id();

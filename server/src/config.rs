@@ -79,6 +79,9 @@ pub struct Config {
     pub turn_bind: IpAddr,
     /// TURN REST shared secret; empty = generated once and kept in `data_dir`.
     pub turn_secret: String,
+    /// Let the embedded TURN server relay to loopback / private / link-local peers
+    /// (LAN-only deployments). Off: such relays are refused (no SSRF into the host's LAN).
+    pub turn_allow_private_peers: bool,
     /// Base URL of the web app as users reach it, for links in e-mails.
     pub public_url: String,
     /// Milliseconds before the first retry of an unsent e-mail (doubling after each failure).
@@ -117,6 +120,7 @@ impl Default for Config {
             turn_relay_ports: Some((49152, 49407)),
             turn_bind: IpAddr::from([0, 0, 0, 0]),
             turn_secret: String::new(),
+            turn_allow_private_peers: false,
             public_url: MailConfig::default().public_url,
             mail_retry_base_ms: MailConfig::default().retry_base.as_millis() as u64,
             mail_retry_max_ms: MailConfig::default().retry_max.as_millis() as u64,
@@ -154,6 +158,7 @@ impl std::fmt::Debug for Config {
             .field("turn_relay_ports", &self.turn_relay_ports)
             .field("turn_bind", &self.turn_bind)
             .field("turn_secret", &"<redacted>")
+            .field("turn_allow_private_peers", &self.turn_allow_private_peers)
             .field("public_url", &self.public_url)
             .field("mail_retry_base_ms", &self.mail_retry_base_ms)
             .field("mail_retry_max_ms", &self.mail_retry_max_ms)
@@ -287,6 +292,9 @@ impl Config {
         }
         if let Some(v) = env("DECENTRA_TURN_SECRET") {
             c.turn_secret = v;
+        }
+        if let Some(v) = env("DECENTRA_TURN_ALLOW_PRIVATE_PEERS") {
+            c.turn_allow_private_peers = parse_bool("DECENTRA_TURN_ALLOW_PRIVATE_PEERS", &v)?;
         }
         anyhow::ensure!(
             c.tls_cert.is_some() == c.tls_key.is_some(),

@@ -6,6 +6,13 @@
 //!
 //! Relayed transport addresses are UDP sockets taken from `turn_relay_ports` (a range, by the
 //! crate's range generator), since every allocation needs its own address.
+//!
+//! Peer addresses are filtered: a relay into loopback, private (RFC 1918, unique-local),
+//! link-local or shared (CGNAT) addresses would let anyone with a credential reach the
+//! host's LAN (SSRF), so CreatePermission and ChannelBind naming such a peer get 403
+//! Forbidden unless `turn_allow_private_peers` is set (LAN-only deployments, tests).
+//! Unspecified, multicast and broadcast peers are always refused. The `turn` crate has no
+//! permission hook, so [`PeerFilter`] sits in front of the server's listening connection.
 
 use std::{
     net::{IpAddr, SocketAddr},
@@ -51,6 +58,8 @@ pub struct TurnConfig {
     pub relay_ports: Option<(u16, u16)>,
     /// The TURN REST shared secret.
     pub secret: String,
+    /// Relay to loopback / private / link-local peers too (LAN-only deployments).
+    pub allow_private_peers: bool,
 }
 
 impl std::fmt::Debug for TurnConfig {
@@ -60,6 +69,7 @@ impl std::fmt::Debug for TurnConfig {
             .field("bind", &self.bind)
             .field("relay_ports", &self.relay_ports)
             .field("secret", &"<redacted>")
+            .field("allow_private_peers", &self.allow_private_peers)
             .finish()
     }
 }
@@ -76,6 +86,7 @@ impl TurnConfig {
             bind: SocketAddr::new(config.turn_bind, config.turn_port),
             relay_ports: config.turn_relay_ports,
             secret: shared_secret(config)?,
+            allow_private_peers: config.turn_allow_private_peers,
         }))
     }
 }
@@ -174,7 +185,7 @@ impl EmbeddedTurn {
         });
         let udp_server = Server::new(ServerConfig {
             conn_configs: vec![ConnConfig {
-                conn: Arc::new(udp),
+                conn: Arc::new(PeerFilter::new(Arc::new(udp), config.allow_private_peers)),
                 relay_addr_generator: relay_generator(&config),
             }],
             realm: REALM.to_owned(),
@@ -194,7 +205,14 @@ impl EmbeddedTurn {
             format!("turn:{host}:{port}?transport=udp"),
             format!("turn:{host}:{port}?transport=tcp"),
         ];
-        tracing::info!(%local_addr, ?urls, relay_ports = ?config.relay_ports, "TURN server listening (UDP + TCP)");
+        tracing::info!(%local_addr, ?urls, relay_ports = ?config.relay_ports, allow_private_peers = config.allow_private_peers, "TURN server listening (UDP + TCP)");
+        if !config.allow_private_peers && !is_public_peer(config.public_ip) {
+            tracing::warn!(
+                public_ip = %config.public_ip,
+                "the TURN public IP is not public but relays to private addresses are refused: \
+                 set DECENTRA_TURN_ALLOW_PRIVATE_PEERS=true for a LAN-only deployment"
+            );
+        }
         Ok(Self {
             urls,
             secret: config.secret,
@@ -303,7 +321,10 @@ async fn serve_tcp(
             };
             let server = Server::new(ServerConfig {
                 conn_configs: vec![ConnConfig {
-                    conn: Arc::clone(&conn) as Arc<dyn Conn + Send + Sync>,
+                    conn: Arc::new(PeerFilter::new(
+                        Arc::clone(&conn) as Arc<dyn Conn + Send + Sync>,
+                        config.allow_private_peers,
+                    )),
                     relay_addr_generator: relay_generator(&config),
                 }],
                 realm: REALM.to_owned(),
@@ -454,6 +475,194 @@ impl Conn for StreamConn {
         let _ = self.writer.lock().await.shutdown().await;
         self.mark_closed();
         Ok(())
+    }
+
+    fn as_any(&self) -> &(dyn std::any::Any + Send + Sync) {
+        self
+    }
+}
+
+/// Whether a relay to `ip` is allowed without `allow_private_peers`: a globally routable
+/// unicast address (not loopback, private, unique-local, link-local, shared/CGNAT,
+/// benchmarking, documentation-reserved or "this network").
+pub fn is_public_peer(ip: IpAddr) -> bool {
+    match ip.to_canonical() {
+        IpAddr::V4(v4) => {
+            let [a, b, ..] = v4.octets();
+            !(v4.is_loopback()
+                || v4.is_private()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_broadcast()
+                || v4.is_multicast()
+                || v4.is_documentation()
+                || a == 0
+                || (a == 100 && (64..128).contains(&b))
+                || (a == 198 && (18..20).contains(&b))
+                || a >= 240)
+        }
+        IpAddr::V6(v6) => {
+            let first = v6.segments()[0];
+            !(v6.is_loopback()
+                || v6.is_unspecified()
+                || v6.is_multicast()
+                || (first & 0xfe00) == 0xfc00
+                || (first & 0xffc0) == 0xfe80)
+        }
+    }
+}
+
+/// Whether a relay to `ip` is allowed: public peers always; with `allow_private` also
+/// loopback / private / link-local ones, but never unspecified, multicast or broadcast.
+pub fn peer_allowed(ip: IpAddr, allow_private: bool) -> bool {
+    if is_public_peer(ip) {
+        return true;
+    }
+    allow_private
+        && match ip.to_canonical() {
+            IpAddr::V4(v4) => !(v4.is_unspecified() || v4.is_broadcast() || v4.is_multicast()),
+            IpAddr::V6(v6) => !(v6.is_unspecified() || v6.is_multicast()),
+        }
+}
+
+/// The TURN server's listening connection with the peer-address filter in front: a
+/// CreatePermission or ChannelBind request naming a refused peer is answered 403 Forbidden
+/// here and never reaches the server (so no permission exists, and Send indications and
+/// ChannelData to that peer are dropped by the server itself).
+pub struct PeerFilter {
+    inner: Arc<dyn Conn + Send + Sync>,
+    allow_private: bool,
+}
+
+impl PeerFilter {
+    /// Filters `inner`.
+    pub fn new(inner: Arc<dyn Conn + Send + Sync>, allow_private: bool) -> Self {
+        Self {
+            inner,
+            allow_private,
+        }
+    }
+
+    /// The 403 response for a request naming a refused peer, `Some(None)` for an indication
+    /// to drop silently, `None` to let the message through.
+    fn refusal(&self, packet: &[u8]) -> Option<Option<Vec<u8>>> {
+        use stun::{
+            attributes::ATTR_XOR_PEER_ADDRESS,
+            error_code::{CODE_FORBIDDEN, ErrorCodeAttribute},
+            message::{
+                CLASS_ERROR_RESPONSE, CLASS_REQUEST, METHOD_CHANNEL_BIND, METHOD_CREATE_PERMISSION,
+                METHOD_SEND, Message, MessageType,
+            },
+        };
+        if !stun::message::is_message(packet) {
+            return None;
+        }
+        let mut m = Message::new();
+        m.raw = packet.to_vec();
+        m.decode().ok()?;
+        let method = m.typ.method;
+        if method != METHOD_CREATE_PERMISSION
+            && method != METHOD_CHANNEL_BIND
+            && method != METHOD_SEND
+        {
+            return None;
+        }
+        let refused = m
+            .attributes
+            .0
+            .iter()
+            .filter(|a| a.typ == ATTR_XOR_PEER_ADDRESS)
+            .filter_map(|a| xor_peer_ip(&a.value, &m.transaction_id.0))
+            .find(|ip| !peer_allowed(*ip, self.allow_private))?;
+        tracing::info!(peer = %refused, method = %method, "TURN relay to a non-public peer refused");
+        if m.typ.class != CLASS_REQUEST {
+            return Some(None);
+        }
+        let mut response = Message::new();
+        response
+            .build(&[
+                Box::new(m.transaction_id),
+                Box::new(MessageType::new(method, CLASS_ERROR_RESPONSE)),
+                Box::new(ErrorCodeAttribute {
+                    code: CODE_FORBIDDEN,
+                    reason: b"Forbidden: peer address not allowed".to_vec(),
+                }),
+            ])
+            .ok()?;
+        Some(Some(response.raw))
+    }
+}
+
+/// The IP of an XOR-PEER-ADDRESS value (RFC 5389 §15.2).
+fn xor_peer_ip(value: &[u8], transaction_id: &[u8; 12]) -> Option<IpAddr> {
+    const COOKIE: [u8; 4] = 0x2112_A442u32.to_be_bytes();
+    match (value.get(1)?, value.get(4..)?) {
+        (1, addr) if addr.len() >= 4 => {
+            let mut ip = [0u8; 4];
+            for (i, b) in ip.iter_mut().enumerate() {
+                *b = addr[i] ^ COOKIE[i];
+            }
+            Some(IpAddr::from(ip))
+        }
+        (2, addr) if addr.len() >= 16 => {
+            let mut ip = [0u8; 16];
+            for (i, b) in ip.iter_mut().enumerate() {
+                let key = if i < 4 {
+                    COOKIE[i]
+                } else {
+                    transaction_id[i - 4]
+                };
+                *b = addr[i] ^ key;
+            }
+            Some(IpAddr::from(ip))
+        }
+        _ => None,
+    }
+}
+
+#[async_trait]
+impl Conn for PeerFilter {
+    async fn connect(&self, addr: SocketAddr) -> webrtc_util::Result<()> {
+        self.inner.connect(addr).await
+    }
+
+    async fn recv(&self, buf: &mut [u8]) -> webrtc_util::Result<usize> {
+        Ok(self.recv_from(buf).await?.0)
+    }
+
+    async fn recv_from(&self, buf: &mut [u8]) -> webrtc_util::Result<(usize, SocketAddr)> {
+        loop {
+            let (n, from) = self.inner.recv_from(buf).await?;
+            match self.refusal(&buf[..n]) {
+                None => return Ok((n, from)),
+                Some(Some(response)) => {
+                    if let Err(e) = self.inner.send_to(&response, from).await {
+                        tracing::debug!(%from, error = %e, "sending a TURN 403 failed");
+                    }
+                }
+                Some(None) => {}
+            }
+        }
+    }
+
+    async fn send(&self, buf: &[u8]) -> webrtc_util::Result<usize> {
+        self.inner.send(buf).await
+    }
+
+    async fn send_to(&self, buf: &[u8], target: SocketAddr) -> webrtc_util::Result<usize> {
+        self.inner.send_to(buf, target).await
+    }
+
+    fn local_addr(&self) -> webrtc_util::Result<SocketAddr> {
+        self.inner.local_addr()
+    }
+
+    fn remote_addr(&self) -> Option<SocketAddr> {
+        self.inner.remote_addr()
+    }
+
+    async fn close(&self) -> webrtc_util::Result<()> {
+        self.inner.close().await
     }
 
     fn as_any(&self) -> &(dyn std::any::Any + Send + Sync) {

@@ -19,12 +19,19 @@ use webrtc_util::Conn;
 
 const SECRET: &str = "turn-test-shared-secret-0123456789";
 
+/// The TURN server on loopback, relaying to loopback peers (the setting for LAN-only
+/// deployments, needed here since every peer is on 127.0.0.1).
 async fn start_turn() -> EmbeddedTurn {
+    start_turn_with(true).await
+}
+
+async fn start_turn_with(allow_private_peers: bool) -> EmbeddedTurn {
     EmbeddedTurn::start(TurnConfig {
         public_ip: [127, 0, 0, 1].into(),
         bind: SocketAddr::from(([127, 0, 0, 1], 0)),
         relay_ports: None,
         secret: SECRET.to_owned(),
+        allow_private_peers,
     })
     .await
     .expect("TURN server starts")
@@ -171,6 +178,91 @@ async fn turn_allocates_with_rest_credentials_over_udp_and_tcp() {
     .await;
 }
 
+/// By default the relay refuses peers on loopback, private and link-local addresses (403 to
+/// CreatePermission, so nothing is sent), over UDP and TCP; with `allow_private_peers` the
+/// same relay to 127.0.0.1 goes through.
+#[tokio::test]
+async fn turn_refuses_private_peers_unless_allowed() {
+    bounded(async {
+        let turn = start_turn_with(false).await;
+        let server = turn.local_addr();
+        let (user, pass) = rest_credentials(SECRET, "42", Duration::from_secs(600));
+        let peer = UdpSocket::bind("127.0.0.1:0").await.expect("peer");
+        let peer_addr = peer.local_addr().expect("addr");
+
+        for c in [
+            udp_client(server, &user, &pass).await,
+            tcp_client(server, &user, &pass).await,
+        ] {
+            let relay = c.allocate().await.expect("the allocation itself is fine");
+            for target in [
+                peer_addr,
+                SocketAddr::from(([10, 1, 2, 3], 5000)),
+                SocketAddr::from(([192, 168, 1, 20], 5000)),
+                SocketAddr::from(([169, 254, 169, 254], 80)),
+                SocketAddr::from(([100, 64, 0, 1], 5000)),
+            ] {
+                let err = relay
+                    .send_to(b"into the LAN", target)
+                    .await
+                    .expect_err("relay to a non-public peer refused");
+                assert!(err.to_string().contains("403"), "{target}: {err}");
+            }
+            relay.close().await.expect("close relay");
+            c.close().await.expect("close");
+        }
+        turn.close().await;
+
+        // Allowed for LAN deployments: the same relay to the loopback peer passes.
+        let turn = start_turn_with(true).await;
+        let c = udp_client(turn.local_addr(), &user, &pass).await;
+        let relay = c.allocate().await.expect("allocation");
+        relay_round_trip(&relay).await;
+        relay.close().await.expect("close relay");
+        c.close().await.expect("close");
+        turn.close().await;
+    })
+    .await;
+}
+
+#[test]
+fn turn_peer_address_classes() {
+    use decentra::turn::{is_public_peer, peer_allowed};
+    let ip = |s: &str| s.parse::<std::net::IpAddr>().expect("ip");
+    for public in [
+        "203.0.113.0",
+        "8.8.8.8",
+        "2001:4860::8888",
+        "::ffff:8.8.8.8",
+    ] {
+        // 203.0.113.0/24 is documentation space: refused; the others are public.
+        let expected = public != "203.0.113.0";
+        assert_eq!(is_public_peer(ip(public)), expected, "{public}");
+    }
+    for private in [
+        "127.0.0.1",
+        "10.0.0.1",
+        "172.16.5.4",
+        "192.168.0.1",
+        "169.254.169.254",
+        "100.64.0.1",
+        "0.0.0.0",
+        "::1",
+        "fd00::1",
+        "fe80::1",
+        "::ffff:127.0.0.1",
+    ] {
+        assert!(!is_public_peer(ip(private)), "{private}");
+        assert!(!peer_allowed(ip(private), false), "{private}");
+    }
+    assert!(peer_allowed(ip("127.0.0.1"), true));
+    assert!(peer_allowed(ip("192.168.0.1"), true));
+    assert!(peer_allowed(ip("fe80::1"), true));
+    for never in ["0.0.0.0", "255.255.255.255", "224.0.0.1", "::", "ff02::1"] {
+        assert!(!peer_allowed(ip(never), true), "{never}");
+    }
+}
+
 async fn doctor_reports_each_check(backend: Backend) {
     let server = TestServer::start(backend).await;
     let turn = start_turn().await;
@@ -273,6 +365,10 @@ fn turn_settings() {
     assert_eq!(first.bind.port(), 3479);
     assert_eq!(first.relay_ports, Some((50000, 50010)));
     assert!(first.secret.len() >= 16);
+    assert!(
+        !first.allow_private_peers,
+        "private peers refused by default"
+    );
     let again = TurnConfig::from_config(&on).expect("ok").expect("on");
     assert_eq!(first.secret, again.secret, "the generated secret is kept");
 
@@ -280,13 +376,16 @@ fn turn_settings() {
         ("DECENTRA_TURN_PUBLIC_IP", "203.0.113.5"),
         ("DECENTRA_TURN_SECRET", "configured-secret-0123"),
         ("DECENTRA_TURN_RELAY_PORTS", "0"),
+        ("DECENTRA_TURN_ALLOW_PRIVATE_PEERS", "true"),
     ])
     .expect("valid");
     let fixed = TurnConfig::from_config(&fixed).expect("ok").expect("on");
     assert_eq!(fixed.secret, "configured-secret-0123");
     assert_eq!(fixed.relay_ports, None);
+    assert!(fixed.allow_private_peers);
 
-    let bad_settings: [&'static [(&str, &str)]; 5] = [
+    let bad_settings: [&'static [(&str, &str)]; 6] = [
+        &[("DECENTRA_TURN_ALLOW_PRIVATE_PEERS", "perhaps")],
         &[("DECENTRA_TURN_PUBLIC_IP", "0.0.0.0")],
         &[("DECENTRA_TURN_PUBLIC_IP", "not-an-ip")],
         &[("DECENTRA_TURN_RELAY_PORTS", "50010-50000")],

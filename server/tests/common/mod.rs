@@ -36,6 +36,9 @@ pub struct TestServer {
     /// The running server's services, for tests of calls no RPC exposes yet (deleting an
     /// owner's bots).
     pub services: decentra_core::Services,
+    /// The embedded TURN server, started (as `main` does) when the config sets
+    /// `turn_public_ip`.
+    pub turn: Option<decentra::turn::EmbeddedTurn>,
     data_dir: Arc<TempDir>,
     pg_database: Option<pg::TestDatabase>,
     shutdown: Option<oneshot::Sender<()>>,
@@ -80,7 +83,17 @@ impl TestServer {
         data_dir: Arc<TempDir>,
         pg_database: Option<pg::TestDatabase>,
     ) -> Self {
-        let services = decentra::services(&config).await.expect("services start");
+        let turn = match decentra::turn::TurnConfig::from_config(&config).expect("TURN config") {
+            Some(turn) => Some(
+                decentra::turn::EmbeddedTurn::start(turn)
+                    .await
+                    .expect("TURN starts"),
+            ),
+            None => None,
+        };
+        let services = decentra::services_with_turn(&config, turn.as_ref())
+            .await
+            .expect("services start");
         let router = app::router(services.clone()).await.expect("router");
         let password_hasher = services.auth.password_hasher().clone();
         let services_handle = services.clone();
@@ -106,6 +119,7 @@ impl TestServer {
             database_url,
             password_hasher,
             services: services_handle,
+            turn,
             data_dir,
             pg_database,
             shutdown: Some(tx),
@@ -139,6 +153,9 @@ impl TestServer {
     }
 
     async fn stop_server(&mut self) {
+        if let Some(turn) = self.turn.take() {
+            turn.close().await;
+        }
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
