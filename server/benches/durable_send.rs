@@ -12,6 +12,10 @@
 //! Environment: `BENCH_SENDERS` (default 32), `BENCH_MESSAGES` per sender (default 250),
 //! `BENCH_BACKENDS` (default `sqlite,postgres`), `BENCH_SHAPES` (default `channels,channel`).
 //! Prints msg/s, server CPU µs per message and p50/p99 acknowledgement latency.
+//!
+//! Profiling: with `BENCH_PERF=<prefix>` the timed phase of each run is recorded by
+//! `perf record -g` attached to the server (`<prefix>-<backend>-<shape>.data`); read it with
+//! `perf report -i <file>`. The figures of such a run include perf's own overhead.
 
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -199,22 +203,62 @@ struct Figures {
     max_ms: f64,
 }
 
+/// With `BENCH_PERF=<prefix>`, starts `perf record -g` on the server for the timed phase,
+/// writing `<prefix>-<profile>.data`.
+fn perf_record(pid: u32, profile: &str) -> Option<std::process::Child> {
+    let prefix = std::env::var("BENCH_PERF").ok()?;
+    let out = format!("{prefix}-{profile}.data");
+    let child = std::process::Command::new("perf")
+        .args([
+            "record",
+            "-F",
+            "999",
+            "-g",
+            "-o",
+            &out,
+            "-p",
+            &pid.to_string(),
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .inspect_err(|e| eprintln!("  perf not started: {e}"))
+        .ok()?;
+    // perf needs a moment to attach before the load starts.
+    std::thread::sleep(Duration::from_millis(500));
+    println!("  recording the server (pid {pid}) with perf into {out}");
+    Some(child)
+}
+
+/// Stops a `perf record` (SIGINT makes it write its file) and waits for it.
+fn perf_stop(mut perf: std::process::Child) {
+    let _ = std::process::Command::new("kill")
+        .args(["-INT", &perf.id().to_string()])
+        .status();
+    let _ = perf.wait();
+}
+
 async fn run(
     database_url: Option<String>,
     senders: usize,
     per_sender: usize,
     shared: bool,
+    profile: &str,
 ) -> Figures {
     let server = start_server_on(database_url, &[("DECENTRA_AUTH_RATE_PER_IP", "100000")]).await;
     let pid = server.child.id();
     let clients = prepare(&server, senders, shared).await;
     // Warm up connections, caches and prepared statements.
     send_all(&clients, 5, "warm-up").await;
+    let perf = perf_record(pid, profile);
     let cpu_before = cpu_secs(pid);
     let start = Instant::now();
     let mut latencies = send_all(&clients, per_sender, "load").await;
     let elapsed = start.elapsed().as_secs_f64();
     let cpu = cpu_secs(pid) - cpu_before;
+    if let Some(perf) = perf {
+        perf_stop(perf);
+    }
     latencies.sort_unstable();
     let total = latencies.len();
     Figures {
@@ -251,14 +295,31 @@ async fn main() {
                 format!("{senders} channels")
             };
             let (name, figures) = match backend {
-                "sqlite" => ("SQLite", run(None, senders, per_sender, shared).await),
+                "sqlite" => (
+                    "SQLite",
+                    run(
+                        None,
+                        senders,
+                        per_sender,
+                        shared,
+                        &format!("sqlite-{shape}"),
+                    )
+                    .await,
+                ),
                 "postgres" => {
                     let Some(admin) = pg_admin.as_deref() else {
                         println!("  PostgreSQL skipped: set BENCH_PG_URL or TEST_DATABASE_URL");
                         continue;
                     };
                     let db = PgDatabase::create(admin, shape).await;
-                    let figures = run(Some(db.url.clone()), senders, per_sender, shared).await;
+                    let figures = run(
+                        Some(db.url.clone()),
+                        senders,
+                        per_sender,
+                        shared,
+                        &format!("postgres-{shape}"),
+                    )
+                    .await;
                     db.drop_now().await;
                     ("PostgreSQL", figures)
                 }

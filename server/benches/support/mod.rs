@@ -66,8 +66,9 @@ impl Drop for Server {
     }
 }
 
-/// Starts the release binary on a free port with `extra` environment on top of the common
-/// settings (`BENCH_DATABASE_URL`, default SQLite in a temp dir), and waits until it answers.
+/// Starts the release binary (or `BENCH_SERVER_BIN`) on a free port with `extra` environment
+/// on top of the common settings (`BENCH_DATABASE_URL`, default SQLite in a temp dir), and
+/// waits until it answers.
 pub async fn start_server(extra: &[(&str, &str)]) -> Server {
     start_server_on(std::env::var("BENCH_DATABASE_URL").ok(), extra).await
 }
@@ -81,7 +82,11 @@ pub async fn start_server_on(database_url: Option<String>, extra: &[(&str, &str)
         .port();
     let database_url = database_url
         .unwrap_or_else(|| format!("sqlite://{}", dir.path().join("bench.db").display()));
-    let child = Command::new(env!("CARGO_BIN_EXE_decentra"))
+    // `BENCH_SERVER_BIN` runs another build of the server (say, the previous commit's) under
+    // the same load generator.
+    let bin = std::env::var("BENCH_SERVER_BIN")
+        .unwrap_or_else(|_| env!("CARGO_BIN_EXE_decentra").to_owned());
+    let child = Command::new(bin)
         .env("DECENTRA_BIND", format!("127.0.0.1:{port}"))
         .env("DECENTRA_DATA_DIR", dir.path())
         .env("DATABASE_URL", &database_url)

@@ -35,6 +35,8 @@ pub const PRIVATE_CHANNEL_PERMISSIONS: Permissions = Permissions::VIEW_CHANNEL
 struct ChannelPerm {
     kind: ChannelKind,
     overwrites: Vec<Overwrite>,
+    /// The row as loaded; see [`PermCache::channel_cached`] for which fields may lag.
+    record: ChannelRecord,
 }
 
 /// Permission-relevant state of one server.
@@ -73,13 +75,14 @@ impl ServerPerms {
         }
         let mut channels: HashMap<i64, ChannelPerm> = rows
             .channels
-            .iter()
+            .into_iter()
             .map(|c| {
                 (
                     c.id,
                     ChannelPerm {
                         kind: c.kind,
                         overwrites: Vec::new(),
+                        record: c,
                     },
                 )
             })
@@ -215,6 +218,9 @@ struct Slot {
 pub struct PermCache {
     store: Arc<dyn Store>,
     slots: Mutex<HashMap<Id, Slot>>,
+    /// The server of each server channel looked up so far (a channel never changes server;
+    /// a deleted one is simply missing from its server's snapshot).
+    homes: Mutex<HashMap<Id, Id>>,
 }
 
 impl PermCache {
@@ -223,7 +229,12 @@ impl PermCache {
         Self {
             store,
             slots: Mutex::new(HashMap::new()),
+            homes: Mutex::new(HashMap::new()),
         }
+    }
+
+    fn homes(&self) -> std::sync::MutexGuard<'_, HashMap<Id, Id>> {
+        self.homes.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Id, Slot>> {
@@ -287,6 +298,7 @@ impl PermCache {
     /// Forgets a deleted server entirely.
     pub fn remove(&self, server: Id) {
         self.lock().remove(&server);
+        self.homes().retain(|_, home| *home != server);
     }
 }
 
@@ -378,6 +390,7 @@ impl PermCache {
                     .in_channel(user, channel)
                     .filter(|p| p.contains(Permissions::VIEW_CHANNEL))
                     .ok_or(Error::NotFound("channel"))?;
+                self.homes().insert(channel, Id(server));
                 Ok(ChannelAccess {
                     channel: record,
                     server: Some(perms),
@@ -397,5 +410,33 @@ impl PermCache {
                 })
             }
         }
+    }
+
+    /// [`Self::channel`] answered from the server's snapshot, without reading the channel
+    /// row, once the channel has been looked up before. The record is the one the snapshot
+    /// was loaded with: every field a channel change rewrites is current (those changes
+    /// invalidate the snapshot), but `last_message_id` and `last_pin_at` may lag — callers
+    /// that show them use [`Self::channel`]. DMs and first lookups read the store.
+    pub async fn channel_cached(&self, user: Id, channel: Id) -> Result<ChannelAccess> {
+        let home = self.homes().get(&channel).copied();
+        if let Some(server) = home {
+            if let Some(perms) = self.get(server).await?
+                && let Some(cached) = perms.channels.get(&channel.0)
+            {
+                let p = perms
+                    .in_channel(user, channel)
+                    .filter(|p| p.contains(Permissions::VIEW_CHANNEL))
+                    .ok_or(Error::NotFound("channel"))?;
+                return Ok(ChannelAccess {
+                    channel: cached.record.clone(),
+                    server: Some(Arc::clone(&perms)),
+                    user,
+                    perms: p,
+                });
+            }
+            // Deleted (or its server is): forget it; the store has the last word below.
+            self.homes().remove(&channel);
+        }
+        self.channel(user, channel).await
     }
 }

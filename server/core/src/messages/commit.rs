@@ -1,8 +1,14 @@
 //! Group commit of sent messages: one committer task per process takes every send that is
 //! queued, writes them all in ONE transaction ([`MessageStore::insert_messages`]) and answers
-//! each sender only after that transaction has committed. Concurrent senders then share one
+//! each sender only after that transaction has committed. Where the database lets writers
+//! overlap (PostgreSQL, [`Store::parallel_writes`]), a few batches are in flight at once, so
+//! a batch's round trips and WAL flush no longer leave the next batch waiting. Concurrent senders then share one
 //! commit (one fsync on SQLite, one WAL flush and far fewer round trips on PostgreSQL) instead
 //! of queueing on the database's write lock or a channel row lock one by one.
+//!
+//! The authors of a batch's new messages are read in one query after its commit (while the
+//! next batch is already being written), so a send needs no read of its own to build the
+//! message it returns and publishes.
 //!
 //! A batch that fails as a whole is retried message by message, so a bad row fails only its
 //! own sender. The rules (validation, permissions, limits, nonces) stay in
@@ -10,12 +16,16 @@
 //!
 //! [`MessageStore::insert_messages`]: crate::store::MessageStore::insert_messages
 
-use std::sync::{Arc, OnceLock};
+use std::{
+    collections::HashMap,
+    sync::{Arc, OnceLock},
+};
 
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{Semaphore, mpsc, oneshot};
 
 use crate::{
     error::{Error, Result},
+    model::User,
     store::{InsertOutcome, NewMessage, Store},
 };
 
@@ -24,10 +34,20 @@ const QUEUE: usize = 1024;
 /// Most messages written in one transaction.
 const MAX_BATCH: usize = 128;
 
+/// What a sender gets back once its message is committed.
+#[derive(Debug)]
+pub(crate) struct Committed {
+    /// What happened to the message.
+    pub outcome: InsertOutcome,
+    /// The author (public view) of a created message, when the batch's author read
+    /// succeeded; None otherwise (the sender reads it itself).
+    pub author: Option<User>,
+}
+
 /// One queued send and where its outcome goes.
 struct Pending {
     new: NewMessage,
-    reply: oneshot::Sender<Result<InsertOutcome>>,
+    reply: oneshot::Sender<Result<Committed>>,
 }
 
 /// Handle to the committer task (started on first use, ends when every handle is gone).
@@ -46,7 +66,7 @@ impl GroupCommit {
     }
 
     /// Stores `new` with whatever else is queued; returns once its transaction committed.
-    pub(crate) async fn insert(&self, new: NewMessage) -> Result<InsertOutcome> {
+    pub(crate) async fn insert(&self, new: NewMessage) -> Result<Committed> {
         let queue = self.queue.get_or_init(|| {
             let (tx, rx) = mpsc::channel(QUEUE);
             tokio::spawn(run(Arc::clone(&self.store), rx));
@@ -63,54 +83,108 @@ impl GroupCommit {
     }
 }
 
-/// The committer: drains the queue into batches until every sender handle is dropped.
+/// The committer: drains the queue into batches until every sender handle is dropped. Up to
+/// [`Store::parallel_writes`] batches are written at once; while they are, the next batch
+/// fills. Each batch answers its senders (after the author read) on its own.
 async fn run(store: Arc<dyn Store>, mut rx: mpsc::Receiver<Pending>) {
+    let slots = Arc::new(Semaphore::new(store.parallel_writes().max(1)));
     let mut batch = Vec::with_capacity(MAX_BATCH);
-    while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
-        commit(store.as_ref(), std::mem::take(&mut batch)).await;
+    loop {
+        // Wait for a free slot first: meanwhile the queue fills into a bigger batch.
+        let Ok(slot) = Arc::clone(&slots).acquire_owned().await else {
+            return;
+        };
+        if rx.recv_many(&mut batch, MAX_BATCH).await == 0 {
+            return;
+        }
+        let (news, replies): (Vec<NewMessage>, Vec<_>) = std::mem::take(&mut batch)
+            .into_iter()
+            .map(|p| (p.new, p.reply))
+            .unzip();
+        let store = Arc::clone(&store);
+        tokio::spawn(async move {
+            let outcomes = commit(store.as_ref(), &news).await;
+            drop(slot);
+            answer(store, replies, outcomes).await;
+        });
         batch.reserve(MAX_BATCH);
     }
 }
 
-/// Writes one batch and answers its senders: each with its own outcome after the commit, or
-/// (when the batch failed as a whole) after its own retry alone.
-async fn commit(store: &dyn Store, batch: Vec<Pending>) {
-    let (news, replies): (Vec<NewMessage>, Vec<_>) =
-        batch.into_iter().map(|p| (p.new, p.reply)).unzip();
-    match store.insert_messages(&news).await {
-        Ok(outcomes) if outcomes.len() == news.len() => {
-            for (reply, outcome) in replies.into_iter().zip(outcomes) {
-                // A sender that went away just misses its answer; the message is stored.
-                let _ = reply.send(Ok(outcome));
-            }
-        }
+/// Writes one batch: the outcome of each message, after the batch's commit or (when the batch
+/// failed as a whole) after its own retry alone.
+async fn commit(store: &dyn Store, news: &[NewMessage]) -> Vec<Result<InsertOutcome>> {
+    match store.insert_messages(news).await {
+        Ok(outcomes) if outcomes.len() == news.len() => outcomes.into_iter().map(Ok).collect(),
         Ok(outcomes) => {
             let error = format!(
                 "the store answered {} outcomes for {} messages",
                 outcomes.len(),
                 news.len()
             );
-            for reply in replies {
-                let _ = reply.send(Err(Error::internal(error.clone())));
-            }
+            news.iter()
+                .map(|_| Err(Error::internal(error.clone())))
+                .collect()
         }
-        Err(e) if news.len() == 1 => {
-            if let Some(reply) = replies.into_iter().next() {
-                let _ = reply.send(Err(e));
-            }
-        }
+        Err(e) if news.len() == 1 => vec![Err(e)],
         Err(e) => {
             tracing::debug!(error = %e, size = news.len(), "batch failed; retrying one by one");
-            for (new, reply) in news.into_iter().zip(replies) {
-                let outcome = store
-                    .insert_messages(std::slice::from_ref(&new))
-                    .await
-                    .and_then(|mut o| {
-                        o.pop()
-                            .ok_or_else(|| Error::internal("the store answered no outcome"))
-                    });
-                let _ = reply.send(outcome);
+            let mut outcomes = Vec::with_capacity(news.len());
+            for new in news {
+                outcomes.push(
+                    store
+                        .insert_messages(std::slice::from_ref(new))
+                        .await
+                        .and_then(|mut o| {
+                            o.pop()
+                                .ok_or_else(|| Error::internal("the store answered no outcome"))
+                        }),
+                );
+            }
+            outcomes
+        }
+    }
+}
+
+/// Reads the authors of the created messages in one query and answers each sender.
+async fn answer(
+    store: Arc<dyn Store>,
+    replies: Vec<oneshot::Sender<Result<Committed>>>,
+    outcomes: Vec<Result<InsertOutcome>>,
+) {
+    let mut ids: Vec<i64> = outcomes
+        .iter()
+        .filter_map(|o| match o {
+            Ok(InsertOutcome::Created(m)) => Some(m.author_id),
+            _ => None,
+        })
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let authors: HashMap<i64, User> = if ids.is_empty() {
+        HashMap::new()
+    } else {
+        match store.users_by_ids(&ids).await {
+            Ok(users) => users
+                .into_iter()
+                .map(|u| (u.id, User::from(u).public()))
+                .collect(),
+            // The messages are committed either way; their senders read the authors.
+            Err(e) => {
+                tracing::debug!(error = %e, "reading a batch's authors failed");
+                HashMap::new()
             }
         }
+    };
+    for (reply, outcome) in replies.into_iter().zip(outcomes) {
+        let committed = outcome.map(|outcome| {
+            let author = match &outcome {
+                InsertOutcome::Created(m) => authors.get(&m.author_id).cloned(),
+                _ => None,
+            };
+            Committed { outcome, author }
+        });
+        // A sender that went away just misses its answer; the message is stored.
+        let _ = reply.send(committed);
     }
 }

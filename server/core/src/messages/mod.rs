@@ -169,6 +169,17 @@ impl MessageService {
     /// The caller's access to a channel that holds messages (text channels, DMs, group DMs).
     async fn text_channel(&self, who: &Principal, channel: Id) -> Result<ChannelAccess> {
         let access = self.ctx.perms.channel(who.user_id, channel).await?;
+        Self::holds_messages(access)
+    }
+
+    /// [`Self::text_channel`] from the permission snapshot (no channel read once the channel
+    /// is known), for sending: it reads nothing `last_message_id`/`last_pin_at` could lag in.
+    async fn text_channel_cached(&self, who: &Principal, channel: Id) -> Result<ChannelAccess> {
+        let access = self.ctx.perms.channel_cached(who.user_id, channel).await?;
+        Self::holds_messages(access)
+    }
+
+    fn holds_messages(access: ChannelAccess) -> Result<ChannelAccess> {
         match access.channel.kind {
             ChannelKind::Text | ChannelKind::Dm | ChannelKind::GroupDm => Ok(access),
             _ => Err(Error::invalid(
@@ -268,15 +279,16 @@ impl MessageService {
             return Ok(Vec::new());
         }
         let extras = self.ctx.store.message_extras(viewer, &records).await?;
-        self.assemble(records, extras).await
+        self.assemble(records, extras, None).await
     }
 
-    /// Builds messages from their rows and extras, reading the users they name. Keeps the
-    /// order of `records`.
+    /// Builds messages from their rows and extras, reading the users they name (but `known`,
+    /// a public user already in hand). Keeps the order of `records`.
     async fn assemble(
         &self,
         records: Vec<MessageRecord>,
         extras: MessageExtras,
+        known: Option<User>,
     ) -> Result<Vec<Message>> {
         let store = &self.ctx.store;
         let mut user_ids: Vec<i64> = records
@@ -290,15 +302,23 @@ impl MessageService {
                     .filter(|m| m.kind == MentionKind::User)
                     .map(|m| m.target_id),
             )
+            .filter(|id| known.as_ref().is_none_or(|k| k.id.0 != *id))
             .collect();
         user_ids.sort_unstable();
         user_ids.dedup();
-        let users: HashMap<i64, User> = store
-            .users_by_ids(&user_ids)
-            .await?
-            .into_iter()
-            .map(|u| (u.id, User::from(u).public()))
-            .collect();
+        let mut users: HashMap<i64, User> = if user_ids.is_empty() {
+            HashMap::new()
+        } else {
+            store
+                .users_by_ids(&user_ids)
+                .await?
+                .into_iter()
+                .map(|u| (u.id, User::from(u).public()))
+                .collect()
+        };
+        if let Some(user) = known {
+            users.insert(user.id.0, user);
+        }
         let user = |id: i64| users.get(&id).cloned().unwrap_or_else(|| ghost(Id(id)));
 
         let mut mentions: HashMap<i64, Vec<Mention>> = HashMap::new();
@@ -394,7 +414,7 @@ impl MessageService {
     /// and publishes nothing.
     #[instrument(skip_all, fields(user_id = %who.user_id))]
     pub async fn send(&self, who: &Principal, channel: Id, msg: SendMessage) -> Result<Message> {
-        let access = self.text_channel(who, channel).await?;
+        let access = self.text_channel_cached(who, channel).await?;
         access.require(Permissions::SEND_MESSAGES)?;
         crate::verified::require_verified_email(&self.ctx, who.user_id).await?;
         // In a 1:1 DM a block either way ends posting (history stays readable).
@@ -482,11 +502,12 @@ impl MessageService {
                     ..MessageExtras::default()
                 }
             });
-        match self.commits.insert(new).await? {
+        let committed = self.commits.insert(new).await?;
+        match committed.outcome {
             InsertOutcome::Created(record) => {
                 let message = match known {
                     Some(extras) => self
-                        .assemble(vec![record], extras)
+                        .assemble(vec![record], extras, committed.author)
                         .await?
                         .pop()
                         .ok_or_else(|| Error::internal("assembling a message returned nothing"))?,

@@ -76,6 +76,11 @@ pub trait Store:
     /// only, so a unit of work ([`crate::change::Change`]) commits them together with its
     /// audit row; dropping it uncommitted rolls everything back.
     async fn begin_write(&self) -> Result<Box<dyn WriteTx>>;
+    /// How many write transactions can usefully run at once: 1 where writers take turns on one
+    /// lock (SQLite), more where they overlap (PostgreSQL, which also shares one WAL flush
+    /// among the transactions committing together). The message committer writes this many
+    /// batches at a time.
+    fn parallel_writes(&self) -> usize;
 }
 
 /// One open write transaction: every write of a unit of work. Methods that need several

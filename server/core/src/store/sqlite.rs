@@ -44,4 +44,6 @@ sql_store!(
     begin_write = "BEGIN IMMEDIATE",
     // A deferred transaction reads from one WAL snapshot from its first read on.
     begin_snapshot = "BEGIN",
+    // One writer at a time: a second would only wait in the busy handler.
+    parallel_writes = 1,
 );

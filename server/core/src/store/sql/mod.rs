@@ -7,7 +7,8 @@
 //! [`sql_store!`] expands each in a module of its own, so helpers need no area prefix. The
 //! backends differ only in what they pass explicitly: `begin_write` starts a write transaction
 //! (SQLite needs `BEGIN IMMEDIATE` so a transaction that reads first cannot fail on lock
-//! upgrade) and `begin_snapshot` a read-only one whose reads share one snapshot.
+//! upgrade), `begin_snapshot` a read-only one whose reads share one snapshot, and
+//! `parallel_writes` how many write transactions may usefully run at once.
 
 mod accounts;
 mod admission;
@@ -44,7 +45,8 @@ macro_rules! sql_store {
         $tx:ident,
         $db:ty,
         begin_write = $begin_write:literal,
-        begin_snapshot = $begin_snapshot:expr $(,)?
+        begin_snapshot = $begin_snapshot:expr,
+        parallel_writes = $parallel_writes:expr $(,)?
     ) => {
         /// An open write transaction of this backend (see [`crate::store::WriteTx`]).
         pub struct $tx(sqlx::Transaction<'static, $db>);
@@ -115,6 +117,10 @@ macro_rules! sql_store {
 
             async fn begin_write(&self) -> $crate::error::Result<Box<dyn $crate::store::WriteTx>> {
                 Ok(Box::new($tx(self.pool.begin_with($begin_write).await?)))
+            }
+
+            fn parallel_writes(&self) -> usize {
+                $parallel_writes
             }
         }
     };
