@@ -31,9 +31,11 @@ backend_tests!(
     smtp_password_is_sealed_and_never_read_or_logged,
     admin_lists_and_deletes_servers,
     admin_changes_are_in_the_instance_audit_log,
+    settings_and_invite_changes_are_in_the_instance_audit_log,
 );
 
 const SMTP_PASSWORD: &str = "Sm7p-s3cret-never-shown";
+const TURN_SECRET: &str = "Turn-s3cret-never-audited";
 
 /// A server whose mail links and retries suit tests (retries within a second).
 async fn mail_server(backend: Backend) -> TestServer {
@@ -1194,5 +1196,124 @@ async fn admin_changes_are_in_the_instance_audit_log(backend: Backend) {
         .await,
         1
     );
+    server.stop().await;
+}
+
+/// Settings updates and instance invite codes are written with their instance audit entry
+/// (one unit of work each): a settings entry names the changed fields and holds no value, so
+/// neither the SMTP password nor the TURN secret ever reaches the audit log.
+async fn settings_and_invite_changes_are_in_the_instance_audit_log(backend: Backend) {
+    const SETTINGS_UPDATE: i64 = 4;
+    const INVITE_CREATE: i64 = 5;
+    const INVITE_REVOKE: i64 = 6;
+    let server = mail_server(backend).await;
+    let (admin, _member) = common::admin_and_member(&server).await;
+    let count = |action: i64| {
+        db_count(
+            &server,
+            "SELECT COUNT(*) FROM admin_audit_log WHERE action = $1",
+            action,
+        )
+    };
+    assert_eq!(count(SETTINGS_UPDATE).await, 0);
+
+    let saved = use_smtp(&admin, free_port(), |r| {
+        if let Some(smtp) = r.smtp.as_mut() {
+            smtp.username = Some("mailer".into());
+            smtp.password = Some(SMTP_PASSWORD.into());
+        }
+        r.voice = Some(proto::VoiceSettingsUpdate {
+            turn_urls: vec!["turn:turn.chat.test:3478".into()],
+            set_turn_urls: true,
+            turn_secret: Some(TURN_SECRET.into()),
+            ..Default::default()
+        });
+    })
+    .await;
+    assert_eq!(saved.instance_name, "Test Chat");
+    assert_eq!(count(SETTINGS_UPDATE).await, 1);
+    for field in [
+        "instance_name",
+        "smtp.host",
+        "smtp.password",
+        "voice.turn_urls",
+        "voice.turn_secret",
+    ] {
+        let named: i64 = common::db_scalar(
+            &server,
+            &format!(
+                "SELECT COUNT(*) FROM admin_audit_log WHERE action = {SETTINGS_UPDATE} \
+                 AND changes LIKE '%\"' || $1 || '\"%'"
+            ),
+            field.to_owned(),
+        )
+        .await;
+        assert_eq!(named, 1, "{field} is named");
+    }
+    // A refused patch writes nothing.
+    assert_eq!(
+        code(
+            admin
+                .admin()
+                .update_instance_settings(proto::UpdateInstanceSettingsRequest {
+                    max_message_length: Some(0),
+                    ..Default::default()
+                })
+                .await
+        ),
+        Code::InvalidArgument
+    );
+    assert_eq!(count(SETTINGS_UPDATE).await, 1);
+
+    // Invites: created and revoked, each audited against the invite's row.
+    let invite = common::create_invite(&admin, Some(3), None).await;
+    // The audit rows of one action naming the invite with this code.
+    let audited = |action: i64, code: String| {
+        let sql = format!(
+            "SELECT COUNT(*) FROM admin_audit_log a \
+             JOIN instance_invites i ON i.id = a.target_id \
+             WHERE a.action = {action} AND i.code = $1"
+        );
+        let server = &server;
+        async move { common::db_scalar::<i64, String>(server, &sql, code).await }
+    };
+    assert_eq!(audited(INVITE_CREATE, invite.code.clone()).await, 1);
+    assert_eq!(count(INVITE_REVOKE).await, 0);
+    let revoked = admin
+        .admin()
+        .revoke_instance_invite(proto::RevokeInstanceInviteRequest {
+            code: invite.code.clone(),
+        })
+        .await
+        .expect("revoke")
+        .into_inner()
+        .invite
+        .expect("invite");
+    assert!(revoked.revoked);
+    assert_eq!(audited(INVITE_REVOKE, invite.code.clone()).await, 1);
+    // An unknown code is NOT_FOUND and writes nothing.
+    assert_eq!(
+        code(
+            admin
+                .admin()
+                .revoke_instance_invite(proto::RevokeInstanceInviteRequest {
+                    code: "no-such-code".into(),
+                })
+                .await
+        ),
+        Code::NotFound
+    );
+    assert_eq!(count(INVITE_REVOKE).await, 1);
+
+    // No audit row holds a secret.
+    for secret in [SMTP_PASSWORD, TURN_SECRET] {
+        let holding: i64 = common::db_scalar(
+            &server,
+            "SELECT COUNT(*) FROM admin_audit_log WHERE changes LIKE '%' || $1 || '%'",
+            secret.to_owned(),
+        )
+        .await;
+        assert_eq!(holding, 0);
+    }
     server.stop().await;
 }

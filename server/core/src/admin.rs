@@ -6,9 +6,11 @@ use rand::Rng;
 use tracing::instrument;
 
 use crate::{
+    change::Change,
     context::Context,
     error::{Error, Result},
     id::{Id, now_ms},
+    model::{AdminAction, AuditChange},
     principal::Principal,
     settings::{InstanceSettings, RegistrationMode, SmtpTlsMode},
     store::InstanceInviteRecord,
@@ -155,7 +157,8 @@ impl AdminService {
         Ok(redacted(&self.ctx.settings()))
     }
 
-    /// Applies a patch to the instance settings.
+    /// Applies a patch to the instance settings, audited in the instance audit log (which
+    /// names the changed fields, never their values).
     #[instrument(skip_all, fields(user_id = %who.user_id))]
     pub async fn update_settings(
         &self,
@@ -163,9 +166,20 @@ impl AdminService {
         patch: SettingsPatch,
     ) -> Result<InstanceSettings> {
         self.require_admin(who).await?;
-        let mut s = (*self.ctx.settings()).clone();
+        let _updating = self.ctx.lock_settings().await;
+        let before = self.ctx.settings();
+        let mut s = (*before).clone();
         apply(&mut s, patch)?;
-        let saved = self.ctx.replace_settings(s).await?;
+        let changes = changed_fields(&before, &s)?;
+        let json = self.ctx.sealed_settings_json(&mut s)?;
+        let saved = Arc::new(s);
+        let mut change = Change::begin(&self.ctx).await?;
+        change.tx().save_settings_json(&json).await?;
+        change.audit_instance(who.user_id, AdminAction::SettingsUpdate, None, changes)?;
+        change.replace_settings(Arc::clone(&saved));
+        // Mail waiting for SMTP to be configured may go now.
+        change.wake_mail();
+        change.commit().await?;
         tracing::info!("instance settings updated");
         Ok(redacted(&saved))
     }
@@ -202,7 +216,22 @@ impl AdminService {
             revoked_at: None,
             created_at: now,
         };
-        self.ctx.store.create_instance_invite(&invite).await?;
+        let mut change = Change::begin(&self.ctx).await?;
+        change.tx().create_instance_invite(&invite).await?;
+        let limits = [
+            ("max_uses", invite.max_uses),
+            ("expires_at", invite.expires_at),
+        ]
+        .into_iter()
+        .filter_map(|(key, v)| v.and_then(|v| AuditChange::diff(key, "", v)))
+        .collect();
+        change.audit_instance(
+            who.user_id,
+            AdminAction::InviteCreate,
+            Some(Id(invite.id)),
+            limits,
+        )?;
+        change.commit().await?;
         Ok(invite)
     }
 
@@ -231,11 +260,20 @@ impl AdminService {
     #[instrument(skip_all, fields(user_id = %who.user_id))]
     pub async fn revoke_invite(&self, who: &Principal, code: &str) -> Result<InstanceInviteRecord> {
         self.require_admin(who).await?;
-        self.ctx
-            .store
+        let mut change = Change::begin(&self.ctx).await?;
+        let invite = change
+            .tx()
             .revoke_instance_invite(code.trim(), now_ms())
             .await?
-            .ok_or(Error::NotFound("invite"))
+            .ok_or(Error::NotFound("invite"))?;
+        change.audit_instance(
+            who.user_id,
+            AdminAction::InviteRevoke,
+            Some(Id(invite.id)),
+            Vec::new(),
+        )?;
+        change.commit().await?;
+        Ok(invite)
     }
 }
 
@@ -367,6 +405,55 @@ fn apply(s: &mut InstanceSettings, p: SettingsPatch) -> Result<()> {
     Ok(())
 }
 
+/// The settings fields that differ between `old` and `new`, by dotted name (`smtp.host`), for
+/// the audit log: names only, so no secret (the SMTP password, the TURN secret) nor any other
+/// value is ever written there.
+fn changed_fields(old: &InstanceSettings, new: &InstanceSettings) -> Result<Vec<AuditChange>> {
+    use std::collections::BTreeSet;
+
+    use serde_json::Value;
+
+    fn walk(prefix: &str, old: &Value, new: &Value, out: &mut Vec<AuditChange>) {
+        match (old, new) {
+            (Value::Object(a), Value::Object(b)) => {
+                let keys: BTreeSet<&String> = a.keys().chain(b.keys()).collect();
+                for key in keys {
+                    let name = if prefix.is_empty() {
+                        key.clone()
+                    } else {
+                        format!("{prefix}.{key}")
+                    };
+                    let null = Value::Null;
+                    walk(
+                        &name,
+                        a.get(key).unwrap_or(&null),
+                        b.get(key).unwrap_or(&null),
+                        out,
+                    );
+                }
+            }
+            (a, b) if a != b => out.push(AuditChange {
+                key: prefix.to_owned(),
+                ..AuditChange::default()
+            }),
+            _ => {}
+        }
+    }
+
+    let as_value = |s: &InstanceSettings| serde_json::to_value(s).map_err(Error::internal);
+    let mut out = Vec::new();
+    walk("", &as_value(old)?, &as_value(new)?, &mut out);
+    // The sealed copy changes with every save; the password itself is not serialised.
+    out.retain(|c| c.key != "smtp.password_sealed");
+    if old.smtp.password != new.smtp.password {
+        out.push(AuditChange {
+            key: "smtp.password".to_owned(),
+            ..AuditChange::default()
+        });
+    }
+    Ok(out)
+}
+
 fn redacted(s: &InstanceSettings) -> InstanceSettings {
     let mut s = s.clone();
     // The sealed copy stays: it tells adapters that a password is set and is never sent.
@@ -381,4 +468,38 @@ fn new_code() -> String {
     (0..CODE_LEN)
         .map(|_| char::from(CODE_ALPHABET[rng.random_range(0..CODE_ALPHABET.len())]))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn changed_fields_are_named_without_values() {
+        let old = InstanceSettings::default();
+        let mut new = old.clone();
+        new.instance_name = "Chat".to_owned();
+        new.smtp.password = "smtp-secret".to_owned();
+        new.smtp.password_sealed = "sealed".to_owned();
+        new.voice.turn_secret = "turn-secret".to_owned();
+        new.voice.turn_urls = vec!["turn:example.test".to_owned()];
+        let changes = changed_fields(&old, &new).expect("diff");
+        let mut keys: Vec<&str> = changes.iter().map(|c| c.key.as_str()).collect();
+        keys.sort_unstable();
+        assert_eq!(
+            keys,
+            [
+                "instance_name",
+                "smtp.password",
+                "voice.turn_secret",
+                "voice.turn_urls"
+            ]
+        );
+        assert!(
+            changes
+                .iter()
+                .all(|c| c.old_value.is_empty() && c.new_value.is_empty())
+        );
+        assert!(changed_fields(&old, &old).expect("diff").is_empty());
+    }
 }

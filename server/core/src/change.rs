@@ -20,6 +20,7 @@ use crate::{
     events::{Audience, Event},
     id::{Id, now_ms},
     model::{AdminAction, AuditAction, AuditChange},
+    settings::InstanceSettings,
     store::{AdminAuditRecord, AuditRecord, WriteTx},
 };
 
@@ -65,6 +66,7 @@ pub struct Change {
     announce: Vec<Announce>,
     ended_sessions: Vec<Id>,
     closed_streams: Vec<Id>,
+    settings: Option<Arc<InstanceSettings>>,
     wake_mail: bool,
 }
 
@@ -74,6 +76,7 @@ impl std::fmt::Debug for Change {
             .field("audit", &self.audit)
             .field("admin_audit", &self.admin_audit)
             .field("ended_sessions", &self.ended_sessions.len())
+            .field("settings", &self.settings.is_some())
             .field("stale", &self.stale)
             .field("events", &self.events.len())
             .field("announce", &self.announce.len())
@@ -94,6 +97,7 @@ impl Change {
             announce: Vec::new(),
             ended_sessions: Vec::new(),
             closed_streams: Vec::new(),
+            settings: None,
             wake_mail: false,
         })
     }
@@ -155,7 +159,14 @@ impl Change {
         self.closed_streams.extend(ids);
     }
 
-    /// Wakes the outbox worker after commit: this change queued mail.
+    /// After commit, makes `settings` the instance settings every service reads (this change
+    /// saved them).
+    pub fn replace_settings(&mut self, settings: Arc<InstanceSettings>) {
+        self.settings = Some(settings);
+    }
+
+    /// Wakes the outbox worker after commit: this change queued mail (or changed the
+    /// settings it sends with).
     pub fn wake_mail(&mut self) {
         self.wake_mail = true;
     }
@@ -227,6 +238,9 @@ impl Change {
             })?;
         }
         self.tx.commit().await?;
+        if let Some(settings) = self.settings.take() {
+            self.ctx.set_settings(settings);
+        }
         if self.wake_mail {
             self.ctx.mail.wake();
         }

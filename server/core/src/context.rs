@@ -98,8 +98,10 @@ pub struct Context {
     pub mail_config: MailConfig,
     /// Wakes and stops the outbox worker.
     pub mail: MailSignals,
-    /// Cached instance settings (written through on update).
+    /// Cached instance settings (swapped in after each update commits).
     settings: RwLock<Arc<InstanceSettings>>,
+    /// Held by a settings update from read to swap ([`Self::lock_settings`]).
+    settings_update: tokio::sync::Mutex<()>,
 }
 
 impl std::fmt::Debug for dyn Store {
@@ -124,11 +126,7 @@ impl Context {
                     if !s.smtp.password.is_empty() {
                         // Stored before sealing existed: seal it now.
                         s.smtp.password_sealed = secrets.seal(&s.smtp.password, SMTP_PASSWORD)?;
-                        store
-                            .save_settings_json(
-                                &serde_json::to_string(&s).map_err(Error::internal)?,
-                            )
-                            .await?;
+                        save_settings_on_start(&*store, &s).await?;
                     }
                 } else {
                     match secrets.open(&s.smtp.password_sealed, SMTP_PASSWORD) {
@@ -143,9 +141,7 @@ impl Context {
             }
             None => {
                 let defaults = InstanceSettings::default();
-                store
-                    .save_settings_json(&serde_json::to_string(&defaults).map_err(Error::internal)?)
-                    .await?;
+                save_settings_on_start(&*store, &defaults).await?;
                 defaults
             }
         };
@@ -175,6 +171,7 @@ impl Context {
             revoked,
             store,
             settings: RwLock::new(Arc::new(settings)),
+            settings_update: tokio::sync::Mutex::new(()),
         })
     }
 
@@ -186,22 +183,34 @@ impl Context {
             .unwrap_or_else(|poisoned| Arc::clone(&poisoned.into_inner()))
     }
 
-    /// Persists and publishes new settings.
-    pub async fn replace_settings(
-        &self,
-        mut settings: InstanceSettings,
-    ) -> Result<Arc<InstanceSettings>> {
+    /// Seals the secrets of `settings` for storage (the SMTP password) and returns the
+    /// document to save; a unit of work saves it and swaps it in after commit.
+    pub(crate) fn sealed_settings_json(&self, settings: &mut InstanceSettings) -> Result<String> {
         settings.smtp.password_sealed =
             self.secrets.seal(&settings.smtp.password, SMTP_PASSWORD)?;
-        let json = serde_json::to_string(&settings).map_err(Error::internal)?;
-        self.store.save_settings_json(&json).await?;
-        let settings = Arc::new(settings);
-        match self.settings.write() {
-            Ok(mut s) => *s = Arc::clone(&settings),
-            Err(poisoned) => *poisoned.into_inner() = Arc::clone(&settings),
-        }
-        // Mail waiting for SMTP to be configured may go now.
-        self.mail.wake();
-        Ok(settings)
+        serde_json::to_string(settings).map_err(Error::internal)
     }
+
+    /// Serialises settings updates on this node, from reading the current settings until the
+    /// committed ones are swapped in, so none is lost and the cache ends as the store.
+    pub(crate) async fn lock_settings(&self) -> tokio::sync::MutexGuard<'_, ()> {
+        self.settings_update.lock().await
+    }
+
+    /// Swaps in committed settings: called by the unit of work after its commit only.
+    pub(crate) fn set_settings(&self, settings: Arc<InstanceSettings>) {
+        match self.settings.write() {
+            Ok(mut s) => *s = settings,
+            Err(poisoned) => *poisoned.into_inner() = settings,
+        }
+    }
+}
+
+/// Saves the settings document on start (defaults, or a password sealed for the first time):
+/// no service call, so no unit of work; still one write transaction, the only way to write.
+async fn save_settings_on_start(store: &dyn Store, settings: &InstanceSettings) -> Result<()> {
+    let json = serde_json::to_string(settings).map_err(Error::internal)?;
+    let mut tx = store.begin_write().await?;
+    tx.save_settings_json(&json).await?;
+    tx.commit().await
 }

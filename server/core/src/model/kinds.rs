@@ -175,6 +175,12 @@ pub enum AdminAction {
     UserDelete = 2,
     /// A server was deleted by an admin.
     ServerDelete = 3,
+    /// The instance settings changed (the changes name the fields, never their values).
+    SettingsUpdate = 4,
+    /// An instance invite code was created.
+    InviteCreate = 5,
+    /// An instance invite code was revoked.
+    InviteRevoke = 6,
 }
 
 #[cfg(test)]

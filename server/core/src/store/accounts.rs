@@ -183,20 +183,24 @@ pub trait AccountStore: Send + Sync {
 
     /// The instance settings JSON document, if ever saved.
     async fn settings_json(&self) -> Result<Option<String>>;
-    /// Saves the instance settings JSON document.
-    async fn save_settings_json(&self, json: &str) -> Result<()>;
-
-    /// Stores a new instance invite; a duplicate code is [`Error::Conflict`].
-    async fn create_instance_invite(&self, invite: &InstanceInviteRecord) -> Result<()>;
     /// Invites ordered by id, newest first, strictly older than `before` if given.
     async fn list_instance_invites(
         &self,
         before: Option<Id>,
         limit: u32,
     ) -> Result<Vec<InstanceInviteRecord>>;
+}
+
+/// Instance settings and instance invites, written inside one [`super::WriteTx`].
+#[async_trait]
+pub trait InstanceWrites: Send {
+    /// Saves the instance settings JSON document.
+    async fn save_settings_json(&mut self, json: &str) -> Result<()>;
+    /// Stores a new instance invite; a duplicate code is [`Error::Conflict`].
+    async fn create_instance_invite(&mut self, invite: &InstanceInviteRecord) -> Result<()>;
     /// Marks an invite revoked (idempotent); returns it, or None if no such code.
     async fn revoke_instance_invite(
-        &self,
+        &mut self,
         code: &str,
         now: i64,
     ) -> Result<Option<InstanceInviteRecord>>;

@@ -2,10 +2,10 @@
 //! PostgreSQL and SQLite by the same SQL (see [`sql`]), picked from the database URL's scheme.
 //!
 //! Stores persist and query; they hold no business rules. Reads run on the pool; writes of
-//! servers, channels, roles, members, invites, messages and relationships run inside a
-//! [`WriteTx`] that a unit of work ([`crate::change::Change`]) opens and commits together with
-//! its audit row. Account writes (registration, sessions, settings) are single store calls
-//! running one transaction each.
+//! servers, channels, roles, members, invites, messages, relationships, instance settings and
+//! instance invites run inside a [`WriteTx`] that a unit of work ([`crate::change::Change`])
+//! opens and commits together with its audit row. Account writes (registration, sessions) are
+//! single store calls running one transaction each.
 
 mod accounts;
 mod admission;
@@ -101,6 +101,7 @@ pub trait WriteTx:
     + BotWrites
     + MailWrites
     + UserAdminWrites
+    + InstanceWrites
     + Send
 {
     /// Commits every write made through this transaction.

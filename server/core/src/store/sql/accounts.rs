@@ -1,8 +1,9 @@
-//! [`crate::store::AccountStore`] in portable SQL.
+//! [`crate::store::AccountStore`] and [`crate::store::InstanceWrites`] in portable SQL.
 
-/// Implements [`crate::store::AccountStore`] for `$store` (see [`super`]).
+/// Implements [`crate::store::AccountStore`] for `$store` and
+/// [`crate::store::InstanceWrites`] for `$tx` (see [`super`]).
 macro_rules! accounts_sql {
-    ($store:ty, $db:ty, $begin_write:literal) => {
+    ($store:ty, $tx:ty, $db:ty, $begin_write:literal) => {
         #[async_trait::async_trait]
         impl $crate::store::AccountStore for $store {
 
@@ -280,39 +281,6 @@ macro_rules! accounts_sql {
                 )
             }
 
-            async fn save_settings_json(&self, json: &str) -> $crate::error::Result<()> {
-                sqlx::query(
-                    "INSERT INTO instance_settings (id, data) VALUES (1, $1) \
-                     ON CONFLICT (id) DO UPDATE SET data = excluded.data",
-                )
-                .bind(json)
-                .execute(&self.pool)
-                .await?;
-                Ok(())
-            }
-
-            async fn create_instance_invite(
-                &self,
-                i: &$crate::store::InstanceInviteRecord,
-            ) -> $crate::error::Result<()> {
-                sqlx::query(
-                    "INSERT INTO instance_invites \
-                       (id, code, created_by, max_uses, uses, expires_at, revoked_at, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                )
-                .bind(i.id)
-                .bind(&i.code)
-                .bind(i.created_by)
-                .bind(i.max_uses)
-                .bind(i.uses)
-                .bind(i.expires_at)
-                .bind(i.revoked_at)
-                .bind(i.created_at)
-                .execute(&self.pool)
-                .await?;
-                Ok(())
-            }
-
             async fn list_instance_invites(
                 &self,
                 before: Option<$crate::id::Id>,
@@ -329,8 +297,45 @@ macro_rules! accounts_sql {
                 .await?)
             }
 
+        }
+
+        #[async_trait::async_trait]
+        impl $crate::store::InstanceWrites for $tx {
+            async fn save_settings_json(&mut self, json: &str) -> $crate::error::Result<()> {
+                sqlx::query(
+                    "INSERT INTO instance_settings (id, data) VALUES (1, $1) \
+                     ON CONFLICT (id) DO UPDATE SET data = excluded.data",
+                )
+                .bind(json)
+                .execute(&mut *self.0)
+                .await?;
+                Ok(())
+            }
+
+            async fn create_instance_invite(
+                &mut self,
+                i: &$crate::store::InstanceInviteRecord,
+            ) -> $crate::error::Result<()> {
+                sqlx::query(
+                    "INSERT INTO instance_invites \
+                       (id, code, created_by, max_uses, uses, expires_at, revoked_at, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                )
+                .bind(i.id)
+                .bind(&i.code)
+                .bind(i.created_by)
+                .bind(i.max_uses)
+                .bind(i.uses)
+                .bind(i.expires_at)
+                .bind(i.revoked_at)
+                .bind(i.created_at)
+                .execute(&mut *self.0)
+                .await?;
+                Ok(())
+            }
+
             async fn revoke_instance_invite(
-                &self,
+                &mut self,
                 code: &str,
                 now: i64,
             ) -> $crate::error::Result<Option<$crate::store::InstanceInviteRecord>> {
@@ -342,7 +347,7 @@ macro_rules! accounts_sql {
                 )
                 .bind(code)
                 .bind(now)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&mut *self.0)
                 .await?)
             }
         }

@@ -57,7 +57,7 @@ macro_rules! sql_store {
             }
         }
 
-        $crate::store::sql::accounts_sql!($store, $db, $begin_write);
+        $crate::store::sql::accounts_sql!($store, $tx, $db, $begin_write);
 
         // One module per area: each expansion keeps its helpers to itself.
         mod servers {
