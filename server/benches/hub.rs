@@ -43,7 +43,10 @@ async fn main() {
     let users: Vec<Id> = (1..=subscribers as i64).map(Id).collect();
     let mut drains = Vec::with_capacity(subscribers);
     for u in &users {
-        let (mut sub, _) = hub.subscribe(*u, Id(u.0), &[], None).await;
+        let (mut sub, _) = hub
+            .subscribe(*u, Id(u.0), &[], None)
+            .await
+            .expect("open hub");
         drains.push(tokio::spawn(async move {
             let mut n = 0usize;
             while n < events {

@@ -42,6 +42,10 @@ pub enum Error {
     /// The operation exists in the API but this server does not provide it yet.
     #[error("{0} is not implemented yet")]
     Unimplemented(&'static str),
+    /// This node cannot serve the call now (it is shutting down); retrying elsewhere or
+    /// later can succeed.
+    #[error("{0}")]
+    Unavailable(String),
     /// A bug or an infrastructure failure. It carries its cause chain, which the adapters
     /// log in full ([`Error::report`]); clients only ever get a generic message.
     #[error("internal error: {0}")]
@@ -123,6 +127,7 @@ impl Error {
             Error::Unauthenticated(_) => (C::Unauthenticated, S::UNAUTHORIZED),
             Error::RateLimited { .. } => (C::ResourceExhausted, S::TOO_MANY_REQUESTS),
             Error::Unimplemented(_) => (C::Unimplemented, S::NOT_IMPLEMENTED),
+            Error::Unavailable(_) => (C::Unavailable, S::SERVICE_UNAVAILABLE),
             Error::Internal(_) => (C::Internal, S::INTERNAL_SERVER_ERROR),
         }
     }
@@ -144,6 +149,7 @@ impl Error {
                 retry_after: Duration::ZERO,
             },
             C::Unimplemented => Error::Unimplemented("method"),
+            C::Unavailable => Error::Unavailable(String::new()),
             C::Ok
             | C::Cancelled
             | C::Unknown
@@ -151,7 +157,6 @@ impl Error {
             | C::Aborted
             | C::OutOfRange
             | C::Internal
-            | C::Unavailable
             | C::DataLoss => Error::internal(""),
         };
         representative.codes().1
@@ -224,6 +229,7 @@ mod tests {
                 retry_after: Duration::from_secs(3),
             },
             Error::Unimplemented("Foo"),
+            Error::Unavailable("shutting down".into()),
             Error::internal("boom"),
         ];
         for e in all {
@@ -231,7 +237,7 @@ mod tests {
             assert_eq!(Error::http_status_for(code), http, "{e:?}");
         }
         assert_eq!(
-            Error::http_status_for(tonic::Code::Unavailable),
+            Error::http_status_for(tonic::Code::DataLoss),
             http::StatusCode::INTERNAL_SERVER_ERROR
         );
     }

@@ -79,6 +79,8 @@ struct Inner {
     left: HashMap<Id, Instant>,
     /// The grace period (a copy of the hub's, so the status rules live on `Inner`).
     grace: Duration,
+    /// Set by [`Hub::close_all`]: the node is shutting down and takes no new streams.
+    closed: bool,
 }
 
 impl Inner {
@@ -285,14 +287,15 @@ impl Hub {
     }
 
     /// Registers a subscriber for `user`. With a valid `resume` cursor the missed events the
-    /// user may see are queued first; otherwise the caller must send a snapshot.
+    /// user may see are queued first; otherwise the caller must send a snapshot. `None` once
+    /// [`Hub::close_all`] ran: a stream opened during shutdown would hold the drain open.
     pub async fn subscribe(
         self: &Arc<Self>,
         user: Id,
         session: Id,
         user_servers: &[Id],
         resume: Option<&str>,
-    ) -> (Subscription, SubscriptionStart) {
+    ) -> Option<(Subscription, SubscriptionStart)> {
         let parsed = resume.map(|c| self.parse_cursor(c));
         let snapshots = match parsed {
             Some(Ok(_)) => self.snapshots(user_servers.iter().copied()).await,
@@ -304,6 +307,9 @@ impl Hub {
         let mut prelude = VecDeque::new();
         let start = {
             let mut inner = self.lock();
+            if inner.closed {
+                return None;
+            }
             let start = match parsed {
                 None => SubscriptionStart::Fresh { resync: None },
                 Some(Err(why)) => SubscriptionStart::Fresh { resync: Some(why) },
@@ -354,7 +360,7 @@ impl Hub {
             heartbeat,
             finished: false,
         };
-        (sub, start)
+        Some((sub, start))
     }
 
     fn parse_cursor(&self, cursor: &str) -> Result<u64, String> {
@@ -371,7 +377,9 @@ impl Hub {
     /// Ends every stream (after what is already queued), e.g. on shutdown; clients resume
     /// elsewhere or later with their cursor.
     pub fn close_all(&self) {
-        self.lock().subs.clear();
+        let mut inner = self.lock();
+        inner.closed = true;
+        inner.subs.clear();
     }
 
     /// Ends the streams opened with a session that was just revoked (logout, password
@@ -683,7 +691,10 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let hub = hub(&dir, Duration::from_secs(60)).await;
         let user = Id(7);
-        let (sub, _) = hub.subscribe(user, Id(1), &[], None).await;
+        let (sub, _) = hub
+            .subscribe(user, Id(1), &[], None)
+            .await
+            .expect("open hub");
         drop(sub);
         let online = hub.presences([user]);
         assert_eq!(online.len(), 1, "{online:?}");
@@ -696,8 +707,31 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let hub = hub(&dir, Duration::ZERO).await;
         let user = Id(7);
-        let (sub, _) = hub.subscribe(user, Id(1), &[], None).await;
+        let (sub, _) = hub
+            .subscribe(user, Id(1), &[], None)
+            .await
+            .expect("open hub");
         drop(sub);
         assert!(hub.presences([user]).is_empty());
+    }
+
+    /// Shutdown ends the open streams and refuses new ones: a client reconnecting while the
+    /// server drains its connections must not hold the drain open.
+    #[tokio::test]
+    async fn after_close_all_streams_end_and_new_ones_are_refused() {
+        use futures::StreamExt;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let hub = hub(&dir, Duration::ZERO).await;
+        let (mut open, _) = hub
+            .subscribe(Id(7), Id(1), &[], None)
+            .await
+            .expect("open hub");
+        hub.close_all();
+        assert!(open.next().await.is_none(), "the open stream ends");
+        assert!(
+            hub.subscribe(Id(8), Id(2), &[], None).await.is_none(),
+            "a stream opened after shutdown began is refused"
+        );
+        assert!(!hub.is_connected(Id(8)));
     }
 }

@@ -49,7 +49,8 @@ impl EventService {
             .ctx
             .hub
             .subscribe(who.user_id, who.session_id, &server_ids, resume)
-            .await;
+            .await
+            .ok_or_else(|| Error::Unavailable("the server is shutting down".to_owned()))?;
         if let SubscriptionStart::Fresh { resync } = start {
             // Registered first, snapshot second (re-reading the servers): events racing with
             // the snapshot are queued behind it rather than lost.
