@@ -14,7 +14,7 @@ use crate::{
     principal::Principal,
     settings::{InstanceSettings, RegistrationMode, SmtpTlsMode},
     store::InstanceInviteRecord,
-    validate,
+    validate::Page,
 };
 
 /// Longest lifetime an invite may be given: one year.
@@ -244,16 +244,14 @@ impl AdminService {
         page_token: &str,
     ) -> Result<(Vec<InstanceInviteRecord>, Option<String>)> {
         self.require_admin(who).await?;
-        let limit = validate::page_size(page_size, 50, 100);
-        let before = match page_token.trim() {
-            "" => None,
-            t => Some(Id::parse("page_token", t)?),
-        };
-        let page = self.ctx.store.list_instance_invites(before, limit).await?;
-        let next = (page.len() == limit as usize)
-            .then(|| page.last().map(|i| i.id.to_string()))
-            .flatten();
-        Ok((page, next))
+        let page = Page::parse(page_size, page_token)?;
+        let rows = self
+            .ctx
+            .store
+            .list_instance_invites(page.from, page.limit)
+            .await?;
+        let next = page.next_token(&rows, |i| i.id);
+        Ok((rows, next))
     }
 
     /// Revokes an invite code; later registrations with it are refused.

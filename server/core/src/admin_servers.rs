@@ -12,7 +12,7 @@ use crate::{
     model::{AdminAction, AuditChange},
     principal::Principal,
     store::AdminServerRecord,
-    validate,
+    validate::{self, Page},
 };
 
 impl AdminService {
@@ -27,24 +27,15 @@ impl AdminService {
         page_token: &str,
     ) -> Result<(Vec<AdminServerRecord>, Option<String>)> {
         self.require_admin(who).await?;
-        let limit = validate::page_size(page_size, 50, 100);
-        let after = match page_token.trim() {
-            "" => None,
-            t => Some(Id::parse("page_token", t)?),
-        };
-        let query = query.trim();
-        if query.chars().count() > 100 {
-            return Err(Error::invalid("query", "must be at most 100 characters"));
-        }
-        let page = self
+        let page = Page::parse(page_size, page_token)?;
+        let query = validate::search_query(query)?;
+        let rows = self
             .ctx
             .store
-            .list_servers_admin((!query.is_empty()).then_some(query), after, limit)
+            .list_servers_admin(query, page.from, page.limit)
             .await?;
-        let next = (page.len() == limit as usize)
-            .then(|| page.last().map(|s| s.server.id.to_string()))
-            .flatten();
-        Ok((page, next))
+        let next = page.next_token(&rows, |s| s.server.id);
+        Ok((rows, next))
     }
 
     /// Deletes a server and everything in it, as its owner's delete does (members receive

@@ -14,7 +14,7 @@ use crate::{
     model::{AdminAction, AuditChange, User},
     principal::Principal,
     store::{AdminOutcome, AdminRefusal, UserFlags},
-    validate,
+    validate::{self, Page},
 };
 
 /// Answer of [`AdminService::send_test_email`].
@@ -38,24 +38,15 @@ impl AdminService {
         page_token: &str,
     ) -> Result<(Vec<User>, Option<String>)> {
         self.require_admin(who).await?;
-        let limit = validate::page_size(page_size, 50, 100);
-        let after = match page_token.trim() {
-            "" => None,
-            t => Some(Id::parse("page_token", t)?),
-        };
-        let query = query.trim();
-        if query.chars().count() > 100 {
-            return Err(Error::invalid("query", "must be at most 100 characters"));
-        }
-        let page = self
+        let page = Page::parse(page_size, page_token)?;
+        let query = validate::search_query(query)?;
+        let rows = self
             .ctx
             .store
-            .list_users((!query.is_empty()).then_some(query), after, limit)
+            .list_users(query, page.from, page.limit)
             .await?;
-        let next = (page.len() == limit as usize)
-            .then(|| page.last().map(|u| u.id.to_string()))
-            .flatten();
-        Ok((page.into_iter().map(User::from).collect(), next))
+        let next = page.next_token(&rows, |u| u.id);
+        Ok((rows.into_iter().map(User::from).collect(), next))
     }
 
     /// Disables/enables an account, grants/removes admin, marks the address verified.

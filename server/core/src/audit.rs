@@ -6,7 +6,7 @@ use tracing::instrument;
 
 use crate::{
     error::Result, id::Id, model::User, permissions::Permissions, principal::Principal,
-    servers::ServerService, store::AuditRecord, validate,
+    servers::ServerService, store::AuditRecord, validate::Page,
 };
 
 pub use crate::model::{AuditAction, AuditChange};
@@ -30,19 +30,13 @@ impl ServerService {
         {
             access.require(Permissions::MANAGE_SERVER)?;
         }
-        let limit = validate::page_size(page_size, 50, 100);
-        let before = match page_token.trim() {
-            "" => None,
-            t => Some(Id::parse("page_token", t)?),
-        };
+        let page = Page::parse(page_size, page_token)?;
         let entries = self
             .ctx
             .store
-            .audit_log(server, before, limit, action, actor)
+            .audit_log(server, page.from, page.limit, action, actor)
             .await?;
-        let next = (entries.len() == limit as usize)
-            .then(|| entries.last().map(|e| e.id.to_string()))
-            .flatten();
+        let next = page.next_token(&entries, |e| e.id);
         let mut user_ids: Vec<i64> = entries.iter().map(|e| e.actor_id).collect();
         user_ids.sort_unstable();
         user_ids.dedup();

@@ -18,7 +18,7 @@ use crate::{
     principal::Principal,
     servers::{self, AuditAction},
     store::{JoinOutcome, ServerInviteRecord},
-    validate,
+    validate::Page,
 };
 
 const CODE_ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
@@ -240,16 +240,14 @@ impl InviteService {
     ) -> Result<(Vec<Invite>, Option<String>)> {
         let access = self.ctx.perms.server(who.user_id, server).await?;
         access.require(Permissions::MANAGE_SERVER)?;
-        let limit = validate::page_size(page_size, 50, 100);
-        let before = match page_token.trim() {
-            "" => None,
-            t => Some(Id::parse("page_token", t)?),
-        };
-        let page = self.ctx.store.server_invites(server, before, limit).await?;
-        let next = (page.len() == limit as usize)
-            .then(|| page.last().map(|i| i.id.to_string()))
-            .flatten();
-        Ok((page, next))
+        let page = Page::parse(page_size, page_token)?;
+        let rows = self
+            .ctx
+            .store
+            .server_invites(server, page.from, page.limit)
+            .await?;
+        let next = page.next_token(&rows, |i| i.id);
+        Ok((rows, next))
     }
 
     /// Revokes an invite (MANAGE_SERVER, or its creator).

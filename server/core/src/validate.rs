@@ -210,3 +210,50 @@ pub fn page_size(requested: u32, default: u32, max: u32) -> u32 {
         n => n.min(max),
     }
 }
+
+/// A keyset-paged list request: at most `limit` rows after (or before, by the list's order)
+/// the id the previous page ended on.
+#[derive(Debug, Clone, Copy)]
+pub struct Page {
+    /// How many rows to return.
+    pub limit: u32,
+    /// The last id of the previous page; `None` for the first page.
+    pub from: Option<crate::id::Id>,
+}
+
+impl Page {
+    /// Reads `page_size` (50 when 0, at most 100) and `page_token` (empty, or the last id of
+    /// the previous page).
+    pub fn parse(page_size: u32, page_token: &str) -> Result<Self> {
+        let from = match page_token.trim() {
+            "" => None,
+            t => Some(crate::id::Id::parse("page_token", t)?),
+        };
+        Ok(Self {
+            limit: self::page_size(page_size, 50, 100),
+            from,
+        })
+    }
+
+    /// The token of the page after `rows`: the last row's id when the page is full.
+    pub fn next_token<T, I: std::fmt::Display>(
+        &self,
+        rows: &[T],
+        id: impl Fn(&T) -> I,
+    ) -> Option<String> {
+        if rows.len() == self.limit as usize {
+            rows.last().map(|r| id(r).to_string())
+        } else {
+            None
+        }
+    }
+}
+
+/// A list's search text: trimmed, `None` when empty, at most 100 characters.
+pub fn search_query(raw: &str) -> Result<Option<&str>> {
+    let query = raw.trim();
+    if query.chars().count() > 100 {
+        return Err(Error::invalid("query", "must be at most 100 characters"));
+    }
+    Ok((!query.is_empty()).then_some(query))
+}
