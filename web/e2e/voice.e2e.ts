@@ -55,6 +55,32 @@ async function accessToken(page: Page): Promise<string> {
 
 const call = (page: Page) => page.getByRole("region", { name: "Call" });
 
+/** Runs `fn` with `page` in the light theme (what the theme setting does: `data-theme` on <html>). */
+async function inLight(page: Page, fn: () => Promise<void>) {
+  await page.evaluate(() => (document.documentElement.dataset.theme = "light"));
+  try {
+    await fn();
+  } finally {
+    await page.evaluate(() => (document.documentElement.dataset.theme = "dark"));
+  }
+}
+
+/** Runs `fn` with `page` 375 px wide (a phone), then restores its size. */
+async function asPhone(page: Page, fn: () => Promise<void>) {
+  const size = page.viewportSize()!;
+  await page.setViewportSize({ width: 375, height: 740 });
+  try {
+    await fn();
+  } finally {
+    await page.setViewportSize(size);
+  }
+}
+
+/** Nothing sticks out sideways at a phone's width. */
+async function fitsWidth(page: Page) {
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+}
+
 beforeAll(async () => {
   server = await startServer();
   browser = await launch(FAKE_MEDIA);
@@ -114,6 +140,18 @@ describe("voice", () => {
     await inGeneral(alice.page).getByRole("button", { name: /^alice, speaking/ }).waitFor({ timeout: 30_000 });
     await shot(bob.page, "voice-channel-dark");
     expect(await axe(bob.page)).toEqual([]);
+    await inLight(bob.page, async () => {
+      await shot(bob.page, "voice-channel-light");
+      expect(await axe(bob.page)).toEqual([]);
+    });
+    // On a phone the sidebar, with the voice panel at its foot, is a drawer.
+    await asPhone(bob.page, async () => {
+      await bob.page.getByRole("button", { name: "Open navigation" }).click();
+      await panel(bob.page).getByText("Voice Connected").waitFor();
+      await fitsWidth(bob.page);
+      await shot(bob.page, "voice-channel-phone-dark");
+      await bob.page.getByRole("link", { name: /^general ?, text channel/ }).click();
+    });
 
     // The settings popover: devices, volume, input mode.
     await panel(alice.page).getByRole("button", { name: "Voice settings" }).click();
@@ -123,6 +161,7 @@ describe("voice", () => {
     await settings.getByLabel(/^Input volume/).waitFor();
     await settings.getByRole("radio", { name: "Push to talk" }).waitFor();
     await shot(alice.page, "voice-settings-dark");
+    await inLight(alice.page, () => shot(alice.page, "voice-settings-light"));
     await alice.page.keyboard.press("Escape");
     await settings.waitFor({ state: "detached" });
   });
@@ -224,6 +263,12 @@ describe("voice", () => {
     await ring(bob).waitFor();
     await ring(carol).waitFor();
     await shot(bob.page, "call-ringing-group-dark");
+    await inLight(bob.page, async () => {
+      await shot(bob.page, "call-ringing-group-light");
+      expect(await axe(bob.page)).toEqual([]);
+    });
+    await fitsWidth(carol.page);
+    await shot(carol.page, "call-ringing-group-phone-dark");
 
     for (const u of [bob, carol]) {
       await ring(u).getByRole("button", { name: "Accept" }).click();
@@ -243,6 +288,12 @@ describe("voice", () => {
       for (const from of Object.keys(others(name))) await audioFlows(u.page, from);
     }
     await shot(alice.page, "call-group-dark");
+    await inLight(bob.page, async () => {
+      await shot(bob.page, "call-group-light");
+      expect(await axe(bob.page)).toEqual([]);
+    });
+    await fitsWidth(carol.page);
+    await shot(carol.page, "call-group-phone-dark");
 
     // Carol hangs up: she leaves; alice and bob stay in the call, connected to each other.
     await call(carol.page).getByRole("button", { name: "Hang up" }).click();
