@@ -161,6 +161,19 @@ describe("voice", () => {
     await settings.getByLabel(/^Input volume/).waitFor();
     await settings.getByRole("radio", { name: "Push to talk" }).waitFor();
     await shot(alice.page, "voice-settings-dark");
+    // The input-mode radios sit on their labels' centre line (Chromium's default radio margin,
+    // 3px above and none below, used to push them down).
+    for (const name of ["Voice activity", "Push to talk"]) {
+      const offset = await settings.getByRole("radio", { name }).evaluate((input) => {
+        const text = [...input.parentElement!.childNodes].find((n) => n.nodeType === Node.TEXT_NODE && n.textContent!.trim())!;
+        const range = document.createRange();
+        range.selectNodeContents(text);
+        const t = range.getBoundingClientRect();
+        const r = input.getBoundingClientRect();
+        return r.top + r.height / 2 - (t.top + t.height / 2);
+      });
+      expect(Math.abs(offset), name).toBeLessThanOrEqual(0.5);
+    }
     await inLight(alice.page, () => shot(alice.page, "voice-settings-light"));
     await alice.page.keyboard.press("Escape");
     await settings.waitFor({ state: "detached" });
