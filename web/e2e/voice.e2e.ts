@@ -209,7 +209,7 @@ describe("voice", () => {
     // Alice opens the DM from bob's card in the member list.
     await alice.page.getByRole("complementary", { name: "Members" }).getByRole("button", { name: "bob", exact: true }).click();
     await alice.page.getByRole("dialog", { name: "Profile of bob" }).getByRole("button", { name: "Message" }).click();
-    await alice.page.getByRole("heading", { name: "bob", exact: true }).waitFor();
+    await alice.page.getByRole("heading", { name: "bob", exact: true, level: 1 }).waitFor();
     await alice.page.getByRole("button", { name: "Start voice call" }).click();
     await call(alice.page).getByRole("listitem", { name: "bob, ringing" }).waitFor();
 
