@@ -1,7 +1,7 @@
 // E-mail and the admin panel, against a real SMTP server (aiosmtpd on loopback): the admin
 // opens registration and sets up SMTP in the panel (the test e-mail reports the server's
 // answer), a new user signs up without a code, and a user who forgot their password resets it
-// from the link in the mail; the admin lists every server and deletes one; a user changes
+// from the link in the mail; the admin searches the users, lists every server and deletes one; a user changes
 // their address in settings and the new one gets a verification mail.
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { spawn, type ChildProcess } from "node:child_process";
@@ -197,6 +197,16 @@ describe("e-mail and the admin panel", () => {
     await p.getByRole("list", { name: "Users" }).waitFor();
     await p.getByRole("button", { name: "Make admin dana" }).waitFor();
     expect(await p.getByRole("button", { name: "Remove admin from root" }).count()).toBe(0);
+    // The search narrows the list, and says so when nobody matches.
+    const users = p.getByRole("list", { name: "Users" });
+    await expect.poll(() => users.getByRole("listitem").count()).toBe(2);
+    await p.getByRole("searchbox", { name: "Search users" }).fill("dan");
+    await expect.poll(() => users.getByRole("listitem").count()).toBe(1);
+    expect(await users.textContent()).toMatch(/@dana/);
+    await p.getByRole("searchbox", { name: "Search users" }).fill("zz-nobody");
+    await p.getByText("Nobody matches that search.").waitFor();
+    await p.getByRole("searchbox", { name: "Search users" }).fill("");
+    await expect.poll(() => users.getByRole("listitem").count()).toBe(2);
 
     await p.getByRole("button", { name: "Servers", exact: true }).click();
     const table = p.getByRole("table", { name: "Servers" });

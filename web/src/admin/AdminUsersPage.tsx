@@ -1,44 +1,26 @@
 // Instance admin: every account, with disable / admin / delete.
-import { createEffect, createSignal, For, on, onCleanup, Show } from "solid-js";
+import { createSignal, For, Show } from "solid-js";
 import { api } from "../api/client";
 import { Code } from "@connectrpc/connect";
 import { describeError, errorCode } from "../api/errors";
 import type { User } from "../state/model";
 import { state } from "../state/store";
 import { Avatar, displayName } from "../ui/Avatar";
-import { ActionDialog, EmptyState, LoadError, Loading } from "../settings/kit";
+import { ActionDialog } from "../settings/kit";
 import { fmtDate } from "../settings/format";
+import { createPagedSearch } from "./pagedSearch";
+import { PagedResults, SearchToolbar } from "./PagedResults";
 
 type Pending = { kind: "delete" | "disable"; user: User };
 
 export function AdminUsersPage() {
-  const [query, setQuery] = createSignal("");
-  const [users, setUsers] = createSignal<User[] | null>(null);
-  const [next, setNext] = createSignal("");
-  const [loadError, setLoadError] = createSignal<unknown>(null);
+  const search = createPagedSearch<User>(async (query, pageToken) => {
+    const res = await api.admin.listUsers({ pageSize: 50, pageToken, query });
+    return { items: res.users, nextPageToken: res.nextPageToken };
+  });
+  const { query, next, items: users, setItems: setUsers } = search;
   const [actionError, setActionError] = createSignal("");
   const [pending, setPending] = createSignal<Pending | null>(null);
-  let seq = 0;
-
-  const load = async (more: boolean) => {
-    const mine = ++seq;
-    setLoadError(null);
-    if (!more) setUsers(null);
-    try {
-      const res = await api.admin.listUsers({ pageSize: 50, pageToken: more ? next() : "", query: query().trim() });
-      if (mine !== seq) return;
-      setUsers((prev) => (more ? [...(prev ?? []), ...res.users] : res.users));
-      setNext(res.nextPageToken);
-    } catch (err) {
-      if (mine === seq) setLoadError(err);
-    }
-  };
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  createEffect(on(query, () => {
-    clearTimeout(timer);
-    timer = setTimeout(() => void load(false), 250);
-  }));
-  onCleanup(() => clearTimeout(timer));
 
   // The server refuses to remove the last enabled admin; when the whole list is loaded (no
   // search, no further page) the button says so instead of offering it.
@@ -61,93 +43,83 @@ export function AdminUsersPage() {
   return (
     <>
       <h1>Users</h1>
-      <Show when={!loadError() || errorCode(loadError()) !== Code.Unimplemented}>
-        <div class="toolbar">
-          <input class="input" type="search" aria-label="Search users" placeholder="Search by name or e-mail" value={query()} onInput={(e) => setQuery(e.currentTarget.value)} />
-        </div>
+      {/* Hidden when this server cannot list users at all. */}
+      <Show when={!search.error() || errorCode(search.error()) !== Code.Unimplemented}>
+        <SearchToolbar search={search} label="Search users" placeholder="Search by name or e-mail" />
       </Show>
       <Show when={actionError()}>
         <p class="error-text" role="alert">
           {actionError()}
         </p>
       </Show>
-      <Show when={!loadError()} fallback={<LoadError error={loadError()} retry={() => void load(false)} what="Managing users" />}>
-        <Show when={users()} fallback={<Loading />}>
-          {(list) => (
-            <Show when={list().length > 0} fallback={<EmptyState title="No users found">{query() ? "Nobody matches that search." : ""}</EmptyState>}>
-              <ul style={{ "list-style": "none", margin: 0, padding: 0 }} aria-label="Users">
-                <For each={list()}>
-                  {(u) => {
-                    const self = () => u.id === state.me?.id;
-                    return (
-                      <li class="member-row">
-                        <Avatar user={u} size={40} />
-                        <div class="grow who">
-                          <strong>
-                            {displayName(u)}
-                            <Show when={self()}>
-                              <span class="faint"> (you)</span>
-                            </Show>
-                          </strong>
-                          <span>
-                            @{u.username}
-                            {u.email ? ` · ${u.email}` : ""} · joined {fmtDate(u.createdAt)}
-                          </span>
-                          <div class="chips">
-                            <Show when={u.isAdmin}>
-                              <span class="pill admin">Admin</span>
-                            </Show>
-                            <Show when={u.isBot}>
-                              <span class="pill">Bot</span>
-                            </Show>
-                            <Show when={u.disabled}>
-                              <span class="pill bad">Disabled</span>
-                            </Show>
-                          </div>
-                        </div>
-                        <div class="toolbar" style={{ margin: 0, "justify-content": "flex-end" }}>
-                          <Show when={!u.isBot && !lastAdmin(u)}>
-                            <button class="btn small secondary" aria-label={`${u.isAdmin ? "Remove admin from" : "Make admin"} ${u.username}`} onClick={() => void update(u, { isAdmin: !u.isAdmin })}>
-                              {u.isAdmin ? "Remove admin" : "Make admin"}
+      <PagedResults search={search} what="Managing users" emptyTitle="No users found" emptyText={query() ? "Nobody matches that search." : ""}>
+        {(rows) => (
+          <ul style={{ "list-style": "none", margin: 0, padding: 0 }} aria-label="Users">
+            <For each={rows()}>
+              {(u) => {
+                const self = () => u.id === state.me?.id;
+                return (
+                  <li class="member-row">
+                    <Avatar user={u} size={40} />
+                    <div class="grow who">
+                      <strong>
+                        {displayName(u)}
+                        <Show when={self()}>
+                          <span class="faint"> (you)</span>
+                        </Show>
+                      </strong>
+                      <span>
+                        @{u.username}
+                        {u.email ? ` · ${u.email}` : ""} · joined {fmtDate(u.createdAt)}
+                      </span>
+                      <div class="chips">
+                        <Show when={u.isAdmin}>
+                          <span class="pill admin">Admin</span>
+                        </Show>
+                        <Show when={u.isBot}>
+                          <span class="pill">Bot</span>
+                        </Show>
+                        <Show when={u.disabled}>
+                          <span class="pill bad">Disabled</span>
+                        </Show>
+                      </div>
+                    </div>
+                    <div class="toolbar" style={{ margin: 0, "justify-content": "flex-end" }}>
+                      <Show when={!u.isBot && !lastAdmin(u)}>
+                        <button class="btn small secondary" aria-label={`${u.isAdmin ? "Remove admin from" : "Make admin"} ${u.username}`} onClick={() => void update(u, { isAdmin: !u.isAdmin })}>
+                          {u.isAdmin ? "Remove admin" : "Make admin"}
+                        </button>
+                      </Show>
+                      <Show when={lastAdmin(u)}>
+                        <span class="faint" title="The instance needs at least one administrator: make someone else admin first.">
+                          Only admin
+                        </span>
+                      </Show>
+                      <Show when={!self()}>
+                        <Show
+                          when={u.disabled}
+                          fallback={
+                            <button class="btn small secondary" aria-label={`Disable ${u.username}`} onClick={() => setPending({ kind: "disable", user: u })}>
+                              Disable
                             </button>
-                          </Show>
-                          <Show when={lastAdmin(u)}>
-                            <span class="faint" title="The instance needs at least one administrator: make someone else admin first.">
-                              Only admin
-                            </span>
-                          </Show>
-                          <Show when={!self()}>
-                            <Show
-                              when={u.disabled}
-                              fallback={
-                                <button class="btn small secondary" aria-label={`Disable ${u.username}`} onClick={() => setPending({ kind: "disable", user: u })}>
-                                  Disable
-                                </button>
-                              }
-                            >
-                              <button class="btn small secondary" aria-label={`Enable ${u.username}`} onClick={() => void update(u, { disabled: false })}>
-                                Enable
-                              </button>
-                            </Show>
-                            <button class="btn small outline-danger" aria-label={`Delete ${u.username}`} onClick={() => setPending({ kind: "delete", user: u })}>
-                              Delete
-                            </button>
-                          </Show>
-                        </div>
-                      </li>
-                    );
-                  }}
-                </For>
-              </ul>
-              <Show when={next()}>
-                <button class="btn secondary" style={{ "margin-top": "16px" }} onClick={() => void load(true)}>
-                  Load more
-                </button>
-              </Show>
-            </Show>
-          )}
-        </Show>
-      </Show>
+                          }
+                        >
+                          <button class="btn small secondary" aria-label={`Enable ${u.username}`} onClick={() => void update(u, { disabled: false })}>
+                            Enable
+                          </button>
+                        </Show>
+                        <button class="btn small outline-danger" aria-label={`Delete ${u.username}`} onClick={() => setPending({ kind: "delete", user: u })}>
+                          Delete
+                        </button>
+                      </Show>
+                    </div>
+                  </li>
+                );
+              }}
+            </For>
+          </ul>
+        )}
+      </PagedResults>
       <Show when={pending()}>
         {(p) => (
           <ActionDialog

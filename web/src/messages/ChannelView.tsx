@@ -63,7 +63,7 @@ export function ChannelView(props: { channel: Channel }) {
         <Show
           when={c().type === ChannelType.DM && dmPeer(c())}
           fallback={
-            <span class="muted" aria-hidden="true">
+            <span class="muted header-icon" aria-hidden="true">
               {inServer() ? <IconHash /> : <IconAt />}
             </span>
           }

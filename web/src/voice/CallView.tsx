@@ -1,6 +1,7 @@
 import { createMemo, For, Show } from "solid-js";
 import { Portal } from "solid-js/web";
 import { useNavigate } from "@solidjs/router";
+import { ChannelType } from "../gen/decentra/v1/channels_pb";
 import type { Channel, VoiceState } from "../state/model";
 import { state } from "../state/store";
 import { Avatar, displayName } from "../ui/Avatar";
@@ -124,7 +125,7 @@ export function IncomingCalls() {
                   <Avatar user={caller()} size={96} />
                 </span>
                 <h2>{title()}</h2>
-                <p class="muted">Incoming call…</p>
+                <p class="muted">{channel()?.type === ChannelType.GROUP_DM ? `${displayName(caller())} is calling…` : "Incoming call…"}</p>
                 <div class="ring-actions">
                   <button class="round-btn hangup" aria-label="Decline" title="Decline" onClick={() => void declineCall(c().channelId).catch(() => undefined)}>
                     <IconHangUp />

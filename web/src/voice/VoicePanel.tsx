@@ -3,7 +3,7 @@ import { Permission } from "../gen/decentra/v1/permissions_pb";
 import { state } from "../state/store";
 import { channelPermissions, has } from "../state/permissions";
 import { displayName } from "../ui/Avatar";
-import { IconGear, IconHangUp, IconHeadphones, IconHeadphonesOff, IconMic, IconMicOff, IconSignal } from "../ui/icons";
+import { IconHangUp, IconHeadphones, IconHeadphonesOff, IconMic, IconMicOff, IconSignal, IconSliders } from "../ui/icons";
 import { devices, dismissVoiceError, joinVoice, leaveVoice, refreshDevices, setSetting, settings, toggleDeafen, toggleMute, usingPtt, voice } from "./voice";
 import "./voice.css";
 
@@ -73,8 +73,9 @@ export function VoicePanel() {
           </div>
           <div class="voice-controls">
             <MuteDeafen />
-            <button class="icon-btn" aria-label="Voice settings" aria-haspopup="dialog" aria-expanded={open()} onClick={() => (void refreshDevices(), setOpen((v) => !v))}>
-              <IconGear />
+            <button class="icon-btn" aria-label="Voice settings" title="Voice settings" aria-haspopup="dialog" aria-expanded={open()} onClick={() => (void refreshDevices(), setOpen((v) => !v))}>
+              {/* Not a gear: the user settings gear sits just below. */}
+              <IconSliders />
             </button>
             <Show when={usingPtt()}>
               <span class="faint ptt-hint">Push to talk: {keyName(settings.pttKey)}</span>
