@@ -149,6 +149,7 @@ pub async fn serve(
     let signal = async move {
         shutdown.await;
         services.close_streams();
+        services.stop_workers().await;
     };
     // Events are small and latency-sensitive: never hold them back waiting to fill a packet.
     let listener = listener.tap_io(|tcp| {
@@ -175,6 +176,7 @@ pub async fn serve_tls(
     let signal = async move {
         shutdown.await;
         services.close_streams();
+        services.stop_workers().await;
     };
     // The no-op tap gives the listener axum's connect-info support (the client's address).
     let listener = crate::tls::TlsListener::new(listener, tls)?.tap_io(|_| {});
