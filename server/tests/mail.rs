@@ -27,6 +27,7 @@ backend_tests!(
     verification_mail_arrives_and_its_token_works_once,
     password_reset_by_mail_works_once_and_revokes_sessions,
     mail_queued_while_smtp_is_down_is_delivered_after_a_restart,
+    a_stopping_mail_worker_hands_back_a_stalled_send,
     admin_user_tools_and_their_refusals,
     smtp_password_is_sealed_and_never_read_or_logged,
     admin_lists_and_deletes_servers,
@@ -1683,5 +1684,63 @@ async fn a_pending_notification_survives_a_restart(backend: Backend) {
         .await,
         1
     );
+    server.stop().await;
+}
+
+/// Milliseconds since the Unix epoch (the outbox's clock).
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}
+
+/// A worker stopped in the middle of a send that does not finish (an SMTP server that accepts
+/// and never greets) gives the mail back, unsent and with no attempt counted, before the
+/// shutdown completes: the next start may send it at once instead of waiting out a lease.
+async fn a_stopping_mail_worker_hands_back_a_stalled_send(backend: Backend) {
+    // Accepts connections and says nothing; tells the test when the worker connected.
+    let silent = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let port = silent.local_addr().expect("addr").port();
+    let (connected_tx, connected) = tokio::sync::oneshot::channel::<()>();
+    let holder = tokio::spawn(async move {
+        let mut held = Vec::new();
+        let mut tell = Some(connected_tx);
+        while let Ok((socket, _)) = silent.accept().await {
+            held.push(socket);
+            if let Some(tx) = tell.take() {
+                let _ = tx.send(());
+            }
+        }
+    });
+    let server = mail_server(backend).await;
+    let admin = server.client().await;
+    admin
+        .register(proto::RegisterRequest {
+            username: "admin".into(),
+            password: "admin-password".into(),
+            ..Default::default()
+        })
+        .await
+        .expect("admin");
+    use_smtp(&admin, port, |r| {
+        r.registration_mode = Some(proto::RegistrationMode::Open as i32);
+    })
+    .await;
+    register_with_email(&server, "carol", "carol@example.test").await;
+    tokio::time::timeout(Duration::from_secs(60), connected)
+        .await
+        .expect("the worker connects within 60 s")
+        .expect("listener");
+    // Claimed: leased well into the future.
+    let leased = "SELECT COUNT(*) FROM mail_outbox WHERE sent_at IS NULL AND next_attempt_at > $1";
+    assert_eq!(db_count(&server, leased, now_ms() + 60_000).await, 1);
+
+    server.services.stop_workers().await;
+    let handed_back = "SELECT COUNT(*) FROM mail_outbox \
+                       WHERE sent_at IS NULL AND attempts = 0 AND next_attempt_at <= $1";
+    assert_eq!(db_count(&server, handed_back, now_ms()).await, 1);
+    holder.abort();
     server.stop().await;
 }
