@@ -12,7 +12,6 @@ CREATE TABLE mail_notifications (
     channel_id BIGINT NOT NULL,
     author_id  BIGINT NOT NULL,
     message_id BIGINT NOT NULL,
-    mention    BOOLEAN NOT NULL,
     due_at     BIGINT NOT NULL,
     mailed_at  BIGINT,
     created_at BIGINT NOT NULL

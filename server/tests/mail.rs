@@ -13,7 +13,7 @@ use std::{
 };
 
 use common::{
-    Backend, JWT_SECRET, TestServer, create_server, db_count,
+    Backend, JWT_SECRET, TestServer, create_server, db_count, db_scalar,
     events::Events,
     join, pg,
     smtp::{SmtpSink, free_port, wait_for_mail},
@@ -1460,6 +1460,21 @@ fn notifications_to(sink: &SmtpSink, to: &str) -> usize {
 
 const PENDING: &str = "SELECT COUNT(*) FROM mail_notifications WHERE user_id = $1";
 
+/// Waits (polling the database, up to 60 s) until the user has no notification waiting to
+/// be looked at (mailed or dropped).
+async fn until_no_pending(server: &TestServer, user: i64) {
+    let waiting =
+        "SELECT COUNT(*) FROM mail_notifications WHERE user_id = $1 AND mailed_at IS NULL";
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while db_count(server, waiting, user).await > 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "notification row of {user} still there after 60 s"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 /// Waits until `events` (another member's stream) sees `user` go offline: by then the server
 /// counts them as having no open stream.
 async fn went_offline(events: &mut Events, user: &str) {
@@ -1483,7 +1498,8 @@ async fn notification_mail_once_per_offline_period_and_only_to_opted_in_offline_
     let (bob, bob_id) = notify_user(&server, &admin, "bob", true).await;
     let (cat, cat_id) = notify_user(&server, &admin, "cat", false).await;
     let (eve, eve_id) = notify_user(&server, &admin, "eve", true).await;
-    let (dan, _dan_id) = notify_user(&server, &admin, "dan", false).await;
+    let (fay, fay_id) = notify_user(&server, &admin, "fay", true).await;
+    let (dan, dan_id) = notify_user(&server, &admin, "dan", false).await;
     // Others never see the opt-in.
     let public = dan
         .users()
@@ -1497,7 +1513,7 @@ async fn notification_mail_once_per_offline_period_and_only_to_opted_in_offline_
         .expect("user");
     assert!(!public.email_notifications);
     let guild = create_server(&admin, "Guild").await;
-    for c in [&ann, &bob, &cat, &eve, &dan] {
+    for c in [&ann, &bob, &cat, &eve, &fay, &dan] {
         join(&admin, c, &guild.id).await;
     }
     let general = common::general_channel(&admin, &guild.id).await;
@@ -1542,10 +1558,17 @@ async fn notification_mail_once_per_offline_period_and_only_to_opted_in_offline_
     // mention, sent after them and due after them, is the marker: once it arrived, whatever
     // Ann's messages would have caused was sent before it.
     common::send(&dan, &to_ann, "third").await;
+    // Fay, offline and opted in, blocked Dan: his mention of her mails nothing.
+    fay.relationships()
+        .block_user(proto::BlockUserRequest {
+            user_id: dan_id.clone(),
+        })
+        .await
+        .expect("block");
     common::send(
         &dan,
         &general,
-        &format!("<@{ann_id}> and <@{eve_id}>, look"),
+        &format!("<@{ann_id}>, <@{fay_id}> and <@{eve_id}>, look"),
     )
     .await;
     let eve_mail = sink.wait_for("eve@example.test", "mentioned you").await;
@@ -1563,6 +1586,19 @@ async fn notification_mail_once_per_offline_period_and_only_to_opted_in_offline_
     assert_eq!(notifications_to(&sink, "bob@example.test"), 0);
     assert_eq!(notifications_to(&sink, "cat@example.test"), 0);
     let _ = eve;
+    // Fay's row is looked at and dropped: nothing was queued for her.
+    let fay_i64: i64 = fay_id.parse().expect("id");
+    until_no_pending(&server, fay_i64).await;
+    assert_eq!(
+        db_scalar::<i64, _>(
+            &server,
+            "SELECT COUNT(*) FROM mail_outbox \
+             WHERE recipient = $1 AND subject NOT LIKE 'Verify%'",
+            "fay@example.test".to_owned()
+        )
+        .await,
+        0
+    );
 
     // Ann comes online: her period ends. She leaves again (Dan sees her go offline), and the
     // next DM starts a new period with a mail of its own.

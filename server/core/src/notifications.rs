@@ -45,8 +45,6 @@ pub(crate) struct Sent {
     pub channel: Id,
     /// Its author (never notified).
     pub author: Id,
-    /// A mention in a server channel (false: a DM or group DM).
-    pub mention: bool,
 }
 
 /// Whether notification mails go out at all.
@@ -88,7 +86,6 @@ pub(crate) async fn after_send(ctx: &Arc<Context>, sent: Sent, recipients: &[Id]
             channel_id: sent.channel.0,
             author_id: sent.author.0,
             message_id: sent.message.0,
-            mention: sent.mention,
             due_at,
             created_at: now,
         })
@@ -178,8 +175,8 @@ async fn run(ctx: &Arc<Context>) {
     }
 }
 
-/// Mails one due notification, or drops it when the user came back, opted out or may no
-/// longer see the channel.
+/// Mails one due notification, or drops it when the user came back, opted out, may no
+/// longer see the channel, or blocked the author (or was blocked) since.
 async fn mail_one(
     ctx: &Arc<Context>,
     settings: &InstanceSettings,
@@ -201,6 +198,13 @@ async fn mail_one(
     let Ok(access) = ctx.perms.channel(user_id, Id(n.channel_id)).await else {
         return ctx.store.drop_notification(user_id, n.message_id).await;
     };
+    if ctx
+        .store
+        .blocked_either_way(user_id, Id(n.author_id))
+        .await?
+    {
+        return ctx.store.drop_notification(user_id, n.message_id).await;
+    }
     let author = ctx
         .store
         .user_by_id(Id(n.author_id))

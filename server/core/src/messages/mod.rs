@@ -522,12 +522,11 @@ impl MessageService {
                     None => self.hydrate_one(who.user_id, record).await?,
                 };
                 let audience = self.audience(&access).await?;
-                let (recipients, mention) = match access.server_id() {
-                    _ if !crate::notifications::enabled(&self.ctx.settings()) => {
-                        (Vec::new(), false)
-                    }
-                    Some(_) => (named, true),
-                    None => (audience.users.clone(), false),
+                // DM participants, or the users a server message names (see `notifications`).
+                let recipients = match access.server_id() {
+                    _ if !crate::notifications::enabled(&self.ctx.settings()) => Vec::new(),
+                    Some(_) => named,
+                    None => audience.users.clone(),
                 };
                 self.ctx
                     .bus
@@ -538,7 +537,6 @@ impl MessageService {
                         message: message.id,
                         channel,
                         author: who.user_id,
-                        mention,
                     };
                     crate::notifications::after_send(&self.ctx, sent, &recipients).await;
                 }

@@ -76,8 +76,6 @@ pub struct PendingNotification {
     pub author_id: i64,
     /// The message (the first of the offline period).
     pub message_id: i64,
-    /// A mention in a server channel (false: a DM).
-    pub mention: bool,
     /// Unix ms at which to mail if the recipient is still offline.
     pub due_at: i64,
     /// Unix ms.

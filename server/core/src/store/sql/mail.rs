@@ -209,8 +209,8 @@ macro_rules! mail_sql {
                     // The WHERE also keeps SQLite's parser from reading ON CONFLICT as a join.
                     written += sqlx::query(
                         "INSERT INTO mail_notifications (user_id, channel_id, author_id, \
-                           message_id, mention, due_at, created_at) \
-                         SELECT id, $2, $3, $4, $5, $6, $7 FROM users \
+                           message_id, due_at, created_at) \
+                         SELECT id, $2, $3, $4, $5, $6 FROM users \
                          WHERE id = $1 AND email_notifications = TRUE \
                            AND email_verified = TRUE AND email IS NOT NULL \
                            AND disabled = FALSE \
@@ -220,7 +220,6 @@ macro_rules! mail_sql {
                     .bind(n.channel_id)
                     .bind(n.author_id)
                     .bind(n.message_id)
-                    .bind(n.mention)
                     .bind(n.due_at)
                     .bind(n.created_at)
                     .execute(&mut *self.0)
@@ -383,8 +382,8 @@ macro_rules! mail_sql {
                 limit: u32,
             ) -> $crate::error::Result<Vec<$crate::store::PendingNotification>> {
                 Ok(sqlx::query_as(
-                    "SELECT user_id, channel_id, author_id, message_id, mention, due_at, \
-                       created_at FROM mail_notifications \
+                    "SELECT user_id, channel_id, author_id, message_id, due_at, created_at \
+                     FROM mail_notifications \
                      WHERE mailed_at IS NULL AND due_at <= $1 \
                      ORDER BY due_at, user_id LIMIT $2",
                 )
