@@ -1618,6 +1618,21 @@ async fn notification_mail_once_per_offline_period_and_only_to_opted_in_offline_
         .len(),
         2
     );
+
+    // With the instance's switch off, a send writes nothing for anyone.
+    admin
+        .admin()
+        .update_instance_settings(proto::UpdateInstanceSettingsRequest {
+            email_notifications_enabled: Some(false),
+            ..Default::default()
+        })
+        .await
+        .expect("turn off");
+    let (ann_events, _) = Events::ready(&ann).await;
+    drop(ann_events);
+    went_offline(&mut dan_events, &ann_id).await;
+    common::send(&dan, &to_ann, "nobody is told").await;
+    assert_eq!(db_count(&server, PENDING, ann_i64).await, 0);
     server.stop().await;
 }
 
