@@ -26,6 +26,7 @@ pub mod rpc {
         auth_service::REQUEST_PASSWORD_RESET,
         auth_service::RESET_PASSWORD,
         auth_service::VERIFY_EMAIL,
+        auth_service::UNSUBSCRIBE_EMAIL_NOTIFICATIONS,
         auth_service::GET_INSTANCE_INFO,
     ];
 }

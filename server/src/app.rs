@@ -146,6 +146,7 @@ pub async fn serve(
     services: Services,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let workers = services.clone();
     let signal = async move {
         shutdown.await;
         services.close_streams();
@@ -156,12 +157,16 @@ pub async fn serve(
             tracing::debug!(error = %e, "TCP_NODELAY not set");
         }
     });
-    axum::serve(
+    let served = axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(signal)
-    .await
+    .await;
+    // The mail workers were told to stop with the streams; wait until a send in flight is
+    // recorded or handed back (after the drain, so no stream opens between the two).
+    workers.stop_workers().await;
+    served
 }
 
 /// [`serve`] over TLS: the same application, HTTP/2 (gRPC) and HTTP/1.1 chosen by ALPN.
@@ -172,16 +177,21 @@ pub async fn serve_tls(
     services: Services,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let workers = services.clone();
     let signal = async move {
         shutdown.await;
         services.close_streams();
     };
     // The no-op tap gives the listener axum's connect-info support (the client's address).
     let listener = crate::tls::TlsListener::new(listener, tls)?.tap_io(|_| {});
-    axum::serve(
+    let served = axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(signal)
-    .await
+    .await;
+    // The mail workers were told to stop with the streams; wait until a send in flight is
+    // recorded or handed back (after the drain, so no stream opens between the two).
+    workers.stop_workers().await;
+    served
 }

@@ -88,6 +88,9 @@ pub struct Config {
     pub mail_retry_base_ms: u64,
     /// Longest delay between e-mail retries, in milliseconds.
     pub mail_retry_max_ms: u64,
+    /// For tests: replaces the admin's offline delay (whole minutes) before a notification
+    /// e-mail with this many milliseconds. Unset in production.
+    pub mail_notify_delay_ms: Option<u64>,
 }
 
 impl Default for Config {
@@ -124,6 +127,7 @@ impl Default for Config {
             public_url: MailConfig::default().public_url,
             mail_retry_base_ms: MailConfig::default().retry_base.as_millis() as u64,
             mail_retry_max_ms: MailConfig::default().retry_max.as_millis() as u64,
+            mail_notify_delay_ms: None,
         }
     }
 }
@@ -162,6 +166,7 @@ impl std::fmt::Debug for Config {
             .field("public_url", &self.public_url)
             .field("mail_retry_base_ms", &self.mail_retry_base_ms)
             .field("mail_retry_max_ms", &self.mail_retry_max_ms)
+            .field("mail_notify_delay_ms", &self.mail_notify_delay_ms)
             .finish()
     }
 }
@@ -327,6 +332,9 @@ impl Config {
         if let Some(v) = env("DECENTRA_MAIL_RETRY_MAX_MS") {
             c.mail_retry_max_ms = parse("DECENTRA_MAIL_RETRY_MAX_MS", v)?;
         }
+        if let Some(v) = env("DECENTRA_MAIL_NOTIFY_DELAY_MS") {
+            c.mail_notify_delay_ms = Some(parse("DECENTRA_MAIL_NOTIFY_DELAY_MS", v)?);
+        }
         anyhow::ensure!(
             c.public_url.starts_with("http://") || c.public_url.starts_with("https://"),
             "DECENTRA_PUBLIC_URL must start with http:// or https://"
@@ -424,6 +432,7 @@ impl Config {
                 public_url: self.public_url.trim_end_matches('/').to_owned(),
                 retry_base: Duration::from_millis(self.mail_retry_base_ms),
                 retry_max: Duration::from_millis(self.mail_retry_max_ms),
+                notify_delay: self.mail_notify_delay_ms.map(Duration::from_millis),
             },
         })
     }

@@ -13,9 +13,9 @@ use std::{
 };
 
 use common::{
-    Backend, JWT_SECRET, TestServer, create_server, db_count,
+    Backend, JWT_SECRET, TestServer, create_server, db_count, db_scalar,
     events::Events,
-    pg,
+    join, pg,
     smtp::{SmtpSink, free_port, wait_for_mail},
 };
 use decentra_sdk::{
@@ -27,11 +27,15 @@ backend_tests!(
     verification_mail_arrives_and_its_token_works_once,
     password_reset_by_mail_works_once_and_revokes_sessions,
     mail_queued_while_smtp_is_down_is_delivered_after_a_restart,
+    a_stopping_mail_worker_hands_back_a_stalled_send,
     admin_user_tools_and_their_refusals,
     smtp_password_is_sealed_and_never_read_or_logged,
     admin_lists_and_deletes_servers,
     admin_changes_are_in_the_instance_audit_log,
     settings_and_invite_changes_are_in_the_instance_audit_log,
+    notification_mail_once_per_offline_period_and_only_to_opted_in_offline_users,
+    unsubscribe_link_turns_notifications_off_once,
+    a_pending_notification_survives_a_restart,
 );
 
 const SMTP_PASSWORD: &str = "Sm7p-s3cret-never-shown";
@@ -366,6 +370,11 @@ async fn password_reset_by_mail_works_once_and_revokes_sessions(backend: Backend
 }
 
 async fn mail_queued_while_smtp_is_down_is_delivered_after_a_restart(backend: Backend) {
+    // The SMTP server's virtualenv is made before the mail is queued: its first set-up (a
+    // package install) must not eat into the mail's retries.
+    tokio::task::spawn_blocking(common::smtp::python)
+        .await
+        .expect("aiosmtpd virtualenv");
     let maildir = tempfile::tempdir().expect("maildir");
     let port = free_port();
     let server = mail_server(backend).await;
@@ -388,6 +397,8 @@ async fn mail_queued_while_smtp_is_down_is_delivered_after_a_restart(backend: Ba
     assert_eq!(carol.me().await.expect("signed in").username, "carol");
 
     // The server goes down and comes back with the mail still queued; then SMTP comes up.
+    // The stopped server's worker records (or hands back) a send in flight before the
+    // restart returns, so the mail is never left leased to a process that is gone.
     let server = server.restart().await;
     let sink = SmtpSink::start(port, maildir.path()).await;
     let mail = sink
@@ -1315,5 +1326,472 @@ async fn settings_and_invite_changes_are_in_the_instance_audit_log(backend: Back
         .await;
         assert_eq!(holding, 0);
     }
+    server.stop().await;
+}
+
+/// A server for notification mails: links to `http://chat.test`, quick retries, presence
+/// offline as soon as the last stream closes, and a 200 ms offline delay (the admin sets whole
+/// minutes; the test-only `mail_notify_delay_ms` replaces them).
+async fn notify_server(backend: Backend) -> TestServer {
+    notify_server_with_delay(backend, 200).await
+}
+
+async fn notify_server_with_delay(backend: Backend, delay_ms: u64) -> TestServer {
+    TestServer::start_with(backend, |c| {
+        c.public_url = "http://chat.test".to_owned();
+        c.mail_retry_base_ms = 100;
+        c.mail_retry_max_ms = 1_000;
+        c.presence_grace_ms = 0;
+        c.mail_notify_delay_ms = Some(delay_ms);
+    })
+    .await
+}
+
+/// An admin with SMTP pointed at `port`, open registration and notification mails enabled.
+async fn notify_admin(server: &TestServer, port: u16) -> Client {
+    let admin = server.client().await;
+    admin
+        .register(proto::RegisterRequest {
+            username: "admin".into(),
+            password: "admin-password".into(),
+            ..Default::default()
+        })
+        .await
+        .expect("admin");
+    // The delay is whole minutes, 1 to 1440, and off is the default.
+    let before = admin
+        .admin()
+        .get_instance_settings(proto::GetInstanceSettingsRequest {})
+        .await
+        .expect("settings")
+        .into_inner()
+        .settings
+        .expect("settings");
+    assert!(!before.email_notifications_enabled);
+    for bad in [0, 1441] {
+        let refused = admin
+            .admin()
+            .update_instance_settings(proto::UpdateInstanceSettingsRequest {
+                email_notification_delay_minutes: Some(bad),
+                ..Default::default()
+            })
+            .await
+            .expect_err("out of bounds");
+        assert_eq!(refused.code(), Code::InvalidArgument);
+        assert!(
+            refused
+                .message()
+                .contains("email_notification_delay_minutes"),
+            "{}",
+            refused.message()
+        );
+    }
+    let settings = use_smtp(&admin, port, |r| {
+        r.registration_mode = Some(proto::RegistrationMode::Open as i32);
+        r.email_notifications_enabled = Some(true);
+        r.email_notification_delay_minutes = Some(3);
+    })
+    .await;
+    assert!(settings.email_notifications_enabled);
+    assert_eq!(settings.email_notification_delay_minutes, 3);
+    admin
+}
+
+/// Registers `name` with an address, has the admin mark it verified, sets the opt-in, and
+/// returns the client and user id.
+async fn notify_user(
+    server: &TestServer,
+    admin: &Client,
+    name: &str,
+    opt_in: bool,
+) -> (Client, String) {
+    let client = register_with_email(server, name, &format!("{name}@example.test")).await;
+    let id = client.me().await.expect("me").id;
+    admin
+        .admin()
+        .update_user(proto::UpdateUserRequest {
+            user_id: id.clone(),
+            email_verified: Some(true),
+            ..Default::default()
+        })
+        .await
+        .expect("verify address");
+    let me = client
+        .users()
+        .update_profile(proto::UpdateProfileRequest {
+            email_notifications: Some(opt_in),
+            ..Default::default()
+        })
+        .await
+        .expect("opt in")
+        .into_inner()
+        .user
+        .expect("user");
+    assert_eq!(me.email_notifications, opt_in);
+    (client, id)
+}
+
+async fn dm(from: &Client, to: &str) -> String {
+    from.channels()
+        .open_direct_message(proto::OpenDirectMessageRequest {
+            user_id: to.to_owned(),
+        })
+        .await
+        .expect("open dm")
+        .into_inner()
+        .channel
+        .expect("channel")
+        .id
+}
+
+/// Notification mails to `to` received so far.
+fn notifications_to(sink: &SmtpSink, to: &str) -> usize {
+    sink.mails()
+        .iter()
+        .filter(|raw| {
+            raw.lines().any(|l| l.starts_with("To:") && l.contains(to))
+                && raw.lines().any(|l| {
+                    l.starts_with("Subject:")
+                        && (l.contains("direct message") || l.contains("mentioned you"))
+                })
+        })
+        .count()
+}
+
+const PENDING: &str = "SELECT COUNT(*) FROM mail_notifications WHERE user_id = $1";
+
+/// Waits (polling the database, up to 60 s) until the user has no notification waiting to
+/// be looked at (mailed or dropped).
+async fn until_no_pending(server: &TestServer, user: i64) {
+    let waiting =
+        "SELECT COUNT(*) FROM mail_notifications WHERE user_id = $1 AND mailed_at IS NULL";
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while db_count(server, waiting, user).await > 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "notification row of {user} still there after 60 s"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Waits until `events` (another member's stream) sees `user` go offline: by then the server
+/// counts them as having no open stream.
+async fn went_offline(events: &mut Events, user: &str) {
+    events
+        .wait_for(|e| {
+            matches!(e, proto::subscribe_response::Event::PresenceUpdated(p)
+                if p.presence.as_ref().is_some_and(|p| p.user_id == user
+                    && p.status() == proto::PresenceStatus::Offline))
+        })
+        .await;
+}
+
+async fn notification_mail_once_per_offline_period_and_only_to_opted_in_offline_users(
+    backend: Backend,
+) {
+    let maildir = tempfile::tempdir().expect("maildir");
+    let sink = SmtpSink::start(free_port(), maildir.path()).await;
+    let server = notify_server(backend).await;
+    let admin = notify_admin(&server, sink.port).await;
+    let (ann, ann_id) = notify_user(&server, &admin, "ann", true).await;
+    let (bob, bob_id) = notify_user(&server, &admin, "bob", true).await;
+    let (cat, cat_id) = notify_user(&server, &admin, "cat", false).await;
+    let (eve, eve_id) = notify_user(&server, &admin, "eve", true).await;
+    let (fay, fay_id) = notify_user(&server, &admin, "fay", true).await;
+    let (dan, dan_id) = notify_user(&server, &admin, "dan", false).await;
+    // Others never see the opt-in.
+    let public = dan
+        .users()
+        .get_user(proto::GetUserRequest {
+            user_id: ann_id.clone(),
+        })
+        .await
+        .expect("get user")
+        .into_inner()
+        .user
+        .expect("user");
+    assert!(!public.email_notifications);
+    let guild = create_server(&admin, "Guild").await;
+    for c in [&ann, &bob, &cat, &eve, &fay, &dan] {
+        join(&admin, c, &guild.id).await;
+    }
+    let general = common::general_channel(&admin, &guild.id).await;
+    let to_ann = dm(&dan, &ann_id).await;
+    let to_bob = dm(&dan, &bob_id).await;
+    let to_cat = dm(&dan, &cat_id).await;
+    let ann_i64: i64 = ann_id.parse().expect("id");
+
+    // Bob is online (an open stream); Ann and Cat are not; Cat did not opt in.
+    let (_bob_events, _) = Events::ready(&bob).await;
+    let (mut dan_events, _) = Events::ready(&dan).await;
+    for (channel, text) in [
+        (&to_ann, "first"),
+        (&to_bob, "hi bob"),
+        (&to_cat, "hi cat"),
+        (&to_ann, "second"),
+    ] {
+        common::send(&dan, channel, text).await;
+    }
+    // The period rows are written before a send answers: one for Ann, none for the others.
+    assert_eq!(db_count(&server, PENDING, ann_i64).await, 1);
+    for other in [&bob_id, &cat_id] {
+        let id: i64 = other.parse().expect("id");
+        assert_eq!(db_count(&server, PENDING, id).await, 0, "{other}");
+    }
+
+    let mail = sink
+        .wait_for("ann@example.test", "sent you a direct message")
+        .await;
+    assert!(
+        mail.raw
+            .contains("Subject: dan sent you a direct message on Test Chat")
+    );
+    let conversation = format!("http://chat.test/channels/@me/{to_ann}");
+    assert!(mail.text.contains(&conversation), "{}", mail.text);
+    assert!(mail.html.contains(&conversation), "{}", mail.html);
+    assert!(mail.text.contains("http://chat.test/unsubscribe?token="));
+    assert!(mail.html.contains("Test Chat"));
+    assert!(!mail.text.contains("first") && !mail.text.contains("second"));
+
+    // Still offline: a third DM and a mention of Ann start nothing new this period. Eve's
+    // mention, sent after them and due after them, is the marker: once it arrived, whatever
+    // Ann's messages would have caused was sent before it.
+    common::send(&dan, &to_ann, "third").await;
+    // Fay, offline and opted in, blocked Dan: his mention of her mails nothing.
+    fay.relationships()
+        .block_user(proto::BlockUserRequest {
+            user_id: dan_id.clone(),
+        })
+        .await
+        .expect("block");
+    common::send(
+        &dan,
+        &general,
+        &format!("<@{ann_id}>, <@{fay_id}> and <@{eve_id}>, look"),
+    )
+    .await;
+    let eve_mail = sink.wait_for("eve@example.test", "mentioned you").await;
+    assert!(
+        eve_mail
+            .raw
+            .contains("Subject: dan mentioned you in #general on Test Chat")
+    );
+    assert!(
+        eve_mail
+            .text
+            .contains(&format!("http://chat.test/channels/{}/{general}", guild.id))
+    );
+    assert_eq!(notifications_to(&sink, "ann@example.test"), 1);
+    assert_eq!(notifications_to(&sink, "bob@example.test"), 0);
+    assert_eq!(notifications_to(&sink, "cat@example.test"), 0);
+    let _ = eve;
+    // Fay's row is looked at and dropped: nothing was queued for her.
+    let fay_i64: i64 = fay_id.parse().expect("id");
+    until_no_pending(&server, fay_i64).await;
+    assert_eq!(
+        db_scalar::<i64, _>(
+            &server,
+            "SELECT COUNT(*) FROM mail_outbox \
+             WHERE recipient = $1 AND subject NOT LIKE 'Verify%'",
+            "fay@example.test".to_owned()
+        )
+        .await,
+        0
+    );
+
+    // Ann comes online: her period ends. She leaves again (Dan sees her go offline), and the
+    // next DM starts a new period with a mail of its own.
+    let (ann_events, _) = Events::ready(&ann).await;
+    assert_eq!(db_count(&server, PENDING, ann_i64).await, 0);
+    drop(ann_events);
+    went_offline(&mut dan_events, &ann_id).await;
+    common::send(&dan, &to_ann, "you left again").await;
+    assert_eq!(
+        wait_for_mail(
+            maildir.path(),
+            "ann@example.test",
+            "sent you a direct message",
+            2
+        )
+        .await
+        .len(),
+        2
+    );
+
+    // With the instance's switch off, a send writes nothing for anyone.
+    admin
+        .admin()
+        .update_instance_settings(proto::UpdateInstanceSettingsRequest {
+            email_notifications_enabled: Some(false),
+            ..Default::default()
+        })
+        .await
+        .expect("turn off");
+    let (ann_events, _) = Events::ready(&ann).await;
+    drop(ann_events);
+    went_offline(&mut dan_events, &ann_id).await;
+    common::send(&dan, &to_ann, "nobody is told").await;
+    assert_eq!(db_count(&server, PENDING, ann_i64).await, 0);
+    server.stop().await;
+}
+
+async fn unsubscribe_link_turns_notifications_off_once(backend: Backend) {
+    let maildir = tempfile::tempdir().expect("maildir");
+    let sink = SmtpSink::start(free_port(), maildir.path()).await;
+    let server = notify_server(backend).await;
+    let admin = notify_admin(&server, sink.port).await;
+    let (ann, ann_id) = notify_user(&server, &admin, "ann", true).await;
+    let (dan, _) = notify_user(&server, &admin, "dan", false).await;
+    let guild = create_server(&admin, "Guild").await;
+    join(&admin, &ann, &guild.id).await;
+    join(&admin, &dan, &guild.id).await;
+    let to_ann = dm(&dan, &ann_id).await;
+    common::send(&dan, &to_ann, "ping").await;
+    let mail = sink
+        .wait_for("ann@example.test", "sent you a direct message")
+        .await;
+    let token = mail.token("unsubscribe");
+
+    // No sign-in needed; the token works once.
+    let anon = server.client().await;
+    anon.auth()
+        .unsubscribe_email_notifications(proto::UnsubscribeEmailNotificationsRequest {
+            token: token.clone(),
+        })
+        .await
+        .expect("unsubscribe");
+    let me = ann
+        .users()
+        .get_current_user(proto::GetCurrentUserRequest {})
+        .await
+        .expect("me")
+        .into_inner()
+        .user
+        .expect("user");
+    assert!(!me.email_notifications);
+    let again = anon
+        .auth()
+        .unsubscribe_email_notifications(proto::UnsubscribeEmailNotificationsRequest {
+            token: token.clone(),
+        })
+        .await;
+    assert_eq!(code(again), Code::NotFound);
+    // Over REST too (the public route needs no sign-in), and the same refusal.
+    let (status, _) = common::rest_at(
+        &server.url(),
+        reqwest::Method::POST,
+        "/auth/unsubscribe",
+        None,
+        Some(serde_json::json!({ "token": token })),
+    )
+    .await;
+    assert_eq!(status, reqwest::StatusCode::NOT_FOUND);
+
+    // Opted out: in her next offline period Ann gets no row (and so no mail) for a DM.
+    let (mut dan_events, _) = Events::ready(&dan).await;
+    let (ann_events, _) = Events::ready(&ann).await;
+    let ann_i64: i64 = ann_id.parse().expect("id");
+    assert_eq!(db_count(&server, PENDING, ann_i64).await, 0);
+    drop(ann_events);
+    went_offline(&mut dan_events, &ann_id).await;
+    common::send(&dan, &to_ann, "after unsubscribing").await;
+    assert_eq!(db_count(&server, PENDING, ann_i64).await, 0);
+    server.stop().await;
+}
+
+async fn a_pending_notification_survives_a_restart(backend: Backend) {
+    let maildir = tempfile::tempdir().expect("maildir");
+    let sink = SmtpSink::start(free_port(), maildir.path()).await;
+    // An hour's delay: nothing is mailed before the restart.
+    let server = notify_server_with_delay(backend, 3_600_000).await;
+    let admin = notify_admin(&server, sink.port).await;
+    let (ann, ann_id) = notify_user(&server, &admin, "ann", true).await;
+    let (dan, _) = notify_user(&server, &admin, "dan", false).await;
+    let guild = create_server(&admin, "Guild").await;
+    join(&admin, &ann, &guild.id).await;
+    join(&admin, &dan, &guild.id).await;
+    let to_ann = dm(&dan, &ann_id).await;
+    common::send(&dan, &to_ann, "while you sleep").await;
+    let ann_i64: i64 = ann_id.parse().expect("id");
+    assert_eq!(db_count(&server, PENDING, ann_i64).await, 1);
+    // Age the row (as the token tests do) rather than wait an hour; the server comes back and
+    // mails it: the period lives in the database, not in the process.
+    sql(&server, "UPDATE mail_notifications SET due_at = 0").await;
+    let server = server.restart().await;
+    let mail = sink
+        .wait_for("ann@example.test", "sent you a direct message")
+        .await;
+    assert!(
+        mail.text
+            .contains(&format!("http://chat.test/channels/@me/{to_ann}"))
+    );
+    assert_eq!(
+        db_count(
+            &server,
+            "SELECT COUNT(*) FROM mail_notifications WHERE user_id = $1 AND mailed_at IS NOT NULL",
+            ann_i64
+        )
+        .await,
+        1
+    );
+    server.stop().await;
+}
+
+/// Milliseconds since the Unix epoch (the outbox's clock).
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}
+
+/// A worker stopped in the middle of a send that does not finish (an SMTP server that accepts
+/// and never greets) gives the mail back, unsent and with no attempt counted, before the
+/// shutdown completes: the next start may send it at once instead of waiting out a lease.
+async fn a_stopping_mail_worker_hands_back_a_stalled_send(backend: Backend) {
+    // Accepts connections and says nothing; tells the test when the worker connected.
+    let silent = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let port = silent.local_addr().expect("addr").port();
+    let (connected_tx, connected) = tokio::sync::oneshot::channel::<()>();
+    let holder = tokio::spawn(async move {
+        let mut held = Vec::new();
+        let mut tell = Some(connected_tx);
+        while let Ok((socket, _)) = silent.accept().await {
+            held.push(socket);
+            if let Some(tx) = tell.take() {
+                let _ = tx.send(());
+            }
+        }
+    });
+    let server = mail_server(backend).await;
+    let admin = server.client().await;
+    admin
+        .register(proto::RegisterRequest {
+            username: "admin".into(),
+            password: "admin-password".into(),
+            ..Default::default()
+        })
+        .await
+        .expect("admin");
+    use_smtp(&admin, port, |r| {
+        r.registration_mode = Some(proto::RegistrationMode::Open as i32);
+    })
+    .await;
+    register_with_email(&server, "carol", "carol@example.test").await;
+    tokio::time::timeout(Duration::from_secs(60), connected)
+        .await
+        .expect("the worker connects within 60 s")
+        .expect("listener");
+    // Claimed: leased well into the future.
+    let leased = "SELECT COUNT(*) FROM mail_outbox WHERE sent_at IS NULL AND next_attempt_at > $1";
+    assert_eq!(db_count(&server, leased, now_ms() + 60_000).await, 1);
+
+    server.services.stop_workers().await;
+    let handed_back = "SELECT COUNT(*) FROM mail_outbox \
+                       WHERE sent_at IS NULL AND attempts = 0 AND next_attempt_at <= $1";
+    assert_eq!(db_count(&server, handed_back, now_ms()).await, 1);
+    holder.abort();
     server.stop().await;
 }

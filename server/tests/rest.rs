@@ -2136,6 +2136,17 @@ async fn authorization_matrix_is_the_same_on_grpc_and_rest(backend: Backend) {
             Some(json!({"token": "not-a-token"})),
             [nf, nf, nf, nf],
         ),
+        case(
+            "/decentra.v1.AuthService/UnsubscribeEmailNotifications",
+            proto::UnsubscribeEmailNotificationsRequest {
+                token: "not-a-token".into(),
+            }
+            .encode_to_vec(),
+            Method::POST,
+            "/auth/unsubscribe".into(),
+            Some(json!({"token": "not-a-token"})),
+            [nf, nf, nf, nf],
+        ),
     ]);
     // Every RPC of every service is a row above, or exempt here for a stated reason.
     let covered: std::collections::BTreeSet<&str> = cases.iter().map(|c| c.rpc).collect();

@@ -688,6 +688,7 @@ async fn search_and_profile(backend: Backend) {
             avatar_url: Some("/api/v1/attachments/1/a.png".to_owned()),
             bio: Some("hello".to_owned()),
             status_text: Some("busy".to_owned()),
+            email_notifications: None,
         })
         .await
         .expect("update profile")

@@ -67,6 +67,10 @@ pub struct SettingsPatch {
     pub smtp: Option<SmtpPatch>,
     /// Voice (STUN/TURN) changes.
     pub voice: Option<VoicePatch>,
+    /// Enable or disable notification e-mails.
+    pub email_notifications: Option<bool>,
+    /// New offline delay before a notification e-mail, in minutes.
+    pub email_notification_delay_minutes: Option<u32>,
 }
 
 /// Voice changes; `None` keeps a field (the TURN secret is write-only).
@@ -341,6 +345,16 @@ fn apply(s: &mut InstanceSettings, p: SettingsPatch) -> Result<()> {
     }
     if let Some(v) = p.message_rate_limit_per_minute {
         s.message_rate_limit_per_minute = bounded("message_rate_limit_per_minute", v, 1..=100_000)?;
+    }
+    if let Some(v) = p.email_notifications {
+        s.email_notifications = v;
+    }
+    if let Some(v) = p.email_notification_delay_minutes {
+        s.email_notification_delay_minutes = bounded(
+            "email_notification_delay_minutes",
+            v,
+            crate::settings::NOTIFICATION_DELAY_MINUTES,
+        )?;
     }
     if let Some(m) = p.smtp {
         let smtp = &mut s.smtp;

@@ -240,6 +240,8 @@ impl Change {
         self.tx.commit().await?;
         if let Some(settings) = self.settings.take() {
             self.ctx.set_settings(settings);
+            // Notification mails may have just been turned on (or their delay changed).
+            self.ctx.notify.wake();
         }
         if self.wake_mail {
             self.ctx.mail.wake();

@@ -98,6 +98,8 @@ pub struct Context {
     pub mail_config: MailConfig,
     /// Wakes and stops the outbox worker.
     pub mail: MailSignals,
+    /// Wakes and stops the notification mail worker.
+    pub notify: MailSignals,
     /// Cached instance settings (swapped in after each update commits).
     settings: RwLock<Arc<InstanceSettings>>,
     /// Held by a settings update from read to swap ([`Self::lock_settings`]).
@@ -163,6 +165,7 @@ impl Context {
             secrets,
             mail_config: config.mail,
             mail: MailSignals::default(),
+            notify: MailSignals::default(),
             tokens: TokenIssuer::new(&config.jwt_secret, config.lifetimes.access),
             ids: IdGenerator::new(config.node_id),
             lifetimes: config.lifetimes,

@@ -22,6 +22,7 @@ pub mod invites;
 pub mod mail;
 pub mod messages;
 pub mod model;
+pub mod notifications;
 pub mod permissions;
 pub mod principal;
 pub mod relationships;
@@ -106,6 +107,7 @@ impl Services {
             })
         }));
         mail::outbox::spawn_worker(Arc::clone(&ctx));
+        notifications::spawn_worker(Arc::clone(&ctx));
         Ok(Self {
             auth: auth::AuthService::new(Arc::clone(&ctx)),
             users: users::UserService::new(Arc::clone(&ctx)),
@@ -127,8 +129,24 @@ impl Services {
     /// Ends all event streams so a graceful shutdown does not wait on them forever.
     pub fn close_streams(&self) {
         self.ctx.hub.close_all();
-        // The mail worker stops too; unsent mail stays in the outbox for the next start.
+        // The mail workers stop too; unsent mail stays in the outbox for the next start.
         self.ctx.mail.stop();
+        self.ctx.notify.stop();
+    }
+
+    /// Stops the mail workers and waits (a few seconds at most) until they ended, so a send
+    /// in flight is recorded or handed back rather than left leased to a stopped process.
+    pub async fn stop_workers(&self) {
+        self.ctx.mail.stop();
+        self.ctx.notify.stop();
+        let both = async {
+            self.ctx.mail.until_exited().await;
+            self.ctx.notify.until_exited().await;
+        };
+        let limit = mail::outbox::STOP_GRACE + std::time::Duration::from_secs(5);
+        if tokio::time::timeout(limit, both).await.is_err() {
+            tracing::warn!("mail workers did not stop in time");
+        }
     }
 
     /// Whether the database answers (for health checks).

@@ -105,7 +105,15 @@ pub struct InstanceSettings {
     pub smtp: SmtpSettings,
     /// STUN/TURN servers for voice.
     pub voice: VoiceSettings,
+    /// Whether users may opt in to notification e-mails (a DM or mention while offline).
+    pub email_notifications: bool,
+    /// How long a user must stay offline after a DM or mention before the notification
+    /// e-mail goes out, in minutes.
+    pub email_notification_delay_minutes: u32,
 }
+
+/// Bounds of [`InstanceSettings::email_notification_delay_minutes`].
+pub const NOTIFICATION_DELAY_MINUTES: std::ops::RangeInclusive<u32> = 1..=1440;
 
 /// STUN/TURN servers handed to voice clients.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -156,6 +164,8 @@ impl Default for InstanceSettings {
                 ..SmtpSettings::default()
             },
             voice: VoiceSettings::default(),
+            email_notifications: false,
+            email_notification_delay_minutes: 15,
         }
     }
 }

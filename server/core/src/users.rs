@@ -32,6 +32,8 @@ pub struct ProfilePatch {
     pub bio: Option<String>,
     /// Custom status line (up to 128 characters).
     pub status_text: Option<String>,
+    /// Opt in to (or out of) notification e-mails. Private: not part of `UserUpdated`.
+    pub email_notifications: Option<bool>,
 }
 
 /// One page of search results.
@@ -173,6 +175,9 @@ impl UserService {
         users.push(who.user_id);
         let mut change = Change::begin(&self.ctx).await?;
         change.tx().update_profile(who.user_id, &fields).await?;
+        if let Some(on) = patch.email_notifications {
+            change.tx().set_email_notifications(who.user_id, on).await?;
+        }
         change
             .commit_then(|_| async move {
                 let user = self.current(who).await?;

@@ -16,9 +16,9 @@ use decentra_core::{
     Error, Id,
     model::{AuditAction, ChannelKind, OverwriteKind, RelationshipKind},
     store::{
-        self, AuditRecord, BanRecord, ChannelRecord, Gate, JoinOutcome, NewServer, NewUser,
-        OverwriteRecord, PairKinds, Registered, RoleRecord, ServerInviteRecord, ServerRecord,
-        Store,
+        self, AuditRecord, BanRecord, ChannelRecord, Gate, JoinOutcome, NewEmailToken, NewServer,
+        NewUser, OverwriteRecord, PairKinds, PendingNotification, Registered, RoleRecord,
+        ServerInviteRecord, ServerRecord, Store, TokenPurpose, UserFlags,
     },
 };
 
@@ -49,6 +49,7 @@ conformance!(
     audit_log_pages_newest_first_with_filters,
     deleting_a_server_takes_everything_with_it,
     relationships_store_kinds_per_direction,
+    notification_periods_start_once_and_end,
 );
 
 async fn on_sqlite<F, Fut>(case: F)
@@ -744,4 +745,157 @@ async fn relationships_store_kinds_per_direction(store: Arc<dyn Store>) {
     assert_eq!(mine.len(), 1);
     assert_eq!(mine[0].kind, RelationshipKind::Blocked);
     assert!(store.relationships_of(b).await.expect("list").is_empty());
+}
+
+fn pending(user: Id, message: i64) -> PendingNotification {
+    PendingNotification {
+        user_id: user.0,
+        channel_id: 500,
+        author_id: 99,
+        message_id: message,
+        due_at: NOW + 10,
+        created_at: NOW,
+    }
+}
+
+/// A notification row is written once per offline period and only for an opted-in user with
+/// a verified address; it is due at `due_at`, mailed once, and gone when the period ends. An
+/// unsubscribe token works once and turns the opt-in off.
+async fn notification_periods_start_once_and_end(store: Arc<dyn Store>) {
+    let ada = user(&store, 10, "ada").await;
+    let bob = user(&store, 11, "bob").await;
+    let mut tx = store.begin_write().await.expect("begin");
+    for (who, address) in [(ada, "ada@example.test"), (bob, "bob@example.test")] {
+        tx.set_email(who, address).await.expect("email");
+        tx.set_user_flags(
+            who,
+            UserFlags {
+                email_verified: Some(true),
+                ..UserFlags::default()
+            },
+        )
+        .await
+        .expect("verified");
+    }
+    tx.set_email_notifications(ada, true).await.expect("opt in");
+    tx.commit().await.expect("commit");
+    assert!(
+        store
+            .user_by_id(ada)
+            .await
+            .expect("read")
+            .expect("ada")
+            .email_notifications
+    );
+
+    // Only Ada opted in; a second message of her period writes nothing.
+    let mut tx = store.begin_write().await.expect("begin");
+    let written = tx
+        .add_notifications(&[pending(ada, 1), pending(bob, 1)])
+        .await
+        .expect("add");
+    assert_eq!(written, 1);
+    assert_eq!(
+        tx.add_notifications(&[pending(ada, 2)]).await.expect("add"),
+        0
+    );
+    tx.commit().await.expect("commit");
+    assert!(store.in_notification_period(ada).await.expect("read"));
+    assert!(!store.in_notification_period(bob).await.expect("read"));
+    assert!(
+        store
+            .due_notifications(NOW + 9, 10)
+            .await
+            .expect("due")
+            .is_empty()
+    );
+    assert_eq!(
+        store.due_notifications(NOW + 10, 10).await.expect("due"),
+        vec![pending(ada, 1)]
+    );
+    assert_eq!(
+        store.next_notification_due().await.expect("next"),
+        Some(NOW + 10)
+    );
+
+    // Mailed once (for the row's own message), then no longer due but still the period.
+    let mut tx = store.begin_write().await.expect("begin");
+    assert!(
+        !tx.mark_notification_mailed(ada, 2, NOW)
+            .await
+            .expect("mark")
+    );
+    assert!(
+        tx.mark_notification_mailed(ada, 1, NOW)
+            .await
+            .expect("mark")
+    );
+    assert!(
+        !tx.mark_notification_mailed(ada, 1, NOW)
+            .await
+            .expect("mark")
+    );
+    tx.commit().await.expect("commit");
+    assert!(
+        store
+            .due_notifications(NOW + 10, 10)
+            .await
+            .expect("due")
+            .is_empty()
+    );
+    assert_eq!(store.next_notification_due().await.expect("next"), None);
+    assert!(store.in_notification_period(ada).await.expect("read"));
+    store.end_notification_period(ada).await.expect("end");
+    assert!(!store.in_notification_period(ada).await.expect("read"));
+
+    // A dropped row ends nothing else; a new period may start after it.
+    let mut tx = store.begin_write().await.expect("begin");
+    assert_eq!(
+        tx.add_notifications(&[pending(ada, 3)]).await.expect("add"),
+        1
+    );
+    tx.commit().await.expect("commit");
+    store.drop_notification(ada, 3).await.expect("drop");
+    assert!(!store.in_notification_period(ada).await.expect("read"));
+
+    // The unsubscribe token works once, turns the opt-in off and forgets a pending row.
+    let mut tx = store.begin_write().await.expect("begin");
+    assert_eq!(
+        tx.add_notifications(&[pending(ada, 4)]).await.expect("add"),
+        1
+    );
+    tx.add_email_token(&NewEmailToken {
+        hash: vec![7; 32],
+        user_id: ada,
+        purpose: TokenPurpose::Unsubscribe,
+        email: "ada@example.test".to_owned(),
+        created_at: NOW,
+        expires_at: NOW + 1000,
+    })
+    .await
+    .expect("token");
+    tx.commit().await.expect("commit");
+    let mut tx = store.begin_write().await.expect("begin");
+    assert_eq!(
+        tx.use_unsubscribe_token(&[7; 32], NOW + 1)
+            .await
+            .expect("use"),
+        Some(ada)
+    );
+    assert_eq!(
+        tx.use_unsubscribe_token(&[7; 32], NOW + 2)
+            .await
+            .expect("reuse"),
+        None
+    );
+    tx.commit().await.expect("commit");
+    assert!(
+        !store
+            .user_by_id(ada)
+            .await
+            .expect("read")
+            .expect("ada")
+            .email_notifications
+    );
+    assert!(!store.in_notification_period(ada).await.expect("read"));
 }

@@ -89,6 +89,8 @@ impl AdminService for AdminApi {
                 turn_urls: v.set_turn_urls.then_some(v.turn_urls),
                 turn_secret: v.turn_secret,
             }),
+            email_notifications: r.email_notifications_enabled,
+            email_notification_delay_minutes: r.email_notification_delay_minutes,
         };
         let s = self
             .0

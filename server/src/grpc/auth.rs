@@ -138,6 +138,18 @@ impl AuthService for AuthApi {
         Ok(Response::new(pb::VerifyEmailResponse {}))
     }
 
+    async fn unsubscribe_email_notifications(
+        &self,
+        req: Request<pb::UnsubscribeEmailNotificationsRequest>,
+    ) -> Reply<pb::UnsubscribeEmailNotificationsResponse> {
+        self.0
+            .auth
+            .unsubscribe_email_notifications(&req.get_ref().token)
+            .await
+            .map_err(status)?;
+        Ok(Response::new(pb::UnsubscribeEmailNotificationsResponse {}))
+    }
+
     async fn resend_verification_email(
         &self,
         req: Request<pb::ResendVerificationEmailRequest>,
@@ -178,6 +190,7 @@ impl AuthService for AuthApi {
             registration_mode: convert::registration_mode(i.registration_mode).into(),
             require_email_verification: i.require_email_verification,
             email_enabled: i.email_enabled,
+            email_notifications_enabled: i.email_notifications_enabled,
             version: env!("CARGO_PKG_VERSION").to_owned(),
         }))
     }

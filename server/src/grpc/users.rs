@@ -43,6 +43,7 @@ impl UserService for UserApi {
             avatar_url: r.avatar_url,
             bio: r.bio,
             status_text: r.status_text,
+            email_notifications: r.email_notifications,
         };
         let user = self
             .0

@@ -45,6 +45,8 @@ interface Fields extends Record<LimitKey, number> {
   smtpTls: SmtpTlsMode;
   smtpFromAddress: string;
   smtpFromName: string;
+  notifyEnabled: boolean;
+  notifyDelayMinutes: number;
 }
 
 const MB = 1024 * 1024;
@@ -72,6 +74,8 @@ function fields(s: InstanceSettings): Fields {
     smtpTls: s.smtp?.tlsMode || SmtpTlsMode.STARTTLS,
     smtpFromAddress: s.smtp?.fromAddress ?? "",
     smtpFromName: s.smtp?.fromName ?? "",
+    notifyEnabled: s.emailNotificationsEnabled,
+    notifyDelayMinutes: s.emailNotificationDelayMinutes,
   };
 }
 
@@ -119,6 +123,8 @@ function SettingsForm(props: { settings: InstanceSettings; onSaved: (s: Instance
         maxUploadBytes: c.has("maxUploadMb") ? BigInt(Math.max(0, Math.round(g("maxUploadMb") * MB))) : undefined,
         ...limits,
         smtp: Object.keys(smtp).length ? smtp : undefined,
+        emailNotificationsEnabled: c.has("notifyEnabled") ? g("notifyEnabled") : undefined,
+        emailNotificationDelayMinutes: c.has("notifyDelayMinutes") ? Math.floor(g("notifyDelayMinutes")) : undefined,
       });
       draft.reset();
       if (res.settings) props.onSaved(res.settings);
@@ -199,6 +205,27 @@ function SettingsForm(props: { settings: InstanceSettings; onSaved: (s: Instance
         {str("smtpFromName", "Sender name")}
       </div>
       <TestEmail disabled={draft.dirty()} />
+
+      <h3>Notification e-mails</h3>
+      <SwitchRow
+        label="Allow notification e-mails"
+        description="Users who opt in (with a verified address) get one e-mail when a direct message or a mention reaches them while they are offline. Needs outgoing e-mail."
+        checked={draft.get("notifyEnabled")}
+        onChange={(v) => draft.set("notifyEnabled", v)}
+      />
+      <div class="field-row" style={{ "margin-top": "16px" }}>
+        <label class="field">
+          <span>Offline delay (minutes, 1–1440)</span>
+          <input
+            type="number"
+            min="1"
+            max="1440"
+            step="1"
+            value={draft.get("notifyDelayMinutes")}
+            onInput={(e) => draft.set("notifyDelayMinutes", Number(e.currentTarget.value) || 0)}
+          />
+        </label>
+      </div>
       <SaveBar dirty={draft.dirty()} saving={saving()} error={error()} onReset={() => (draft.reset(), setError(""))} onSave={() => void save()} />
     </>
   );

@@ -9,6 +9,7 @@ import { InvitePage } from "../servers/InvitePage";
 const ForgotPasswordPage = lazy(() => import("../auth/EmailPages").then((m) => ({ default: m.ForgotPasswordPage })));
 const ResetPasswordPage = lazy(() => import("../auth/EmailPages").then((m) => ({ default: m.ResetPasswordPage })));
 const VerifyEmailPage = lazy(() => import("../auth/EmailPages").then((m) => ({ default: m.VerifyEmailPage })));
+const UnsubscribePage = lazy(() => import("../auth/EmailPages").then((m) => ({ default: m.UnsubscribePage })));
 
 /** Client routes. Everything under /channels needs a session; the rest is public. */
 export function App() {
@@ -20,6 +21,7 @@ export function App() {
       <Route path="/forgot-password" component={ForgotPasswordPage} />
       <Route path="/reset-password" component={ResetPasswordPage} />
       <Route path="/verify-email" component={VerifyEmailPage} />
+      <Route path="/unsubscribe" component={UnsubscribePage} />
       <Route path="/channels/:serverId/:channelId?" component={() => <Protected><Shell /></Protected>} />
       <Route path="*" component={() => <Navigate href={session.signedIn() ? "/channels/@me" : "/login"} />} />
     </Router>

@@ -162,3 +162,41 @@ export function VerifyEmailPage() {
     </Card>
   );
 }
+
+/** The unsubscribe link's landing page (from a notification e-mail): turns the mails off at
+ * once, without signing in, and says how it went. */
+export function UnsubscribePage() {
+  const [params] = useSearchParams<{ token?: string }>();
+  const [state, setState] = createSignal<"working" | "done" | "failed">("working");
+  const [error, setError] = createSignal("");
+  onMount(async () => {
+    try {
+      await api.auth.unsubscribeEmailNotifications({ token: params.token ?? "" });
+      setState("done");
+    } catch (err) {
+      setError(describeError(err));
+      setState("failed");
+    }
+  });
+  return (
+    <Card title="Notification e-mails" label="Unsubscribe from notification e-mails">
+      <Show when={state() !== "working"} fallback={<p class="sub" role="status">Unsubscribing…</p>}>
+        <Show
+          when={state() === "done"}
+          fallback={
+            <p class="error-text" role="alert">
+              This link does not work any more ({error()}). Each link works once; you can turn notification e-mails off in your account settings.
+            </p>
+          }
+        >
+          <p class="sub" role="status">
+            You will no longer get notification e-mails. You can turn them back on in your account settings.
+          </p>
+        </Show>
+      </Show>
+      <p class="switch">
+        <A href="/channels/@me">Open the app</A>
+      </p>
+    </Card>
+  );
+}

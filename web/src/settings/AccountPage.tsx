@@ -1,5 +1,5 @@
 // "My Account": who I am, my online status, and changing my password.
-import { createSignal, For, Show } from "solid-js";
+import { createResource, createSignal, For, Show } from "solid-js";
 import { api } from "../api/client";
 import { describeError } from "../api/errors";
 import { session } from "../auth/session";
@@ -9,6 +9,8 @@ import { Avatar, displayName } from "../ui/Avatar";
 import { Dialog } from "../ui/Dialog";
 import { fmtDate } from "./format";
 import { createAction } from "../ui/action";
+import { SwitchRow } from "./kit";
+import { notifyEmailHint } from "./notifyEmail";
 
 const STATUS_OPTIONS = [
   { status: PresenceStatus.ONLINE, label: "Online", cls: "online", desc: "You're around and will get notifications." },
@@ -119,6 +121,9 @@ export function AccountPage(props: { onEditProfile: () => void }) {
       </Show>
 
       <hr class="divider" />
+      <NotificationEmails />
+
+      <hr class="divider" />
       <h3>Password and Authentication</h3>
       <p class="desc" style={{ "margin-bottom": "12px" }}>
         Changing your password signs you out everywhere else.
@@ -138,6 +143,49 @@ export function AccountPage(props: { onEditProfile: () => void }) {
       </Show>
       <Show when={pw()}>
         <PasswordDialog onClose={() => setPw(false)} onDone={() => (setPw(false), setPwDone(true))} />
+      </Show>
+    </>
+  );
+}
+
+/** The opt-in switch for notification e-mails (a DM or mention while offline). */
+function NotificationEmails() {
+  const [info] = createResource(() => api.auth.getInstanceInfo({}).catch(() => null));
+  const [error, setError] = createSignal("");
+  const [busy, setBusy] = createSignal(false);
+  const hint = () =>
+    notifyEmailHint({
+      instanceEnabled: info()?.emailNotificationsEnabled ?? false,
+      hasEmail: !!state.me?.email,
+      verified: !!state.me?.emailVerified,
+    });
+  const toggle = async (on: boolean) => {
+    setBusy(true);
+    setError("");
+    try {
+      const res = await api.users.updateProfile({ emailNotifications: on });
+      const u = res.user;
+      if (u) mutate((s) => void ((s.me = u), (s.users[u.id] = u)));
+    } catch (err) {
+      setError(describeError(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <>
+      <h3>Notifications</h3>
+      <SwitchRow
+        label="Notification e-mails"
+        description={hint().text}
+        checked={!!state.me?.emailNotifications}
+        disabled={busy() || (!hint().ready && !state.me?.emailNotifications)}
+        onChange={(v) => void toggle(v)}
+      />
+      <Show when={error()}>
+        <p class="error-text" role="alert">
+          {error()}
+        </p>
       </Show>
     </>
   );

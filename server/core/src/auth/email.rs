@@ -44,6 +44,26 @@ impl AuthService {
         }
     }
 
+    /// Turns the account's notification e-mails off with the token from a notification
+    /// mail's unsubscribe link (no sign-in: the token is the proof). A token works once.
+    #[instrument(skip_all)]
+    pub async fn unsubscribe_email_notifications(&self, token: &str) -> Result<()> {
+        let token = token.trim();
+        if token.is_empty() {
+            return Err(Error::invalid("token", "must not be empty"));
+        }
+        let hash = tokens::hash_refresh_token(token);
+        let mut change = Change::begin(&self.ctx).await?;
+        let user = change
+            .tx()
+            .use_unsubscribe_token(&hash, now_ms())
+            .await?
+            .ok_or(Error::NotFound("unsubscribe token"))?;
+        change.commit().await?;
+        tracing::info!(user_id = %user, "notification e-mails turned off by unsubscribe link");
+        Ok(())
+    }
+
     /// Mails a reset link if an account has this address. The answer and its timing do not
     /// depend on whether it does: after the checks that do not look at accounts, the lookup
     /// and the mail run in the background.

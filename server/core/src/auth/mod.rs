@@ -71,6 +71,8 @@ pub struct InstanceInfo {
     pub require_email_verification: bool,
     /// Whether the instance sends mail (password reset available).
     pub email_enabled: bool,
+    /// Whether the instance sends notification e-mails (users may opt in).
+    pub email_notifications_enabled: bool,
 }
 
 /// The account service.
@@ -293,6 +295,7 @@ impl AuthService {
             registration_mode: s.registration_mode,
             require_email_verification: s.require_email_verification,
             email_enabled: s.smtp.enabled,
+            email_notifications_enabled: s.smtp.enabled && s.email_notifications,
         }
     }
 

@@ -51,6 +51,8 @@ impl EventService {
             .subscribe(who.user_id, who.session_id, &server_ids, resume)
             .await
             .ok_or_else(|| Error::Unavailable("the server is shutting down".to_owned()))?;
+        // Registered, so online: an offline period with a notification mail ends here.
+        crate::notifications::end_period(&self.ctx, who.user_id).await;
         if let SubscriptionStart::Fresh { resync } = start {
             // Registered first, snapshot second (re-reading the servers): events racing with
             // the snapshot are queued behind it rather than lost.

@@ -1,12 +1,9 @@
 //! The e-mail settings from configuration and the signals that drive the outbox worker (a
 //! leaf: the shared context holds them, the worker reads them).
 
-use std::{
-    sync::atomic::{AtomicBool, Ordering},
-    time::Duration,
-};
+use std::time::Duration;
 
-use tokio::sync::Notify;
+use tokio::sync::{Notify, watch};
 
 /// Public URL and retry policy.
 #[derive(Debug, Clone)]
@@ -17,6 +14,9 @@ pub struct MailConfig {
     pub retry_base: Duration,
     /// Longest delay between retries.
     pub retry_max: Duration,
+    /// Replaces the instance's offline delay before a notification mail (whole minutes,
+    /// set by the admin) when set: for tests, which cannot wait a minute.
+    pub notify_delay: Option<Duration>,
 }
 
 impl Default for MailConfig {
@@ -25,6 +25,7 @@ impl Default for MailConfig {
             public_url: "http://localhost:8765".to_owned(),
             retry_base: Duration::from_secs(10),
             retry_max: Duration::from_secs(3600),
+            notify_delay: None,
         }
     }
 }
@@ -41,22 +42,33 @@ impl MailConfig {
     }
 }
 
-/// Wakes and stops the worker.
-#[derive(Debug, Default)]
+/// Wakes and stops a worker (the outbox's, the notifications'), and tells when it ended.
+#[derive(Debug)]
 pub struct MailSignals {
     notify: Notify,
-    stopped: AtomicBool,
+    stopped: watch::Sender<bool>,
+    exited: watch::Sender<bool>,
+}
+
+impl Default for MailSignals {
+    fn default() -> Self {
+        Self {
+            notify: Notify::new(),
+            stopped: watch::Sender::new(false),
+            exited: watch::Sender::new(false),
+        }
+    }
 }
 
 impl MailSignals {
-    /// New mail or new settings: look at the outbox now.
+    /// New work or new settings: look now.
     pub fn wake(&self) {
         self.notify.notify_one();
     }
 
-    /// Ends the worker (at shutdown); queued mail stays queued.
+    /// Ends the worker (at shutdown); queued work stays queued.
     pub fn stop(&self) {
-        self.stopped.store(true, Ordering::SeqCst);
+        self.stopped.send_replace(true);
         self.notify.notify_one();
     }
 
@@ -67,7 +79,24 @@ impl MailSignals {
 
     /// Whether [`MailSignals::stop`] was called.
     pub fn stopped(&self) -> bool {
-        self.stopped.load(Ordering::SeqCst)
+        *self.stopped.borrow()
+    }
+
+    /// Resolves once [`MailSignals::stop`] was called.
+    pub async fn until_stopped(&self) {
+        let mut rx = self.stopped.subscribe();
+        let _ = rx.wait_for(|s| *s).await;
+    }
+
+    /// Called by the worker as it ends.
+    pub fn mark_exited(&self) {
+        self.exited.send_replace(true);
+    }
+
+    /// Resolves once the worker ended (see [`MailSignals::mark_exited`]).
+    pub async fn until_exited(&self) {
+        let mut rx = self.exited.subscribe();
+        let _ = rx.wait_for(|e| *e).await;
     }
 }
 
@@ -81,6 +110,7 @@ mod tests {
             public_url: String::new(),
             retry_base: Duration::from_secs(10),
             retry_max: Duration::from_secs(60),
+            notify_delay: None,
         };
         assert_eq!(c.backoff(1), Duration::from_secs(10));
         assert_eq!(c.backoff(2), Duration::from_secs(20));

@@ -4,6 +4,11 @@
 //! nodes can run a worker on one database and a worker that dies mid-send only delays its
 //! mail until the lease ends. The worker sleeps until the next mail is due, or until
 //! [`super::config::MailSignals::wake`] says a new mail was queued or the settings changed.
+//!
+//! A stopping worker (a graceful shutdown or restart) never leaves a lease behind: it lets a
+//! send in flight finish for [`STOP_GRACE`] and records its outcome, or gives the mail back
+//! (due at once, no attempt counted); [`crate::Services::stop_workers`] waits for that, so
+//! the next start finds the mail claimable instead of leased for minutes.
 
 use std::{sync::Arc, time::Duration};
 
@@ -16,6 +21,8 @@ const LEASE_MS: i64 = 120_000;
 const IDLE_POLL: Duration = Duration::from_secs(30);
 /// After this many failed attempts a mail is given up (kept in the table with its error).
 pub const MAX_ATTEMPTS: i32 = 25;
+/// How long a stopping worker lets a send in flight finish before giving the mail back.
+pub const STOP_GRACE: Duration = Duration::from_secs(5);
 
 /// Starts the worker on the runtime.
 pub(crate) fn spawn_worker(ctx: Arc<Context>) {
@@ -23,6 +30,11 @@ pub(crate) fn spawn_worker(ctx: Arc<Context>) {
 }
 
 async fn run(ctx: Arc<Context>) {
+    work(&ctx).await;
+    ctx.mail.mark_exited();
+}
+
+async fn work(ctx: &Arc<Context>) {
     while !ctx.mail.stopped() {
         loop {
             if ctx.mail.stopped() {
@@ -30,7 +42,7 @@ async fn run(ctx: Arc<Context>) {
             }
             let now = now_ms();
             match ctx.store.claim_due_mail(now, now + LEASE_MS).await {
-                Ok(Some(mail)) => deliver(&ctx, mail).await,
+                Ok(Some(mail)) => deliver(ctx, mail).await,
                 Ok(None) => break,
                 Err(e) => {
                     tracing::warn!(error = %e.report(), "mail outbox cannot be read");
@@ -59,7 +71,21 @@ async fn deliver(ctx: &Context, mail: OutboxMail) {
         text: mail.body_text.clone(),
         html: mail.body_html.clone(),
     };
-    let outcome = smtp::send(&settings.smtp, &mail.recipient, &rendered).await;
+    let stopping = async {
+        ctx.mail.until_stopped().await;
+        tokio::time::sleep(STOP_GRACE).await;
+    };
+    let outcome = tokio::select! {
+        outcome = smtp::send(&settings.smtp, &mail.recipient, &rendered) => outcome,
+        () = stopping => {
+            // Shutting down mid-send: give the mail back rather than leave it leased.
+            tracing::info!(mail_id = mail.id, "mail worker stopping: mail handed back");
+            if let Err(e) = ctx.store.release_mail(mail.id, now_ms()).await {
+                tracing::warn!(mail_id = mail.id, error = %e.report(), "mail lease not released");
+            }
+            return;
+        }
+    };
     let now = now_ms();
     let result = match outcome {
         Ok(reply) => {

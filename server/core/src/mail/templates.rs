@@ -88,6 +88,97 @@ pub fn reset(instance: &str, username: &str, link: &str) -> Rendered {
     }
 }
 
+/// Where a notified message was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Place {
+    /// A direct message.
+    Dm,
+    /// A group DM, with its name (may be empty).
+    GroupDm(String),
+    /// A server's text channel.
+    Channel {
+        /// Channel name.
+        channel: String,
+        /// Server name.
+        server: String,
+    },
+}
+
+/// What a notification mail says.
+#[derive(Debug, Clone, Copy)]
+pub struct Notification<'a> {
+    /// Instance name.
+    pub instance: &'a str,
+    /// The recipient's username.
+    pub username: &'a str,
+    /// Who wrote (display name or username).
+    pub author: &'a str,
+    /// Where.
+    pub place: &'a Place,
+    /// Link to the conversation.
+    pub link: &'a str,
+    /// Link that turns these mails off.
+    pub unsubscribe: &'a str,
+}
+
+/// The "you have a message while you were away" mail. It names who wrote where, never what:
+/// the message stays on the instance.
+pub fn notification(n: &Notification<'_>) -> Rendered {
+    let Notification {
+        instance,
+        username,
+        author,
+        place,
+        link,
+        unsubscribe,
+    } = *n;
+    let (subject, what) = match place {
+        Place::Dm => (
+            format!("{author} sent you a direct message on {instance}"),
+            format!("{author} sent you a direct message on {instance} while you were away."),
+        ),
+        Place::GroupDm(name) => {
+            let group = if name.is_empty() {
+                "a group DM".to_owned()
+            } else {
+                format!("the group DM {name}")
+            };
+            (
+                format!("{author} wrote in {group} on {instance}"),
+                format!("{author} wrote to you in {group} on {instance} while you were away."),
+            )
+        }
+        Place::Channel { channel, server } => (
+            format!("{author} mentioned you in #{channel} on {instance}"),
+            format!(
+                "{author} mentioned you in #{channel} ({server}) on {instance} while you were away."
+            ),
+        ),
+    };
+    let hello = format!("Hello {username},");
+    let after = "You get at most one of these mails until you are back online. \
+                 To stop them, turn off notification e-mails in your settings, or unsubscribe:";
+    let text =
+        format!("{hello}\n\n{what}\n\nOpen the conversation:\n{link}\n\n{after}\n{unsubscribe}\n");
+    let mut html = page(
+        instance,
+        &[&hello, &what],
+        Some(("Open the conversation", link)),
+        "",
+    );
+    let footer = format!(
+        "<p style=\"color:#555;font-size:13px\">{} <a href=\"{}\">Unsubscribe</a></p></body>",
+        esc(after),
+        esc(unsubscribe)
+    );
+    html = html.replacen("</body>", &footer, 1);
+    Rendered {
+        subject,
+        text,
+        html,
+    }
+}
+
 /// The admin's test mail.
 pub fn test(instance: &str) -> Rendered {
     let line = format!("This is a test e-mail from {instance}: the SMTP settings work.");
@@ -114,5 +205,30 @@ mod tests {
         assert!(m.html.contains("token=a&quot;b"));
         assert!(m.text.contains("https://x.example/verify-email?token=a\"b"));
         assert!(m.subject.contains("<Chat & co>"));
+    }
+
+    #[test]
+    fn notification_names_who_where_and_links_both_ways() {
+        let place = Place::Channel {
+            channel: "general".to_owned(),
+            server: "<Guild>".to_owned(),
+        };
+        let m = notification(&Notification {
+            instance: "Chat",
+            username: "ann",
+            author: "Bob",
+            place: &place,
+            link: "https://x.example/channels/1/2",
+            unsubscribe: "https://x.example/unsubscribe?token=t",
+        });
+        assert_eq!(m.subject, "Bob mentioned you in #general on Chat");
+        assert!(m.text.contains("https://x.example/channels/1/2"));
+        assert!(m.text.contains("https://x.example/unsubscribe?token=t"));
+        assert!(m.html.contains("&lt;Guild&gt;"));
+        assert!(
+            m.html
+                .contains("href=\"https://x.example/unsubscribe?token=t\"")
+        );
+        assert!(m.html.ends_with("</body></html>"));
     }
 }

@@ -136,6 +136,7 @@ fn ghost(id: Id) -> User {
         email: None,
         email_verified: false,
         disabled: false,
+        email_notifications: false,
     }
 }
 
@@ -502,6 +503,13 @@ impl MessageService {
                     ..MessageExtras::default()
                 }
             });
+        // Users mentioned by name may be mailed if offline (see `notifications`).
+        let named: Vec<Id> = new
+            .mentions
+            .iter()
+            .filter(|(kind, _)| *kind == MentionKind::User)
+            .map(|&(_, user)| Id(user))
+            .collect();
         let committed = self.commits.insert(new).await?;
         match committed.outcome {
             InsertOutcome::Created(record) => {
@@ -514,10 +522,24 @@ impl MessageService {
                     None => self.hydrate_one(who.user_id, record).await?,
                 };
                 let audience = self.audience(&access).await?;
+                // DM participants, or the users a server message names (see `notifications`).
+                let recipients = match access.server_id() {
+                    _ if !crate::notifications::enabled(&self.ctx.settings()) => Vec::new(),
+                    Some(_) => named,
+                    None => audience.users.clone(),
+                };
                 self.ctx
                     .bus
                     .publish(audience, Event::MessageCreated(Box::new(message.clone())))
                     .await;
+                if !recipients.is_empty() {
+                    let sent = crate::notifications::Sent {
+                        message: message.id,
+                        channel,
+                        author: who.user_id,
+                    };
+                    crate::notifications::after_send(&self.ctx, sent, &recipients).await;
+                }
                 Ok(message)
             }
             InsertOutcome::Duplicate(record) => self.hydrate_one(who.user_id, record).await,

@@ -359,6 +359,8 @@ pub struct User {
     pub email_verified: bool,
     /// Whether the account is disabled (private).
     pub disabled: bool,
+    /// Opted in to notification e-mails (private).
+    pub email_notifications: bool,
 }
 
 impl User {
@@ -367,6 +369,7 @@ impl User {
         self.email = None;
         self.email_verified = false;
         self.disabled = false;
+        self.email_notifications = false;
         self
     }
 }

@@ -33,6 +33,10 @@ pub struct UserRecord {
     pub disabled: bool,
     /// Unix milliseconds.
     pub created_at: i64,
+    /// Opted in to notification e-mails. Read by [`super::AccountStore::user_by_id`] only;
+    /// `false` where a query does not select it.
+    #[sqlx(default)]
+    pub email_notifications: bool,
 }
 
 /// Input of [`Store::register_user`].
@@ -222,6 +226,7 @@ impl From<UserRecord> for crate::model::User {
             email: r.email,
             email_verified: r.email_verified,
             disabled: r.disabled,
+            email_notifications: r.email_notifications,
         }
     }
 }

@@ -32,6 +32,8 @@ pub enum TokenPurpose {
     Verify,
     /// Sets a new password.
     Reset,
+    /// Turns notification e-mails off (the link in a notification mail).
+    Unsubscribe,
 }
 
 impl TokenPurpose {
@@ -40,6 +42,7 @@ impl TokenPurpose {
         match self {
             Self::Verify => "verify",
             Self::Reset => "reset",
+            Self::Unsubscribe => "unsubscribe",
         }
     }
 }
@@ -61,6 +64,24 @@ pub struct NewEmailToken {
     pub expires_at: i64,
 }
 
+/// A notification to mail: a DM or mention for a recipient who had no open event stream.
+/// One per user and offline period (see `mail_notifications` in the migrations).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct PendingNotification {
+    /// The recipient.
+    pub user_id: i64,
+    /// Where the message was written.
+    pub channel_id: i64,
+    /// Who wrote it.
+    pub author_id: i64,
+    /// The message (the first of the offline period).
+    pub message_id: i64,
+    /// Unix ms at which to mail if the recipient is still offline.
+    pub due_at: i64,
+    /// Unix ms.
+    pub created_at: i64,
+}
+
 /// The outbox worker's side and the token reads. The worker's bookkeeping (claiming a due
 /// mail, marking it sent or failed) is not a change to the world, so it runs on the pool.
 #[async_trait]
@@ -70,6 +91,8 @@ pub trait MailStore: Send + Sync {
     async fn claim_due_mail(&self, now: i64, lease_until: i64) -> Result<Option<OutboxMail>>;
     /// Marks a mail sent and forgets its bodies (they may hold a token).
     async fn mark_mail_sent(&self, id: i64, now: i64) -> Result<()>;
+    /// Gives a claimed mail back without counting an attempt (due at `now`).
+    async fn release_mail(&self, id: i64, now: i64) -> Result<()>;
     /// Records a failed attempt and when to try again.
     async fn mark_mail_failed(&self, id: i64, next_attempt_at: i64, error: &str) -> Result<()>;
     /// When the next unsent mail is due, if any.
@@ -78,6 +101,17 @@ pub trait MailStore: Send + Sync {
     async fn last_email_token_at(&self, user: Id, purpose: TokenPurpose) -> Result<Option<i64>>;
     /// A user by lower-cased e-mail address.
     async fn user_by_email(&self, email_lower: &str) -> Result<Option<super::UserRecord>>;
+    /// Notifications not mailed yet that are due at `now`, oldest first.
+    async fn due_notifications(&self, now: i64, limit: u32) -> Result<Vec<PendingNotification>>;
+    /// When the next notification not mailed yet is due, if any.
+    async fn next_notification_due(&self) -> Result<Option<i64>>;
+    /// Whether the user has a notification row (pending or mailed) in this offline period.
+    async fn in_notification_period(&self, user: Id) -> Result<bool>;
+    /// Ends the user's offline period (they opened an event stream): forgets their row, so
+    /// the next offline period may mail again. Bookkeeping, like the outbox worker's.
+    async fn end_notification_period(&self, user: Id) -> Result<()>;
+    /// Forgets a notification not mailed yet (the recipient may no longer get it).
+    async fn drop_notification(&self, user: Id, message_id: i64) -> Result<()>;
 }
 
 /// Mail writes, made inside one [`super::WriteTx`]: queued mail commits (or rolls back)
@@ -100,6 +134,26 @@ pub trait MailWrites: Send {
         now: i64,
         password_hash: &str,
     ) -> Result<Option<Id>>;
+    /// Stores a token without touching the user's other tokens (each notification mail's
+    /// unsubscribe link works on its own).
+    async fn add_email_token(&mut self, token: &NewEmailToken) -> Result<()>;
+    /// Uses an unsubscribe token: if it is live, marks it used, turns the user's notification
+    /// e-mails off and forgets their pending notification; returns the user.
+    async fn use_unsubscribe_token(&mut self, hash: &[u8], now: i64) -> Result<Option<Id>>;
+    /// Sets the user's notification e-mail opt-in (off also forgets a pending notification).
+    async fn set_email_notifications(&mut self, user: Id, on: bool) -> Result<()>;
+    /// Starts an offline period for each recipient that opted in to notification e-mails
+    /// (with a verified address, enabled account) and has none yet; the others are skipped
+    /// in the same statement. Returns how many rows were written.
+    async fn add_notifications(&mut self, rows: &[PendingNotification]) -> Result<u64>;
+    /// Marks the user's pending notification for `message_id` mailed; false when it is gone
+    /// or already mailed (another worker, or the period ended).
+    async fn mark_notification_mailed(
+        &mut self,
+        user: Id,
+        message_id: i64,
+        now: i64,
+    ) -> Result<bool>;
     /// Replaces a user's address, marking it unverified and invalidating their tokens.
     /// A taken address is [`crate::Error::Conflict`].
     async fn set_email(&mut self, user: Id, email: &str) -> Result<Option<super::UserRecord>>;

@@ -36,6 +36,7 @@ pub fn user(u: User) -> pb::User {
         email: u.email.unwrap_or_default(),
         email_verified: u.email_verified,
         disabled: u.disabled,
+        email_notifications: u.email_notifications,
     }
 }
 
@@ -108,6 +109,8 @@ pub fn settings(s: InstanceSettings) -> pb::InstanceSettings {
             turn_secret: String::new(),
             turn_secret_set: s.voice.turn_secret_set,
         }),
+        email_notifications_enabled: s.email_notifications,
+        email_notification_delay_minutes: s.email_notification_delay_minutes,
     }
 }
 

@@ -96,7 +96,7 @@ class SmtpSettingsUpdate(_message.Message):
     def __init__(self, enabled: _Optional[bool] = ..., host: _Optional[str] = ..., port: _Optional[int] = ..., username: _Optional[str] = ..., password: _Optional[str] = ..., tls_mode: _Optional[_Union[SmtpTlsMode, str]] = ..., from_address: _Optional[str] = ..., from_name: _Optional[str] = ...) -> None: ...
 
 class InstanceSettings(_message.Message):
-    __slots__ = ("instance_name", "registration_mode", "require_email_verification", "max_upload_bytes", "max_message_length", "max_servers_per_user", "max_members_per_server", "max_channels_per_server", "max_roles_per_server", "max_group_dm_members", "max_bots_per_user", "message_rate_limit_per_minute", "smtp", "instance_description", "voice")
+    __slots__ = ("instance_name", "registration_mode", "require_email_verification", "max_upload_bytes", "max_message_length", "max_servers_per_user", "max_members_per_server", "max_channels_per_server", "max_roles_per_server", "max_group_dm_members", "max_bots_per_user", "message_rate_limit_per_minute", "smtp", "instance_description", "voice", "email_notifications_enabled", "email_notification_delay_minutes")
     INSTANCE_NAME_FIELD_NUMBER: _ClassVar[int]
     REGISTRATION_MODE_FIELD_NUMBER: _ClassVar[int]
     REQUIRE_EMAIL_VERIFICATION_FIELD_NUMBER: _ClassVar[int]
@@ -112,6 +112,8 @@ class InstanceSettings(_message.Message):
     SMTP_FIELD_NUMBER: _ClassVar[int]
     INSTANCE_DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
     VOICE_FIELD_NUMBER: _ClassVar[int]
+    EMAIL_NOTIFICATIONS_ENABLED_FIELD_NUMBER: _ClassVar[int]
+    EMAIL_NOTIFICATION_DELAY_MINUTES_FIELD_NUMBER: _ClassVar[int]
     instance_name: str
     registration_mode: RegistrationMode
     require_email_verification: bool
@@ -127,7 +129,9 @@ class InstanceSettings(_message.Message):
     smtp: SmtpSettings
     instance_description: str
     voice: VoiceSettings
-    def __init__(self, instance_name: _Optional[str] = ..., registration_mode: _Optional[_Union[RegistrationMode, str]] = ..., require_email_verification: _Optional[bool] = ..., max_upload_bytes: _Optional[int] = ..., max_message_length: _Optional[int] = ..., max_servers_per_user: _Optional[int] = ..., max_members_per_server: _Optional[int] = ..., max_channels_per_server: _Optional[int] = ..., max_roles_per_server: _Optional[int] = ..., max_group_dm_members: _Optional[int] = ..., max_bots_per_user: _Optional[int] = ..., message_rate_limit_per_minute: _Optional[int] = ..., smtp: _Optional[_Union[SmtpSettings, _Mapping]] = ..., instance_description: _Optional[str] = ..., voice: _Optional[_Union[VoiceSettings, _Mapping]] = ...) -> None: ...
+    email_notifications_enabled: bool
+    email_notification_delay_minutes: int
+    def __init__(self, instance_name: _Optional[str] = ..., registration_mode: _Optional[_Union[RegistrationMode, str]] = ..., require_email_verification: _Optional[bool] = ..., max_upload_bytes: _Optional[int] = ..., max_message_length: _Optional[int] = ..., max_servers_per_user: _Optional[int] = ..., max_members_per_server: _Optional[int] = ..., max_channels_per_server: _Optional[int] = ..., max_roles_per_server: _Optional[int] = ..., max_group_dm_members: _Optional[int] = ..., max_bots_per_user: _Optional[int] = ..., message_rate_limit_per_minute: _Optional[int] = ..., smtp: _Optional[_Union[SmtpSettings, _Mapping]] = ..., instance_description: _Optional[str] = ..., voice: _Optional[_Union[VoiceSettings, _Mapping]] = ..., email_notifications_enabled: _Optional[bool] = ..., email_notification_delay_minutes: _Optional[int] = ...) -> None: ...
 
 class VoiceSettings(_message.Message):
     __slots__ = ("stun_urls", "turn_urls", "turn_secret", "turn_secret_set")
@@ -166,7 +170,7 @@ class GetInstanceSettingsResponse(_message.Message):
     def __init__(self, settings: _Optional[_Union[InstanceSettings, _Mapping]] = ...) -> None: ...
 
 class UpdateInstanceSettingsRequest(_message.Message):
-    __slots__ = ("instance_name", "registration_mode", "require_email_verification", "max_upload_bytes", "max_message_length", "max_servers_per_user", "max_members_per_server", "max_channels_per_server", "max_roles_per_server", "max_group_dm_members", "max_bots_per_user", "message_rate_limit_per_minute", "smtp", "instance_description", "voice")
+    __slots__ = ("instance_name", "registration_mode", "require_email_verification", "max_upload_bytes", "max_message_length", "max_servers_per_user", "max_members_per_server", "max_channels_per_server", "max_roles_per_server", "max_group_dm_members", "max_bots_per_user", "message_rate_limit_per_minute", "smtp", "instance_description", "voice", "email_notifications_enabled", "email_notification_delay_minutes")
     INSTANCE_NAME_FIELD_NUMBER: _ClassVar[int]
     REGISTRATION_MODE_FIELD_NUMBER: _ClassVar[int]
     REQUIRE_EMAIL_VERIFICATION_FIELD_NUMBER: _ClassVar[int]
@@ -182,6 +186,8 @@ class UpdateInstanceSettingsRequest(_message.Message):
     SMTP_FIELD_NUMBER: _ClassVar[int]
     INSTANCE_DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
     VOICE_FIELD_NUMBER: _ClassVar[int]
+    EMAIL_NOTIFICATIONS_ENABLED_FIELD_NUMBER: _ClassVar[int]
+    EMAIL_NOTIFICATION_DELAY_MINUTES_FIELD_NUMBER: _ClassVar[int]
     instance_name: str
     registration_mode: RegistrationMode
     require_email_verification: bool
@@ -197,7 +203,9 @@ class UpdateInstanceSettingsRequest(_message.Message):
     smtp: SmtpSettingsUpdate
     instance_description: str
     voice: VoiceSettingsUpdate
-    def __init__(self, instance_name: _Optional[str] = ..., registration_mode: _Optional[_Union[RegistrationMode, str]] = ..., require_email_verification: _Optional[bool] = ..., max_upload_bytes: _Optional[int] = ..., max_message_length: _Optional[int] = ..., max_servers_per_user: _Optional[int] = ..., max_members_per_server: _Optional[int] = ..., max_channels_per_server: _Optional[int] = ..., max_roles_per_server: _Optional[int] = ..., max_group_dm_members: _Optional[int] = ..., max_bots_per_user: _Optional[int] = ..., message_rate_limit_per_minute: _Optional[int] = ..., smtp: _Optional[_Union[SmtpSettingsUpdate, _Mapping]] = ..., instance_description: _Optional[str] = ..., voice: _Optional[_Union[VoiceSettingsUpdate, _Mapping]] = ...) -> None: ...
+    email_notifications_enabled: bool
+    email_notification_delay_minutes: int
+    def __init__(self, instance_name: _Optional[str] = ..., registration_mode: _Optional[_Union[RegistrationMode, str]] = ..., require_email_verification: _Optional[bool] = ..., max_upload_bytes: _Optional[int] = ..., max_message_length: _Optional[int] = ..., max_servers_per_user: _Optional[int] = ..., max_members_per_server: _Optional[int] = ..., max_channels_per_server: _Optional[int] = ..., max_roles_per_server: _Optional[int] = ..., max_group_dm_members: _Optional[int] = ..., max_bots_per_user: _Optional[int] = ..., message_rate_limit_per_minute: _Optional[int] = ..., smtp: _Optional[_Union[SmtpSettingsUpdate, _Mapping]] = ..., instance_description: _Optional[str] = ..., voice: _Optional[_Union[VoiceSettingsUpdate, _Mapping]] = ..., email_notifications_enabled: _Optional[bool] = ..., email_notification_delay_minutes: _Optional[int] = ...) -> None: ...
 
 class UpdateInstanceSettingsResponse(_message.Message):
     __slots__ = ("settings",)

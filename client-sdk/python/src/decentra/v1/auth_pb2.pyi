@@ -153,20 +153,32 @@ class ChangeEmailResponse(_message.Message):
     user: _users_pb2.User
     def __init__(self, user: _Optional[_Union[_users_pb2.User, _Mapping]] = ...) -> None: ...
 
+class UnsubscribeEmailNotificationsRequest(_message.Message):
+    __slots__ = ("token",)
+    TOKEN_FIELD_NUMBER: _ClassVar[int]
+    token: str
+    def __init__(self, token: _Optional[str] = ...) -> None: ...
+
+class UnsubscribeEmailNotificationsResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
 class GetInstanceInfoRequest(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
 
 class GetInstanceInfoResponse(_message.Message):
-    __slots__ = ("instance_name", "registration_mode", "require_email_verification", "email_enabled", "version")
+    __slots__ = ("instance_name", "registration_mode", "require_email_verification", "email_enabled", "version", "email_notifications_enabled")
     INSTANCE_NAME_FIELD_NUMBER: _ClassVar[int]
     REGISTRATION_MODE_FIELD_NUMBER: _ClassVar[int]
     REQUIRE_EMAIL_VERIFICATION_FIELD_NUMBER: _ClassVar[int]
     EMAIL_ENABLED_FIELD_NUMBER: _ClassVar[int]
     VERSION_FIELD_NUMBER: _ClassVar[int]
+    EMAIL_NOTIFICATIONS_ENABLED_FIELD_NUMBER: _ClassVar[int]
     instance_name: str
     registration_mode: _admin_pb2.RegistrationMode
     require_email_verification: bool
     email_enabled: bool
     version: str
-    def __init__(self, instance_name: _Optional[str] = ..., registration_mode: _Optional[_Union[_admin_pb2.RegistrationMode, str]] = ..., require_email_verification: _Optional[bool] = ..., email_enabled: _Optional[bool] = ..., version: _Optional[str] = ...) -> None: ...
+    email_notifications_enabled: bool
+    def __init__(self, instance_name: _Optional[str] = ..., registration_mode: _Optional[_Union[_admin_pb2.RegistrationMode, str]] = ..., require_email_verification: _Optional[bool] = ..., email_enabled: _Optional[bool] = ..., version: _Optional[str] = ..., email_notifications_enabled: _Optional[bool] = ...) -> None: ...

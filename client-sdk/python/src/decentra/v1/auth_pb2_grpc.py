@@ -89,6 +89,11 @@ class AuthServiceStub:
                 request_serializer=decentra_dot_v1_dot_auth__pb2.ChangeEmailRequest.SerializeToString,
                 response_deserializer=decentra_dot_v1_dot_auth__pb2.ChangeEmailResponse.FromString,
                 _registered_method=True)
+        self.UnsubscribeEmailNotifications = channel.unary_unary(
+                '/decentra.v1.AuthService/UnsubscribeEmailNotifications',
+                request_serializer=decentra_dot_v1_dot_auth__pb2.UnsubscribeEmailNotificationsRequest.SerializeToString,
+                response_deserializer=decentra_dot_v1_dot_auth__pb2.UnsubscribeEmailNotificationsResponse.FromString,
+                _registered_method=True)
         self.GetInstanceInfo = channel.unary_unary(
                 '/decentra.v1.AuthService/GetInstanceInfo',
                 request_serializer=decentra_dot_v1_dot_auth__pb2.GetInstanceInfoRequest.SerializeToString,
@@ -194,6 +199,15 @@ class AuthServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def UnsubscribeEmailNotifications(self, request, context):
+        """Turns the notification e-mails of the account off with the token from the unsubscribe
+        link of a notification e-mail (no sign-in needed; single-use, valid 30 days).
+        Errors: NOT_FOUND (token unknown, expired or already used).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def GetInstanceInfo(self, request, context):
         """Public facts a login/registration page needs (no authentication).
         """
@@ -253,6 +267,11 @@ def add_AuthServiceServicer_to_server(servicer, server):
                     servicer.ChangeEmail,
                     request_deserializer=decentra_dot_v1_dot_auth__pb2.ChangeEmailRequest.FromString,
                     response_serializer=decentra_dot_v1_dot_auth__pb2.ChangeEmailResponse.SerializeToString,
+            ),
+            'UnsubscribeEmailNotifications': grpc.unary_unary_rpc_method_handler(
+                    servicer.UnsubscribeEmailNotifications,
+                    request_deserializer=decentra_dot_v1_dot_auth__pb2.UnsubscribeEmailNotificationsRequest.FromString,
+                    response_serializer=decentra_dot_v1_dot_auth__pb2.UnsubscribeEmailNotificationsResponse.SerializeToString,
             ),
             'GetInstanceInfo': grpc.unary_unary_rpc_method_handler(
                     servicer.GetInstanceInfo,
@@ -535,6 +554,33 @@ class AuthService:
             '/decentra.v1.AuthService/ChangeEmail',
             decentra_dot_v1_dot_auth__pb2.ChangeEmailRequest.SerializeToString,
             decentra_dot_v1_dot_auth__pb2.ChangeEmailResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UnsubscribeEmailNotifications(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/decentra.v1.AuthService/UnsubscribeEmailNotifications',
+            decentra_dot_v1_dot_auth__pb2.UnsubscribeEmailNotificationsRequest.SerializeToString,
+            decentra_dot_v1_dot_auth__pb2.UnsubscribeEmailNotificationsResponse.FromString,
             options,
             channel_credentials,
             insecure,

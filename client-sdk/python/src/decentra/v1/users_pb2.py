@@ -26,7 +26,7 @@ from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x17\x64\x65\x63\x65ntra/v1/users.proto\x12\x0b\x64\x65\x63\x65ntra.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xfb\x01\n\x04User\x12\n\n\x02id\x18\x01 \x01(\t\x12\x10\n\x08username\x18\x02 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x03 \x01(\t\x12\x12\n\navatar_url\x18\x04 \x01(\t\x12\x10\n\x08is_admin\x18\x05 \x01(\x08\x12\x0e\n\x06is_bot\x18\x06 \x01(\x08\x12\x0b\n\x03\x62io\x18\x07 \x01(\t\x12\x13\n\x0bstatus_text\x18\x08 \x01(\t\x12.\n\ncreated_at\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\r\n\x05\x65mail\x18\n \x01(\t\x12\x16\n\x0e\x65mail_verified\x18\x0b \x01(\x08\x12\x10\n\x08\x64isabled\x18\x0c \x01(\x08\"\x8d\x01\n\x08Presence\x12\x0f\n\x07user_id\x18\x01 \x01(\t\x12+\n\x06status\x18\x02 \x01(\x0e\x32\x1b.decentra.v1.PresenceStatus\x12\x13\n\x0bstatus_text\x18\x03 \x01(\t\x12.\n\nupdated_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x17\n\x15GetCurrentUserRequest\"9\n\x16GetCurrentUserResponse\x12\x1f\n\x04user\x18\x01 \x01(\x0b\x32\x11.decentra.v1.User\"!\n\x0eGetUserRequest\x12\x0f\n\x07user_id\x18\x01 \x01(\t\"2\n\x0fGetUserResponse\x12\x1f\n\x04user\x18\x01 \x01(\x0b\x32\x11.decentra.v1.User\"\xae\x01\n\x14UpdateProfileRequest\x12\x19\n\x0c\x64isplay_name\x18\x01 \x01(\tH\x00\x88\x01\x01\x12\x17\n\navatar_url\x18\x02 \x01(\tH\x01\x88\x01\x01\x12\x10\n\x03\x62io\x18\x03 \x01(\tH\x02\x88\x01\x01\x12\x18\n\x0bstatus_text\x18\x04 \x01(\tH\x03\x88\x01\x01\x42\x0f\n\r_display_nameB\r\n\x0b_avatar_urlB\x06\n\x04_bioB\x0e\n\x0c_status_text\"8\n\x15UpdateProfileResponse\x12\x1f\n\x04user\x18\x01 \x01(\x0b\x32\x11.decentra.v1.User\"J\n\x12SearchUsersRequest\x12\r\n\x05query\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\r\x12\x12\n\npage_token\x18\x03 \x01(\t\"P\n\x13SearchUsersResponse\x12 \n\x05users\x18\x01 \x03(\x0b\x32\x11.decentra.v1.User\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"D\n\x15UpdatePresenceRequest\x12+\n\x06status\x18\x01 \x01(\x0e\x32\x1b.decentra.v1.PresenceStatus\"A\n\x16UpdatePresenceResponse\x12\'\n\x08presence\x18\x01 \x01(\x0b\x32\x15.decentra.v1.Presence*\xbc\x01\n\x0ePresenceStatus\x12\x1f\n\x1bPRESENCE_STATUS_UNSPECIFIED\x10\x00\x12\x1a\n\x16PRESENCE_STATUS_ONLINE\x10\x01\x12\x18\n\x14PRESENCE_STATUS_IDLE\x10\x02\x12\x17\n\x13PRESENCE_STATUS_DND\x10\x03\x12\x1d\n\x19PRESENCE_STATUS_INVISIBLE\x10\x04\x12\x1b\n\x17PRESENCE_STATUS_OFFLINE\x10\x05\x32\xd2\x04\n\x0bUserService\x12z\n\x0eGetCurrentUser\x12\".decentra.v1.GetCurrentUserRequest\x1a#.decentra.v1.GetCurrentUserResponse\"\x1f\x82\xd3\xe4\x93\x02\x19\x12\x11/api/v1/users/@meb\x04user\x12\x65\n\x07GetUser\x12\x1b.decentra.v1.GetUserRequest\x1a\x1c.decentra.v1.GetUserResponse\"\x1f\x82\xd3\xe4\x93\x02\x19\x12\x17/api/v1/users/{user_id}\x12t\n\rUpdateProfile\x12!.decentra.v1.UpdateProfileRequest\x1a\".decentra.v1.UpdateProfileResponse\"\x1c\x82\xd3\xe4\x93\x02\x16\x32\x11/api/v1/users/@me:\x01*\x12g\n\x0bSearchUsers\x12\x1f.decentra.v1.SearchUsersRequest\x1a .decentra.v1.SearchUsersResponse\"\x15\x82\xd3\xe4\x93\x02\x0f\x12\r/api/v1/users\x12\x80\x01\n\x0eUpdatePresence\x12\".decentra.v1.UpdatePresenceRequest\x1a#.decentra.v1.UpdatePresenceResponse\"%\x82\xd3\xe4\x93\x02\x1f\x1a\x1a/api/v1/users/@me/presence:\x01*b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x17\x64\x65\x63\x65ntra/v1/users.proto\x12\x0b\x64\x65\x63\x65ntra.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x98\x02\n\x04User\x12\n\n\x02id\x18\x01 \x01(\t\x12\x10\n\x08username\x18\x02 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x03 \x01(\t\x12\x12\n\navatar_url\x18\x04 \x01(\t\x12\x10\n\x08is_admin\x18\x05 \x01(\x08\x12\x0e\n\x06is_bot\x18\x06 \x01(\x08\x12\x0b\n\x03\x62io\x18\x07 \x01(\t\x12\x13\n\x0bstatus_text\x18\x08 \x01(\t\x12.\n\ncreated_at\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\r\n\x05\x65mail\x18\n \x01(\t\x12\x16\n\x0e\x65mail_verified\x18\x0b \x01(\x08\x12\x10\n\x08\x64isabled\x18\x0c \x01(\x08\x12\x1b\n\x13\x65mail_notifications\x18\r \x01(\x08\"\x8d\x01\n\x08Presence\x12\x0f\n\x07user_id\x18\x01 \x01(\t\x12+\n\x06status\x18\x02 \x01(\x0e\x32\x1b.decentra.v1.PresenceStatus\x12\x13\n\x0bstatus_text\x18\x03 \x01(\t\x12.\n\nupdated_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x17\n\x15GetCurrentUserRequest\"9\n\x16GetCurrentUserResponse\x12\x1f\n\x04user\x18\x01 \x01(\x0b\x32\x11.decentra.v1.User\"!\n\x0eGetUserRequest\x12\x0f\n\x07user_id\x18\x01 \x01(\t\"2\n\x0fGetUserResponse\x12\x1f\n\x04user\x18\x01 \x01(\x0b\x32\x11.decentra.v1.User\"\xe8\x01\n\x14UpdateProfileRequest\x12\x19\n\x0c\x64isplay_name\x18\x01 \x01(\tH\x00\x88\x01\x01\x12\x17\n\navatar_url\x18\x02 \x01(\tH\x01\x88\x01\x01\x12\x10\n\x03\x62io\x18\x03 \x01(\tH\x02\x88\x01\x01\x12\x18\n\x0bstatus_text\x18\x04 \x01(\tH\x03\x88\x01\x01\x12 \n\x13\x65mail_notifications\x18\x05 \x01(\x08H\x04\x88\x01\x01\x42\x0f\n\r_display_nameB\r\n\x0b_avatar_urlB\x06\n\x04_bioB\x0e\n\x0c_status_textB\x16\n\x14_email_notifications\"8\n\x15UpdateProfileResponse\x12\x1f\n\x04user\x18\x01 \x01(\x0b\x32\x11.decentra.v1.User\"J\n\x12SearchUsersRequest\x12\r\n\x05query\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\r\x12\x12\n\npage_token\x18\x03 \x01(\t\"P\n\x13SearchUsersResponse\x12 \n\x05users\x18\x01 \x03(\x0b\x32\x11.decentra.v1.User\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"D\n\x15UpdatePresenceRequest\x12+\n\x06status\x18\x01 \x01(\x0e\x32\x1b.decentra.v1.PresenceStatus\"A\n\x16UpdatePresenceResponse\x12\'\n\x08presence\x18\x01 \x01(\x0b\x32\x15.decentra.v1.Presence*\xbc\x01\n\x0ePresenceStatus\x12\x1f\n\x1bPRESENCE_STATUS_UNSPECIFIED\x10\x00\x12\x1a\n\x16PRESENCE_STATUS_ONLINE\x10\x01\x12\x18\n\x14PRESENCE_STATUS_IDLE\x10\x02\x12\x17\n\x13PRESENCE_STATUS_DND\x10\x03\x12\x1d\n\x19PRESENCE_STATUS_INVISIBLE\x10\x04\x12\x1b\n\x17PRESENCE_STATUS_OFFLINE\x10\x05\x32\xd2\x04\n\x0bUserService\x12z\n\x0eGetCurrentUser\x12\".decentra.v1.GetCurrentUserRequest\x1a#.decentra.v1.GetCurrentUserResponse\"\x1f\x82\xd3\xe4\x93\x02\x19\x12\x11/api/v1/users/@meb\x04user\x12\x65\n\x07GetUser\x12\x1b.decentra.v1.GetUserRequest\x1a\x1c.decentra.v1.GetUserResponse\"\x1f\x82\xd3\xe4\x93\x02\x19\x12\x17/api/v1/users/{user_id}\x12t\n\rUpdateProfile\x12!.decentra.v1.UpdateProfileRequest\x1a\".decentra.v1.UpdateProfileResponse\"\x1c\x82\xd3\xe4\x93\x02\x16\x32\x11/api/v1/users/@me:\x01*\x12g\n\x0bSearchUsers\x12\x1f.decentra.v1.SearchUsersRequest\x1a .decentra.v1.SearchUsersResponse\"\x15\x82\xd3\xe4\x93\x02\x0f\x12\r/api/v1/users\x12\x80\x01\n\x0eUpdatePresence\x12\".decentra.v1.UpdatePresenceRequest\x1a#.decentra.v1.UpdatePresenceResponse\"%\x82\xd3\xe4\x93\x02\x1f\x1a\x1a/api/v1/users/@me/presence:\x01*b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -43,32 +43,32 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_USERSERVICE'].methods_by_name['SearchUsers']._serialized_options = b'\202\323\344\223\002\017\022\r/api/v1/users'
   _globals['_USERSERVICE'].methods_by_name['UpdatePresence']._loaded_options = None
   _globals['_USERSERVICE'].methods_by_name['UpdatePresence']._serialized_options = b'\202\323\344\223\002\037\032\032/api/v1/users/@me/presence:\001*'
-  _globals['_PRESENCESTATUS']._serialized_start=1203
-  _globals['_PRESENCESTATUS']._serialized_end=1391
+  _globals['_PRESENCESTATUS']._serialized_start=1290
+  _globals['_PRESENCESTATUS']._serialized_end=1478
   _globals['_USER']._serialized_start=104
-  _globals['_USER']._serialized_end=355
-  _globals['_PRESENCE']._serialized_start=358
-  _globals['_PRESENCE']._serialized_end=499
-  _globals['_GETCURRENTUSERREQUEST']._serialized_start=501
-  _globals['_GETCURRENTUSERREQUEST']._serialized_end=524
-  _globals['_GETCURRENTUSERRESPONSE']._serialized_start=526
-  _globals['_GETCURRENTUSERRESPONSE']._serialized_end=583
-  _globals['_GETUSERREQUEST']._serialized_start=585
-  _globals['_GETUSERREQUEST']._serialized_end=618
-  _globals['_GETUSERRESPONSE']._serialized_start=620
-  _globals['_GETUSERRESPONSE']._serialized_end=670
-  _globals['_UPDATEPROFILEREQUEST']._serialized_start=673
-  _globals['_UPDATEPROFILEREQUEST']._serialized_end=847
-  _globals['_UPDATEPROFILERESPONSE']._serialized_start=849
-  _globals['_UPDATEPROFILERESPONSE']._serialized_end=905
-  _globals['_SEARCHUSERSREQUEST']._serialized_start=907
-  _globals['_SEARCHUSERSREQUEST']._serialized_end=981
-  _globals['_SEARCHUSERSRESPONSE']._serialized_start=983
-  _globals['_SEARCHUSERSRESPONSE']._serialized_end=1063
-  _globals['_UPDATEPRESENCEREQUEST']._serialized_start=1065
-  _globals['_UPDATEPRESENCEREQUEST']._serialized_end=1133
-  _globals['_UPDATEPRESENCERESPONSE']._serialized_start=1135
-  _globals['_UPDATEPRESENCERESPONSE']._serialized_end=1200
-  _globals['_USERSERVICE']._serialized_start=1394
-  _globals['_USERSERVICE']._serialized_end=1988
+  _globals['_USER']._serialized_end=384
+  _globals['_PRESENCE']._serialized_start=387
+  _globals['_PRESENCE']._serialized_end=528
+  _globals['_GETCURRENTUSERREQUEST']._serialized_start=530
+  _globals['_GETCURRENTUSERREQUEST']._serialized_end=553
+  _globals['_GETCURRENTUSERRESPONSE']._serialized_start=555
+  _globals['_GETCURRENTUSERRESPONSE']._serialized_end=612
+  _globals['_GETUSERREQUEST']._serialized_start=614
+  _globals['_GETUSERREQUEST']._serialized_end=647
+  _globals['_GETUSERRESPONSE']._serialized_start=649
+  _globals['_GETUSERRESPONSE']._serialized_end=699
+  _globals['_UPDATEPROFILEREQUEST']._serialized_start=702
+  _globals['_UPDATEPROFILEREQUEST']._serialized_end=934
+  _globals['_UPDATEPROFILERESPONSE']._serialized_start=936
+  _globals['_UPDATEPROFILERESPONSE']._serialized_end=992
+  _globals['_SEARCHUSERSREQUEST']._serialized_start=994
+  _globals['_SEARCHUSERSREQUEST']._serialized_end=1068
+  _globals['_SEARCHUSERSRESPONSE']._serialized_start=1070
+  _globals['_SEARCHUSERSRESPONSE']._serialized_end=1150
+  _globals['_UPDATEPRESENCEREQUEST']._serialized_start=1152
+  _globals['_UPDATEPRESENCEREQUEST']._serialized_end=1220
+  _globals['_UPDATEPRESENCERESPONSE']._serialized_start=1222
+  _globals['_UPDATEPRESENCERESPONSE']._serialized_end=1287
+  _globals['_USERSERVICE']._serialized_start=1481
+  _globals['_USERSERVICE']._serialized_end=2075
 # @@protoc_insertion_point(module_scope)

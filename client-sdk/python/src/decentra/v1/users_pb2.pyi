@@ -27,7 +27,7 @@ PRESENCE_STATUS_INVISIBLE: PresenceStatus
 PRESENCE_STATUS_OFFLINE: PresenceStatus
 
 class User(_message.Message):
-    __slots__ = ("id", "username", "display_name", "avatar_url", "is_admin", "is_bot", "bio", "status_text", "created_at", "email", "email_verified", "disabled")
+    __slots__ = ("id", "username", "display_name", "avatar_url", "is_admin", "is_bot", "bio", "status_text", "created_at", "email", "email_verified", "disabled", "email_notifications")
     ID_FIELD_NUMBER: _ClassVar[int]
     USERNAME_FIELD_NUMBER: _ClassVar[int]
     DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
@@ -40,6 +40,7 @@ class User(_message.Message):
     EMAIL_FIELD_NUMBER: _ClassVar[int]
     EMAIL_VERIFIED_FIELD_NUMBER: _ClassVar[int]
     DISABLED_FIELD_NUMBER: _ClassVar[int]
+    EMAIL_NOTIFICATIONS_FIELD_NUMBER: _ClassVar[int]
     id: str
     username: str
     display_name: str
@@ -52,7 +53,8 @@ class User(_message.Message):
     email: str
     email_verified: bool
     disabled: bool
-    def __init__(self, id: _Optional[str] = ..., username: _Optional[str] = ..., display_name: _Optional[str] = ..., avatar_url: _Optional[str] = ..., is_admin: _Optional[bool] = ..., is_bot: _Optional[bool] = ..., bio: _Optional[str] = ..., status_text: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., email: _Optional[str] = ..., email_verified: _Optional[bool] = ..., disabled: _Optional[bool] = ...) -> None: ...
+    email_notifications: bool
+    def __init__(self, id: _Optional[str] = ..., username: _Optional[str] = ..., display_name: _Optional[str] = ..., avatar_url: _Optional[str] = ..., is_admin: _Optional[bool] = ..., is_bot: _Optional[bool] = ..., bio: _Optional[str] = ..., status_text: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., email: _Optional[str] = ..., email_verified: _Optional[bool] = ..., disabled: _Optional[bool] = ..., email_notifications: _Optional[bool] = ...) -> None: ...
 
 class Presence(_message.Message):
     __slots__ = ("user_id", "status", "status_text", "updated_at")
@@ -89,16 +91,18 @@ class GetUserResponse(_message.Message):
     def __init__(self, user: _Optional[_Union[User, _Mapping]] = ...) -> None: ...
 
 class UpdateProfileRequest(_message.Message):
-    __slots__ = ("display_name", "avatar_url", "bio", "status_text")
+    __slots__ = ("display_name", "avatar_url", "bio", "status_text", "email_notifications")
     DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
     AVATAR_URL_FIELD_NUMBER: _ClassVar[int]
     BIO_FIELD_NUMBER: _ClassVar[int]
     STATUS_TEXT_FIELD_NUMBER: _ClassVar[int]
+    EMAIL_NOTIFICATIONS_FIELD_NUMBER: _ClassVar[int]
     display_name: str
     avatar_url: str
     bio: str
     status_text: str
-    def __init__(self, display_name: _Optional[str] = ..., avatar_url: _Optional[str] = ..., bio: _Optional[str] = ..., status_text: _Optional[str] = ...) -> None: ...
+    email_notifications: bool
+    def __init__(self, display_name: _Optional[str] = ..., avatar_url: _Optional[str] = ..., bio: _Optional[str] = ..., status_text: _Optional[str] = ..., email_notifications: _Optional[bool] = ...) -> None: ...
 
 class UpdateProfileResponse(_message.Message):
     __slots__ = ("user",)

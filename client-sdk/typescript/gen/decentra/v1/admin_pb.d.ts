@@ -333,6 +333,22 @@ export declare type InstanceSettings = Message<"decentra.v1.InstanceSettings"> &
    * @generated from field: decentra.v1.VoiceSettings voice = 15;
    */
   voice?: VoiceSettings | undefined;
+
+  /**
+   * Whether users may opt in to notification e-mails (off by default): one mail per offline
+   * period for DMs and mentions that arrive while they have no open event stream.
+   *
+   * @generated from field: bool email_notifications_enabled = 16;
+   */
+  emailNotificationsEnabled: boolean;
+
+  /**
+   * How long (in minutes, 1-1440) a user must stay offline after a DM or mention before the
+   * notification e-mail goes out.
+   *
+   * @generated from field: uint32 email_notification_delay_minutes = 17;
+   */
+  emailNotificationDelayMinutes: number;
 };
 
 /**
@@ -578,6 +594,20 @@ export declare type UpdateInstanceSettingsRequest = Message<"decentra.v1.UpdateI
    * @generated from field: decentra.v1.VoiceSettingsUpdate voice = 15;
    */
   voice?: VoiceSettingsUpdate | undefined;
+
+  /**
+   * Enable or disable notification e-mails.
+   *
+   * @generated from field: optional bool email_notifications_enabled = 16;
+   */
+  emailNotificationsEnabled?: boolean | undefined;
+
+  /**
+   * New offline delay before a notification e-mail, in minutes (1-1440).
+   *
+   * @generated from field: optional uint32 email_notification_delay_minutes = 17;
+   */
+  emailNotificationDelayMinutes?: number | undefined;
 };
 
 /**

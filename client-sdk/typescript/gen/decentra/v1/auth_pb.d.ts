@@ -499,6 +499,40 @@ export declare type ChangeEmailResponse = Message<"decentra.v1.ChangeEmailRespon
 export declare const ChangeEmailResponseSchema: GenMessage<ChangeEmailResponse>;
 
 /**
+ * Request of AuthService.UnsubscribeEmailNotifications.
+ *
+ * @generated from message decentra.v1.UnsubscribeEmailNotificationsRequest
+ */
+export declare type UnsubscribeEmailNotificationsRequest = Message<"decentra.v1.UnsubscribeEmailNotificationsRequest"> & {
+  /**
+   * Token from the unsubscribe link of a notification e-mail.
+   *
+   * @generated from field: string token = 1;
+   */
+  token: string;
+};
+
+/**
+ * Describes the message decentra.v1.UnsubscribeEmailNotificationsRequest.
+ * Use `create(UnsubscribeEmailNotificationsRequestSchema)` to create a new message.
+ */
+export declare const UnsubscribeEmailNotificationsRequestSchema: GenMessage<UnsubscribeEmailNotificationsRequest>;
+
+/**
+ * Response of AuthService.UnsubscribeEmailNotifications.
+ *
+ * @generated from message decentra.v1.UnsubscribeEmailNotificationsResponse
+ */
+export declare type UnsubscribeEmailNotificationsResponse = Message<"decentra.v1.UnsubscribeEmailNotificationsResponse"> & {
+};
+
+/**
+ * Describes the message decentra.v1.UnsubscribeEmailNotificationsResponse.
+ * Use `create(UnsubscribeEmailNotificationsResponseSchema)` to create a new message.
+ */
+export declare const UnsubscribeEmailNotificationsResponseSchema: GenMessage<UnsubscribeEmailNotificationsResponse>;
+
+/**
  * Request of AuthService.GetInstanceInfo.
  *
  * @generated from message decentra.v1.GetInstanceInfoRequest
@@ -552,6 +586,13 @@ export declare type GetInstanceInfoResponse = Message<"decentra.v1.GetInstanceIn
    * @generated from field: string version = 5;
    */
   version: string;
+
+  /**
+   * Whether the instance sends notification e-mails (users may opt in).
+   *
+   * @generated from field: bool email_notifications_enabled = 6;
+   */
+  emailNotificationsEnabled: boolean;
 };
 
 /**
@@ -689,6 +730,18 @@ export declare const AuthService: GenService<{
     methodKind: "unary";
     input: typeof ChangeEmailRequestSchema;
     output: typeof ChangeEmailResponseSchema;
+  },
+  /**
+   * Turns the notification e-mails of the account off with the token from the unsubscribe
+   * link of a notification e-mail (no sign-in needed; single-use, valid 30 days).
+   * Errors: NOT_FOUND (token unknown, expired or already used).
+   *
+   * @generated from rpc decentra.v1.AuthService.UnsubscribeEmailNotifications
+   */
+  unsubscribeEmailNotifications: {
+    methodKind: "unary";
+    input: typeof UnsubscribeEmailNotificationsRequestSchema;
+    output: typeof UnsubscribeEmailNotificationsResponseSchema;
   },
   /**
    * Public facts a login/registration page needs (no authentication).

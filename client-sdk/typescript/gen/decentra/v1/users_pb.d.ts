@@ -102,6 +102,15 @@ export declare type User = Message<"decentra.v1.User"> & {
    * @generated from field: bool disabled = 12;
    */
   disabled: boolean;
+
+  /**
+   * Whether the user opted in to notification e-mails (a DM or a mention while offline);
+   * only filled for the caller themself. Mail goes out only when the instance enabled
+   * notification e-mails and the address is verified.
+   *
+   * @generated from field: bool email_notifications = 13;
+   */
+  emailNotifications: boolean;
 };
 
 /**
@@ -258,6 +267,13 @@ export declare type UpdateProfileRequest = Message<"decentra.v1.UpdateProfileReq
    * @generated from field: optional string status_text = 4;
    */
   statusText?: string | undefined;
+
+  /**
+   * Opt in to (true) or out of (false) notification e-mails.
+   *
+   * @generated from field: optional bool email_notifications = 5;
+   */
+  emailNotifications?: boolean | undefined;
 };
 
 /**

@@ -118,7 +118,8 @@ macro_rules! accounts_sql {
             ) -> $crate::error::Result<Option<$crate::store::UserRecord>> {
                 Ok(sqlx::query_as(
                     "SELECT id, username, display_name, email, email_verified, password_hash, \
-                       avatar_url, bio, status_text, is_admin, is_bot, disabled, created_at \
+                       avatar_url, bio, status_text, is_admin, is_bot, disabled, created_at, \
+                       email_notifications \
                      FROM users WHERE id = $1",
                 )
                 .bind(id.0)

@@ -136,6 +136,118 @@ macro_rules! mail_sql {
                 Ok(Some($crate::id::Id(user_id)))
             }
 
+            async fn add_email_token(
+                &mut self,
+                t: &$crate::store::NewEmailToken,
+            ) -> $crate::error::Result<()> {
+                sqlx::query(
+                    "INSERT INTO email_tokens \
+                       (token_hash, user_id, purpose, email, expires_at, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(&t.hash)
+                .bind(t.user_id.0)
+                .bind(t.purpose.as_str())
+                .bind(&t.email)
+                .bind(t.expires_at)
+                .bind(t.created_at)
+                .execute(&mut *self.0)
+                .await?;
+                Ok(())
+            }
+
+            async fn use_unsubscribe_token(
+                &mut self,
+                hash: &[u8],
+                now: i64,
+            ) -> $crate::error::Result<Option<$crate::id::Id>> {
+                let used: Option<i64> = sqlx::query_scalar(
+                    "UPDATE email_tokens SET used_at = $2 \
+                     WHERE token_hash = $1 AND purpose = 'unsubscribe' AND used_at IS NULL \
+                       AND expires_at > $2 \
+                     RETURNING user_id",
+                )
+                .bind(hash)
+                .bind(now)
+                .fetch_optional(&mut *self.0)
+                .await?;
+                let Some(user_id) = used else {
+                    return Ok(None);
+                };
+                let user = $crate::id::Id(user_id);
+                $crate::store::MailWrites::set_email_notifications(self, user, false).await?;
+                Ok(Some(user))
+            }
+
+            async fn set_email_notifications(
+                &mut self,
+                user: $crate::id::Id,
+                on: bool,
+            ) -> $crate::error::Result<()> {
+                sqlx::query("UPDATE users SET email_notifications = $2 WHERE id = $1")
+                    .bind(user.0)
+                    .bind(on)
+                    .execute(&mut *self.0)
+                    .await?;
+                if !on {
+                    sqlx::query(
+                        "DELETE FROM mail_notifications WHERE user_id = $1 AND mailed_at IS NULL",
+                    )
+                    .bind(user.0)
+                    .execute(&mut *self.0)
+                    .await?;
+                }
+                Ok(())
+            }
+
+            async fn add_notifications(
+                &mut self,
+                rows: &[$crate::store::PendingNotification],
+            ) -> $crate::error::Result<u64> {
+                let mut written = 0;
+                for n in rows {
+                    // The WHERE also keeps SQLite's parser from reading ON CONFLICT as a join.
+                    written += sqlx::query(
+                        "INSERT INTO mail_notifications (user_id, channel_id, author_id, \
+                           message_id, due_at, created_at) \
+                         SELECT id, $2, $3, $4, $5, $6 FROM users \
+                         WHERE id = $1 AND email_notifications = TRUE \
+                           AND email_verified = TRUE AND email IS NOT NULL \
+                           AND disabled = FALSE \
+                         ON CONFLICT (user_id) DO NOTHING",
+                    )
+                    .bind(n.user_id)
+                    .bind(n.channel_id)
+                    .bind(n.author_id)
+                    .bind(n.message_id)
+                    .bind(n.due_at)
+                    .bind(n.created_at)
+                    .execute(&mut *self.0)
+                    .await?
+                    .rows_affected();
+                }
+                Ok(written)
+            }
+
+            async fn mark_notification_mailed(
+                &mut self,
+                user: $crate::id::Id,
+                message_id: i64,
+                now: i64,
+            ) -> $crate::error::Result<bool> {
+                let marked = sqlx::query(
+                    "UPDATE mail_notifications SET mailed_at = $3 \
+                     WHERE user_id = $1 AND message_id = $2 AND mailed_at IS NULL",
+                )
+                .bind(user.0)
+                .bind(message_id)
+                .bind(now)
+                .execute(&mut *self.0)
+                .await?
+                .rows_affected();
+                Ok(marked == 1)
+            }
+
             async fn set_email(
                 &mut self,
                 user: $crate::id::Id,
@@ -198,6 +310,18 @@ macro_rules! mail_sql {
                 Ok(())
             }
 
+            async fn release_mail(&self, id: i64, now: i64) -> $crate::error::Result<()> {
+                sqlx::query(
+                    "UPDATE mail_outbox SET next_attempt_at = $2 \
+                     WHERE id = $1 AND sent_at IS NULL",
+                )
+                .bind(id)
+                .bind(now)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
             async fn mark_mail_failed(
                 &self,
                 id: i64,
@@ -250,6 +374,70 @@ macro_rules! mail_sql {
                 .bind(email_lower)
                 .fetch_optional(&self.pool)
                 .await?)
+            }
+
+            async fn due_notifications(
+                &self,
+                now: i64,
+                limit: u32,
+            ) -> $crate::error::Result<Vec<$crate::store::PendingNotification>> {
+                Ok(sqlx::query_as(
+                    "SELECT user_id, channel_id, author_id, message_id, due_at, created_at \
+                     FROM mail_notifications \
+                     WHERE mailed_at IS NULL AND due_at <= $1 \
+                     ORDER BY due_at, user_id LIMIT $2",
+                )
+                .bind(now)
+                .bind(i64::from(limit))
+                .fetch_all(&self.pool)
+                .await?)
+            }
+
+            async fn next_notification_due(&self) -> $crate::error::Result<Option<i64>> {
+                Ok(sqlx::query_scalar(
+                    "SELECT MIN(due_at) FROM mail_notifications WHERE mailed_at IS NULL",
+                )
+                .fetch_one(&self.pool)
+                .await?)
+            }
+
+            async fn in_notification_period(
+                &self,
+                user: $crate::id::Id,
+            ) -> $crate::error::Result<bool> {
+                let found: Option<i64> =
+                    sqlx::query_scalar("SELECT user_id FROM mail_notifications WHERE user_id = $1")
+                        .bind(user.0)
+                        .fetch_optional(&self.pool)
+                        .await?;
+                Ok(found.is_some())
+            }
+
+            async fn end_notification_period(
+                &self,
+                user: $crate::id::Id,
+            ) -> $crate::error::Result<()> {
+                sqlx::query("DELETE FROM mail_notifications WHERE user_id = $1")
+                    .bind(user.0)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn drop_notification(
+                &self,
+                user: $crate::id::Id,
+                message_id: i64,
+            ) -> $crate::error::Result<()> {
+                sqlx::query(
+                    "DELETE FROM mail_notifications \
+                     WHERE user_id = $1 AND message_id = $2 AND mailed_at IS NULL",
+                )
+                .bind(user.0)
+                .bind(message_id)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
             }
         }
 
