@@ -13,7 +13,7 @@ use base64::{Engine, engine::general_purpose::STANDARD};
 use decentra_core::{
     CoreConfig,
     auth::{TokenLifetimes, password::HashingLimits, rate_limit::RateLimits},
-    events::HubConfig,
+    events::{HubConfig, nats::NatsConfig},
     mail::config::MailConfig,
     voice::config::VoiceConfig,
 };
@@ -52,6 +52,14 @@ pub struct Config {
     pub heartbeat_secs: u64,
     /// Milliseconds after a user's last stream closes before they show as offline.
     pub presence_grace_ms: u64,
+    /// NATS server (with JetStream) shared by several nodes; empty = this node alone.
+    pub nats_url: String,
+    /// First token of the NATS subjects and of the event stream's name.
+    pub nats_prefix: String,
+    /// Seconds the NATS event stream keeps events for resuming clients.
+    pub event_retention_secs: u64,
+    /// Bytes the NATS event stream may hold (the oldest events go first).
+    pub event_retention_bytes: i64,
     /// Participants one voice channel may hold (peer-to-peer mesh), at least 2.
     pub voice_mesh_cap: usize,
     /// Milliseconds a DM call rings before the unanswered are no longer rung.
@@ -107,6 +115,10 @@ impl Default for Config {
             event_queue_capacity: HubConfig::default().queue_capacity,
             heartbeat_secs: HubConfig::default().heartbeat.as_secs(),
             presence_grace_ms: HubConfig::default().presence_grace.as_millis() as u64,
+            nats_url: String::new(),
+            nats_prefix: NatsConfig::new("").prefix,
+            event_retention_secs: NatsConfig::new("").max_age.as_secs(),
+            event_retention_bytes: NatsConfig::new("").max_bytes,
             voice_mesh_cap: VoiceConfig::default().mesh_cap,
             call_ring_timeout_ms: VoiceConfig::default().ring_timeout.as_millis() as u64,
             log: "info".to_owned(),
@@ -145,6 +157,10 @@ impl std::fmt::Debug for Config {
             .field("event_queue_capacity", &self.event_queue_capacity)
             .field("heartbeat_secs", &self.heartbeat_secs)
             .field("presence_grace_ms", &self.presence_grace_ms)
+            .field("nats_url", &redact_url(&self.nats_url))
+            .field("nats_prefix", &self.nats_prefix)
+            .field("event_retention_secs", &self.event_retention_secs)
+            .field("event_retention_bytes", &self.event_retention_bytes)
             .field("voice_mesh_cap", &self.voice_mesh_cap)
             .field("call_ring_timeout_ms", &self.call_ring_timeout_ms)
             .field("log", &self.log)
@@ -246,6 +262,26 @@ impl Config {
         if let Some(v) = env("DECENTRA_PRESENCE_GRACE_MS") {
             c.presence_grace_ms = parse("DECENTRA_PRESENCE_GRACE_MS", v)?;
         }
+        if let Some(v) = env("DECENTRA_NATS_URL") {
+            c.nats_url = v.trim().to_owned();
+        }
+        if let Some(v) = env("DECENTRA_NATS_PREFIX") {
+            c.nats_prefix = v.trim().to_owned();
+        }
+        if let Some(v) = env("DECENTRA_EVENT_RETENTION_SECS") {
+            c.event_retention_secs = parse("DECENTRA_EVENT_RETENTION_SECS", v)?;
+        }
+        if let Some(v) = env("DECENTRA_EVENT_RETENTION_BYTES") {
+            c.event_retention_bytes = parse("DECENTRA_EVENT_RETENTION_BYTES", v)?;
+        }
+        anyhow::ensure!(
+            NatsConfig::valid_prefix(&c.nats_prefix),
+            "DECENTRA_NATS_PREFIX must be letters, digits, '_' and '-'"
+        );
+        anyhow::ensure!(
+            c.event_retention_secs >= 1 && c.event_retention_bytes >= 1 << 20,
+            "DECENTRA_EVENT_RETENTION_SECS must be >= 1 and DECENTRA_EVENT_RETENTION_BYTES >= 1048576"
+        );
         if let Some(v) = env("DECENTRA_VOICE_MESH_CAP") {
             c.voice_mesh_cap = parse("DECENTRA_VOICE_MESH_CAP", v)?;
         }
@@ -412,6 +448,12 @@ impl Config {
                 heartbeat: Duration::from_secs(self.heartbeat_secs),
                 presence_grace: Duration::from_millis(self.presence_grace_ms),
             },
+            nats: (!self.nats_url.is_empty()).then(|| NatsConfig {
+                url: self.nats_url.clone(),
+                prefix: self.nats_prefix.clone(),
+                max_age: Duration::from_secs(self.event_retention_secs),
+                max_bytes: self.event_retention_bytes,
+            }),
             upload_dir: self.data_dir.join("uploads"),
             voice: VoiceConfig {
                 mesh_cap: self.voice_mesh_cap,

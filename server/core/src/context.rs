@@ -11,7 +11,10 @@ use crate::{
         tokens::{TokenIssuer, TokenLifetimes},
     },
     error::{Error, Result},
-    events::{EventBus, EventEncoder, Hub, HubConfig, LocalBus},
+    events::{
+        EventBus, EventEncoder, Hub, HubConfig, LocalBus,
+        nats::{NatsBus, NatsConfig},
+    },
     id::{IdGenerator, now_ms},
     mail::config::{MailConfig, MailSignals},
     secrets::SecretBox,
@@ -35,6 +38,8 @@ pub struct CoreConfig {
     pub node_id: u16,
     /// Event hub tuning.
     pub hub: HubConfig,
+    /// Several nodes share events through NATS JetStream; `None` = this node alone.
+    pub nats: Option<NatsConfig>,
     /// Directory for uploaded files.
     pub upload_dir: std::path::PathBuf,
     /// Voice (mesh cap, TURN).
@@ -52,6 +57,7 @@ impl std::fmt::Debug for CoreConfig {
             .field("password_hashing", &self.password_hashing)
             .field("node_id", &self.node_id)
             .field("hub", &self.hub)
+            .field("nats", &self.nats.as_ref().map(|n| &n.prefix))
             .field("upload_dir", &self.upload_dir)
             .field("voice", &self.voice)
             .field("mail", &self.mail)
@@ -83,9 +89,11 @@ pub struct Context {
     pub perms: Arc<PermCache>,
     /// This node's subscriptions and delivery.
     pub hub: Arc<Hub>,
-    /// Where services publish events (delivers through `hub`; across nodes once there are
-    /// several).
+    /// Where services publish events (delivers through `hub`, through every node's hub when
+    /// there are several).
     pub bus: Arc<dyn EventBus>,
+    /// The NATS bus when this node is one of several (started by `Services::start`).
+    pub cluster: Option<NatsBus>,
     /// Directory for uploaded files (content-addressed).
     pub upload_dir: std::path::PathBuf,
     /// Who is in which voice channel (this node).
@@ -151,12 +159,30 @@ impl Context {
             revoked.insert(session, now_ms() + window);
         }
         let perms = Arc::new(PermCache::new(Arc::clone(&store)));
-        let hub = Arc::new(Hub::new(encoder, Arc::clone(&perms), config.hub));
-        let bus: Arc<dyn EventBus> = Arc::new(LocalBus(Arc::clone(&hub)));
+        let (hub, bus, cluster) = match &config.nats {
+            None => {
+                let hub = Arc::new(Hub::new(encoder, Arc::clone(&perms), config.hub));
+                let bus: Arc<dyn EventBus> = Arc::new(LocalBus(Arc::clone(&hub)));
+                (hub, bus, None)
+            }
+            Some(nats) => {
+                let nats = NatsBus::connect(nats, Arc::clone(&encoder)).await?;
+                let hub = Arc::new(Hub::clustered(
+                    encoder,
+                    Arc::clone(&perms),
+                    config.hub,
+                    nats.cluster(),
+                ));
+                let bus: Arc<dyn EventBus> = Arc::new(nats.clone());
+                hub.set_outbound(Arc::downgrade(&bus));
+                (hub, bus, Some(nats))
+            }
+        };
         Ok(Self {
             perms,
             hub,
             bus,
+            cluster,
             upload_dir: config.upload_dir,
             voice: VoiceStates::default(),
             voice_config: config.voice,

@@ -1,0 +1,324 @@
+//! Several nodes over NATS JetStream: three server instances on one PostgreSQL database and
+//! one NATS event stream (a prefix per test), one client on each. Every event reaches every
+//! client that may see it, in order, once; a permission change on one node stops delivery
+//! on another at once; a logout on one node ends the session's streams on the others; a
+//! client resumes on any node with its cursor and gets exactly what it missed.
+//!
+//! PostgreSQL only (SQLite cannot be shared by nodes); skipped where PostgreSQL or NATS is
+//! absent.
+
+mod common;
+
+use std::collections::HashSet;
+
+use common::{
+    TestServer, bit, code, create_invite, create_server, events::Events, general_channel, join,
+    register, send,
+};
+use decentra_sdk::{Client, proto};
+use proto::{Permission as P, subscribe_response::Event};
+use tonic::Code;
+
+fn created_with(e: &Event, content: &str) -> bool {
+    matches!(e, Event::MessageCreated(m) if m.message.as_ref().is_some_and(|m| m.content == content))
+}
+
+fn created_in(e: &Event, channel: &str) -> bool {
+    matches!(e, Event::MessageCreated(m) if m.message.as_ref().is_some_and(|m| m.channel_id == channel))
+}
+
+/// The stream sequence in a cursor (`epoch.seq`).
+fn seq(cursor: &str) -> u64 {
+    cursor
+        .split_once('.')
+        .and_then(|(_, s)| s.parse().ok())
+        .unwrap_or_else(|| panic!("malformed cursor {cursor:?}"))
+}
+
+/// Alice on node A, Bob on node B, Carol on node C, all in Alice's server.
+struct Scene {
+    nodes: Vec<TestServer>,
+    alice: Client,
+    bob: Client,
+    carol: Client,
+    bob_tokens: (String, String),
+    carol_tokens: (String, String),
+    carol_id: String,
+    general: String,
+    other: String,
+    _db: common::pg::TestDatabase,
+    stream: common::nats::TestStream,
+}
+
+impl Scene {
+    async fn new() -> Self {
+        let (nodes, db, stream) = TestServer::cluster(3, |_| {}).await;
+        let (alice, _) = register(&nodes[0], "alice", None).await.expect("alice");
+        let code = create_invite(&alice, Some(1), None).await.code;
+        let (bob, bob_reg) = register(&nodes[1], "bob", Some(code)).await.expect("bob");
+        let code = create_invite(&alice, Some(1), None).await.code;
+        let (carol, carol_reg) = register(&nodes[2], "carol", Some(code))
+            .await
+            .expect("carol");
+        let server = create_server(&alice, "Chat").await.id;
+        join(&alice, &bob, &server).await;
+        join(&alice, &carol, &server).await;
+        let general = general_channel(&alice, &server).await;
+        let other = alice
+            .channels()
+            .create_channel(proto::CreateChannelRequest {
+                server_id: server.clone(),
+                name: "other".into(),
+                r#type: proto::ChannelType::Text.into(),
+                ..Default::default()
+            })
+            .await
+            .expect("channel")
+            .into_inner()
+            .channel
+            .expect("channel")
+            .id;
+        Self {
+            nodes,
+            alice,
+            bob,
+            carol,
+            bob_tokens: (bob_reg.access_token, bob_reg.refresh_token),
+            carol_tokens: (carol_reg.access_token.clone(), carol_reg.refresh_token),
+            carol_id: carol_reg.user.expect("user").id,
+            general,
+            other,
+            _db: db,
+            stream,
+        }
+    }
+
+    /// The same session as `tokens`, through another node.
+    async fn on(&self, node: &TestServer, tokens: &(String, String)) -> Client {
+        let client = node.client().await;
+        client.set_tokens(&tokens.0, &tokens.1).expect("tokens");
+        client
+    }
+
+    async fn stop(self) {
+        for node in self.nodes {
+            node.stop().await;
+        }
+    }
+}
+
+/// Reads message events up to the one with `end`, returning (cursor seq, content) of each.
+async fn messages_until(events: &mut Events, end: &str) -> Vec<(u64, String)> {
+    let mut out = Vec::new();
+    loop {
+        if let Event::MessageCreated(m) = events.next().await {
+            let content = m.message.expect("message").content;
+            out.push((seq(&events.cursor), content.clone()));
+            if content == end {
+                return out;
+            }
+        }
+    }
+}
+
+/// Three senders on three nodes at once: each client (one per node) receives every message
+/// exactly once, all in the same order (the stream's), each sender's in the order sent.
+async fn every_event_reaches_every_client_once_in_order() {
+    let s = Scene::new().await;
+    let mut streams = Vec::new();
+    for c in [&s.alice, &s.bob, &s.carol] {
+        streams.push(Events::ready(c).await.0);
+    }
+    let burst = |client: &Client, who: &'static str| {
+        let client = client.clone();
+        let general = s.general.clone();
+        async move {
+            for i in 0..15 {
+                send(&client, &general, &format!("{who} {i}")).await;
+            }
+        }
+    };
+    tokio::join!(
+        burst(&s.alice, "alice"),
+        burst(&s.bob, "bob"),
+        burst(&s.carol, "carol")
+    );
+    send(&s.alice, &s.general, "end").await;
+
+    let mut seen = Vec::new();
+    for events in &mut streams {
+        seen.push(messages_until(events, "end").await);
+    }
+    let first = &seen[0];
+    assert_eq!(first.len(), 46, "45 messages and the end marker: {first:?}");
+    let unique: HashSet<&String> = first.iter().map(|(_, c)| c).collect();
+    assert_eq!(unique.len(), 46, "no message twice");
+    assert!(
+        first.windows(2).all(|w| w[0].0 < w[1].0),
+        "cursors increase: {first:?}"
+    );
+    for who in ["alice", "bob", "carol"] {
+        let order: Vec<&String> = first
+            .iter()
+            .map(|(_, c)| c)
+            .filter(|c| c.starts_with(who))
+            .collect();
+        let sent: Vec<String> = (0..15).map(|i| format!("{who} {i}")).collect();
+        assert_eq!(order, sent.iter().collect::<Vec<_>>(), "{who}'s order");
+    }
+    assert_eq!(seen[1], seen[0], "node B's client saw the same events");
+    assert_eq!(seen[2], seen[0], "node C's client saw the same events");
+    drop(streams);
+    s.stop().await;
+}
+
+/// A permission change made on node A stops delivery on node C at once: the invalidation
+/// travels in the event stream ahead of the events that follow it, even those another node
+/// publishes.
+async fn a_permission_change_on_one_node_stops_delivery_on_another() {
+    let s = Scene::new().await;
+    let (mut carol_events, _) = Events::ready(&s.carol).await;
+    send(&s.bob, &s.general, "visible").await;
+    carol_events.wait_for(|e| created_with(e, "visible")).await;
+
+    s.alice
+        .channels()
+        .set_permission_overwrite(proto::SetPermissionOverwriteRequest {
+            channel_id: s.general.clone(),
+            target_id: s.carol_id.clone(),
+            target_type: proto::OverwriteTargetType::Member.into(),
+            allow: 0,
+            deny: bit(P::ViewChannel),
+        })
+        .await
+        .expect("deny carol on node A");
+    carol_events
+        .wait_for(|e| matches!(e, Event::ChannelDeleted(d) if d.channel_id == s.general))
+        .await;
+    // Published by node B, delivered by node C: neither made the change.
+    send(&s.bob, &s.general, "carol must not see this").await;
+    send(&s.bob, &s.other, "marker").await;
+    carol_events
+        .none_before(|e| created_in(e, &s.general), |e| created_with(e, "marker"))
+        .await;
+    s.stop().await;
+}
+
+/// Logging out through node A ends the session's stream on node B, and nodes B and C
+/// refuse its access token from then on.
+async fn logout_on_one_node_ends_the_stream_on_another() {
+    let s = Scene::new().await;
+    let (mut bob_events, _) = Events::ready(&s.bob).await;
+    let bob_on_a = s.on(&s.nodes[0], &s.bob_tokens).await;
+    bob_on_a.logout().await.expect("logout on node A");
+    // What was already queued may still arrive; then the stream must end (a stream that keeps
+    // going fails inside `ended` when its wait runs out).
+    while bob_events.ended().await.is_some() {}
+    for node in [&s.nodes[1], &s.nodes[2]] {
+        let again = s.on(node, &s.bob_tokens).await;
+        let reopened = again
+            .event_service()
+            .subscribe(proto::SubscribeRequest::default())
+            .await;
+        assert_eq!(code(reopened), Code::Unauthenticated);
+    }
+    s.stop().await;
+}
+
+/// Reads a resumed stream: the replayed messages (content), then `resumed`.
+async fn replayed(events: &mut Events) -> Vec<String> {
+    let mut got = Vec::new();
+    loop {
+        match events.next().await {
+            Event::MessageCreated(m) => got.push(m.message.expect("message").content),
+            Event::Resumed(r) => {
+                assert_eq!(r.replayed as usize, got.len());
+                return got;
+            }
+            Event::Ready(_) | Event::ResyncRequired(_) => panic!("expected a replay, not a resync"),
+            _ => {}
+        }
+    }
+}
+
+/// A client that leaves node C resumes on node B with its cursor and gets exactly what it
+/// missed (sent through nodes A and B); leaving again, it resumes on a node started after
+/// those events, which reads them back from the stream. No gap, no duplicate, and live
+/// delivery goes on.
+async fn a_client_resumes_on_another_node_with_its_cursor() {
+    let s = Scene::new().await;
+    let (mut on_c, _) = Events::ready(&s.carol).await;
+    send(&s.alice, &s.general, "before").await;
+    on_c.wait_for(|e| created_with(e, "before")).await;
+    let cursor = on_c.cursor.clone();
+    drop(on_c);
+
+    let mut missed = Vec::new();
+    for i in 0..20 {
+        let (sender, name) = if i % 2 == 0 {
+            (&s.alice, "alice")
+        } else {
+            (&s.bob, "bob")
+        };
+        let content = format!("missed {i} by {name}");
+        send(sender, &s.general, &content).await;
+        missed.push(content);
+    }
+    let carol_on_b = s.on(&s.nodes[1], &s.carol_tokens).await;
+    let mut on_b = Events::open(&carol_on_b, &cursor).await;
+    assert_eq!(
+        replayed(&mut on_b).await,
+        missed,
+        "exactly the missed, in order"
+    );
+    send(&s.bob, &s.general, "live on B").await;
+    on_b.wait_for(|e| created_with(e, "live on B")).await;
+    let cursor = on_b.cursor.clone();
+    drop(on_b);
+
+    let mut missed = Vec::new();
+    for i in 0..5 {
+        let content = format!("later {i}");
+        send(&s.alice, &s.general, &content).await;
+        missed.push(content);
+    }
+    // A node that did not exist when those were sent: its own window starts after them.
+    let late = TestServer::node(&s.nodes[0].database_url, &s.stream, 4, |_| {}).await;
+    let carol_on_d = s.on(&late, &s.carol_tokens).await;
+    let mut on_d = Events::open(&carol_on_d, &cursor).await;
+    assert_eq!(
+        replayed(&mut on_d).await,
+        missed,
+        "read back from the stream"
+    );
+    send(&s.bob, &s.general, "live on D").await;
+    on_d.wait_for(|e| created_with(e, "live on D")).await;
+    drop(on_d);
+    late.stop().await;
+    s.stop().await;
+}
+
+/// Generates PostgreSQL + NATS tests (`#[ignore]`d, i.e. skipped, where either is absent).
+macro_rules! cluster_tests {
+    ($($name:ident),* $(,)?) => {
+        $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            #[cfg_attr(
+                not(all(decentra_pg, decentra_nats)),
+                ignore = "PostgreSQL or NATS unavailable"
+            )]
+            async fn $name() {
+                crate::common::bounded(super::$name()).await
+            }
+        )*
+    };
+}
+
+mod postgres {
+    cluster_tests!(
+        every_event_reaches_every_client_once_in_order,
+        a_permission_change_on_one_node_stops_delivery_on_another,
+        logout_on_one_node_ends_the_stream_on_another,
+        a_client_resumes_on_another_node_with_its_cursor,
+    );
+}
