@@ -52,7 +52,11 @@ struct Scene {
 
 impl Scene {
     async fn new() -> Self {
-        let (nodes, db, stream) = TestServer::cluster(3, |_| {}).await;
+        Self::with(|_| {}).await
+    }
+
+    async fn with(tweak: impl Fn(&mut decentra::Config)) -> Self {
+        let (nodes, db, stream) = TestServer::cluster(3, tweak).await;
         let (alice, _) = register(&nodes[0], "alice", None).await.expect("alice");
         let code = create_invite(&alice, Some(1), None).await.code;
         let (bob, bob_reg) = register(&nodes[1], "bob", Some(code)).await.expect("bob");
@@ -298,6 +302,49 @@ async fn a_client_resumes_on_another_node_with_its_cursor() {
     s.stop().await;
 }
 
+fn presence_is(e: &Event, user: &str, status: proto::PresenceStatus) -> bool {
+    matches!(e, Event::PresenceUpdated(p) if p.presence.as_ref().is_some_and(|p| p.user_id == user && p.status() == status))
+}
+
+fn lists_online(ready: &proto::ReadyEvent, user: &str) -> bool {
+    ready
+        .presences
+        .iter()
+        .any(|p| p.user_id == user && p.status() == proto::PresenceStatus::Online)
+}
+
+/// Presence is the cluster's: Carol, connected to node C, is online for Alice on node A and
+/// in a snapshot from node B; with streams on two nodes she stays listed while one remains;
+/// she goes offline (once) when both are gone.
+async fn presence_spans_the_nodes() {
+    // Short grace: the test waits for the offline announcement.
+    let s = Scene::with(|c| c.presence_grace_ms = 50).await;
+    let (mut alice_events, _) = Events::ready(&s.alice).await;
+    let (on_c, _) = Events::ready(&s.carol).await;
+    alice_events
+        .wait_for(|e| presence_is(e, &s.carol_id, proto::PresenceStatus::Online))
+        .await;
+    let (_, bob_ready) = Events::ready(&s.bob).await;
+    assert!(lists_online(&bob_ready, &s.carol_id), "node B knows");
+    let carol_on_a = s.on(&s.nodes[0], &s.carol_tokens).await;
+    let (on_a, _) = Events::ready(&carol_on_a).await;
+    drop(on_c);
+    let (_, bob_ready) = Events::ready(&s.bob).await;
+    assert!(lists_online(&bob_ready, &s.carol_id), "still on node A");
+    drop(on_a);
+    alice_events
+        .wait_for(|e| presence_is(e, &s.carol_id, proto::PresenceStatus::Offline))
+        .await;
+    send(&s.bob, &s.general, "marker").await;
+    alice_events
+        .none_before(
+            |e| presence_is(e, &s.carol_id, proto::PresenceStatus::Offline),
+            |e| created_with(e, "marker"),
+        )
+        .await;
+    s.stop().await;
+}
+
 /// Generates PostgreSQL + NATS tests (`#[ignore]`d, i.e. skipped, where either is absent).
 macro_rules! cluster_tests {
     ($($name:ident),* $(,)?) => {
@@ -320,5 +367,6 @@ mod postgres {
         a_permission_change_on_one_node_stops_delivery_on_another,
         logout_on_one_node_ends_the_stream_on_another,
         a_client_resumes_on_another_node_with_its_cursor,
+        presence_spans_the_nodes,
     );
 }

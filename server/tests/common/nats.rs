@@ -57,7 +57,8 @@ fn private_server() -> Result<String, String> {
     Ok(format!("nats://127.0.0.1:{port}"))
 }
 
-/// A test's own subject prefix; its stream is deleted when the guard is dropped.
+/// A test's own subject prefix; its streams (events, presence buckets) are deleted when the
+/// guard is dropped.
 #[derive(Debug)]
 pub struct TestStream {
     /// The prefix to configure the nodes with.
@@ -74,7 +75,12 @@ impl TestStream {
 
 impl Drop for TestStream {
     fn drop(&mut self) {
-        let stream = format!("{}_EVENTS", self.prefix.to_ascii_uppercase());
+        let prefix = self.prefix.to_ascii_uppercase();
+        let streams = [
+            format!("{prefix}_EVENTS"),
+            format!("KV_{prefix}_PRESENCE"),
+            format!("KV_{prefix}_NODES"),
+        ];
         // Drop runs inside the test's runtime (which cannot block on itself): a short-lived
         // thread with its own runtime deletes the stream.
         let _ = std::thread::spawn(move || {
@@ -86,9 +92,10 @@ impl Drop for TestStream {
             };
             rt.block_on(async {
                 if let Ok(client) = async_nats::connect(url()).await {
-                    let _ = async_nats::jetstream::new(client)
-                        .delete_stream(&stream)
-                        .await;
+                    let js = async_nats::jetstream::new(client);
+                    for stream in &streams {
+                        let _ = js.delete_stream(stream).await;
+                    }
                 }
             });
         })

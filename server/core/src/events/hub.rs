@@ -97,16 +97,25 @@ impl Inner {
             .unwrap_or_else(|| self.visible_status(user))
     }
 
-    /// The status others should see: offline without streams, invisible shows as offline.
-    fn visible_status(&self, user: Id) -> PresenceStatus {
-        if !self.subs.contains_key(&user)
-            && self
+    /// Whether this node holds the user: an open stream, or the grace period after one.
+    fn here(&self, user: Id) -> bool {
+        self.subs.contains_key(&user)
+            || self
                 .left
                 .get(&user)
-                .is_none_or(|at| at.elapsed() >= self.grace)
-        {
+                .is_some_and(|at| at.elapsed() < self.grace)
+    }
+
+    /// The status others should see: offline without streams, invisible shows as offline.
+    fn visible_status(&self, user: Id) -> PresenceStatus {
+        if !self.here(user) {
             return PresenceStatus::Offline;
         }
+        self.shown_status(user)
+    }
+
+    /// The status others see of a connected user: the chosen one, invisible as offline.
+    fn shown_status(&self, user: Id) -> PresenceStatus {
         match self
             .chosen
             .get(&user)
@@ -141,6 +150,15 @@ pub struct Stored {
     pub bytes: Bytes,
 }
 
+/// Who holds a user's streams across nodes, for clustered hubs (see `super::nats`): a user
+/// is online while any node holds them.
+#[async_trait::async_trait]
+pub trait PresenceDirectory: Send + Sync + 'static {
+    /// Records whether this node holds `user` (an open stream, or the grace period after
+    /// one) and returns whether another live node does.
+    async fn hold(&self, user: Id, here: bool) -> bool;
+}
+
 /// How a hub that is one of several nodes numbers and replays events.
 pub struct Clustered {
     /// Identifies the shared stream (cursors of another stream are refused).
@@ -149,6 +167,8 @@ pub struct Clustered {
     pub start: u64,
     /// Reads what this node's log does not hold.
     pub source: Arc<dyn ReplaySource>,
+    /// Who holds which user's streams on the other nodes.
+    pub presence: Arc<dyn PresenceDirectory>,
 }
 
 /// The event hub. See the module docs.
@@ -161,6 +181,8 @@ pub struct Hub {
     epoch: u64,
     /// Set when several nodes share one event stream.
     source: Option<Arc<dyn ReplaySource>>,
+    /// Set when several nodes share presence.
+    directory: Option<Arc<dyn PresenceDirectory>>,
     /// Where this hub's own announcements (presence) go when it is one of several nodes.
     outbound: Mutex<Option<std::sync::Weak<dyn EventBus>>>,
     next_sub: AtomicU64,
@@ -304,9 +326,9 @@ impl Hub {
         config: HubConfig,
         cluster: Option<Clustered>,
     ) -> Self {
-        let (epoch, start, source) = match cluster {
-            Some(c) => (c.epoch, c.start, Some(c.source)),
-            None => (rand::random::<u32>() as u64, 0, None),
+        let (epoch, start, source, directory) = match cluster {
+            Some(c) => (c.epoch, c.start, Some(c.source), Some(c.presence)),
+            None => (rand::random::<u32>() as u64, 0, None, None),
         };
         Self {
             encoder,
@@ -314,6 +336,7 @@ impl Hub {
             config,
             epoch,
             source,
+            directory,
             outbound: Mutex::new(None),
             next_sub: AtomicU64::new(1),
             inner: Mutex::new(Inner {
@@ -684,11 +707,24 @@ impl Hub {
         });
     }
 
-    async fn announce_presence(&self, user: Id) {
+    /// Announces the user's presence if what others should see changed. Clustered, a user
+    /// this node no longer holds stays online while another live node does.
+    pub(crate) async fn announce_presence(&self, user: Id) {
         let _in_order = self.announcing.lock().await;
+        let elsewhere = match &self.directory {
+            Some(directory) => {
+                let here = self.lock().here(user);
+                directory.hold(user, here).await
+            }
+            None => false,
+        };
         let status = {
             let mut inner = self.lock();
-            let status = inner.visible_status(user);
+            let status = if elsewhere {
+                inner.shown_status(user)
+            } else {
+                inner.visible_status(user)
+            };
             if status == PresenceStatus::Offline {
                 inner.left.remove(&user);
             }
@@ -733,6 +769,30 @@ impl Hub {
             Some(w) => w(user).await,
             None => Vec::new(),
         }
+    }
+
+    /// Records a presence another node announced (clustered): what this node tells new
+    /// streams, and the status the user picked (the announcement shows it unless invisible).
+    pub fn note_presence(&self, user: Id, status: PresenceStatus) {
+        let mut inner = self.lock();
+        if status == PresenceStatus::Offline {
+            inner.announced.remove(&user);
+        } else {
+            inner.announced.insert(user, status);
+            inner.chosen.insert(user, status);
+        }
+    }
+
+    /// Users announced online whom this node does not hold (clustered: another node does,
+    /// or did until it died).
+    pub fn held_elsewhere(&self) -> Vec<Id> {
+        let inner = self.lock();
+        inner
+            .announced
+            .keys()
+            .copied()
+            .filter(|u| !inner.here(*u))
+            .collect()
     }
 
     /// Registers who besides co-members sees a user's presence (e.g. friends).

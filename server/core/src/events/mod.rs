@@ -6,7 +6,10 @@ mod hub;
 pub mod nats;
 mod service;
 
-pub use hub::{Clustered, Hub, HubConfig, ReplaySource, Stored, Subscription, SubscriptionStart};
+pub use hub::{
+    Clustered, Hub, HubConfig, PresenceDirectory, ReplaySource, Stored, Subscription,
+    SubscriptionStart,
+};
 pub use service::EventService;
 
 use bytes::Bytes;

@@ -13,6 +13,12 @@
 //! before the events published after it: a member who lost access stops receiving on every
 //! node at once. Ephemeral events (typing, presence, voice signals) are plain NATS
 //! publications (`<prefix>.eph.…`), never stored.
+//!
+//! Presence: a user is online while any live node holds a stream of theirs (key-value
+//! buckets, [`presence`]); announcements travel as ephemeral events and every node records
+//! them, so each tells new streams the same.
+
+mod presence;
 
 use std::{
     sync::{Arc, Weak},
@@ -36,6 +42,7 @@ use super::{
 use crate::{
     error::{Error, Result},
     id::Id,
+    model::{Presence, PresenceStatus},
     permissions::Permissions,
 };
 
@@ -43,6 +50,8 @@ use crate::{
 const AUDIENCE: &str = "Decentra-Audience";
 /// The header naming the node that published a signal (it applied it already).
 const NODE: &str = "Decentra-Node";
+/// The header of a presence announcement: `<user> <status>`.
+const PRESENCE: &str = "Decentra-Presence";
 /// Longest a resume waits for the stream to hand back what it missed.
 const REPLAY_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -94,6 +103,7 @@ struct Link {
     epoch: u64,
     start: u64,
     encoder: Arc<dyn EventEncoder>,
+    presence: Arc<presence::KvPresence>,
 }
 
 /// The NATS JetStream [`EventBus`] (see the module docs).
@@ -150,15 +160,18 @@ impl NatsBus {
         // The stream's creation time tells this stream from an earlier one of the same name:
         // cursors of a deleted stream are refused rather than misread.
         let epoch = (info.created.unix_timestamp_nanos() / 1_000) as u64;
+        let node = format!("{:016x}", rand::random::<u64>());
+        let presence = Arc::new(presence::KvPresence::open(&js, &config.prefix, &node).await?);
         Ok(Self(Arc::new(Link {
             client,
             js,
             stream,
             prefix: config.prefix.clone(),
-            node: format!("{:016x}", rand::random::<u64>()),
+            node,
             epoch,
             start: info.state.last_sequence,
             encoder,
+            presence,
         })))
     }
 
@@ -168,6 +181,7 @@ impl NatsBus {
             epoch: self.0.epoch,
             start: self.0.start,
             source: Arc::new(self.clone()),
+            presence: Arc::clone(&self.0.presence) as Arc<dyn super::PresenceDirectory>,
         }
     }
 
@@ -184,6 +198,14 @@ impl NatsBus {
         tokio::spawn(async move {
             while let Some(m) = ephemeral.next().await {
                 let Some(hub) = weak.upgrade() else { return };
+                if let Some((user, status)) = m
+                    .headers
+                    .as_ref()
+                    .and_then(|h| h.get(PRESENCE))
+                    .and_then(|p| parse_presence(p.as_str()))
+                {
+                    hub.note_presence(user, status);
+                }
                 match audience_of(m.headers.as_ref()) {
                     Some(audience) => hub.deliver_ephemeral(audience, &m.payload).await,
                     None => tracing::warn!(subject = %m.subject, "event without audience"),
@@ -191,6 +213,7 @@ impl NatsBus {
             }
         });
         tokio::spawn(consume(Arc::clone(link), Arc::downgrade(hub), apply));
+        tokio::spawn(keep_alive(Arc::clone(link), Arc::downgrade(hub)));
         Ok(())
     }
 
@@ -209,6 +232,21 @@ impl NatsBus {
             .get_stream(&self.0.stream)
             .await
             .map_err(|e| format!("event stream unavailable: {e}"))
+    }
+}
+
+/// Refreshes this node's liveness and re-judges the users other nodes hold, so those only a
+/// dead node held go offline once its liveness key expired.
+async fn keep_alive(link: Arc<Link>, hub: Weak<Hub>) {
+    let mut tick = tokio::time::interval(presence::REFRESH);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        let Some(hub) = hub.upgrade() else { return };
+        link.presence.beat().await;
+        for user in hub.held_elsewhere() {
+            hub.announce_presence(user).await;
+        }
     }
 }
 
@@ -302,6 +340,9 @@ impl EventBus for NatsBus {
         let bytes = link.encoder.encode("", &event);
         let mut headers = HeaderMap::new();
         headers.insert(AUDIENCE, audience_header(&audience).as_str());
+        if let Event::PresenceUpdated(p) = &event {
+            headers.insert(PRESENCE, presence_header(p).as_str());
+        }
         let result = if event.is_ephemeral() {
             link.client
                 .publish_with_headers(self.subject("eph", &audience), headers, bytes)
@@ -463,6 +504,30 @@ fn parse_audience(text: &str) -> Option<Audience> {
     Some(a)
 }
 
+fn presence_header(p: &Presence) -> String {
+    let status = match p.status {
+        PresenceStatus::Offline => "offline",
+        PresenceStatus::Online => "online",
+        PresenceStatus::Idle => "idle",
+        PresenceStatus::DoNotDisturb => "dnd",
+        PresenceStatus::Invisible => "invisible",
+    };
+    format!("{} {status}", p.user_id.0)
+}
+
+fn parse_presence(text: &str) -> Option<(Id, PresenceStatus)> {
+    let (user, status) = text.split_once(' ')?;
+    let status = match status {
+        "offline" => PresenceStatus::Offline,
+        "online" => PresenceStatus::Online,
+        "idle" => PresenceStatus::Idle,
+        "dnd" => PresenceStatus::DoNotDisturb,
+        "invisible" => PresenceStatus::Invisible,
+        _ => return None,
+    };
+    Some((Id(user.parse().ok()?), status))
+}
+
 fn signal_text(signal: Signal) -> String {
     match signal {
         Signal::Invalidate(id) => format!("invalidate {}", id.0),
@@ -521,6 +586,20 @@ mod tests {
             assert_eq!(parse_signal(&signal_text(s)), Some(s));
         }
         assert_eq!(parse_signal("end 9"), None);
+        for status in [
+            PresenceStatus::Offline,
+            PresenceStatus::Online,
+            PresenceStatus::Idle,
+            PresenceStatus::DoNotDisturb,
+            PresenceStatus::Invisible,
+        ] {
+            let p = Presence {
+                user_id: Id(3),
+                status,
+                status_text: String::new(),
+            };
+            assert_eq!(parse_presence(&presence_header(&p)), Some((Id(3), status)));
+        }
         assert_eq!(parse_signal("invalidate 1 2"), None);
     }
 }
