@@ -42,7 +42,7 @@ pub struct Config {
     pub auth_rate_per_username: u32,
     /// Password hashes computed at once (19 MiB each); 0 = one per CPU core.
     pub password_hash_concurrency: usize,
-    /// Snowflake node id (0–1023); distinct per node when several run.
+    /// Snowflake node id (0–1023) of a node alone; with `nats_url`, each node leases one.
     pub node_id: u16,
     /// Events kept in memory for resuming streams.
     pub event_replay_window: usize,

@@ -345,6 +345,24 @@ async fn presence_spans_the_nodes() {
     s.stop().await;
 }
 
+/// Node ids are leased: three nodes all configured with node id 0 still stamp three distinct
+/// node ids into the ids they generate.
+async fn node_ids_are_leased() {
+    let s = Scene::with(|c| c.node_id = 0).await;
+    let mut nodes = HashSet::new();
+    for (client, content) in [(&s.alice, "a"), (&s.bob, "b"), (&s.carol, "c")] {
+        let id: i64 = send(client, &s.general, content)
+            .await
+            .id
+            .parse()
+            .expect("numeric id");
+        // Snowflake: milliseconds, then 10 bits of node id, then 12 bits of sequence.
+        nodes.insert((id >> 12) & 1023);
+    }
+    assert_eq!(nodes.len(), 3, "one node id per node: {nodes:?}");
+    s.stop().await;
+}
+
 /// Generates PostgreSQL + NATS tests (`#[ignore]`d, i.e. skipped, where either is absent).
 macro_rules! cluster_tests {
     ($($name:ident),* $(,)?) => {
@@ -368,5 +386,6 @@ mod postgres {
         logout_on_one_node_ends_the_stream_on_another,
         a_client_resumes_on_another_node_with_its_cursor,
         presence_spans_the_nodes,
+        node_ids_are_leased,
     );
 }

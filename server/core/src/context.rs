@@ -34,7 +34,7 @@ pub struct CoreConfig {
     pub rate_limits: RateLimits,
     /// How many password hashes run at once and how long one may queue.
     pub password_hashing: HashingLimits,
-    /// Node id for snowflakes (0–1023), distinct per server node.
+    /// Node id for snowflakes (0–1023) of a node alone; with `nats`, leased instead.
     pub node_id: u16,
     /// Event hub tuning.
     pub hub: HubConfig,
@@ -159,11 +159,11 @@ impl Context {
             revoked.insert(session, now_ms() + window);
         }
         let perms = Arc::new(PermCache::new(Arc::clone(&store)));
-        let (hub, bus, cluster) = match &config.nats {
+        let (hub, bus, cluster, node_id) = match &config.nats {
             None => {
                 let hub = Arc::new(Hub::new(encoder, Arc::clone(&perms), config.hub));
                 let bus: Arc<dyn EventBus> = Arc::new(LocalBus(Arc::clone(&hub)));
-                (hub, bus, None)
+                (hub, bus, None, config.node_id)
             }
             Some(nats) => {
                 let nats = NatsBus::connect(nats, Arc::clone(&encoder)).await?;
@@ -175,7 +175,9 @@ impl Context {
                 ));
                 let bus: Arc<dyn EventBus> = Arc::new(nats.clone());
                 hub.set_outbound(Arc::downgrade(&bus));
-                (hub, bus, Some(nats))
+                // Several nodes: the id generator's node id is leased, never configured.
+                let node_id = nats.node_id();
+                (hub, bus, Some(nats), node_id)
             }
         };
         Ok(Self {
@@ -190,7 +192,7 @@ impl Context {
             mail_config: config.mail,
             mail: MailSignals::default(),
             tokens: TokenIssuer::new(&config.jwt_secret, config.lifetimes.access),
-            ids: IdGenerator::new(config.node_id),
+            ids: IdGenerator::new(node_id),
             lifetimes: config.lifetimes,
             rate_limiter: AuthRateLimiter::new(config.rate_limits),
             passwords: PasswordHasher::new(config.password_hashing),

@@ -18,6 +18,7 @@
 //! buckets, [`presence`]); announcements travel as ephemeral events and every node records
 //! them, so each tells new streams the same.
 
+mod lease;
 mod presence;
 
 use std::{
@@ -104,6 +105,7 @@ struct Link {
     start: u64,
     encoder: Arc<dyn EventEncoder>,
     presence: Arc<presence::KvPresence>,
+    lease: lease::Lease,
 }
 
 /// The NATS JetStream [`EventBus`] (see the module docs).
@@ -162,6 +164,8 @@ impl NatsBus {
         let epoch = (info.created.unix_timestamp_nanos() / 1_000) as u64;
         let node = format!("{:016x}", rand::random::<u64>());
         let presence = Arc::new(presence::KvPresence::open(&js, &config.prefix, &node).await?);
+        let lease = lease::Lease::take(&js, &config.prefix, &node).await?;
+        tracing::info!(node_id = lease.id, "leased a node id");
         Ok(Self(Arc::new(Link {
             client,
             js,
@@ -172,7 +176,13 @@ impl NatsBus {
             start: info.state.last_sequence,
             encoder,
             presence,
+            lease,
         })))
+    }
+
+    /// The id-generator node id this node leased (no other live node holds it).
+    pub fn node_id(&self) -> u16 {
+        self.0.lease.id
     }
 
     /// How this node's hub numbers and replays events.
@@ -235,7 +245,7 @@ impl NatsBus {
     }
 }
 
-/// Refreshes this node's liveness and re-judges the users other nodes hold, so those only a
+/// Refreshes this node's liveness and node-id lease, and re-judges the users other nodes hold, so those only a
 /// dead node held go offline once its liveness key expired.
 async fn keep_alive(link: Arc<Link>, hub: Weak<Hub>) {
     let mut tick = tokio::time::interval(presence::REFRESH);
@@ -244,6 +254,7 @@ async fn keep_alive(link: Arc<Link>, hub: Weak<Hub>) {
         tick.tick().await;
         let Some(hub) = hub.upgrade() else { return };
         link.presence.beat().await;
+        link.lease.renew().await;
         for user in hub.held_elsewhere() {
             hub.announce_presence(user).await;
         }

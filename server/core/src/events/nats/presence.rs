@@ -18,7 +18,7 @@ use crate::{
 /// How often a node refreshes its liveness key (and looks for users only dead nodes held).
 pub(super) const REFRESH: Duration = Duration::from_secs(10);
 /// A node whose key was not refreshed for this long counts as dead.
-const NODE_TTL: Duration = Duration::from_secs(30);
+pub(super) const NODE_TTL: Duration = Duration::from_secs(30);
 /// Compare-and-set attempts before giving up (other nodes changing the same user's entry).
 const ATTEMPTS: usize = 16;
 
@@ -58,7 +58,11 @@ impl KvPresence {
 /// Opens a key-value bucket (one value per key, in memory), creating its stream as the
 /// client's `create_key_value` would: that one first reads the account's limits, which
 /// NATS servers before 2.10 answer in a shape the client cannot parse.
-async fn bucket(js: &jetstream::Context, name: &str, max_age: Duration) -> Result<kv::Store> {
+pub(super) async fn bucket(
+    js: &jetstream::Context,
+    name: &str,
+    max_age: Duration,
+) -> Result<kv::Store> {
     let name = name.to_ascii_uppercase();
     js.create_or_update_stream(jetstream::stream::Config {
         name: format!("KV_{name}"),
