@@ -363,6 +363,29 @@ async fn node_ids_are_leased() {
     s.stop().await;
 }
 
+/// Login budgets are the instance's: with 3 attempts per username per minute, three failed
+/// logins spread over three nodes spend it, and the fourth is refused on any node.
+async fn a_login_burst_over_three_nodes_is_limited_like_one() {
+    let s = Scene::with(|c| c.auth_rate_per_username = 3).await;
+    let attempt = |node: &TestServer| {
+        let url = node.url();
+        async move {
+            let client = Client::connect(url).await.expect("connect");
+            client.login("mallory", "guess").await.map_err(|e| match e {
+                decentra_sdk::Error::Status(s) => s,
+                other => tonic::Status::internal(other.to_string()),
+            })
+        }
+    };
+    for node in &s.nodes {
+        assert_eq!(code(attempt(node).await), Code::Unauthenticated);
+    }
+    for node in &s.nodes {
+        assert_eq!(code(attempt(node).await), Code::ResourceExhausted);
+    }
+    s.stop().await;
+}
+
 /// Generates PostgreSQL + NATS tests (`#[ignore]`d, i.e. skipped, where either is absent).
 macro_rules! cluster_tests {
     ($($name:ident),* $(,)?) => {
@@ -387,5 +410,6 @@ mod postgres {
         a_client_resumes_on_another_node_with_its_cursor,
         presence_spans_the_nodes,
         node_ids_are_leased,
+        a_login_burst_over_three_nodes_is_limited_like_one,
     );
 }

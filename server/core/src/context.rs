@@ -180,6 +180,11 @@ impl Context {
                 (hub, bus, Some(nats), node_id)
             }
         };
+        // Several nodes: the login budgets are the instance's.
+        let rate_limiter = match &cluster {
+            Some(nats) => AuthRateLimiter::shared(config.rate_limits, Arc::new(nats.clone())),
+            None => AuthRateLimiter::new(config.rate_limits),
+        };
         Ok(Self {
             perms,
             hub,
@@ -194,7 +199,7 @@ impl Context {
             tokens: TokenIssuer::new(&config.jwt_secret, config.lifetimes.access),
             ids: IdGenerator::new(node_id),
             lifetimes: config.lifetimes,
-            rate_limiter: AuthRateLimiter::new(config.rate_limits),
+            rate_limiter,
             passwords: PasswordHasher::new(config.password_hashing),
             revoked,
             store,

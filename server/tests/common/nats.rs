@@ -81,6 +81,7 @@ impl Drop for TestStream {
             format!("KV_{prefix}_PRESENCE"),
             format!("KV_{prefix}_NODES"),
             format!("KV_{prefix}_NODE_IDS"),
+            format!("KV_{prefix}_CELLS"),
         ];
         // Drop runs inside the test's runtime (which cannot block on itself): a short-lived
         // thread with its own runtime deletes the stream.

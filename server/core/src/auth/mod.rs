@@ -102,7 +102,8 @@ impl AuthService {
         };
         self.ctx
             .rate_limiter
-            .check(meta.ip, &username.to_lowercase())?;
+            .check(meta.ip, &username.to_lowercase())
+            .await?;
 
         let gate = match self.ctx.settings().registration_mode {
             RegistrationMode::Open => Gate::Open,
@@ -148,7 +149,10 @@ impl AuthService {
         password: &str,
     ) -> Result<SignedIn> {
         let username_lower = username.trim().to_lowercase();
-        self.ctx.rate_limiter.check(meta.ip, &username_lower)?;
+        self.ctx
+            .rate_limiter
+            .check(meta.ip, &username_lower)
+            .await?;
         let user = if username_lower.is_empty() {
             None
         } else {

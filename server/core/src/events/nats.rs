@@ -53,6 +53,11 @@ const AUDIENCE: &str = "Decentra-Audience";
 const NODE: &str = "Decentra-Node";
 /// The header of a presence announcement: `<user> <status>`.
 const PRESENCE: &str = "Decentra-Presence";
+/// Shared cells expire this long after their last write (longer than any rate-limit state
+/// stays relevant: a minute's budget).
+const CELL_TTL: Duration = Duration::from_secs(120);
+/// Compare-and-set attempts on a shared cell before giving up.
+const CELL_ATTEMPTS: usize = 16;
 /// Longest a resume waits for the stream to hand back what it missed.
 const REPLAY_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -106,6 +111,8 @@ struct Link {
     encoder: Arc<dyn EventEncoder>,
     presence: Arc<presence::KvPresence>,
     lease: lease::Lease,
+    /// Small shared numbers (`<PREFIX>_CELLS`), e.g. the instance's rate-limit state.
+    cells: async_nats::jetstream::kv::Store,
 }
 
 /// The NATS JetStream [`EventBus`] (see the module docs).
@@ -165,6 +172,7 @@ impl NatsBus {
         let node = format!("{:016x}", rand::random::<u64>());
         let presence = Arc::new(presence::KvPresence::open(&js, &config.prefix, &node).await?);
         let lease = lease::Lease::take(&js, &config.prefix, &node).await?;
+        let cells = presence::bucket(&js, &format!("{}_CELLS", config.prefix), CELL_TTL).await?;
         tracing::info!(node_id = lease.id, "leased a node id");
         Ok(Self(Arc::new(Link {
             client,
@@ -177,7 +185,46 @@ impl NatsBus {
             encoder,
             presence,
             lease,
+            cells,
         })))
+    }
+
+    /// Applies `change` to the shared number under `key` by compare-and-set (see
+    /// `auth::rate_limit::SharedCells`); a value expires [`CELL_TTL`] after its last write.
+    pub async fn update_cell(
+        &self,
+        key: &str,
+        change: &mut (dyn FnMut(Option<u64>) -> Option<u64> + Send),
+    ) -> std::result::Result<(), String> {
+        let cells = &self.0.cells;
+        for _ in 0..CELL_ATTEMPTS {
+            let entry = cells
+                .entry(key)
+                .await
+                .map_err(|e| format!("shared cells unavailable: {e}"))?;
+            let (current, revision) = match &entry {
+                Some(e) if e.operation == async_nats::jetstream::kv::Operation::Put => (
+                    std::str::from_utf8(&e.value)
+                        .ok()
+                        .and_then(|v| v.parse().ok()),
+                    Some(e.revision),
+                ),
+                Some(e) => (None, Some(e.revision)),
+                None => (None, None),
+            };
+            let Some(next) = change(current) else {
+                return Ok(());
+            };
+            let value = Bytes::from(next.to_string());
+            let written = match revision {
+                Some(r) => cells.update(key, value, r).await.is_ok(),
+                None => cells.create(key, value).await.is_ok(),
+            };
+            if written {
+                return Ok(());
+            }
+        }
+        Err("shared cell contended".to_owned())
     }
 
     /// The id-generator node id this node leased (no other live node holds it).
