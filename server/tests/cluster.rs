@@ -41,6 +41,7 @@ struct Scene {
     alice: Client,
     bob: Client,
     carol: Client,
+    alice_tokens: (String, String),
     bob_tokens: (String, String),
     carol_tokens: (String, String),
     carol_id: String,
@@ -57,7 +58,7 @@ impl Scene {
 
     async fn with(tweak: impl Fn(&mut decentra::Config)) -> Self {
         let (nodes, db, stream) = TestServer::cluster(3, tweak).await;
-        let (alice, _) = register(&nodes[0], "alice", None).await.expect("alice");
+        let (alice, alice_reg) = register(&nodes[0], "alice", None).await.expect("alice");
         let code = create_invite(&alice, Some(1), None).await.code;
         let (bob, bob_reg) = register(&nodes[1], "bob", Some(code)).await.expect("bob");
         let code = create_invite(&alice, Some(1), None).await.code;
@@ -87,6 +88,7 @@ impl Scene {
             alice,
             bob,
             carol,
+            alice_tokens: (alice_reg.access_token, alice_reg.refresh_token),
             bob_tokens: (bob_reg.access_token, bob_reg.refresh_token),
             carol_tokens: (carol_reg.access_token.clone(), carol_reg.refresh_token),
             carol_id: carol_reg.user.expect("user").id,
@@ -345,6 +347,39 @@ async fn presence_spans_the_nodes() {
     s.stop().await;
 }
 
+/// Every node restarts while a client is away: it resumes on a restarted node with its
+/// cursor and gets exactly what it missed (read back from the stream), no resync.
+async fn resume_survives_restarting_every_node() {
+    let mut s = Scene::new().await;
+    let (mut on_c, _) = Events::ready(&s.carol).await;
+    send(&s.alice, &s.general, "before").await;
+    on_c.wait_for(|e| created_with(e, "before")).await;
+    let cursor = on_c.cursor.clone();
+    drop(on_c);
+    let mut missed = Vec::new();
+    for i in 0..10 {
+        let content = format!("before the restart {i}");
+        send(&s.bob, &s.general, &content).await;
+        missed.push(content);
+    }
+    let mut restarted = Vec::new();
+    for node in s.nodes.drain(..) {
+        restarted.push(node.restart().await);
+    }
+    s.nodes = restarted;
+    let alice = s.on(&s.nodes[0], &s.alice_tokens).await;
+    for i in 0..5 {
+        let content = format!("after the restart {i}");
+        send(&alice, &s.general, &content).await;
+        missed.push(content);
+    }
+    let carol = s.on(&s.nodes[1], &s.carol_tokens).await;
+    let mut resumed = Events::open(&carol, &cursor).await;
+    assert_eq!(replayed(&mut resumed).await, missed, "no gap, no duplicate");
+    drop(resumed);
+    s.stop().await;
+}
+
 /// Node ids are leased: three nodes all configured with node id 0 still stamp three distinct
 /// node ids into the ids they generate.
 async fn node_ids_are_leased() {
@@ -411,5 +446,6 @@ mod postgres {
         presence_spans_the_nodes,
         node_ids_are_leased,
         a_login_burst_over_three_nodes_is_limited_like_one,
+        resume_survives_restarting_every_node,
     );
 }
