@@ -421,6 +421,183 @@ async fn a_login_burst_over_three_nodes_is_limited_like_one() {
     s.stop().await;
 }
 
+/// A node as a child process of the real binary.
+struct Process {
+    child: std::process::Child,
+    url: String,
+    _data: tempfile::TempDir,
+}
+
+impl Process {
+    async fn start(database_url: &str, prefix: &str) -> Self {
+        use std::io::BufRead;
+        let data = tempfile::tempdir().expect("temp dir");
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("free port")
+            .port();
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_decentra"))
+            .env("DECENTRA_BIND", format!("127.0.0.1:{port}"))
+            .env("DECENTRA_DATA_DIR", data.path())
+            .env("DATABASE_URL", database_url)
+            .env("DECENTRA_JWT_SECRET", common::JWT_SECRET)
+            .env("DECENTRA_NATS_URL", common::nats::url())
+            .env("DECENTRA_NATS_PREFIX", prefix)
+            .env("DECENTRA_LOG", "info")
+            .env("DECENTRA_AUTH_RATE_PER_IP", "10000")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::inherit())
+            .spawn()
+            .expect("spawn decentra");
+        // "listening" once the port is bound; the log is drained for the process's life.
+        let stdout = child.stdout.take().expect("stdout");
+        let (listening, ready) = tokio::sync::oneshot::channel();
+        std::thread::spawn(move || {
+            let mut listening = Some(listening);
+            for line in std::io::BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if line.contains("listening")
+                    && let Some(tx) = listening.take()
+                {
+                    let _ = tx.send(());
+                }
+            }
+        });
+        tokio::time::timeout(std::time::Duration::from_secs(60), ready)
+            .await
+            .expect("node did not start within 60 s")
+            .expect("node exited before listening");
+        Self {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+            _data: data,
+        }
+    }
+
+    async fn client(&self, token: &str) -> Client {
+        let client = Client::connect(self.url.clone()).await.expect("connect");
+        client.set_tokens(token, "").expect("token");
+        client
+    }
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Three nodes as processes, three senders (one per node); the node of a reading client is
+/// SIGKILLed mid-burst. The client resumes on another node with its cursor and receives
+/// every acknowledged message exactly once; every message it received is in the database.
+async fn kill_9_of_a_node_loses_nothing_for_its_clients() {
+    let db = common::pg::fresh_database().await;
+    let stream = common::nats::TestStream::new();
+    let a = Process::start(&db.url, &stream.prefix).await;
+    let b = Process::start(&db.url, &stream.prefix).await;
+    let mut c = Process::start(&db.url, &stream.prefix).await;
+    let owner = Client::connect(a.url.clone()).await.expect("connect");
+    let token = owner
+        .register(proto::RegisterRequest {
+            username: "owner".into(),
+            password: "owner-password".into(),
+            ..Default::default()
+        })
+        .await
+        .expect("register")
+        .access_token;
+    owner
+        .admin()
+        .update_instance_settings(proto::UpdateInstanceSettingsRequest {
+            message_rate_limit_per_minute: Some(100_000),
+            ..Default::default()
+        })
+        .await
+        .expect("settings");
+    let guild = create_server(&owner, "Durable").await;
+    let general = general_channel(&owner, &guild.id).await;
+
+    let reader = c.client(&token).await;
+    let (mut on_c, _) = Events::ready(&reader).await;
+    // Senders on A, B and C; C's stops when C dies, the others send a fixed number.
+    let acked: std::sync::Arc<std::sync::Mutex<Vec<String>>> = Default::default();
+    let (count_tx, mut count_rx) = tokio::sync::watch::channel(0usize);
+    let count_tx = std::sync::Arc::new(count_tx);
+    let mut senders = Vec::new();
+    for (n, node) in [&a, &b, &c].into_iter().enumerate() {
+        let client = node.client(&token).await;
+        let (general, acked, count_tx) = (
+            general.clone(),
+            std::sync::Arc::clone(&acked),
+            std::sync::Arc::clone(&count_tx),
+        );
+        senders.push(tokio::spawn(async move {
+            for i in 0..80 {
+                let sent = client
+                    .messages()
+                    .send_message(proto::SendMessageRequest {
+                        channel_id: general.clone(),
+                        content: format!("node {n} message {i}"),
+                        nonce: format!("{n}-{i}"),
+                        ..Default::default()
+                    })
+                    .await;
+                let Ok(reply) = sent else { return };
+                let id = reply.into_inner().message.expect("message").id;
+                acked.lock().expect("acks").push(id);
+                count_tx.send_modify(|c| *c += 1);
+            }
+        }));
+    }
+    // Read on C until it dies, then kill it once enough was acknowledged.
+    let mut received: Vec<String> = Vec::new();
+    count_rx.wait_for(|n| *n >= 60).await.expect("acks counted");
+    c.child.kill().expect("SIGKILL");
+    c.child.wait().expect("reap");
+    let cursor = loop {
+        match on_c.try_next().await {
+            Some(Event::MessageCreated(m)) => received.push(m.message.expect("message").id),
+            Some(_) => {}
+            None => break on_c.cursor.clone(),
+        }
+    };
+    for s in senders {
+        s.await.expect("sender");
+    }
+    let acked = std::mem::take(&mut *acked.lock().expect("acks"));
+
+    // Resume on B with the last cursor read on C.
+    let reader = b.client(&token).await;
+    let mut on_b = Events::open(&reader, &cursor).await;
+    let want: HashSet<&String> = acked.iter().collect();
+    loop {
+        let got: HashSet<&String> = received.iter().collect();
+        if want.is_subset(&got) {
+            break;
+        }
+        match on_b.next().await {
+            Event::MessageCreated(m) => received.push(m.message.expect("message").id),
+            Event::Ready(_) | Event::ResyncRequired(_) => panic!("expected a resume, not a resync"),
+            _ => {}
+        }
+    }
+    let unique: HashSet<&String> = received.iter().collect();
+    assert_eq!(unique.len(), received.len(), "a message was received twice");
+    let stored: HashSet<String> = sqlx::query_scalar::<_, i64>("SELECT id FROM messages")
+        .fetch_all(&sqlx::PgPool::connect(&db.url).await.expect("pg"))
+        .await
+        .expect("ids")
+        .into_iter()
+        .map(|id| id.to_string())
+        .collect();
+    for id in &received {
+        assert!(stored.contains(id), "received message {id} is not stored");
+    }
+    drop((a, b, c));
+    drop(db);
+}
+
 /// Generates PostgreSQL + NATS tests (`#[ignore]`d, i.e. skipped, where either is absent).
 macro_rules! cluster_tests {
     ($($name:ident),* $(,)?) => {
@@ -447,5 +624,6 @@ mod postgres {
         node_ids_are_leased,
         a_login_burst_over_three_nodes_is_limited_like_one,
         resume_survives_restarting_every_node,
+        kill_9_of_a_node_loses_nothing_for_its_clients,
     );
 }
