@@ -11,6 +11,8 @@ mod common;
 
 use std::collections::HashSet;
 
+use futures::StreamExt;
+
 use common::{
     TestServer, bit, code, create_invite, create_server, events::Events, general_channel, join,
     register, send,
@@ -316,8 +318,8 @@ fn lists_online(ready: &proto::ReadyEvent, user: &str) -> bool {
 }
 
 /// Presence is the cluster's: Carol, connected to node C, is online for Alice on node A and
-/// in a snapshot from node B; with streams on two nodes she stays listed while one remains;
-/// she goes offline (once) when both are gone.
+/// in a snapshot from node B; with streams on two nodes she stays online when node C lets
+/// her go; she goes offline (once) when both are gone.
 async fn presence_spans_the_nodes() {
     // Short grace: the test waits for the offline announcement.
     let s = Scene::with(|c| c.presence_grace_ms = 50).await;
@@ -328,9 +330,46 @@ async fn presence_spans_the_nodes() {
         .await;
     let (_, bob_ready) = Events::ready(&s.bob).await;
     assert!(lists_online(&bob_ready, &s.carol_id), "node B knows");
+    // The directory of who holds Carol (a key-value entry listing the nodes), watched so the
+    // test knows when node C has let her go without waiting on a clock.
+    let js = async_nats::jetstream::new(
+        async_nats::connect(common::nats::url())
+            .await
+            .expect("NATS"),
+    );
+    let directory = js
+        .get_key_value(format!("{}_PRESENCE", s.stream.prefix.to_ascii_uppercase()))
+        .await
+        .expect("presence bucket");
+    let mut holders = directory.watch(s.carol_id.as_str()).await.expect("watch");
+    let mut until_held_by = async |nodes: usize| loop {
+        let entry = tokio::time::timeout(common::events::WAIT, holders.next())
+            .await
+            .expect("presence directory did not change")
+            .expect("watch ended")
+            .expect("entry");
+        let held = std::str::from_utf8(&entry.value)
+            .expect("text")
+            .split(',')
+            .filter(|n| !n.is_empty())
+            .count();
+        if held == nodes {
+            return;
+        }
+    };
     let carol_on_a = s.on(&s.nodes[0], &s.carol_tokens).await;
     let (on_a, _) = Events::ready(&carol_on_a).await;
+    until_held_by(2).await;
     drop(on_c);
+    until_held_by(1).await;
+    // Node C let her go after its grace period and found node A holding her: no offline.
+    send(&s.bob, &s.general, "still online").await;
+    alice_events
+        .none_before(
+            |e| presence_is(e, &s.carol_id, proto::PresenceStatus::Offline),
+            |e| created_with(e, "still online"),
+        )
+        .await;
     let (_, bob_ready) = Events::ready(&s.bob).await;
     assert!(lists_online(&bob_ready, &s.carol_id), "still on node A");
     drop(on_a);

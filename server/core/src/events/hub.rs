@@ -26,6 +26,10 @@ use crate::{
     model::{Presence, PresenceStatus},
 };
 
+/// Most stream entries a resume reads back from the cluster's stream (beyond that a fresh
+/// snapshot is cheaper than the replay, and the replay would sit in memory at once).
+const MAX_STREAM_REPLAY: u64 = 100_000;
+
 /// Hub tuning.
 #[derive(Debug, Clone, Copy)]
 pub struct HubConfig {
@@ -477,7 +481,9 @@ impl Hub {
                 let inner = self.lock();
                 (inner.floor, inner.seq)
             };
-            if *after < floor {
+            if *after < floor && floor - *after > MAX_STREAM_REPLAY {
+                refused = Some("cursor is too far behind to replay; resync".to_owned());
+            } else if *after < floor {
                 match source.replay(*after, floor).await {
                     Ok(events) => fetched = Some((floor, events)),
                     Err(why) => refused = Some(why),
