@@ -411,6 +411,16 @@ impl Config {
         Ok(None)
     }
 
+    /// The NATS settings of the core: None (one node) unless `nats_url` is set.
+    pub fn core_nats(&self) -> Option<NatsConfig> {
+        (!self.nats_url.is_empty()).then(|| NatsConfig {
+            url: self.nats_url.clone(),
+            prefix: self.nats_prefix.clone(),
+            max_age: Duration::from_secs(self.event_retention_secs),
+            max_bytes: self.event_retention_bytes,
+        })
+    }
+
     /// The core's configuration; creates the data dir and the JWT secret file if needed.
     pub fn core(&self) -> Result<CoreConfig> {
         std::fs::create_dir_all(&self.data_dir)
@@ -448,12 +458,7 @@ impl Config {
                 heartbeat: Duration::from_secs(self.heartbeat_secs),
                 presence_grace: Duration::from_millis(self.presence_grace_ms),
             },
-            nats: (!self.nats_url.is_empty()).then(|| NatsConfig {
-                url: self.nats_url.clone(),
-                prefix: self.nats_prefix.clone(),
-                max_age: Duration::from_secs(self.event_retention_secs),
-                max_bytes: self.event_retention_bytes,
-            }),
+            nats: self.core_nats(),
             upload_dir: self.data_dir.join("uploads"),
             voice: VoiceConfig {
                 mesh_cap: self.voice_mesh_cap,
@@ -542,6 +547,33 @@ mod tests {
         assert_eq!(c.database_url(), "sqlite:///srv/x/decentra.db");
         assert!(Config::from_lookup(|k| (k == "DECENTRA_BIND").then(|| "nope".into())).is_err());
         assert!(Config::from_lookup(|k| (k == "DECENTRA_NODE_ID").then(|| "5000".into())).is_err());
+    }
+
+    #[test]
+    fn nats_settings_are_read_and_checked() {
+        let c = Config::from_lookup(|k| match k {
+            "DECENTRA_NATS_URL" => Some("nats://u:hunter2@nats:4222".into()),
+            "DECENTRA_NATS_PREFIX" => Some("chat-1".into()),
+            "DECENTRA_EVENT_RETENTION_SECS" => Some("3600".into()),
+            _ => None,
+        })
+        .expect("valid");
+        let nats = c.core_nats().expect("NATS configured");
+        assert_eq!(nats.prefix, "chat-1");
+        assert_eq!(nats.max_age, Duration::from_secs(3600));
+        assert!(!format!("{c:?}").contains("hunter2"));
+        assert!(Config::default().core_nats().is_none(), "unset = one node");
+        for (key, bad) in [
+            ("DECENTRA_NATS_PREFIX", "a.b"),
+            ("DECENTRA_NATS_PREFIX", ""),
+            ("DECENTRA_EVENT_RETENTION_SECS", "0"),
+            ("DECENTRA_EVENT_RETENTION_BYTES", "1000"),
+        ] {
+            assert!(
+                Config::from_lookup(|k| (k == key).then(|| bad.into())).is_err(),
+                "{key}={bad:?} must be refused"
+            );
+        }
     }
 
     #[test]
