@@ -959,6 +959,134 @@ mod tests {
         assert_eq!(online[0].status, PresenceStatus::Online);
     }
 
+    /// Bytes that name what they are: the cursor of an event, or "control".
+    struct Cursors;
+
+    impl EventEncoder for Cursors {
+        fn encode(&self, cursor: &str, _: &Event) -> Bytes {
+            Bytes::from(cursor.to_owned())
+        }
+        fn with_cursor(&self, cursor: &str, _: &Bytes) -> Bytes {
+            Bytes::from(cursor.to_owned())
+        }
+        fn encode_control(&self, _: &Control) -> Bytes {
+            Bytes::from_static(b"control")
+        }
+        fn encode_ready(&self, _: &Ready) -> Bytes {
+            Bytes::from_static(b"ready")
+        }
+    }
+
+    /// A cluster stream holding events 1..=`last` for one user.
+    struct FakeStream {
+        user: Id,
+        last: u64,
+    }
+
+    #[async_trait::async_trait]
+    impl ReplaySource for FakeStream {
+        async fn replay(&self, after: u64, upto: u64) -> Result<Vec<Stored>, String> {
+            Ok((after + 1..=upto.min(self.last))
+                .map(|seq| Stored {
+                    seq,
+                    audience: Audience::users(vec![self.user]),
+                    bytes: Bytes::new(),
+                })
+                .collect())
+        }
+        async fn last_seq(&self) -> Result<u64, String> {
+            Ok(self.last)
+        }
+    }
+
+    struct Alone;
+
+    #[async_trait::async_trait]
+    impl PresenceDirectory for Alone {
+        async fn hold(&self, _: Id, _: bool) -> bool {
+            false
+        }
+    }
+
+    /// A hub of one node among several that started consuming after `start`; the stream
+    /// holds `last` events for `user`.
+    async fn clustered(dir: &tempfile::TempDir, user: Id, start: u64, last: u64) -> Arc<Hub> {
+        let url = format!("sqlite://{}", dir.path().join("hub.db").display());
+        let store = store::connect(&url).await.expect("store");
+        Arc::new(Hub::clustered(
+            Arc::new(Cursors),
+            Arc::new(PermCache::new(store)),
+            HubConfig::default(),
+            Clustered {
+                epoch: 7,
+                start,
+                source: Arc::new(FakeStream { user, last }),
+                presence: Arc::new(Alone),
+            },
+        ))
+    }
+
+    async fn next_text(sub: &mut Subscription) -> String {
+        use futures::StreamExt;
+        let bytes = sub.next().await.expect("stream open");
+        String::from_utf8(bytes.to_vec()).expect("text")
+    }
+
+    /// A cursor older than the node's log is replayed from the stream up to the log, then
+    /// from the log, then live: every event once, in order.
+    #[tokio::test]
+    async fn a_clustered_resume_joins_stream_and_log_without_gap_or_duplicate() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let user = Id(7);
+        let hub = clustered(&dir, user, 10, 12).await;
+        for seq in [11, 12] {
+            hub.deliver(seq, Audience::users(vec![user]), &Bytes::new())
+                .await;
+        }
+        let (mut sub, start) = hub.subscribe(user, Id(1), &[], Some("7.4")).await;
+        assert_eq!(start, SubscriptionStart::Resumed);
+        let mut got = Vec::new();
+        for _ in 0..9 {
+            got.push(next_text(&mut sub).await);
+        }
+        let want: Vec<String> = (5..=12)
+            .map(|s| format!("7.{s}"))
+            .chain(["control".to_owned()])
+            .collect();
+        assert_eq!(got, want);
+        hub.deliver(13, Audience::users(vec![user]), &Bytes::new())
+            .await;
+        assert_eq!(next_text(&mut sub).await, "7.13");
+    }
+
+    /// A cursor another node handed out that this node has not reached yet: nothing to
+    /// replay, and the events up to it are skipped when they arrive here.
+    #[tokio::test]
+    async fn a_cursor_ahead_of_this_node_skips_what_the_client_had() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let user = Id(7);
+        let hub = clustered(&dir, user, 10, 20).await;
+        let (mut sub, start) = hub.subscribe(user, Id(1), &[], Some("7.15")).await;
+        assert_eq!(start, SubscriptionStart::Resumed);
+        assert_eq!(next_text(&mut sub).await, "control");
+        for seq in 11..=17 {
+            hub.deliver(seq, Audience::users(vec![user]), &Bytes::new())
+                .await;
+        }
+        assert_eq!(next_text(&mut sub).await, "7.16");
+        assert_eq!(next_text(&mut sub).await, "7.17");
+        let (_, start) = hub.subscribe(user, Id(1), &[], Some("7.21")).await;
+        assert!(
+            matches!(start, SubscriptionStart::Fresh { resync: Some(_) }),
+            "beyond the stream's end: {start:?}"
+        );
+        let (_, start) = hub.subscribe(user, Id(1), &[], Some("8.3")).await;
+        assert!(matches!(
+            start,
+            SubscriptionStart::Fresh { resync: Some(_) }
+        ));
+    }
+
     /// Without a grace period, a closed stream's user is offline at once.
     #[tokio::test]
     async fn without_grace_a_closed_stream_is_offline() {
