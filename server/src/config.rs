@@ -28,6 +28,8 @@ pub struct Config {
     pub bind: SocketAddr,
     /// `postgres://…` or `sqlite://…`; empty = SQLite file in `data_dir`.
     pub database_url: String,
+    /// A read replica of the PostgreSQL database for message history; empty = none.
+    pub database_read_url: String,
     /// Directory for the SQLite database, the generated JWT secret and uploads.
     pub data_dir: PathBuf,
     /// HS256 secret for access tokens; empty = generated once and kept in `data_dir`.
@@ -103,6 +105,7 @@ impl Default for Config {
         Self {
             bind: SocketAddr::from(([0, 0, 0, 0], 8765)),
             database_url: String::new(),
+            database_read_url: String::new(),
             data_dir: PathBuf::from("data"),
             jwt_secret: String::new(),
             access_token_ttl_secs: 15 * 60,
@@ -145,6 +148,7 @@ impl std::fmt::Debug for Config {
         f.debug_struct("Config")
             .field("bind", &self.bind)
             .field("database_url", &redact_url(&self.database_url))
+            .field("database_read_url", &redact_url(&self.database_read_url))
             .field("data_dir", &self.data_dir)
             .field("jwt_secret", &"<redacted>")
             .field("access_token_ttl_secs", &self.access_token_ttl_secs)
@@ -225,6 +229,9 @@ impl Config {
         }
         if let Some(v) = env("DATABASE_URL") {
             c.database_url = v;
+        }
+        if let Some(v) = env("DATABASE_READ_URL") {
+            c.database_read_url = v.trim().to_owned();
         }
         if let Some(v) = env("DECENTRA_DATA_DIR") {
             c.data_dir = PathBuf::from(v);
@@ -395,6 +402,11 @@ impl Config {
         } else {
             self.database_url.trim().to_owned()
         }
+    }
+
+    /// The read replica's URL, if one is configured.
+    pub fn database_read_url(&self) -> Option<&str> {
+        Some(self.database_read_url.as_str()).filter(|u| !u.is_empty())
     }
 
     /// The TLS configuration of the port, if it serves HTTPS: the configured certificate and

@@ -637,6 +637,45 @@ async fn kill_9_of_a_node_loses_nothing_for_its_clients() {
     drop(db);
 }
 
+/// `DATABASE_READ_URL`: history pages are read from the read database. Pointed here at a
+/// second database with the same schema (a replica that has not caught up), a message just
+/// sent is in the primary but not yet in the history.
+async fn history_is_read_from_the_read_database() {
+    let replica = common::pg::fresh_database().await;
+    decentra_core::store::connect(&replica.url)
+        .await
+        .expect("replica schema");
+    let ts = TestServer::start_with(common::Backend::Postgres, |c| {
+        c.database_read_url = replica.url.clone();
+    })
+    .await;
+    let (alice, _) = register(&ts, "alice", None).await.expect("alice");
+    let server = create_server(&alice, "Chat").await.id;
+    let general = general_channel(&alice, &server).await;
+    let sent = send(&alice, &general, "hello").await;
+    let history = alice
+        .messages()
+        .list_messages(proto::ListMessagesRequest {
+            channel_id: general.clone(),
+            limit: 50,
+            ..Default::default()
+        })
+        .await
+        .expect("history")
+        .into_inner()
+        .messages;
+    assert!(history.is_empty(), "read from the replica: {history:?}");
+    let primary = sqlx::PgPool::connect(&ts.database_url).await.expect("pg");
+    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM messages WHERE id = $1")
+        .bind(sent.id.parse::<i64>().expect("id"))
+        .fetch_one(&primary)
+        .await
+        .expect("count");
+    assert_eq!(stored, 1, "written to the primary");
+    primary.close().await;
+    ts.stop().await;
+}
+
 /// Generates PostgreSQL + NATS tests (`#[ignore]`d, i.e. skipped, where either is absent).
 macro_rules! cluster_tests {
     ($($name:ident),* $(,)?) => {
@@ -654,6 +693,12 @@ macro_rules! cluster_tests {
 }
 
 mod postgres {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    #[cfg_attr(not(decentra_pg), ignore = "PostgreSQL unavailable")]
+    async fn history_is_read_from_the_read_database() {
+        crate::common::bounded(super::history_is_read_from_the_read_database()).await
+    }
+
     cluster_tests!(
         every_event_reaches_every_client_once_in_order,
         a_permission_change_on_one_node_stops_delivery_on_another,
