@@ -19,6 +19,18 @@ fn main() {
 
     browser_tests();
 
+    // Cluster tests need NATS (JetStream): a given server or the binary to start one.
+    println!("cargo:rustc-check-cfg=cfg(decentra_nats)");
+    println!("cargo:rerun-if-env-changed=TEST_NATS_URL");
+    let nats_url = std::env::var("TEST_NATS_URL").is_ok_and(|u| !u.trim().is_empty());
+    if nats_url || in_path("nats-server") || Path::new("/usr/sbin/nats-server").is_file() {
+        println!("cargo:rustc-cfg=decentra_nats");
+    } else {
+        println!(
+            "cargo:warning=cluster tests will be SKIPPED: set TEST_NATS_URL or install nats-server"
+        );
+    }
+
     println!("cargo:rustc-check-cfg=cfg(decentra_pg)");
     println!("cargo:rerun-if-env-changed=TEST_DATABASE_URL");
     println!("cargo:rerun-if-env-changed=PATH");

@@ -9,8 +9,14 @@
 //! PostgreSQL in a fresh database created for each run on the server named by
 //! `BENCH_PG_URL` (or `TEST_DATABASE_URL`; PostgreSQL is skipped when neither is set).
 //!
+//! Backend `cluster`: three nodes (processes) on one fresh PostgreSQL database sharing events
+//! through NATS JetStream (`BENCH_NATS_URL`, else `TEST_NATS_URL`, else the default port;
+//! skipped if none answers), the senders spread round robin over the nodes; server CPU is the
+//! three processes' sum. Next to `postgres` it shows what the bus costs.
+//!
 //! Environment: `BENCH_SENDERS` (default 32), `BENCH_MESSAGES` per sender (default 250),
-//! `BENCH_BACKENDS` (default `sqlite,postgres`), `BENCH_SHAPES` (default `channels,channel`).
+//! `BENCH_BACKENDS` (default `sqlite,postgres,cluster`), `BENCH_SHAPES` (default
+//! `channels,channel`).
 //! Prints msg/s, server CPU µs per message and p50/p99 acknowledgement latency.
 //!
 //! Profiling: with `BENCH_PERF=<prefix>` the timed phase of each run is recorded by
@@ -109,8 +115,13 @@ async fn seed_members(database_url: &str, server_id: i64, n: usize) -> Vec<i64> 
 }
 
 /// A server with `senders` members and the channels they send to (one per sender, or one
-/// shared), each sender already connected with its own token.
-async fn prepare(server: &Server, senders: usize, shared: bool) -> Vec<(Client, String)> {
+/// shared), each sender already connected with its own token to one of `urls` (round robin).
+async fn prepare(
+    server: &Server,
+    urls: &[String],
+    senders: usize,
+    shared: bool,
+) -> Vec<(Client, String)> {
     let (owner, guild) = owner_with_server(server).await;
     let server_id: i64 = guild.id.parse().expect("id");
     let channel_count = if shared { 1 } else { senders };
@@ -149,7 +160,9 @@ async fn prepare(server: &Server, senders: usize, shared: bool) -> Vec<(Client, 
             .issue(Id(*uid), Id(i as i64 + 1))
             .expect("token")
             .token;
-        let client = Client::connect(server.url.clone()).await.expect("connect");
+        let client = Client::connect(urls[i % urls.len()].clone())
+            .await
+            .expect("connect");
         client.set_tokens(&token, "").expect("token");
         out.push((client, channels[i % channels.len()].clone()));
     }
@@ -238,24 +251,70 @@ fn perf_stop(mut perf: std::process::Child) {
     let _ = perf.wait();
 }
 
+/// NATS for the `cluster` backend, if one answers.
+fn nats_url() -> Option<String> {
+    let url = std::env::var("BENCH_NATS_URL")
+        .or_else(|_| std::env::var("TEST_NATS_URL"))
+        .unwrap_or_else(|_| "nats://127.0.0.1:4222".to_owned());
+    let addr = url.trim_start_matches("nats://").to_owned();
+    std::net::TcpStream::connect(addr).ok().map(|_| url)
+}
+
+/// Deletes what a `cluster` run left in NATS (its stream and key-value buckets).
+async fn drop_nats(url: &str, prefix: &str) {
+    let Ok(client) = async_nats::connect(url).await else {
+        return;
+    };
+    let js = async_nats::jetstream::new(client);
+    let p = prefix.to_ascii_uppercase();
+    for stream in [
+        format!("{p}_EVENTS"),
+        format!("KV_{p}_PRESENCE"),
+        format!("KV_{p}_NODES"),
+        format!("KV_{p}_NODE_IDS"),
+        format!("KV_{p}_CELLS"),
+    ] {
+        let _ = js.delete_stream(&stream).await;
+    }
+}
+
 async fn run(
     database_url: Option<String>,
+    nodes: usize,
     senders: usize,
     per_sender: usize,
     shared: bool,
     profile: &str,
 ) -> Figures {
-    let server = start_server_on(database_url, &[("DECENTRA_AUTH_RATE_PER_IP", "100000")]).await;
-    let pid = server.child.id();
-    let clients = prepare(&server, senders, shared).await;
+    let mut env = vec![("DECENTRA_AUTH_RATE_PER_IP", "100000".to_owned())];
+    let nats = (nodes > 1).then(|| nats_url().expect("NATS"));
+    let prefix = format!("bench{}", std::process::id());
+    if let Some(url) = &nats {
+        env.push(("DECENTRA_NATS_URL", url.clone()));
+        env.push(("DECENTRA_NATS_PREFIX", prefix.clone()));
+    }
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let mut servers = Vec::with_capacity(nodes);
+    for _ in 0..nodes.max(1) {
+        servers.push(start_server_on(database_url.clone(), &env).await);
+    }
+    let pids: Vec<u32> = servers.iter().map(|s| s.child.id()).collect();
+    let pid = pids[0];
+    let urls: Vec<String> = servers.iter().map(|s| s.url.clone()).collect();
+    let clients = prepare(&servers[0], &urls, senders, shared).await;
     // Warm up connections, caches and prepared statements.
     send_all(&clients, 5, "warm-up").await;
     let perf = perf_record(pid, profile);
-    let cpu_before = cpu_secs(pid);
+    let cpu_of = |pids: &[u32]| pids.iter().map(|p| cpu_secs(*p)).sum::<f64>();
+    let cpu_before = cpu_of(&pids);
     let start = Instant::now();
     let mut latencies = send_all(&clients, per_sender, "load").await;
     let elapsed = start.elapsed().as_secs_f64();
-    let cpu = cpu_secs(pid) - cpu_before;
+    let cpu = cpu_of(&pids) - cpu_before;
+    drop(servers);
+    if let Some(url) = &nats {
+        drop_nats(url, &prefix).await;
+    }
     if let Some(perf) = perf {
         perf_stop(perf);
     }
@@ -274,7 +333,8 @@ async fn run(
 async fn main() {
     let senders = env_num("BENCH_SENDERS", 32).max(1);
     let per_sender = env_num("BENCH_MESSAGES", 250).max(1);
-    let backends = std::env::var("BENCH_BACKENDS").unwrap_or_else(|_| "sqlite,postgres".to_owned());
+    let backends =
+        std::env::var("BENCH_BACKENDS").unwrap_or_else(|_| "sqlite,postgres,cluster".to_owned());
     let shapes = std::env::var("BENCH_SHAPES").unwrap_or_else(|_| "channels,channel".to_owned());
     let pg_admin = std::env::var("BENCH_PG_URL")
         .or_else(|_| std::env::var("TEST_DATABASE_URL"))
@@ -299,6 +359,7 @@ async fn main() {
                     "SQLite",
                     run(
                         None,
+                        1,
                         senders,
                         per_sender,
                         shared,
@@ -314,6 +375,7 @@ async fn main() {
                     let db = PgDatabase::create(admin, shape).await;
                     let figures = run(
                         Some(db.url.clone()),
+                        1,
                         senders,
                         per_sender,
                         shared,
@@ -323,7 +385,25 @@ async fn main() {
                     db.drop_now().await;
                     ("PostgreSQL", figures)
                 }
-                other => panic!("unknown backend {other:?} (sqlite, postgres)"),
+                "cluster" => {
+                    let (Some(admin), Some(_)) = (pg_admin.as_deref(), nats_url()) else {
+                        println!("  3 nodes skipped: needs PostgreSQL (BENCH_PG_URL) and NATS");
+                        continue;
+                    };
+                    let db = PgDatabase::create(admin, &format!("cluster_{shape}")).await;
+                    let figures = run(
+                        Some(db.url.clone()),
+                        3,
+                        senders,
+                        per_sender,
+                        shared,
+                        &format!("cluster-{shape}"),
+                    )
+                    .await;
+                    db.drop_now().await;
+                    ("3 nodes", figures)
+                }
+                other => panic!("unknown backend {other:?} (sqlite, postgres, cluster)"),
             };
             println!(
                 "  {name:<10} {label:<11}: {:>7.0} msg/s, server CPU {:>6.1} µs/msg, ack p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",

@@ -13,7 +13,7 @@ use base64::{Engine, engine::general_purpose::STANDARD};
 use decentra_core::{
     CoreConfig,
     auth::{TokenLifetimes, password::HashingLimits, rate_limit::RateLimits},
-    events::HubConfig,
+    events::{HubConfig, nats::NatsConfig},
     mail::config::MailConfig,
     voice::config::VoiceConfig,
 };
@@ -28,6 +28,8 @@ pub struct Config {
     pub bind: SocketAddr,
     /// `postgres://…` or `sqlite://…`; empty = SQLite file in `data_dir`.
     pub database_url: String,
+    /// A read replica of the PostgreSQL database for message history; empty = none.
+    pub database_read_url: String,
     /// Directory for the SQLite database, the generated JWT secret and uploads.
     pub data_dir: PathBuf,
     /// HS256 secret for access tokens; empty = generated once and kept in `data_dir`.
@@ -42,7 +44,7 @@ pub struct Config {
     pub auth_rate_per_username: u32,
     /// Password hashes computed at once (19 MiB each); 0 = one per CPU core.
     pub password_hash_concurrency: usize,
-    /// Snowflake node id (0–1023); distinct per node when several run.
+    /// Snowflake node id (0–1023) of a node alone; with `nats_url`, each node leases one.
     pub node_id: u16,
     /// Events kept in memory for resuming streams.
     pub event_replay_window: usize,
@@ -52,6 +54,14 @@ pub struct Config {
     pub heartbeat_secs: u64,
     /// Milliseconds after a user's last stream closes before they show as offline.
     pub presence_grace_ms: u64,
+    /// NATS server (with JetStream) shared by several nodes; empty = this node alone.
+    pub nats_url: String,
+    /// First token of the NATS subjects and of the event stream's name.
+    pub nats_prefix: String,
+    /// Seconds the NATS event stream keeps events for resuming clients.
+    pub event_retention_secs: u64,
+    /// Bytes the NATS event stream may hold (the oldest events go first).
+    pub event_retention_bytes: i64,
     /// Participants one voice channel may hold (peer-to-peer mesh), at least 2.
     pub voice_mesh_cap: usize,
     /// Milliseconds a DM call rings before the unanswered are no longer rung.
@@ -98,6 +108,7 @@ impl Default for Config {
         Self {
             bind: SocketAddr::from(([0, 0, 0, 0], 8765)),
             database_url: String::new(),
+            database_read_url: String::new(),
             data_dir: PathBuf::from("data"),
             jwt_secret: String::new(),
             access_token_ttl_secs: 15 * 60,
@@ -110,6 +121,10 @@ impl Default for Config {
             event_queue_capacity: HubConfig::default().queue_capacity,
             heartbeat_secs: HubConfig::default().heartbeat.as_secs(),
             presence_grace_ms: HubConfig::default().presence_grace.as_millis() as u64,
+            nats_url: String::new(),
+            nats_prefix: NatsConfig::new("").prefix,
+            event_retention_secs: NatsConfig::new("").max_age.as_secs(),
+            event_retention_bytes: NatsConfig::new("").max_bytes,
             voice_mesh_cap: VoiceConfig::default().mesh_cap,
             call_ring_timeout_ms: VoiceConfig::default().ring_timeout.as_millis() as u64,
             log: "info".to_owned(),
@@ -137,6 +152,7 @@ impl std::fmt::Debug for Config {
         f.debug_struct("Config")
             .field("bind", &self.bind)
             .field("database_url", &redact_url(&self.database_url))
+            .field("database_read_url", &redact_url(&self.database_read_url))
             .field("data_dir", &self.data_dir)
             .field("jwt_secret", &"<redacted>")
             .field("access_token_ttl_secs", &self.access_token_ttl_secs)
@@ -149,6 +165,10 @@ impl std::fmt::Debug for Config {
             .field("event_queue_capacity", &self.event_queue_capacity)
             .field("heartbeat_secs", &self.heartbeat_secs)
             .field("presence_grace_ms", &self.presence_grace_ms)
+            .field("nats_url", &redact_url(&self.nats_url))
+            .field("nats_prefix", &self.nats_prefix)
+            .field("event_retention_secs", &self.event_retention_secs)
+            .field("event_retention_bytes", &self.event_retention_bytes)
             .field("voice_mesh_cap", &self.voice_mesh_cap)
             .field("call_ring_timeout_ms", &self.call_ring_timeout_ms)
             .field("log", &self.log)
@@ -215,6 +235,9 @@ impl Config {
         if let Some(v) = env("DATABASE_URL") {
             c.database_url = v;
         }
+        if let Some(v) = env("DATABASE_READ_URL") {
+            c.database_read_url = v.trim().to_owned();
+        }
         if let Some(v) = env("DECENTRA_DATA_DIR") {
             c.data_dir = PathBuf::from(v);
         }
@@ -251,6 +274,26 @@ impl Config {
         if let Some(v) = env("DECENTRA_PRESENCE_GRACE_MS") {
             c.presence_grace_ms = parse("DECENTRA_PRESENCE_GRACE_MS", v)?;
         }
+        if let Some(v) = env("DECENTRA_NATS_URL") {
+            c.nats_url = v.trim().to_owned();
+        }
+        if let Some(v) = env("DECENTRA_NATS_PREFIX") {
+            c.nats_prefix = v.trim().to_owned();
+        }
+        if let Some(v) = env("DECENTRA_EVENT_RETENTION_SECS") {
+            c.event_retention_secs = parse("DECENTRA_EVENT_RETENTION_SECS", v)?;
+        }
+        if let Some(v) = env("DECENTRA_EVENT_RETENTION_BYTES") {
+            c.event_retention_bytes = parse("DECENTRA_EVENT_RETENTION_BYTES", v)?;
+        }
+        anyhow::ensure!(
+            NatsConfig::valid_prefix(&c.nats_prefix),
+            "DECENTRA_NATS_PREFIX must be letters, digits, '_' and '-'"
+        );
+        anyhow::ensure!(
+            c.event_retention_secs >= 1 && c.event_retention_bytes >= 1 << 20,
+            "DECENTRA_EVENT_RETENTION_SECS must be >= 1 and DECENTRA_EVENT_RETENTION_BYTES >= 1048576"
+        );
         if let Some(v) = env("DECENTRA_VOICE_MESH_CAP") {
             c.voice_mesh_cap = parse("DECENTRA_VOICE_MESH_CAP", v)?;
         }
@@ -369,6 +412,11 @@ impl Config {
         }
     }
 
+    /// The read replica's URL, if one is configured.
+    pub fn database_read_url(&self) -> Option<&str> {
+        Some(self.database_read_url.as_str()).filter(|u| !u.is_empty())
+    }
+
     /// The TLS configuration of the port, if it serves HTTPS: the configured certificate and
     /// key, or the self-signed pair in the data dir (generated on first use).
     pub fn tls(&self) -> Result<Option<Arc<rustls::ServerConfig>>> {
@@ -381,6 +429,16 @@ impl Config {
             return crate::tls::server_config(&cert, &key).map(Some);
         }
         Ok(None)
+    }
+
+    /// The NATS settings of the core: None (one node) unless `nats_url` is set.
+    pub fn core_nats(&self) -> Option<NatsConfig> {
+        (!self.nats_url.is_empty()).then(|| NatsConfig {
+            url: self.nats_url.clone(),
+            prefix: self.nats_prefix.clone(),
+            max_age: Duration::from_secs(self.event_retention_secs),
+            max_bytes: self.event_retention_bytes,
+        })
     }
 
     /// The core's configuration; creates the data dir and the JWT secret file if needed.
@@ -420,6 +478,7 @@ impl Config {
                 heartbeat: Duration::from_secs(self.heartbeat_secs),
                 presence_grace: Duration::from_millis(self.presence_grace_ms),
             },
+            nats: self.core_nats(),
             upload_dir: self.data_dir.join("uploads"),
             voice: VoiceConfig {
                 mesh_cap: self.voice_mesh_cap,
@@ -509,6 +568,33 @@ mod tests {
         assert_eq!(c.database_url(), "sqlite:///srv/x/decentra.db");
         assert!(Config::from_lookup(|k| (k == "DECENTRA_BIND").then(|| "nope".into())).is_err());
         assert!(Config::from_lookup(|k| (k == "DECENTRA_NODE_ID").then(|| "5000".into())).is_err());
+    }
+
+    #[test]
+    fn nats_settings_are_read_and_checked() {
+        let c = Config::from_lookup(|k| match k {
+            "DECENTRA_NATS_URL" => Some("nats://u:hunter2@nats:4222".into()),
+            "DECENTRA_NATS_PREFIX" => Some("chat-1".into()),
+            "DECENTRA_EVENT_RETENTION_SECS" => Some("3600".into()),
+            _ => None,
+        })
+        .expect("valid");
+        let nats = c.core_nats().expect("NATS configured");
+        assert_eq!(nats.prefix, "chat-1");
+        assert_eq!(nats.max_age, Duration::from_secs(3600));
+        assert!(!format!("{c:?}").contains("hunter2"));
+        assert!(Config::default().core_nats().is_none(), "unset = one node");
+        for (key, bad) in [
+            ("DECENTRA_NATS_PREFIX", "a.b"),
+            ("DECENTRA_NATS_PREFIX", ""),
+            ("DECENTRA_EVENT_RETENTION_SECS", "0"),
+            ("DECENTRA_EVENT_RETENTION_BYTES", "1000"),
+        ] {
+            assert!(
+                Config::from_lookup(|k| (k == key).then(|| bad.into())).is_err(),
+                "{key}={bad:?} must be refused"
+            );
+        }
     }
 
     #[test]

@@ -32,7 +32,7 @@ pub async fn services_with_turn(
     {
         std::fs::create_dir_all(dir)?;
     }
-    let store = store::connect(&url).await?;
+    let store = store::connect_with_replica(&url, config.database_read_url()).await?;
     tracing::info!(backend = store.backend(), url = %config::redact_url(&url), "database ready");
     let encoder = std::sync::Arc::new(grpc::events::ProtoEncoder);
     let mut core = config.core()?;

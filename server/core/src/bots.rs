@@ -131,8 +131,8 @@ impl BotService {
             .set_bot_token(bot, &hash, self.ctx.ids.next())
             .await?
             .ok_or(Error::NotFound("bot"))?;
+        change.close_streams([old]);
         change.commit().await?;
-        self.ctx.hub.close_session(old);
         Ok(token)
     }
 
@@ -144,11 +144,8 @@ impl BotService {
         let servers = self.ctx.store.servers_of_user(bot).await?;
         let mut change = Change::begin(&self.ctx).await?;
         let token = retire(&mut change, bot, &servers_ids(&servers)).await?;
-        change.commit().await?;
-        if let Some(token) = token {
-            self.ctx.hub.close_session(token);
-        }
-        Ok(())
+        change.close_streams(token);
+        change.commit().await
     }
 
     /// Deletes every bot `owner` owns (as [`Self::delete`] each). For the deletion of the

@@ -17,7 +17,7 @@ use futures::future::BoxFuture;
 use crate::{
     context::Context,
     error::{Error, Result},
-    events::{Audience, Event},
+    events::{Audience, Event, Signal},
     id::{Id, now_ms},
     model::{AdminAction, AuditAction, AuditChange},
     settings::InstanceSettings,
@@ -246,20 +246,23 @@ impl Change {
         if self.wake_mail {
             self.ctx.mail.wake();
         }
-        for session in &self.ended_sessions {
-            // Access tokens live at most `lifetimes.access`; refuse them a minute longer.
-            let until = now_ms() + self.ctx.lifetimes.access.as_millis() as i64 + 60_000;
-            self.ctx.revoked.insert(*session, until);
-            self.ctx.hub.close_session(*session);
-        }
-        for id in &self.closed_streams {
-            self.ctx.hub.close_session(*id);
-        }
-        for stale in &self.stale {
-            match *stale {
-                Stale::Server(id) => self.ctx.perms.invalidate(id),
-                Stale::Removed(id) => self.ctx.perms.remove(id),
-            }
+        // Access tokens live at most `lifetimes.access`; refuse them a minute longer.
+        let until = now_ms() + self.ctx.lifetimes.access.as_millis() as i64 + 60_000;
+        let signals = self
+            .ended_sessions
+            .iter()
+            .map(|&session| Signal::EndSession { session, until })
+            .chain(
+                self.closed_streams
+                    .iter()
+                    .map(|&id| Signal::CloseStreams(id)),
+            )
+            .chain(self.stale.iter().map(|stale| match *stale {
+                Stale::Server(id) => Signal::Invalidate(id),
+                Stale::Removed(id) => Signal::ForgetServer(id),
+            }));
+        for signal in signals {
+            send_signal(&self.ctx, signal).await;
         }
         publish(&self.ctx, self.events).await;
         // Whoever may no longer be in a voice channel of a changed server (kicked, banned,
@@ -276,6 +279,38 @@ impl Change {
             }
         }
         Ok(self.ctx)
+    }
+}
+
+/// Applies a committed change's side effect on this node: the change's own node calls it
+/// right after commit, the others when the bus brings the signal. The one place where the
+/// permission cache is invalidated, sessions are refused and streams are ended.
+pub fn apply_signal(ctx: &Context, signal: Signal) {
+    match signal {
+        Signal::Invalidate(id) => ctx.perms.invalidate(id),
+        Signal::ForgetServer(id) => ctx.perms.remove(id),
+        Signal::EndSession { session, until } => {
+            ctx.revoked.insert(session, until);
+            ctx.hub.close_session(session);
+        }
+        Signal::CloseStreams(id) => ctx.hub.close_session(id),
+    }
+}
+
+/// Applies a side effect here and tells the other nodes (before any later event).
+async fn send_signal(ctx: &Context, signal: Signal) {
+    apply_signal(ctx, signal);
+    ctx.bus.signal(signal).await;
+}
+
+/// Revokes sessions outside a unit of work (their rows were revoked by a statement of their
+/// own: logout, refresh-token reuse): their access tokens are refused and their streams end,
+/// on every node.
+pub async fn end_sessions(ctx: &Context, sessions: impl IntoIterator<Item = Id>) {
+    // Access tokens live at most `lifetimes.access`; refuse them a minute longer.
+    let until = now_ms() + ctx.lifetimes.access.as_millis() as i64 + 60_000;
+    for session in sessions {
+        send_signal(ctx, Signal::EndSession { session, until }).await;
     }
 }
 

@@ -11,7 +11,10 @@ use crate::{
         tokens::{TokenIssuer, TokenLifetimes},
     },
     error::{Error, Result},
-    events::{EventBus, EventEncoder, Hub, HubConfig, LocalBus},
+    events::{
+        EventBus, EventEncoder, Hub, HubConfig, LocalBus,
+        nats::{NatsBus, NatsConfig},
+    },
     id::{IdGenerator, now_ms},
     mail::config::{MailConfig, MailSignals},
     secrets::SecretBox,
@@ -31,10 +34,12 @@ pub struct CoreConfig {
     pub rate_limits: RateLimits,
     /// How many password hashes run at once and how long one may queue.
     pub password_hashing: HashingLimits,
-    /// Node id for snowflakes (0–1023), distinct per server node.
+    /// Node id for snowflakes (0–1023) of a node alone; with `nats`, leased instead.
     pub node_id: u16,
     /// Event hub tuning.
     pub hub: HubConfig,
+    /// Several nodes share events through NATS JetStream; `None` = this node alone.
+    pub nats: Option<NatsConfig>,
     /// Directory for uploaded files.
     pub upload_dir: std::path::PathBuf,
     /// Voice (mesh cap, TURN).
@@ -52,6 +57,7 @@ impl std::fmt::Debug for CoreConfig {
             .field("password_hashing", &self.password_hashing)
             .field("node_id", &self.node_id)
             .field("hub", &self.hub)
+            .field("nats", &self.nats.as_ref().map(|n| &n.prefix))
             .field("upload_dir", &self.upload_dir)
             .field("voice", &self.voice)
             .field("mail", &self.mail)
@@ -83,9 +89,11 @@ pub struct Context {
     pub perms: Arc<PermCache>,
     /// This node's subscriptions and delivery.
     pub hub: Arc<Hub>,
-    /// Where services publish events (delivers through `hub`; across nodes once there are
-    /// several).
+    /// Where services publish events (delivers through `hub`, through every node's hub when
+    /// there are several).
     pub bus: Arc<dyn EventBus>,
+    /// The NATS bus when this node is one of several (started by `Services::start`).
+    pub cluster: Option<NatsBus>,
     /// Directory for uploaded files (content-addressed).
     pub upload_dir: std::path::PathBuf,
     /// Who is in which voice channel (this node).
@@ -153,12 +161,37 @@ impl Context {
             revoked.insert(session, now_ms() + window);
         }
         let perms = Arc::new(PermCache::new(Arc::clone(&store)));
-        let hub = Arc::new(Hub::new(encoder, Arc::clone(&perms), config.hub));
-        let bus: Arc<dyn EventBus> = Arc::new(LocalBus(Arc::clone(&hub)));
+        let (hub, bus, cluster, node_id) = match &config.nats {
+            None => {
+                let hub = Arc::new(Hub::new(encoder, Arc::clone(&perms), config.hub));
+                let bus: Arc<dyn EventBus> = Arc::new(LocalBus(Arc::clone(&hub)));
+                (hub, bus, None, config.node_id)
+            }
+            Some(nats) => {
+                let nats = NatsBus::connect(nats, Arc::clone(&encoder)).await?;
+                let hub = Arc::new(Hub::clustered(
+                    encoder,
+                    Arc::clone(&perms),
+                    config.hub,
+                    nats.cluster(),
+                ));
+                let bus: Arc<dyn EventBus> = Arc::new(nats.clone());
+                hub.set_outbound(Arc::downgrade(&bus));
+                // Several nodes: the id generator's node id is leased, never configured.
+                let node_id = nats.node_id();
+                (hub, bus, Some(nats), node_id)
+            }
+        };
+        // Several nodes: the login budgets are the instance's.
+        let rate_limiter = match &cluster {
+            Some(nats) => AuthRateLimiter::shared(config.rate_limits, Arc::new(nats.clone())),
+            None => AuthRateLimiter::new(config.rate_limits),
+        };
         Ok(Self {
             perms,
             hub,
             bus,
+            cluster,
             upload_dir: config.upload_dir,
             voice: VoiceStates::default(),
             voice_config: config.voice,
@@ -167,9 +200,9 @@ impl Context {
             mail: MailSignals::default(),
             notify: MailSignals::default(),
             tokens: TokenIssuer::new(&config.jwt_secret, config.lifetimes.access),
-            ids: IdGenerator::new(config.node_id),
+            ids: IdGenerator::new(node_id),
             lifetimes: config.lifetimes,
-            rate_limiter: AuthRateLimiter::new(config.rate_limits),
+            rate_limiter,
             passwords: PasswordHasher::new(config.password_hashing),
             revoked,
             store,

@@ -106,6 +106,19 @@ impl Services {
                 }
             })
         }));
+        // Several nodes: read the shared event stream, applying other nodes' side effects.
+        if let Some(nats) = &ctx.cluster {
+            let weak = Arc::downgrade(&ctx);
+            nats.start(
+                &ctx.hub,
+                Arc::new(move |signal| {
+                    if let Some(ctx) = weak.upgrade() {
+                        change::apply_signal(&ctx, signal);
+                    }
+                }),
+            )
+            .await?;
+        }
         mail::outbox::spawn_worker(Arc::clone(&ctx));
         notifications::spawn_worker(Arc::clone(&ctx));
         Ok(Self {

@@ -52,6 +52,15 @@ fn opt(i: Option<decentra_core::Id>) -> String {
 }
 
 impl EventEncoder for ProtoEncoder {
+    fn with_cursor(&self, cursor: &str, encoded: &Bytes) -> Bytes {
+        // Protobuf merges concatenated encodings: the cursor field (1) followed by a message
+        // holding only the event is the message holding both.
+        let mut out = Vec::with_capacity(encoded.len() + cursor.len() + 2);
+        prost::encoding::string::encode(1, &cursor.to_owned(), &mut out);
+        out.extend_from_slice(encoded);
+        Bytes::from(out)
+    }
+
     fn encode(&self, cursor: &str, event: &Event) -> Bytes {
         let e = match event {
             Event::MessageCreated(m) => E::MessageCreated(pb::MessageCreatedEvent {

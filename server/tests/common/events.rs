@@ -93,6 +93,27 @@ impl Events {
         }
     }
 
+    /// The next event other than a heartbeat, or None once the stream ended or failed (the
+    /// server died), within [`WAIT`].
+    pub async fn try_next(&mut self) -> Option<Event> {
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            match tokio::time::timeout_at(deadline, self.stream.message()).await {
+                Ok(Ok(Some(msg))) => {
+                    if !msg.cursor.is_empty() {
+                        self.cursor = msg.cursor.clone();
+                    }
+                    match msg.event {
+                        Some(Event::Heartbeat(_)) | None => continue,
+                        Some(e) => return Some(e),
+                    }
+                }
+                Ok(Ok(None)) | Ok(Err(_)) => return None,
+                Err(_) => panic!("timed out waiting for an event or the end of the stream"),
+            }
+        }
+    }
+
     /// Whether the stream ends (or only sends heartbeats) — used after the server cut it.
     pub async fn ended(&mut self) -> Option<proto::SubscribeResponse> {
         let deadline = tokio::time::Instant::now() + WAIT;

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod events;
+pub mod nats;
 #[path = "../../core/tests/support/pg.rs"]
 pub mod pg;
 pub mod smtp;
@@ -135,6 +136,46 @@ impl TestServer {
         } else {
             format!("http://{}", self.addr)
         }
+    }
+
+    /// `n` nodes sharing one fresh PostgreSQL database and one NATS event stream (a prefix
+    /// of their own), each with its own node id and data directory. The database and the
+    /// stream go with the returned guards (keep them until the nodes are stopped).
+    pub async fn cluster(
+        n: usize,
+        tweak: impl Fn(&mut Config),
+    ) -> (Vec<TestServer>, pg::TestDatabase, nats::TestStream) {
+        let db = pg::fresh_database().await;
+        let stream = nats::TestStream::new();
+        let mut nodes = Vec::new();
+        for i in 0..n {
+            nodes.push(Self::node(&db.url, &stream, i as u16 + 1, &tweak).await);
+        }
+        (nodes, db, stream)
+    }
+
+    /// One more node of a cluster (node ids must differ).
+    pub async fn node(
+        database_url: &str,
+        stream: &nats::TestStream,
+        node_id: u16,
+        tweak: impl Fn(&mut Config),
+    ) -> Self {
+        let data_dir = Arc::new(TempDir::new().expect("temp dir"));
+        let mut config = Config {
+            bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+            database_url: database_url.to_owned(),
+            data_dir: data_dir.path().to_path_buf(),
+            jwt_secret: JWT_SECRET.to_owned(),
+            auth_rate_per_ip: 10_000,
+            auth_rate_per_username: 10_000,
+            node_id,
+            nats_url: nats::url().to_owned(),
+            nats_prefix: stream.prefix.clone(),
+            ..Config::default()
+        };
+        tweak(&mut config);
+        Self::launch(config, database_url.to_owned(), data_dir, None).await
     }
 
     /// A new SDK client (no session yet).

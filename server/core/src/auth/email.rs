@@ -77,7 +77,8 @@ impl AuthService {
         }
         self.ctx
             .rate_limiter
-            .check(meta.ip, &format!("password-reset:{email}"))?;
+            .check(meta.ip, &format!("password-reset:{email}"))
+            .await?;
         let ctx = Arc::clone(&self.ctx);
         tokio::spawn(async move {
             if let Err(e) = mail_reset_link(&ctx, &email).await {

@@ -104,7 +104,8 @@ impl AuthService {
         };
         self.ctx
             .rate_limiter
-            .check(meta.ip, &username.to_lowercase())?;
+            .check(meta.ip, &username.to_lowercase())
+            .await?;
 
         let gate = match self.ctx.settings().registration_mode {
             RegistrationMode::Open => Gate::Open,
@@ -150,7 +151,10 @@ impl AuthService {
         password: &str,
     ) -> Result<SignedIn> {
         let username_lower = username.trim().to_lowercase();
-        self.ctx.rate_limiter.check(meta.ip, &username_lower)?;
+        self.ctx
+            .rate_limiter
+            .check(meta.ip, &username_lower)
+            .await?;
         let user = if username_lower.is_empty() {
             None
         } else {
@@ -208,7 +212,7 @@ impl AuthService {
             } => (session_id, user_id),
             Rotation::Reused { session_id } => {
                 tracing::warn!(%session_id, "rotated refresh token reused: session revoked");
-                self.mark_revoked(session_id);
+                self.mark_revoked(session_id).await;
                 return Err(invalid_refresh());
             }
             Rotation::Invalid => return Err(invalid_refresh()),
@@ -220,7 +224,7 @@ impl AuthService {
                     .store
                     .revoke_user_sessions(user_id, None, now)
                     .await?;
-                self.mark_revoked(session_id);
+                self.mark_revoked(session_id).await;
                 return Err(invalid_refresh());
             }
         }
@@ -241,17 +245,17 @@ impl AuthService {
         if !token.is_empty() {
             let hash = tokens::hash_refresh_token(token);
             match self.ctx.store.revoke_session_by_token(&hash, now).await? {
-                Some((session, user)) if user == who.user_id => self.mark_revoked(session),
+                Some((session, user)) if user == who.user_id => self.mark_revoked(session).await,
                 Some((session, _)) => {
                     // Someone else's token: revoking it is harmless (it leaked) but say nothing.
-                    self.mark_revoked(session);
+                    self.mark_revoked(session).await;
                 }
                 None => {}
             }
         }
         // Then the calling session itself (idempotent when it was the same one).
         self.ctx.store.revoke_session(who.session_id, now).await?;
-        self.mark_revoked(who.session_id);
+        self.mark_revoked(who.session_id).await;
         Ok(())
     }
 
@@ -340,8 +344,8 @@ impl AuthService {
         })
     }
 
-    fn mark_revoked(&self, session: Id) {
-        mark_revoked(&self.ctx, session);
+    async fn mark_revoked(&self, session: Id) {
+        crate::change::end_sessions(&self.ctx, [session]).await;
     }
 }
 
@@ -349,17 +353,8 @@ impl AuthService {
 /// and the user's event streams end at once.
 pub(crate) async fn revoke_all_sessions(ctx: &Context, user: Id) -> Result<()> {
     let revoked = ctx.store.revoke_user_sessions(user, None, now_ms()).await?;
-    for session in revoked {
-        mark_revoked(ctx, session);
-    }
+    crate::change::end_sessions(ctx, revoked).await;
     Ok(())
-}
-
-/// Refuses a session's access tokens from now on and ends its event streams.
-pub(crate) fn mark_revoked(ctx: &Context, session: Id) {
-    let until = now_ms() + ctx.lifetimes.access.as_millis() as i64 + 60_000;
-    ctx.revoked.insert(session, until);
-    ctx.hub.close_session(session);
 }
 
 fn invalid_refresh() -> Error {

@@ -1,6 +1,13 @@
 //! Brute-force protection for login and registration: per client IP and per username.
+//!
+//! On one node, `governor`'s keyed GCRA limiters in memory. With several nodes the same
+//! budgets are also kept per instance: the same GCRA (one "theoretical arrival time" per key)
+//! in a value all nodes share ([`SharedCells`], JetStream key-value), so a burst spread over
+//! the nodes is limited like one on a single node.
 
-use std::{net::IpAddr, num::NonZeroU32, time::Duration};
+use std::{net::IpAddr, num::NonZeroU32, sync::Arc, time::Duration};
+
+use sha2::{Digest, Sha256};
 
 use governor::{
     DefaultKeyedRateLimiter, Quota, RateLimiter,
@@ -27,11 +34,49 @@ impl Default for RateLimits {
     }
 }
 
-/// Keyed GCRA limiters (the `governor` crate); memory is bounded by periodic pruning.
-#[derive(Debug)]
+/// Small numbers shared by every node, each changed by compare-and-set.
+#[async_trait::async_trait]
+pub trait SharedCells: Send + Sync + 'static {
+    /// Applies `change` to the value under `key` (None if unset or expired): it returns the
+    /// new value, or None to leave it. It may run more than once (another node changed the
+    /// value meanwhile); its last run is the one that counted.
+    async fn update(
+        &self,
+        key: &str,
+        change: &mut (dyn FnMut(Option<u64>) -> Option<u64> + Send),
+    ) -> std::result::Result<(), String>;
+}
+
+/// Keyed GCRA limiters (the `governor` crate); memory is bounded by periodic pruning. With
+/// `shared`, the budgets are also the instance's.
 pub struct AuthRateLimiter {
+    limits: RateLimits,
     by_ip: DefaultKeyedRateLimiter<IpAddr>,
     by_username: DefaultKeyedRateLimiter<String>,
+    shared: Option<Arc<dyn SharedCells>>,
+}
+
+impl std::fmt::Debug for AuthRateLimiter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuthRateLimiter")
+            .field("limits", &self.limits)
+            .field("shared", &self.shared.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+/// One GCRA step at `now_ms` on the stored theoretical arrival time: the new one, or how
+/// long to wait. `per_minute` attempts fit in a burst and come back at that rate.
+fn gcra(tat: Option<u64>, now_ms: u64, per_minute: u32) -> std::result::Result<u64, Duration> {
+    let per_minute = u64::from(per_minute.max(1));
+    let interval = 60_000 / per_minute;
+    let next = tat.unwrap_or(0).max(now_ms) + interval;
+    let tolerance = interval * per_minute;
+    if next - now_ms > tolerance {
+        Err(Duration::from_millis(next - now_ms - tolerance))
+    } else {
+        Ok(next)
+    }
 }
 
 fn quota(per_minute: u32) -> Quota {
@@ -43,13 +88,45 @@ impl AuthRateLimiter {
     /// Limiters with the given limits.
     pub fn new(limits: RateLimits) -> Self {
         Self {
+            limits,
             by_ip: RateLimiter::keyed(quota(limits.per_ip_per_minute)),
             by_username: RateLimiter::keyed(quota(limits.per_username_per_minute)),
+            shared: None,
         }
     }
 
-    /// Counts one attempt; refuses with the time to wait when either budget is spent.
-    pub fn check(&self, ip: Option<IpAddr>, username_lower: &str) -> Result<()> {
+    /// Limiters whose budgets are also kept in `shared`, across the nodes.
+    pub fn shared(limits: RateLimits, shared: Arc<dyn SharedCells>) -> Self {
+        Self {
+            shared: Some(shared),
+            ..Self::new(limits)
+        }
+    }
+
+    /// Counts one attempt; refuses with the time to wait when either budget is spent (this
+    /// node's, then the instance's).
+    pub async fn check(&self, ip: Option<IpAddr>, username_lower: &str) -> Result<()> {
+        self.check_here(ip, username_lower)?;
+        let Some(shared) = &self.shared else {
+            return Ok(());
+        };
+        if let Some(ip) = ip {
+            take_shared(
+                &**shared,
+                &format!("ip:{ip}"),
+                self.limits.per_ip_per_minute,
+            )
+            .await?;
+        }
+        take_shared(
+            &**shared,
+            &format!("user:{username_lower}"),
+            self.limits.per_username_per_minute,
+        )
+        .await
+    }
+
+    fn check_here(&self, ip: Option<IpAddr>, username_lower: &str) -> Result<()> {
         let clock = DefaultClock::default();
         let wait = |until: governor::NotUntil<_>| Error::RateLimited {
             retry_after: until
@@ -72,6 +149,48 @@ impl AuthRateLimiter {
     }
 }
 
+#[async_trait::async_trait]
+impl SharedCells for crate::events::nats::NatsBus {
+    async fn update(
+        &self,
+        key: &str,
+        change: &mut (dyn FnMut(Option<u64>) -> Option<u64> + Send),
+    ) -> std::result::Result<(), String> {
+        self.update_cell(key, change).await
+    }
+}
+
+/// Takes one attempt from the instance's budget for `key`. If the shared cells cannot be
+/// reached, only this node's budget applies (logged).
+async fn take_shared(shared: &dyn SharedCells, key: &str, per_minute: u32) -> Result<()> {
+    // Key-value keys allow few characters, and usernames are any text: a hash names them.
+    let digest = Sha256::digest(key.as_bytes());
+    let name: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+    let mut verdict = Ok(());
+    let result = shared
+        .update(&name, &mut |tat| {
+            let now = crate::id::now_ms().max(0) as u64;
+            match gcra(tat, now, per_minute) {
+                Ok(next) => {
+                    verdict = Ok(());
+                    Some(next)
+                }
+                Err(wait) => {
+                    verdict = Err(wait);
+                    None
+                }
+            }
+        })
+        .await;
+    if let Err(e) = result {
+        tracing::warn!(error = %e, "instance-wide rate limit unavailable; this node's applies");
+        return Ok(());
+    }
+    verdict.map_err(|wait| Error::RateLimited {
+        retry_after: wait.max(Duration::from_secs(1)),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -84,14 +203,28 @@ mod tests {
         });
         let ip = Some(IpAddr::from([127, 0, 0, 1]));
         for _ in 0..3 {
-            assert!(l.check(ip, "alice").is_ok());
+            assert!(l.check_here(ip, "alice").is_ok());
         }
-        match l.check(ip, "alice") {
+        match l.check_here(ip, "alice") {
             Err(Error::RateLimited { retry_after }) => {
                 assert!(retry_after >= Duration::from_secs(1))
             }
             other => panic!("expected rate limit, got {other:?}"),
         }
-        assert!(l.check(ip, "bob").is_ok(), "other usernames are unaffected");
+        assert!(
+            l.check_here(ip, "bob").is_ok(),
+            "other usernames are unaffected"
+        );
+    }
+
+    #[test]
+    fn the_shared_gcra_allows_a_burst_then_the_rate() {
+        let mut tat = None;
+        for _ in 0..3 {
+            tat = Some(gcra(tat, 1_000_000, 3).expect("within the burst"));
+        }
+        let wait = gcra(tat, 1_000_000, 3).expect_err("burst spent");
+        assert_eq!(wait, Duration::from_secs(20));
+        assert!(gcra(tat, 1_020_000, 3).is_ok(), "one more after 60 s / 3");
     }
 }

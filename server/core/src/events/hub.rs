@@ -19,12 +19,16 @@ use bytes::Bytes;
 use futures::Stream;
 use tokio::sync::mpsc;
 
-use super::{Audience, Control, Event, EventEncoder};
+use super::{Audience, Control, Event, EventBus, EventEncoder};
 use crate::{
     access::{PermCache, ServerPerms},
     id::{Id, now_ms},
     model::{Presence, PresenceStatus},
 };
+
+/// Most stream entries a resume reads back from the cluster's stream (beyond that a fresh
+/// snapshot is cheaper than the replay, and the replay would sit in memory at once).
+const MAX_STREAM_REPLAY: u64 = 100_000;
 
 /// Hub tuning.
 #[derive(Debug, Clone, Copy)]
@@ -59,6 +63,9 @@ struct Logged {
 
 struct SubHandle {
     id: u64,
+    /// Stored events up to this sequence were already handed to the stream (a resume from a
+    /// cursor this node had not reached yet): they are skipped when they arrive.
+    skip_until: u64,
     /// The signed-in session the stream was opened with (closed when it is revoked).
     session: Id,
     tx: mpsc::Sender<Bytes>,
@@ -67,7 +74,11 @@ struct SubHandle {
 
 #[derive(Default)]
 struct Inner {
+    /// The last sequence delivered (or, clustered, consumed from the shared stream).
     seq: u64,
+    /// The log holds every event with a sequence above this one (up to `seq`): older cursors
+    /// are replayed from the cluster's stream, or, on a single node, must resync.
+    floor: u64,
     log: VecDeque<Logged>,
     subs: HashMap<Id, Vec<SubHandle>>,
     /// Status each user picked (absent = online).
@@ -92,16 +103,25 @@ impl Inner {
             .unwrap_or_else(|| self.visible_status(user))
     }
 
-    /// The status others should see: offline without streams, invisible shows as offline.
-    fn visible_status(&self, user: Id) -> PresenceStatus {
-        if !self.subs.contains_key(&user)
-            && self
+    /// Whether this node holds the user: an open stream, or the grace period after one.
+    fn here(&self, user: Id) -> bool {
+        self.subs.contains_key(&user)
+            || self
                 .left
                 .get(&user)
-                .is_none_or(|at| at.elapsed() >= self.grace)
-        {
+                .is_some_and(|at| at.elapsed() < self.grace)
+    }
+
+    /// The status others should see: offline without streams, invisible shows as offline.
+    fn visible_status(&self, user: Id) -> PresenceStatus {
+        if !self.here(user) {
             return PresenceStatus::Offline;
         }
+        self.shown_status(user)
+    }
+
+    /// The status others see of a connected user: the chosen one, invisible as offline.
+    fn shown_status(&self, user: Id) -> PresenceStatus {
         match self
             .chosen
             .get(&user)
@@ -114,13 +134,63 @@ impl Inner {
     }
 }
 
+/// Where a clustered hub reads stored events older than its own log: the event stream all
+/// nodes share (see [`super::nats`]).
+#[async_trait::async_trait]
+pub trait ReplaySource: Send + Sync + 'static {
+    /// The stored events with `after < seq <= upto`, in order, or why they cannot be had
+    /// (older than the retention window, stream unreachable).
+    async fn replay(&self, after: u64, upto: u64) -> Result<Vec<Stored>, String>;
+    /// The sequence of the newest stored event (a cursor beyond it is from the future).
+    async fn last_seq(&self) -> Result<u64, String>;
+}
+
+/// A stored event as the cluster's stream holds it.
+#[derive(Debug, Clone)]
+pub struct Stored {
+    /// Its stream sequence: the resume cursor.
+    pub seq: u64,
+    /// Who may receive it.
+    pub audience: Audience,
+    /// The event encoded without a cursor ([`EventEncoder::encode`] with `""`).
+    pub bytes: Bytes,
+}
+
+/// Who holds a user's streams across nodes, for clustered hubs (see `super::nats`): a user
+/// is online while any node holds them.
+#[async_trait::async_trait]
+pub trait PresenceDirectory: Send + Sync + 'static {
+    /// Records whether this node holds `user` (an open stream, or the grace period after
+    /// one) and returns whether another live node does.
+    async fn hold(&self, user: Id, here: bool) -> bool;
+}
+
+/// How a hub that is one of several nodes numbers and replays events.
+pub struct Clustered {
+    /// Identifies the shared stream (cursors of another stream are refused).
+    pub epoch: u64,
+    /// The stream's last sequence when this node started consuming it.
+    pub start: u64,
+    /// Reads what this node's log does not hold.
+    pub source: Arc<dyn ReplaySource>,
+    /// Who holds which user's streams on the other nodes.
+    pub presence: Arc<dyn PresenceDirectory>,
+}
+
 /// The event hub. See the module docs.
 pub struct Hub {
     encoder: Arc<dyn EventEncoder>,
     perms: Arc<PermCache>,
     config: HubConfig,
-    /// Distinguishes this process's cursors from a previous one's.
+    /// Distinguishes this process's cursors from a previous one's (clustered: the shared
+    /// stream's identity).
     epoch: u64,
+    /// Set when several nodes share one event stream.
+    source: Option<Arc<dyn ReplaySource>>,
+    /// Set when several nodes share presence.
+    directory: Option<Arc<dyn PresenceDirectory>>,
+    /// Where this hub's own announcements (presence) go when it is one of several nodes.
+    outbound: Mutex<Option<std::sync::Weak<dyn EventBus>>>,
     next_sub: AtomicU64,
     inner: Mutex<Inner>,
     watchers: Mutex<Option<PresenceWatchers>>,
@@ -181,17 +251,104 @@ fn admits(audience: &Audience, p: &ServerPerms, user: Id) -> bool {
             .is_none_or(|needed| p.base(user).is_some_and(|b| b.contains(needed)))
 }
 
+/// Recipients of an entry among the users with streams on this node.
+fn recipients(
+    inner: &Inner,
+    audience: &Audience,
+    snapshots: &HashMap<Id, Arc<ServerPerms>>,
+) -> HashSet<Id> {
+    let mut recipients: HashSet<Id> = audience
+        .users
+        .iter()
+        .copied()
+        .filter(|u| inner.subs.contains_key(u))
+        .collect();
+    for server in &audience.servers {
+        let Some(p) = snapshots.get(server) else {
+            continue;
+        };
+        recipients.extend(
+            p.member_ids()
+                .filter(|u| inner.subs.contains_key(u) && admits(audience, p, *u)),
+        );
+    }
+    recipients
+}
+
+impl Inner {
+    /// Queues `bytes` to every recipient's streams (a stored event carries its `seq`).
+    fn fan_out(
+        &mut self,
+        audience: &Audience,
+        snapshots: &HashMap<Id, Arc<ServerPerms>>,
+        bytes: &Bytes,
+        seq: Option<u64>,
+    ) {
+        for user in recipients(self, audience, snapshots) {
+            if let Some(subs) = self.subs.get_mut(&user) {
+                deliver(subs, bytes, seq);
+                if subs.is_empty() {
+                    self.subs.remove(&user);
+                }
+            }
+        }
+    }
+
+    /// Keeps a stored event for resuming, dropping the oldest beyond `window`.
+    fn log(&mut self, seq: u64, audience: Audience, bytes: Bytes, window: usize) {
+        self.log.push_back(Logged {
+            seq,
+            audience,
+            bytes,
+        });
+        while self.log.len() > window {
+            if let Some(old) = self.log.pop_front() {
+                self.floor = old.seq;
+            }
+        }
+    }
+}
+
 impl Hub {
     /// A hub encoding with `encoder` and judging visibility with `perms`.
     pub fn new(encoder: Arc<dyn EventEncoder>, perms: Arc<PermCache>, config: HubConfig) -> Self {
+        Self::build(encoder, perms, config, None)
+    }
+
+    /// A hub of one node among several: events arrive numbered by the shared stream
+    /// ([`Self::deliver`]), and cursors older than this node's log are replayed from it.
+    pub fn clustered(
+        encoder: Arc<dyn EventEncoder>,
+        perms: Arc<PermCache>,
+        config: HubConfig,
+        cluster: Clustered,
+    ) -> Self {
+        Self::build(encoder, perms, config, Some(cluster))
+    }
+
+    fn build(
+        encoder: Arc<dyn EventEncoder>,
+        perms: Arc<PermCache>,
+        config: HubConfig,
+        cluster: Option<Clustered>,
+    ) -> Self {
+        let (epoch, start, source, directory) = match cluster {
+            Some(c) => (c.epoch, c.start, Some(c.source), Some(c.presence)),
+            None => (rand::random::<u32>() as u64, 0, None, None),
+        };
         Self {
             encoder,
             perms,
             config,
-            epoch: rand::random::<u32>() as u64,
+            epoch,
+            source,
+            directory,
+            outbound: Mutex::new(None),
             next_sub: AtomicU64::new(1),
             inner: Mutex::new(Inner {
                 grace: config.presence_grace,
+                seq: start,
+                floor: start,
                 ..Inner::default()
             }),
             watchers: Mutex::new(None),
@@ -242,47 +399,59 @@ impl Hub {
         let snapshots = self.snapshots(audience.servers.iter().copied()).await;
         let ephemeral = event.is_ephemeral();
         let mut inner = self.lock();
-        let cursor = if ephemeral {
-            String::new()
-        } else {
-            inner.seq += 1;
-            format!("{}.{}", self.epoch, inner.seq)
-        };
-        let bytes = self.encoder.encode(&cursor, &event);
+        if ephemeral {
+            let bytes = self.encoder.encode("", &event);
+            inner.fan_out(&audience, &snapshots, &bytes, None);
+            return;
+        }
+        inner.seq += 1;
+        let seq = inner.seq;
+        let bytes = self
+            .encoder
+            .encode(&format!("{}.{seq}", self.epoch), &event);
+        inner.fan_out(&audience, &snapshots, &bytes, Some(seq));
+        inner.log(seq, audience, bytes, self.config.replay_window);
+    }
 
-        let mut recipients: HashSet<Id> = audience
-            .users
-            .iter()
-            .copied()
-            .filter(|u| inner.subs.contains_key(u))
-            .collect();
-        for server in &audience.servers {
-            let Some(p) = snapshots.get(server) else {
-                continue;
-            };
-            recipients.extend(
-                p.member_ids()
-                    .filter(|u| inner.subs.contains_key(u) && admits(&audience, p, *u)),
-            );
+    /// Delivers a stored event that arrived from the cluster's stream under `seq` (encoded
+    /// without a cursor). Events arrive in stream order; one seen before is ignored.
+    pub async fn deliver(&self, seq: u64, audience: Audience, encoded: &Bytes) {
+        let snapshots = self.snapshots(audience.servers.iter().copied()).await;
+        let bytes = self
+            .encoder
+            .with_cursor(&format!("{}.{seq}", self.epoch), encoded);
+        let mut inner = self.lock();
+        if seq <= inner.seq {
+            return;
         }
-        for user in recipients {
-            if let Some(subs) = inner.subs.get_mut(&user) {
-                deliver(subs, &bytes);
-                if subs.is_empty() {
-                    inner.subs.remove(&user);
-                }
-            }
-        }
-        if !ephemeral {
-            let seq = inner.seq;
-            inner.log.push_back(Logged {
-                seq,
-                audience,
-                bytes,
-            });
-            while inner.log.len() > self.config.replay_window {
-                inner.log.pop_front();
-            }
+        inner.seq = seq;
+        inner.fan_out(&audience, &snapshots, &bytes, Some(seq));
+        inner.log(seq, audience, bytes, self.config.replay_window);
+    }
+
+    /// Delivers an ephemeral event (never stored, no cursor) that arrived from the cluster.
+    pub async fn deliver_ephemeral(&self, audience: Audience, bytes: &Bytes) {
+        let snapshots = self.snapshots(audience.servers.iter().copied()).await;
+        self.lock().fan_out(&audience, &snapshots, bytes, None);
+    }
+
+    /// Sends this hub's own announcements (presence) through `bus`, so every node hears
+    /// them (held weakly: the bus owns the way back to this hub).
+    pub fn set_outbound(&self, bus: std::sync::Weak<dyn EventBus>) {
+        *self.outbound.lock().unwrap_or_else(|p| p.into_inner()) = Some(bus);
+    }
+
+    /// Publishes one of the hub's own announcements: through the cluster when there is one.
+    async fn announce(&self, audience: Audience, event: Event) {
+        let bus = self
+            .outbound
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_ref()
+            .and_then(std::sync::Weak::upgrade);
+        match bus {
+            Some(bus) => bus.publish(audience, event).await,
+            None => self.publish(audience, event).await,
         }
     }
 
@@ -305,27 +474,76 @@ impl Hub {
         let lagged = Arc::new(AtomicBool::new(false));
         let id = self.next_sub.fetch_add(1, Ordering::Relaxed);
         let mut prelude = VecDeque::new();
+        // Clustered, a cursor older than this node's log is replayed from the shared stream
+        // first (up to the log's floor), then from the log under the lock.
+        let mut fetched: Option<(u64, Vec<Stored>)> = None;
+        let mut refused: Option<String> = None;
+        let mut ahead = false;
+        if let (Some(Ok(after)), Some(source)) = (&parsed, &self.source) {
+            let (floor, seq) = {
+                let inner = self.lock();
+                (inner.floor, inner.seq)
+            };
+            if *after < floor && floor - *after > MAX_STREAM_REPLAY {
+                refused = Some("cursor is too far behind to replay; resync".to_owned());
+            } else if *after < floor {
+                match source.replay(*after, floor).await {
+                    Ok(events) => fetched = Some((floor, events)),
+                    Err(why) => refused = Some(why),
+                }
+            } else if *after > seq {
+                // Another node handed out a cursor this one has not reached yet.
+                match source.last_seq().await {
+                    Ok(last) => ahead = *after <= last,
+                    Err(why) => refused = Some(why),
+                }
+            }
+        }
+        let parsed = match (parsed, refused) {
+            (Some(Ok(_)), Some(why)) => Some(Err(why)),
+            (parsed, _) => parsed,
+        };
         let start = {
             let mut inner = self.lock();
             if inner.closed {
                 return None;
             }
+            let mut skip_until = 0;
             let start = match parsed {
                 None => SubscriptionStart::Fresh { resync: None },
                 Some(Err(why)) => SubscriptionStart::Fresh { resync: Some(why) },
+                Some(Ok(after)) if ahead && after > inner.seq => {
+                    skip_until = after;
+                    prelude.push_back(self.encoder.encode_control(&Control::Resumed(0)));
+                    SubscriptionStart::Resumed
+                }
                 Some(Ok(after)) => {
-                    let oldest = inner.log.front().map_or(inner.seq + 1, |l| l.seq);
+                    let from = match &fetched {
+                        Some((upto, _)) => *upto,
+                        None => after,
+                    };
                     if after > inner.seq {
                         SubscriptionStart::Fresh {
                             resync: Some("cursor is from the future".to_owned()),
                         }
-                    } else if after + 1 < oldest {
+                    } else if from < inner.floor {
                         SubscriptionStart::Fresh {
                             resync: Some("cursor is older than the replay window".to_owned()),
                         }
                     } else {
                         let mut replayed = 0u32;
-                        for l in inner.log.iter().filter(|l| l.seq > after) {
+                        let older = fetched
+                            .iter()
+                            .flat_map(|(_, events)| events.iter())
+                            .filter(|e| visible(&e.audience, user, &snapshots));
+                        for e in older {
+                            prelude.push_back(
+                                self.encoder
+                                    .with_cursor(&format!("{}.{}", self.epoch, e.seq), &e.bytes),
+                            );
+                            replayed += 1;
+                        }
+                        for l in inner.log.iter().filter(|l| l.seq > from) {
                             if visible(&l.audience, user, &snapshots) {
                                 prelude.push_back(l.bytes.clone());
                                 replayed += 1;
@@ -340,6 +558,7 @@ impl Hub {
             let subs = inner.subs.entry(user).or_default();
             subs.push(SubHandle {
                 id,
+                skip_until,
                 session,
                 tx,
                 lagged: Arc::clone(&lagged),
@@ -502,11 +721,24 @@ impl Hub {
         });
     }
 
-    async fn announce_presence(&self, user: Id) {
+    /// Announces the user's presence if what others should see changed. Clustered, a user
+    /// this node no longer holds stays online while another live node does.
+    pub(crate) async fn announce_presence(&self, user: Id) {
         let _in_order = self.announcing.lock().await;
+        let elsewhere = match &self.directory {
+            Some(directory) => {
+                let here = self.lock().here(user);
+                directory.hold(user, here).await
+            }
+            None => false,
+        };
         let status = {
             let mut inner = self.lock();
-            let status = inner.visible_status(user);
+            let status = if elsewhere {
+                inner.shown_status(user)
+            } else {
+                inner.visible_status(user)
+            };
             if status == PresenceStatus::Offline {
                 inner.left.remove(&user);
             }
@@ -535,7 +767,7 @@ impl Hub {
             status,
             status_text: String::new(),
         };
-        self.publish(audience, Event::PresenceUpdated(presence))
+        self.announce(audience, Event::PresenceUpdated(presence))
             .await;
     }
 
@@ -553,6 +785,30 @@ impl Hub {
         }
     }
 
+    /// Records a presence another node announced (clustered): what this node tells new
+    /// streams, and the status the user picked (the announcement shows it unless invisible).
+    pub fn note_presence(&self, user: Id, status: PresenceStatus) {
+        let mut inner = self.lock();
+        if status == PresenceStatus::Offline {
+            inner.announced.remove(&user);
+        } else {
+            inner.announced.insert(user, status);
+            inner.chosen.insert(user, status);
+        }
+    }
+
+    /// Users announced online whom this node does not hold (clustered: another node does,
+    /// or did until it died).
+    pub fn held_elsewhere(&self) -> Vec<Id> {
+        let inner = self.lock();
+        inner
+            .announced
+            .keys()
+            .copied()
+            .filter(|u| !inner.here(*u))
+            .collect()
+    }
+
     /// Registers who besides co-members sees a user's presence (e.g. friends).
     pub fn set_presence_watchers(&self, source: PresenceWatchers) {
         *self.watchers.lock().unwrap_or_else(|p| p.into_inner()) = Some(source);
@@ -561,15 +817,25 @@ impl Hub {
 
 /// Queues `bytes` to each subscriber; one whose queue is full is cut off and told to resync
 /// once it drains (it never blocks the publisher or other subscribers).
-fn deliver(subs: &mut Vec<SubHandle>, bytes: &Bytes) {
-    subs.retain(|s| match s.tx.try_send(bytes.clone()) {
+fn deliver(subs: &mut Vec<SubHandle>, bytes: &Bytes, seq: Option<u64>) {
+    subs.retain(|s| {
+        if seq.is_some_and(|seq| seq <= s.skip_until) {
+            return true;
+        }
+        queue(s, bytes)
+    });
+}
+
+/// Queues to one subscriber; false if it is gone or cut off.
+fn queue(s: &SubHandle, bytes: &Bytes) -> bool {
+    match s.tx.try_send(bytes.clone()) {
         Ok(()) => true,
         Err(mpsc::error::TrySendError::Full(_)) => {
             s.lagged.store(true, Ordering::Relaxed);
             false
         }
         Err(mpsc::error::TrySendError::Closed(_)) => false,
-    });
+    }
 }
 
 /// One client's event stream: prelude (snapshot or replay), then live events, heartbeats
@@ -662,6 +928,9 @@ mod tests {
         fn encode(&self, _: &str, _: &Event) -> Bytes {
             Bytes::new()
         }
+        fn with_cursor(&self, _: &str, _: &Bytes) -> Bytes {
+            Bytes::new()
+        }
         fn encode_control(&self, _: &Control) -> Bytes {
             Bytes::new()
         }
@@ -699,6 +968,134 @@ mod tests {
         let online = hub.presences([user]);
         assert_eq!(online.len(), 1, "{online:?}");
         assert_eq!(online[0].status, PresenceStatus::Online);
+    }
+
+    /// Bytes that name what they are: the cursor of an event, or "control".
+    struct Cursors;
+
+    impl EventEncoder for Cursors {
+        fn encode(&self, cursor: &str, _: &Event) -> Bytes {
+            Bytes::from(cursor.to_owned())
+        }
+        fn with_cursor(&self, cursor: &str, _: &Bytes) -> Bytes {
+            Bytes::from(cursor.to_owned())
+        }
+        fn encode_control(&self, _: &Control) -> Bytes {
+            Bytes::from_static(b"control")
+        }
+        fn encode_ready(&self, _: &Ready) -> Bytes {
+            Bytes::from_static(b"ready")
+        }
+    }
+
+    /// A cluster stream holding events 1..=`last` for one user.
+    struct FakeStream {
+        user: Id,
+        last: u64,
+    }
+
+    #[async_trait::async_trait]
+    impl ReplaySource for FakeStream {
+        async fn replay(&self, after: u64, upto: u64) -> Result<Vec<Stored>, String> {
+            Ok((after + 1..=upto.min(self.last))
+                .map(|seq| Stored {
+                    seq,
+                    audience: Audience::users(vec![self.user]),
+                    bytes: Bytes::new(),
+                })
+                .collect())
+        }
+        async fn last_seq(&self) -> Result<u64, String> {
+            Ok(self.last)
+        }
+    }
+
+    struct Alone;
+
+    #[async_trait::async_trait]
+    impl PresenceDirectory for Alone {
+        async fn hold(&self, _: Id, _: bool) -> bool {
+            false
+        }
+    }
+
+    /// A hub of one node among several that started consuming after `start`; the stream
+    /// holds `last` events for `user`.
+    async fn clustered(dir: &tempfile::TempDir, user: Id, start: u64, last: u64) -> Arc<Hub> {
+        let url = format!("sqlite://{}", dir.path().join("hub.db").display());
+        let store = store::connect(&url).await.expect("store");
+        Arc::new(Hub::clustered(
+            Arc::new(Cursors),
+            Arc::new(PermCache::new(store)),
+            HubConfig::default(),
+            Clustered {
+                epoch: 7,
+                start,
+                source: Arc::new(FakeStream { user, last }),
+                presence: Arc::new(Alone),
+            },
+        ))
+    }
+
+    async fn next_text(sub: &mut Subscription) -> String {
+        use futures::StreamExt;
+        let bytes = sub.next().await.expect("stream open");
+        String::from_utf8(bytes.to_vec()).expect("text")
+    }
+
+    /// A cursor older than the node's log is replayed from the stream up to the log, then
+    /// from the log, then live: every event once, in order.
+    #[tokio::test]
+    async fn a_clustered_resume_joins_stream_and_log_without_gap_or_duplicate() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let user = Id(7);
+        let hub = clustered(&dir, user, 10, 12).await;
+        for seq in [11, 12] {
+            hub.deliver(seq, Audience::users(vec![user]), &Bytes::new())
+                .await;
+        }
+        let (mut sub, start) = hub.subscribe(user, Id(1), &[], Some("7.4")).await;
+        assert_eq!(start, SubscriptionStart::Resumed);
+        let mut got = Vec::new();
+        for _ in 0..9 {
+            got.push(next_text(&mut sub).await);
+        }
+        let want: Vec<String> = (5..=12)
+            .map(|s| format!("7.{s}"))
+            .chain(["control".to_owned()])
+            .collect();
+        assert_eq!(got, want);
+        hub.deliver(13, Audience::users(vec![user]), &Bytes::new())
+            .await;
+        assert_eq!(next_text(&mut sub).await, "7.13");
+    }
+
+    /// A cursor another node handed out that this node has not reached yet: nothing to
+    /// replay, and the events up to it are skipped when they arrive here.
+    #[tokio::test]
+    async fn a_cursor_ahead_of_this_node_skips_what_the_client_had() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let user = Id(7);
+        let hub = clustered(&dir, user, 10, 20).await;
+        let (mut sub, start) = hub.subscribe(user, Id(1), &[], Some("7.15")).await;
+        assert_eq!(start, SubscriptionStart::Resumed);
+        assert_eq!(next_text(&mut sub).await, "control");
+        for seq in 11..=17 {
+            hub.deliver(seq, Audience::users(vec![user]), &Bytes::new())
+                .await;
+        }
+        assert_eq!(next_text(&mut sub).await, "7.16");
+        assert_eq!(next_text(&mut sub).await, "7.17");
+        let (_, start) = hub.subscribe(user, Id(1), &[], Some("7.21")).await;
+        assert!(
+            matches!(start, SubscriptionStart::Fresh { resync: Some(_) }),
+            "beyond the stream's end: {start:?}"
+        );
+        let (_, start) = hub.subscribe(user, Id(1), &[], Some("8.3")).await;
+        assert!(matches!(
+            start,
+            SubscriptionStart::Fresh { resync: Some(_) }
+        ));
     }
 
     /// Without a grace period, a closed stream's user is offline at once.

@@ -3,9 +3,13 @@
 //! under a cursor, and hands the same bytes to every subscriber allowed to see it.
 
 mod hub;
+pub mod nats;
 mod service;
 
-pub use hub::{Hub, HubConfig, Subscription, SubscriptionStart};
+pub use hub::{
+    Clustered, Hub, HubConfig, PresenceDirectory, ReplaySource, Stored, Subscription,
+    SubscriptionStart,
+};
 pub use service::EventService;
 
 use bytes::Bytes;
@@ -75,13 +79,41 @@ impl Audience {
     }
 }
 
+/// What a committed change makes every node do besides delivering events: forget cached
+/// state, end streams. The node that made the change applies it at once; a multi-node bus
+/// carries it to the others, in order with the events (an invalidation reaches a node before
+/// the events published after it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Signal {
+    /// A server's permission snapshot changed.
+    Invalidate(Id),
+    /// A server was deleted.
+    ForgetServer(Id),
+    /// A session was revoked: refuse its access tokens until `until` (Unix ms) and end its
+    /// streams.
+    EndSession {
+        /// The session.
+        session: Id,
+        /// Until when its access tokens are refused.
+        until: i64,
+    },
+    /// End the streams opened with these credentials (a replaced bot token).
+    CloseStreams(Id),
+}
+
 /// Where services publish events. Subscriptions are local to a node, publication is not: the
-/// in-process bus ([`LocalBus`]) hands each event to this node's [`Hub`]; a multi-node bus
-/// (NATS) forwards it to every node, each delivering into its own hub.
+/// in-process bus ([`LocalBus`]) hands each event to this node's [`Hub`]; the multi-node bus
+/// ([`nats::NatsBus`]) forwards it to every node, each delivering into its own hub.
 #[async_trait::async_trait]
 pub trait EventBus: std::fmt::Debug + Send + Sync + 'static {
     /// Publishes an event to its audience. Call after the change is committed.
     async fn publish(&self, audience: Audience, event: Event);
+
+    /// Tells the other nodes about a committed change's side effect (already applied on this
+    /// node). Call after commit, before the change's events.
+    async fn signal(&self, signal: Signal) {
+        let _ = signal;
+    }
 }
 
 /// The single-node bus: publishing is local delivery.
@@ -100,6 +132,9 @@ impl EventBus for LocalBus {
 pub trait EventEncoder: Send + Sync + 'static {
     /// Encodes `event` under `cursor` (empty for ephemeral events).
     fn encode(&self, cursor: &str, event: &Event) -> Bytes;
+    /// Gives an event encoded without a cursor (`encode("", …)`) its cursor: how an event
+    /// numbered by the cluster's stream is delivered without being encoded again.
+    fn with_cursor(&self, cursor: &str, encoded: &Bytes) -> Bytes;
     /// Encodes a stream-control message.
     fn encode_control(&self, control: &Control) -> Bytes;
     /// Encodes the snapshot that opens a fresh stream.

@@ -111,8 +111,20 @@ pub trait WriteTx:
 /// Opens the store named by `url` (`postgres://…`, `postgresql://…` or `sqlite://…`) and runs
 /// its migrations.
 pub async fn connect(url: &str) -> Result<Arc<dyn Store>> {
+    connect_with_replica(url, None).await
+}
+
+/// [`connect`], reading message history (history pages, pins) from `read_url`, a read
+/// replica of the PostgreSQL database at `url`. SQLite has no replicas: refused there.
+pub async fn connect_with_replica(url: &str, read_url: Option<&str>) -> Result<Arc<dyn Store>> {
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        Ok(Arc::new(PgStore::connect(url).await?))
+        Ok(Arc::new(
+            PgStore::connect_with_replica(url, read_url).await?,
+        ))
+    } else if read_url.is_some() {
+        Err(Error::internal(
+            "DATABASE_READ_URL needs a PostgreSQL DATABASE_URL".to_owned(),
+        ))
     } else if url.starts_with("sqlite:") {
         Ok(Arc::new(SqliteStore::connect(url).await?))
     } else {

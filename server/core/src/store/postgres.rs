@@ -11,11 +11,19 @@ use crate::error::Result;
 #[derive(Debug, Clone)]
 pub struct PgStore {
     pool: PgPool,
+    /// Message history reads (a read replica when one is configured, else `pool`).
+    read_pool: PgPool,
 }
 
 impl PgStore {
     /// Connects and runs the PostgreSQL migrations.
     pub async fn connect(url: &str) -> Result<Self> {
+        Self::connect_with_replica(url, None).await
+    }
+
+    /// Connects, runs the migrations, and reads message history from `read_url` (a read
+    /// replica of the same database) when given.
+    pub async fn connect_with_replica(url: &str, read_url: Option<&str>) -> Result<Self> {
         let pool = PgPoolOptions::new()
             .max_connections(16)
             .acquire_timeout(Duration::from_secs(10))
@@ -24,7 +32,17 @@ impl PgStore {
         sqlx::migrate!("../../migrations/postgres")
             .run(&pool)
             .await?;
-        Ok(Self { pool })
+        let read_pool = match read_url {
+            Some(read_url) => {
+                PgPoolOptions::new()
+                    .max_connections(16)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect_with(connect_options(read_url)?)
+                    .await?
+            }
+            None => pool.clone(),
+        };
+        Ok(Self { pool, read_pool })
     }
 }
 

@@ -13,6 +13,8 @@ use crate::error::Result;
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
     pool: SqlitePool,
+    /// Message history reads: the same pool (SQLite has no replicas).
+    read_pool: SqlitePool,
 }
 
 impl SqliteStore {
@@ -33,7 +35,10 @@ impl SqliteStore {
             .connect_with(options)
             .await?;
         sqlx::migrate!("../../migrations/sqlite").run(&pool).await?;
-        Ok(Self { pool })
+        Ok(Self {
+            read_pool: pool.clone(),
+            pool,
+        })
     }
 }
 

@@ -384,7 +384,7 @@ macro_rules! messages_sql {
                 .bind(channel.0)
                 .bind(before.map_or(i64::MAX, |b| b.0))
                 .bind(i64::from(limit))
-                .fetch_all(&self.pool)
+                .fetch_all(&self.read_pool)
                 .await?)
             }
 
@@ -401,7 +401,7 @@ macro_rules! messages_sql {
                 .bind(channel.0)
                 .bind(first.0)
                 .bind(i64::from(limit))
-                .fetch_all(&self.pool)
+                .fetch_all(&self.read_pool)
                 .await?)
             }
 
@@ -415,7 +415,7 @@ macro_rules! messages_sql {
                      ORDER BY m.pinned_at DESC, m.id DESC"
                 ))
                 .bind(channel.0)
-                .fetch_all(&self.pool)
+                .fetch_all(&self.read_pool)
                 .await?)
             }
 

@@ -1,0 +1,663 @@
+//! The multi-node bus: NATS JetStream carries events and side effects between nodes.
+//!
+//! Every stored event is published once, encoded without a cursor (the bytes every hub shares,
+//! [`EventEncoder::encode`] with `""`), to ONE JetStream stream, on a subject named for its
+//! audience (`<prefix>.ev.s.<server>` or `<prefix>.ev.u.<user>`), with the audience in a
+//! header. The stream's sequence is the cursor: it orders events globally, so a client may
+//! resume on any node, and it outlives the nodes (retention by age and size). Every node
+//! reads the stream in order with an ordered consumer and delivers into its own [`Hub`],
+//! which keeps a window of it for resumes and reads older cursors back from the stream.
+//!
+//! The side effects of a committed change ([`Signal`]: permission-cache invalidation, ended
+//! sessions) go into the same stream (`<prefix>.ctl`), so a node applies an invalidation
+//! before the events published after it: a member who lost access stops receiving on every
+//! node at once. Ephemeral events (typing, presence, voice signals) are plain NATS
+//! publications (`<prefix>.eph.…`), never stored.
+//!
+//! Presence: a user is online while any live node holds a stream of theirs (key-value
+//! buckets, [`presence`]); announcements travel as ephemeral events and every node records
+//! them, so each tells new streams the same.
+
+mod lease;
+mod presence;
+
+use std::{
+    sync::{Arc, Weak},
+    time::Duration,
+};
+
+use async_nats::{
+    HeaderMap,
+    jetstream::{
+        self,
+        consumer::{DeliverPolicy, pull::OrderedConfig},
+        stream,
+    },
+};
+use bytes::Bytes;
+use futures::StreamExt;
+
+use super::{
+    Audience, Clustered, Event, EventBus, EventEncoder, Hub, ReplaySource, Signal, Stored,
+};
+use crate::{
+    error::{Error, Result},
+    id::Id,
+    model::{Presence, PresenceStatus},
+    permissions::Permissions,
+};
+
+/// The header carrying an event's audience.
+const AUDIENCE: &str = "Decentra-Audience";
+/// The header naming the node that published a signal (it applied it already).
+const NODE: &str = "Decentra-Node";
+/// The header of a presence announcement: `<user> <status>`.
+const PRESENCE: &str = "Decentra-Presence";
+/// Shared cells expire this long after their last write (longer than any rate-limit state
+/// stays relevant: a minute's budget).
+const CELL_TTL: Duration = Duration::from_secs(120);
+/// Compare-and-set attempts on a shared cell before giving up.
+const CELL_ATTEMPTS: usize = 16;
+/// Longest a resume waits for the stream to hand back what it missed.
+const REPLAY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Where and how the nodes share events.
+#[derive(Debug, Clone)]
+pub struct NatsConfig {
+    /// `nats://host:port` of the NATS server (with JetStream enabled).
+    pub url: String,
+    /// First token of every subject and of the stream's name, so several deployments (or
+    /// test runs) can share one NATS server. Letters, digits, `_` and `-`.
+    pub prefix: String,
+    /// Stored events older than this are dropped (resuming from them needs a resync).
+    pub max_age: Duration,
+    /// The stream keeps at most this many bytes (oldest dropped first).
+    pub max_bytes: i64,
+}
+
+impl NatsConfig {
+    /// Defaults for everything but the URL: prefix `decentra`, a day, 1 GiB.
+    pub fn new(url: impl Into<String>) -> Self {
+        Self {
+            url: url.into(),
+            prefix: "decentra".to_owned(),
+            max_age: Duration::from_secs(24 * 3600),
+            max_bytes: 1 << 30,
+        }
+    }
+
+    /// Whether `prefix` can be a subject token and part of a stream name.
+    pub fn valid_prefix(prefix: &str) -> bool {
+        !prefix.is_empty()
+            && prefix
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    }
+
+    fn stream_name(&self) -> String {
+        format!("{}_EVENTS", self.prefix.to_ascii_uppercase())
+    }
+}
+
+struct Link {
+    client: async_nats::Client,
+    js: jetstream::Context,
+    stream: String,
+    prefix: String,
+    /// This process among the nodes (signals it published come back to it).
+    node: String,
+    epoch: u64,
+    start: u64,
+    encoder: Arc<dyn EventEncoder>,
+    presence: Arc<presence::KvPresence>,
+    lease: lease::Lease,
+    /// Small shared numbers (`<PREFIX>_CELLS`), e.g. the instance's rate-limit state.
+    cells: async_nats::jetstream::kv::Store,
+}
+
+/// The NATS JetStream [`EventBus`] (see the module docs).
+#[derive(Clone)]
+pub struct NatsBus(Arc<Link>);
+
+impl std::fmt::Debug for NatsBus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NatsBus")
+            .field("stream", &self.0.stream)
+            .field("node", &self.0.node)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Applies a signal from another node (see `change::apply_signal`).
+pub type ApplySignal = Arc<dyn Fn(Signal) + Send + Sync>;
+
+fn nats_error(
+    what: &'static str,
+) -> impl FnOnce(Box<dyn std::error::Error + Send + Sync>) -> Error {
+    move |e| Error::internal_with(what, e)
+}
+
+impl NatsBus {
+    /// Connects and creates the event stream, or applies the configured limits to it.
+    pub async fn connect(config: &NatsConfig, encoder: Arc<dyn EventEncoder>) -> Result<Self> {
+        if !NatsConfig::valid_prefix(&config.prefix) {
+            return Err(Error::invalid(
+                "nats_prefix",
+                "use letters, digits, '_' and '-' only",
+            ));
+        }
+        let client = async_nats::connect(&config.url)
+            .await
+            .map_err(|e| nats_error("cannot connect to NATS")(e.into()))?;
+        let js = jetstream::new(client.clone());
+        let stream = config.stream_name();
+        let info = js
+            .create_or_update_stream(stream::Config {
+                name: stream.clone(),
+                subjects: vec![
+                    format!("{}.ev.>", config.prefix),
+                    format!("{}.ctl", config.prefix),
+                ],
+                max_age: config.max_age,
+                max_bytes: config.max_bytes,
+                storage: stream::StorageType::File,
+                discard: stream::DiscardPolicy::Old,
+                ..Default::default()
+            })
+            .await
+            .map_err(|e| nats_error("cannot create the JetStream event stream")(e.into()))?;
+        // The stream's creation time tells this stream from an earlier one of the same name:
+        // cursors of a deleted stream are refused rather than misread.
+        let epoch = (info.created.unix_timestamp_nanos() / 1_000) as u64;
+        let node = format!("{:016x}", rand::random::<u64>());
+        let presence = Arc::new(presence::KvPresence::open(&js, &config.prefix, &node).await?);
+        let lease = lease::Lease::take(&js, &config.prefix, &node).await?;
+        let cells = presence::bucket(&js, &format!("{}_CELLS", config.prefix), CELL_TTL).await?;
+        tracing::info!(node_id = lease.id, "leased a node id");
+        Ok(Self(Arc::new(Link {
+            client,
+            js,
+            stream,
+            prefix: config.prefix.clone(),
+            node,
+            epoch,
+            start: info.state.last_sequence,
+            encoder,
+            presence,
+            lease,
+            cells,
+        })))
+    }
+
+    /// Applies `change` to the shared number under `key` by compare-and-set (see
+    /// `auth::rate_limit::SharedCells`); a value expires [`CELL_TTL`] after its last write.
+    pub async fn update_cell(
+        &self,
+        key: &str,
+        change: &mut (dyn FnMut(Option<u64>) -> Option<u64> + Send),
+    ) -> std::result::Result<(), String> {
+        let cells = &self.0.cells;
+        for _ in 0..CELL_ATTEMPTS {
+            let entry = cells
+                .entry(key)
+                .await
+                .map_err(|e| format!("shared cells unavailable: {e}"))?;
+            let (current, revision) = match &entry {
+                Some(e) if e.operation == async_nats::jetstream::kv::Operation::Put => (
+                    std::str::from_utf8(&e.value)
+                        .ok()
+                        .and_then(|v| v.parse().ok()),
+                    Some(e.revision),
+                ),
+                Some(e) => (None, Some(e.revision)),
+                None => (None, None),
+            };
+            let Some(next) = change(current) else {
+                return Ok(());
+            };
+            let value = Bytes::from(next.to_string());
+            let written = match revision {
+                Some(r) => cells.update(key, value, r).await.is_ok(),
+                None => cells.create(key, value).await.is_ok(),
+            };
+            if written {
+                return Ok(());
+            }
+        }
+        Err("shared cell contended".to_owned())
+    }
+
+    /// The id-generator node id this node leased (no other live node holds it).
+    pub fn node_id(&self) -> u16 {
+        self.0.lease.id
+    }
+
+    /// How this node's hub numbers and replays events.
+    pub fn cluster(&self) -> Clustered {
+        Clustered {
+            epoch: self.0.epoch,
+            start: self.0.start,
+            source: Arc::new(self.clone()),
+            presence: Arc::clone(&self.0.presence) as Arc<dyn super::PresenceDirectory>,
+        }
+    }
+
+    /// Starts reading the stream (from where [`Self::cluster`] said) into `hub`, applying
+    /// other nodes' signals with `apply`, and the ephemeral events. Stops when the hub is gone.
+    pub async fn start(&self, hub: &Arc<Hub>, apply: ApplySignal) -> Result<()> {
+        let link = &self.0;
+        let mut ephemeral = link
+            .client
+            .subscribe(format!("{}.eph.>", link.prefix))
+            .await
+            .map_err(|e| nats_error("cannot subscribe to ephemeral events")(e.into()))?;
+        let weak = Arc::downgrade(hub);
+        tokio::spawn(async move {
+            while let Some(m) = ephemeral.next().await {
+                let Some(hub) = weak.upgrade() else { return };
+                if let Some((user, status)) = m
+                    .headers
+                    .as_ref()
+                    .and_then(|h| h.get(PRESENCE))
+                    .and_then(|p| parse_presence(p.as_str()))
+                {
+                    hub.note_presence(user, status);
+                }
+                match audience_of(m.headers.as_ref()) {
+                    Some(audience) => hub.deliver_ephemeral(audience, &m.payload).await,
+                    None => tracing::warn!(subject = %m.subject, "event without audience"),
+                }
+            }
+        });
+        tokio::spawn(consume(Arc::clone(link), Arc::downgrade(hub), apply));
+        tokio::spawn(keep_alive(Arc::clone(link), Arc::downgrade(hub)));
+        Ok(())
+    }
+
+    fn subject(&self, kind: &str, audience: &Audience) -> String {
+        let prefix = &self.0.prefix;
+        match (audience.servers.first(), audience.users.first()) {
+            (Some(server), _) => format!("{prefix}.{kind}.s.{server}"),
+            (None, Some(user)) => format!("{prefix}.{kind}.u.{user}"),
+            (None, None) => format!("{prefix}.{kind}.none"),
+        }
+    }
+
+    async fn stream(&self) -> std::result::Result<stream::Stream, String> {
+        self.0
+            .js
+            .get_stream(&self.0.stream)
+            .await
+            .map_err(|e| format!("event stream unavailable: {e}"))
+    }
+}
+
+/// Refreshes this node's liveness and node-id lease, and re-judges the users other nodes hold, so those only a
+/// dead node held go offline once its liveness key expired.
+async fn keep_alive(link: Arc<Link>, hub: Weak<Hub>) {
+    let mut tick = tokio::time::interval(presence::REFRESH);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        let Some(hub) = hub.upgrade() else { return };
+        link.presence.beat().await;
+        link.lease.renew().await;
+        for user in hub.held_elsewhere() {
+            hub.announce_presence(user).await;
+        }
+    }
+}
+
+/// Reads the stream in order from the hub's start, delivering events and applying signals;
+/// re-created after an error, from the last sequence handled.
+async fn consume(link: Arc<Link>, hub: Weak<Hub>, apply: ApplySignal) {
+    let mut next = link.start + 1;
+    loop {
+        let messages = async {
+            let stream = link.js.get_stream(&link.stream).await?;
+            let consumer = stream
+                .create_consumer(OrderedConfig {
+                    deliver_policy: DeliverPolicy::ByStartSequence {
+                        start_sequence: next,
+                    },
+                    ..Default::default()
+                })
+                .await?;
+            Ok::<_, async_nats::Error>(consumer.messages().await?)
+        };
+        match messages.await {
+            Ok(mut messages) => {
+                while let Some(m) = messages.next().await {
+                    let m = match m {
+                        Ok(m) => m,
+                        Err(e) => {
+                            tracing::warn!(error = %e, "event stream consumer failed; re-creating it");
+                            break;
+                        }
+                    };
+                    let Ok(seq) = m.info().map(|i| i.stream_sequence) else {
+                        continue;
+                    };
+                    let Some(hub) = hub.upgrade() else { return };
+                    link.handle(
+                        &hub,
+                        &apply,
+                        seq,
+                        &m.subject,
+                        m.headers.as_ref(),
+                        &m.payload,
+                    )
+                    .await;
+                    next = seq + 1;
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "cannot read the event stream; retrying"),
+        }
+        if hub.strong_count() == 0 {
+            return;
+        }
+        // Not a synchronisation: a pause before reconnecting to an unavailable stream.
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+}
+
+impl Link {
+    async fn handle(
+        &self,
+        hub: &Arc<Hub>,
+        apply: &ApplySignal,
+        seq: u64,
+        subject: &str,
+        headers: Option<&HeaderMap>,
+        payload: &Bytes,
+    ) {
+        if subject.strip_prefix(&self.prefix) == Some(".ctl") {
+            let own = headers
+                .and_then(|h| h.get(NODE))
+                .is_some_and(|n| n.as_str() == self.node);
+            if own {
+                return;
+            }
+            match std::str::from_utf8(payload).ok().and_then(parse_signal) {
+                Some(signal) => apply(signal),
+                None => tracing::warn!(seq, "unreadable signal in the event stream"),
+            }
+            return;
+        }
+        match audience_of(headers) {
+            Some(audience) => hub.deliver(seq, audience, payload).await,
+            None => tracing::warn!(seq, %subject, "event without audience"),
+        }
+    }
+}
+
+#[async_trait::async_trait]
+impl EventBus for NatsBus {
+    async fn publish(&self, audience: Audience, event: Event) {
+        let link = &self.0;
+        let bytes = link.encoder.encode("", &event);
+        let mut headers = HeaderMap::new();
+        headers.insert(AUDIENCE, audience_header(&audience).as_str());
+        if let Event::PresenceUpdated(p) = &event {
+            headers.insert(PRESENCE, presence_header(p).as_str());
+        }
+        let result = if event.is_ephemeral() {
+            link.client
+                .publish_with_headers(self.subject("eph", &audience), headers, bytes)
+                .await
+                .map_err(async_nats::Error::from)
+        } else {
+            publish_stored(&link.js, self.subject("ev", &audience), headers, bytes).await
+        };
+        if let Err(e) = result {
+            tracing::error!(error = %e, "publishing an event to NATS failed; clients resync");
+        }
+    }
+
+    async fn signal(&self, signal: Signal) {
+        let link = &self.0;
+        let mut headers = HeaderMap::new();
+        headers.insert(NODE, link.node.as_str());
+        let subject = format!("{}.ctl", link.prefix);
+        let payload = Bytes::from(signal_text(signal));
+        if let Err(e) = publish_stored(&link.js, subject, headers, payload).await {
+            tracing::error!(error = %e, ?signal, "publishing a signal to NATS failed");
+        }
+    }
+}
+
+/// Publishes into the stream and waits for its acknowledgement (so the next publication of
+/// this node is ordered after it).
+async fn publish_stored(
+    js: &jetstream::Context,
+    subject: String,
+    headers: HeaderMap,
+    payload: Bytes,
+) -> std::result::Result<(), async_nats::Error> {
+    js.publish_with_headers(subject, headers, payload)
+        .await?
+        .await?;
+    Ok(())
+}
+
+#[async_trait::async_trait]
+impl ReplaySource for NatsBus {
+    async fn replay(&self, after: u64, upto: u64) -> std::result::Result<Vec<Stored>, String> {
+        if upto <= after {
+            return Ok(Vec::new());
+        }
+        let mut stream = self.stream().await?;
+        let first = stream
+            .info()
+            .await
+            .map_err(|e| format!("event stream unavailable: {e}"))?
+            .state
+            .first_sequence;
+        if first > after + 1 {
+            return Err("cursor is older than the retention window".to_owned());
+        }
+        let consumer = stream
+            .create_consumer(OrderedConfig {
+                deliver_policy: DeliverPolicy::ByStartSequence {
+                    start_sequence: after + 1,
+                },
+                ..Default::default()
+            })
+            .await
+            .map_err(|e| format!("cannot read the event stream: {e}"))?;
+        let mut messages = consumer
+            .messages()
+            .await
+            .map_err(|e| format!("cannot read the event stream: {e}"))?;
+        let prefix = format!("{}.ev.", self.0.prefix);
+        let read = async {
+            let mut out = Vec::new();
+            // Every sequence up to `upto` was in the stream and none older than `after + 1`
+            // is gone, so a message at or past `upto` arrives and ends the read.
+            while let Some(m) = messages.next().await {
+                let m = m.map_err(|e| format!("cannot read the event stream: {e}"))?;
+                let seq = m
+                    .info()
+                    .map_err(|e| format!("unreadable stream message: {e}"))?
+                    .stream_sequence;
+                if seq > upto {
+                    break;
+                }
+                if m.subject.starts_with(prefix.as_str())
+                    && let Some(audience) = audience_of(m.headers.as_ref())
+                {
+                    out.push(Stored {
+                        seq,
+                        audience,
+                        bytes: m.payload.clone(),
+                    });
+                }
+                if seq >= upto {
+                    break;
+                }
+            }
+            Ok(out)
+        };
+        tokio::time::timeout(REPLAY_TIMEOUT, read)
+            .await
+            .map_err(|_| "the event stream did not answer in time".to_owned())?
+    }
+
+    async fn last_seq(&self) -> std::result::Result<u64, String> {
+        let mut stream = self.stream().await?;
+        Ok(stream
+            .info()
+            .await
+            .map_err(|e| format!("event stream unavailable: {e}"))?
+            .state
+            .last_sequence)
+    }
+}
+
+/// `s=1,2;c=3;p=8;u=4,5` (empty parts left out).
+fn audience_header(a: &Audience) -> String {
+    let ids = |ids: &[Id]| {
+        ids.iter()
+            .map(|i| i.0.to_string())
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    let mut parts = Vec::new();
+    if !a.servers.is_empty() {
+        parts.push(format!("s={}", ids(&a.servers)));
+    }
+    if let Some(c) = a.channel {
+        parts.push(format!("c={}", c.0));
+    }
+    if let Some(p) = a.permission {
+        parts.push(format!("p={}", p.bits()));
+    }
+    if !a.users.is_empty() {
+        parts.push(format!("u={}", ids(&a.users)));
+    }
+    parts.join(";")
+}
+
+fn audience_of(headers: Option<&HeaderMap>) -> Option<Audience> {
+    parse_audience(headers?.get(AUDIENCE)?.as_str())
+}
+
+fn parse_audience(text: &str) -> Option<Audience> {
+    let ids = |v: &str| -> Option<Vec<Id>> {
+        v.split(',')
+            .map(|i| i.parse().ok().map(Id))
+            .collect::<Option<Vec<_>>>()
+    };
+    let mut a = Audience::default();
+    for part in text.split(';').filter(|p| !p.is_empty()) {
+        let (key, value) = part.split_once('=')?;
+        match key {
+            "s" => a.servers = ids(value)?,
+            "c" => a.channel = Some(Id(value.parse().ok()?)),
+            "p" => a.permission = Some(Permissions::from_bits_retain(value.parse().ok()?)),
+            "u" => a.users = ids(value)?,
+            _ => return None,
+        }
+    }
+    Some(a)
+}
+
+fn presence_header(p: &Presence) -> String {
+    let status = match p.status {
+        PresenceStatus::Offline => "offline",
+        PresenceStatus::Online => "online",
+        PresenceStatus::Idle => "idle",
+        PresenceStatus::DoNotDisturb => "dnd",
+        PresenceStatus::Invisible => "invisible",
+    };
+    format!("{} {status}", p.user_id.0)
+}
+
+fn parse_presence(text: &str) -> Option<(Id, PresenceStatus)> {
+    let (user, status) = text.split_once(' ')?;
+    let status = match status {
+        "offline" => PresenceStatus::Offline,
+        "online" => PresenceStatus::Online,
+        "idle" => PresenceStatus::Idle,
+        "dnd" => PresenceStatus::DoNotDisturb,
+        "invisible" => PresenceStatus::Invisible,
+        _ => return None,
+    };
+    Some((Id(user.parse().ok()?), status))
+}
+
+fn signal_text(signal: Signal) -> String {
+    match signal {
+        Signal::Invalidate(id) => format!("invalidate {}", id.0),
+        Signal::ForgetServer(id) => format!("forget {}", id.0),
+        Signal::EndSession { session, until } => format!("end {} {until}", session.0),
+        Signal::CloseStreams(id) => format!("close {}", id.0),
+    }
+}
+
+fn parse_signal(text: &str) -> Option<Signal> {
+    let mut words = text.split(' ');
+    let kind = words.next()?;
+    let id = Id(words.next()?.parse().ok()?);
+    let signal = match kind {
+        "invalidate" => Signal::Invalidate(id),
+        "forget" => Signal::ForgetServer(id),
+        "end" => Signal::EndSession {
+            session: id,
+            until: words.next()?.parse().ok()?,
+        },
+        "close" => Signal::CloseStreams(id),
+        _ => return None,
+    };
+    words.next().is_none().then_some(signal)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn audiences_and_signals_survive_the_wire() {
+        let a = Audience {
+            servers: vec![Id(1), Id(2)],
+            channel: Some(Id(3)),
+            permission: Some(Permissions::from_bits_retain(8)),
+            users: vec![Id(4), Id(5)],
+        };
+        let back = parse_audience(&audience_header(&a)).expect("parses");
+        assert_eq!(back.servers, a.servers);
+        assert_eq!(back.channel, a.channel);
+        assert_eq!(back.permission, a.permission);
+        assert_eq!(back.users, a.users);
+        let users = parse_audience(&audience_header(&Audience::users(vec![Id(9)]))).expect("ok");
+        assert!(users.servers.is_empty() && users.users == vec![Id(9)]);
+        assert!(parse_audience("s=x").is_none());
+        for s in [
+            Signal::Invalidate(Id(7)),
+            Signal::ForgetServer(Id(8)),
+            Signal::EndSession {
+                session: Id(9),
+                until: 1234,
+            },
+            Signal::CloseStreams(Id(10)),
+        ] {
+            assert_eq!(parse_signal(&signal_text(s)), Some(s));
+        }
+        assert_eq!(parse_signal("end 9"), None);
+        for status in [
+            PresenceStatus::Offline,
+            PresenceStatus::Online,
+            PresenceStatus::Idle,
+            PresenceStatus::DoNotDisturb,
+            PresenceStatus::Invisible,
+        ] {
+            let p = Presence {
+                user_id: Id(3),
+                status,
+                status_text: String::new(),
+            };
+            assert_eq!(parse_presence(&presence_header(&p)), Some((Id(3), status)));
+        }
+        assert_eq!(parse_signal("invalidate 1 2"), None);
+    }
+}

@@ -1,0 +1,139 @@
+//! Presence across nodes in JetStream key-value buckets: `<PREFIX>_PRESENCE` maps each user
+//! to the nodes holding a stream of theirs (updated by compare-and-set, so the last node to
+//! let go sees nobody left), and `<PREFIX>_NODES` holds one key per live node, refreshed
+//! every [`REFRESH`] and expiring after [`NODE_TTL`]: a node that died without letting go
+//! stops counting once its key expires.
+
+use std::time::Duration;
+
+use async_nats::jetstream::{self, kv};
+use bytes::Bytes;
+
+use crate::{
+    error::{Error, Result},
+    events::PresenceDirectory,
+    id::Id,
+};
+
+/// How often a node refreshes its liveness key (and looks for users only dead nodes held).
+pub(super) const REFRESH: Duration = Duration::from_secs(10);
+/// A node whose key was not refreshed for this long counts as dead.
+pub(super) const NODE_TTL: Duration = Duration::from_secs(30);
+/// Compare-and-set attempts before giving up (other nodes changing the same user's entry).
+const ATTEMPTS: usize = 16;
+
+/// The key-value directory (see the module docs).
+pub(super) struct KvPresence {
+    holders: kv::Store,
+    nodes: kv::Store,
+    node: String,
+}
+
+impl KvPresence {
+    /// Opens (or creates) the two buckets and marks this node live.
+    pub(super) async fn open(js: &jetstream::Context, prefix: &str, node: &str) -> Result<Self> {
+        let holders = bucket(js, &format!("{prefix}_PRESENCE"), Duration::ZERO).await?;
+        let nodes = bucket(js, &format!("{prefix}_NODES"), NODE_TTL).await?;
+        let this = Self {
+            holders,
+            nodes,
+            node: node.to_owned(),
+        };
+        this.beat().await;
+        Ok(this)
+    }
+
+    /// Refreshes this node's liveness key.
+    pub(super) async fn beat(&self) {
+        if let Err(e) = self.nodes.put(&self.node, Bytes::from_static(b"1")).await {
+            tracing::warn!(error = %e, "cannot refresh this node's liveness");
+        }
+    }
+
+    async fn alive(&self, node: &str) -> bool {
+        node == self.node || matches!(self.nodes.get(node).await, Ok(Some(_)))
+    }
+}
+
+/// Opens a key-value bucket (one value per key, in memory), creating its stream as the
+/// client's `create_key_value` would: that one first reads the account's limits, which
+/// NATS servers before 2.10 answer in a shape the client cannot parse.
+pub(super) async fn bucket(
+    js: &jetstream::Context,
+    name: &str,
+    max_age: Duration,
+) -> Result<kv::Store> {
+    let name = name.to_ascii_uppercase();
+    js.create_or_update_stream(jetstream::stream::Config {
+        name: format!("KV_{name}"),
+        subjects: vec![format!("$KV.{name}.>")],
+        max_messages_per_subject: 1,
+        max_age,
+        storage: jetstream::stream::StorageType::Memory,
+        allow_rollup: true,
+        deny_delete: true,
+        allow_direct: true,
+        discard: jetstream::stream::DiscardPolicy::New,
+        num_replicas: 1,
+        ..Default::default()
+    })
+    .await
+    .map_err(|e| Error::internal_with("cannot create a key-value bucket", e))?;
+    js.get_key_value(name)
+        .await
+        .map_err(|e| Error::internal_with("cannot open a key-value bucket", e))
+}
+
+#[async_trait::async_trait]
+impl PresenceDirectory for KvPresence {
+    async fn hold(&self, user: Id, here: bool) -> bool {
+        let key = user.0.to_string();
+        for _ in 0..ATTEMPTS {
+            let entry = match self.holders.entry(key.as_str()).await {
+                Ok(entry) => entry,
+                Err(e) => {
+                    tracing::warn!(error = %e, %user, "presence directory unavailable");
+                    return false;
+                }
+            };
+            let (held, revision) = match &entry {
+                Some(e) if e.operation == kv::Operation::Put => (
+                    std::str::from_utf8(&e.value)
+                        .unwrap_or_default()
+                        .split(',')
+                        .filter(|n| !n.is_empty())
+                        .map(str::to_owned)
+                        .collect::<Vec<_>>(),
+                    Some(e.revision),
+                ),
+                Some(e) => (Vec::new(), Some(e.revision)),
+                None => (Vec::new(), None),
+            };
+            // Nodes that died without letting go are dropped on the way.
+            let mut others = Vec::new();
+            for n in held.iter().filter(|n| **n != self.node) {
+                if self.alive(n).await {
+                    others.push(n.clone());
+                }
+            }
+            let mut next = others.clone();
+            if here {
+                next.push(self.node.clone());
+            }
+            if next.len() == held.len() && next.iter().all(|n| held.contains(n)) {
+                return !others.is_empty();
+            }
+            let value = Bytes::from(next.join(","));
+            let written = match revision {
+                Some(r) => self.holders.update(&key, value, r).await.is_ok(),
+                None => self.holders.create(&key, value).await.is_ok(),
+            };
+            if written {
+                return !others.is_empty();
+            }
+            // Another node changed the entry meanwhile: read it again.
+        }
+        tracing::warn!(%user, "presence directory contended; counting the user as held elsewhere");
+        true
+    }
+}

@@ -1,0 +1,713 @@
+//! Several nodes over NATS JetStream: three server instances on one PostgreSQL database and
+//! one NATS event stream (a prefix per test), one client on each. Every event reaches every
+//! client that may see it, in order, once; a permission change on one node stops delivery
+//! on another at once; a logout on one node ends the session's streams on the others; a
+//! client resumes on any node with its cursor and gets exactly what it missed.
+//!
+//! PostgreSQL only (SQLite cannot be shared by nodes); skipped where PostgreSQL or NATS is
+//! absent.
+
+mod common;
+
+use std::collections::HashSet;
+
+use futures::StreamExt;
+
+use common::{
+    TestServer, bit, code, create_invite, create_server, events::Events, general_channel, join,
+    register, send,
+};
+use decentra_sdk::{Client, proto};
+use proto::{Permission as P, subscribe_response::Event};
+use tonic::Code;
+
+fn created_with(e: &Event, content: &str) -> bool {
+    matches!(e, Event::MessageCreated(m) if m.message.as_ref().is_some_and(|m| m.content == content))
+}
+
+fn created_in(e: &Event, channel: &str) -> bool {
+    matches!(e, Event::MessageCreated(m) if m.message.as_ref().is_some_and(|m| m.channel_id == channel))
+}
+
+/// The stream sequence in a cursor (`epoch.seq`).
+fn seq(cursor: &str) -> u64 {
+    cursor
+        .split_once('.')
+        .and_then(|(_, s)| s.parse().ok())
+        .unwrap_or_else(|| panic!("malformed cursor {cursor:?}"))
+}
+
+/// Alice on node A, Bob on node B, Carol on node C, all in Alice's server.
+struct Scene {
+    nodes: Vec<TestServer>,
+    alice: Client,
+    bob: Client,
+    carol: Client,
+    alice_tokens: (String, String),
+    bob_tokens: (String, String),
+    carol_tokens: (String, String),
+    carol_id: String,
+    general: String,
+    other: String,
+    _db: common::pg::TestDatabase,
+    stream: common::nats::TestStream,
+}
+
+impl Scene {
+    async fn new() -> Self {
+        Self::with(|_| {}).await
+    }
+
+    async fn with(tweak: impl Fn(&mut decentra::Config)) -> Self {
+        let (nodes, db, stream) = TestServer::cluster(3, tweak).await;
+        let (alice, alice_reg) = register(&nodes[0], "alice", None).await.expect("alice");
+        let code = create_invite(&alice, Some(1), None).await.code;
+        let (bob, bob_reg) = register(&nodes[1], "bob", Some(code)).await.expect("bob");
+        let code = create_invite(&alice, Some(1), None).await.code;
+        let (carol, carol_reg) = register(&nodes[2], "carol", Some(code))
+            .await
+            .expect("carol");
+        let server = create_server(&alice, "Chat").await.id;
+        join(&alice, &bob, &server).await;
+        join(&alice, &carol, &server).await;
+        let general = general_channel(&alice, &server).await;
+        let other = alice
+            .channels()
+            .create_channel(proto::CreateChannelRequest {
+                server_id: server.clone(),
+                name: "other".into(),
+                r#type: proto::ChannelType::Text.into(),
+                ..Default::default()
+            })
+            .await
+            .expect("channel")
+            .into_inner()
+            .channel
+            .expect("channel")
+            .id;
+        Self {
+            nodes,
+            alice,
+            bob,
+            carol,
+            alice_tokens: (alice_reg.access_token, alice_reg.refresh_token),
+            bob_tokens: (bob_reg.access_token, bob_reg.refresh_token),
+            carol_tokens: (carol_reg.access_token.clone(), carol_reg.refresh_token),
+            carol_id: carol_reg.user.expect("user").id,
+            general,
+            other,
+            _db: db,
+            stream,
+        }
+    }
+
+    /// The same session as `tokens`, through another node.
+    async fn on(&self, node: &TestServer, tokens: &(String, String)) -> Client {
+        let client = node.client().await;
+        client.set_tokens(&tokens.0, &tokens.1).expect("tokens");
+        client
+    }
+
+    async fn stop(self) {
+        for node in self.nodes {
+            node.stop().await;
+        }
+    }
+}
+
+/// Reads message events up to the one with `end`, returning (cursor seq, content) of each.
+async fn messages_until(events: &mut Events, end: &str) -> Vec<(u64, String)> {
+    let mut out = Vec::new();
+    loop {
+        if let Event::MessageCreated(m) = events.next().await {
+            let content = m.message.expect("message").content;
+            out.push((seq(&events.cursor), content.clone()));
+            if content == end {
+                return out;
+            }
+        }
+    }
+}
+
+/// Three senders on three nodes at once: each client (one per node) receives every message
+/// exactly once, all in the same order (the stream's), each sender's in the order sent.
+async fn every_event_reaches_every_client_once_in_order() {
+    let s = Scene::new().await;
+    let mut streams = Vec::new();
+    for c in [&s.alice, &s.bob, &s.carol] {
+        streams.push(Events::ready(c).await.0);
+    }
+    let burst = |client: &Client, who: &'static str| {
+        let client = client.clone();
+        let general = s.general.clone();
+        async move {
+            for i in 0..15 {
+                send(&client, &general, &format!("{who} {i}")).await;
+            }
+        }
+    };
+    tokio::join!(
+        burst(&s.alice, "alice"),
+        burst(&s.bob, "bob"),
+        burst(&s.carol, "carol")
+    );
+    send(&s.alice, &s.general, "end").await;
+
+    let mut seen = Vec::new();
+    for events in &mut streams {
+        seen.push(messages_until(events, "end").await);
+    }
+    let first = &seen[0];
+    assert_eq!(first.len(), 46, "45 messages and the end marker: {first:?}");
+    let unique: HashSet<&String> = first.iter().map(|(_, c)| c).collect();
+    assert_eq!(unique.len(), 46, "no message twice");
+    assert!(
+        first.windows(2).all(|w| w[0].0 < w[1].0),
+        "cursors increase: {first:?}"
+    );
+    for who in ["alice", "bob", "carol"] {
+        let order: Vec<&String> = first
+            .iter()
+            .map(|(_, c)| c)
+            .filter(|c| c.starts_with(who))
+            .collect();
+        let sent: Vec<String> = (0..15).map(|i| format!("{who} {i}")).collect();
+        assert_eq!(order, sent.iter().collect::<Vec<_>>(), "{who}'s order");
+    }
+    assert_eq!(seen[1], seen[0], "node B's client saw the same events");
+    assert_eq!(seen[2], seen[0], "node C's client saw the same events");
+    drop(streams);
+    s.stop().await;
+}
+
+/// A permission change made on node A stops delivery on node C at once: the invalidation
+/// travels in the event stream ahead of the events that follow it, even those another node
+/// publishes.
+async fn a_permission_change_on_one_node_stops_delivery_on_another() {
+    let s = Scene::new().await;
+    let (mut carol_events, _) = Events::ready(&s.carol).await;
+    send(&s.bob, &s.general, "visible").await;
+    carol_events.wait_for(|e| created_with(e, "visible")).await;
+
+    s.alice
+        .channels()
+        .set_permission_overwrite(proto::SetPermissionOverwriteRequest {
+            channel_id: s.general.clone(),
+            target_id: s.carol_id.clone(),
+            target_type: proto::OverwriteTargetType::Member.into(),
+            allow: 0,
+            deny: bit(P::ViewChannel),
+        })
+        .await
+        .expect("deny carol on node A");
+    carol_events
+        .wait_for(|e| matches!(e, Event::ChannelDeleted(d) if d.channel_id == s.general))
+        .await;
+    // Published by node B, delivered by node C: neither made the change.
+    send(&s.bob, &s.general, "carol must not see this").await;
+    send(&s.bob, &s.other, "marker").await;
+    carol_events
+        .none_before(|e| created_in(e, &s.general), |e| created_with(e, "marker"))
+        .await;
+    s.stop().await;
+}
+
+/// Logging out through node A ends the session's stream on node B, and nodes B and C
+/// refuse its access token from then on.
+async fn logout_on_one_node_ends_the_stream_on_another() {
+    let s = Scene::new().await;
+    let (mut bob_events, _) = Events::ready(&s.bob).await;
+    let bob_on_a = s.on(&s.nodes[0], &s.bob_tokens).await;
+    bob_on_a.logout().await.expect("logout on node A");
+    // What was already queued may still arrive; then the stream must end (a stream that keeps
+    // going fails inside `ended` when its wait runs out).
+    while bob_events.ended().await.is_some() {}
+    for node in [&s.nodes[1], &s.nodes[2]] {
+        let again = s.on(node, &s.bob_tokens).await;
+        let reopened = again
+            .event_service()
+            .subscribe(proto::SubscribeRequest::default())
+            .await;
+        assert_eq!(code(reopened), Code::Unauthenticated);
+    }
+    s.stop().await;
+}
+
+/// Reads a resumed stream: the replayed messages (content), then `resumed`.
+async fn replayed(events: &mut Events) -> Vec<String> {
+    let mut got = Vec::new();
+    loop {
+        match events.next().await {
+            Event::MessageCreated(m) => got.push(m.message.expect("message").content),
+            Event::Resumed(r) => {
+                assert_eq!(r.replayed as usize, got.len());
+                return got;
+            }
+            Event::Ready(_) | Event::ResyncRequired(_) => panic!("expected a replay, not a resync"),
+            _ => {}
+        }
+    }
+}
+
+/// A client that leaves node C resumes on node B with its cursor and gets exactly what it
+/// missed (sent through nodes A and B); leaving again, it resumes on a node started after
+/// those events, which reads them back from the stream. No gap, no duplicate, and live
+/// delivery goes on.
+async fn a_client_resumes_on_another_node_with_its_cursor() {
+    let s = Scene::new().await;
+    let (mut on_c, _) = Events::ready(&s.carol).await;
+    send(&s.alice, &s.general, "before").await;
+    on_c.wait_for(|e| created_with(e, "before")).await;
+    let cursor = on_c.cursor.clone();
+    drop(on_c);
+
+    let mut missed = Vec::new();
+    for i in 0..20 {
+        let (sender, name) = if i % 2 == 0 {
+            (&s.alice, "alice")
+        } else {
+            (&s.bob, "bob")
+        };
+        let content = format!("missed {i} by {name}");
+        send(sender, &s.general, &content).await;
+        missed.push(content);
+    }
+    let carol_on_b = s.on(&s.nodes[1], &s.carol_tokens).await;
+    let mut on_b = Events::open(&carol_on_b, &cursor).await;
+    assert_eq!(
+        replayed(&mut on_b).await,
+        missed,
+        "exactly the missed, in order"
+    );
+    send(&s.bob, &s.general, "live on B").await;
+    on_b.wait_for(|e| created_with(e, "live on B")).await;
+    let cursor = on_b.cursor.clone();
+    drop(on_b);
+
+    let mut missed = Vec::new();
+    for i in 0..5 {
+        let content = format!("later {i}");
+        send(&s.alice, &s.general, &content).await;
+        missed.push(content);
+    }
+    // A node that did not exist when those were sent: its own window starts after them.
+    let late = TestServer::node(&s.nodes[0].database_url, &s.stream, 4, |_| {}).await;
+    let carol_on_d = s.on(&late, &s.carol_tokens).await;
+    let mut on_d = Events::open(&carol_on_d, &cursor).await;
+    assert_eq!(
+        replayed(&mut on_d).await,
+        missed,
+        "read back from the stream"
+    );
+    send(&s.bob, &s.general, "live on D").await;
+    on_d.wait_for(|e| created_with(e, "live on D")).await;
+    drop(on_d);
+    late.stop().await;
+    s.stop().await;
+}
+
+fn presence_is(e: &Event, user: &str, status: proto::PresenceStatus) -> bool {
+    matches!(e, Event::PresenceUpdated(p) if p.presence.as_ref().is_some_and(|p| p.user_id == user && p.status() == status))
+}
+
+fn lists_online(ready: &proto::ReadyEvent, user: &str) -> bool {
+    ready
+        .presences
+        .iter()
+        .any(|p| p.user_id == user && p.status() == proto::PresenceStatus::Online)
+}
+
+/// Presence is the cluster's: Carol, connected to node C, is online for Alice on node A and
+/// in a snapshot from node B; with streams on two nodes she stays online when node C lets
+/// her go; she goes offline (once) when both are gone.
+async fn presence_spans_the_nodes() {
+    // Short grace: the test waits for the offline announcement.
+    let s = Scene::with(|c| c.presence_grace_ms = 50).await;
+    let (mut alice_events, _) = Events::ready(&s.alice).await;
+    let (on_c, _) = Events::ready(&s.carol).await;
+    alice_events
+        .wait_for(|e| presence_is(e, &s.carol_id, proto::PresenceStatus::Online))
+        .await;
+    let (_, bob_ready) = Events::ready(&s.bob).await;
+    assert!(lists_online(&bob_ready, &s.carol_id), "node B knows");
+    // The directory of who holds Carol (a key-value entry listing the nodes), watched so the
+    // test knows when node C has let her go without waiting on a clock.
+    let js = async_nats::jetstream::new(
+        async_nats::connect(common::nats::url())
+            .await
+            .expect("NATS"),
+    );
+    let directory = js
+        .get_key_value(format!("{}_PRESENCE", s.stream.prefix.to_ascii_uppercase()))
+        .await
+        .expect("presence bucket");
+    let mut holders = directory.watch(s.carol_id.as_str()).await.expect("watch");
+    let mut until_held_by = async |nodes: usize| loop {
+        let entry = tokio::time::timeout(common::events::WAIT, holders.next())
+            .await
+            .expect("presence directory did not change")
+            .expect("watch ended")
+            .expect("entry");
+        let held = std::str::from_utf8(&entry.value)
+            .expect("text")
+            .split(',')
+            .filter(|n| !n.is_empty())
+            .count();
+        if held == nodes {
+            return;
+        }
+    };
+    let carol_on_a = s.on(&s.nodes[0], &s.carol_tokens).await;
+    let (on_a, _) = Events::ready(&carol_on_a).await;
+    until_held_by(2).await;
+    drop(on_c);
+    until_held_by(1).await;
+    // Node C let her go after its grace period and found node A holding her: no offline.
+    send(&s.bob, &s.general, "still online").await;
+    alice_events
+        .none_before(
+            |e| presence_is(e, &s.carol_id, proto::PresenceStatus::Offline),
+            |e| created_with(e, "still online"),
+        )
+        .await;
+    let (_, bob_ready) = Events::ready(&s.bob).await;
+    assert!(lists_online(&bob_ready, &s.carol_id), "still on node A");
+    drop(on_a);
+    alice_events
+        .wait_for(|e| presence_is(e, &s.carol_id, proto::PresenceStatus::Offline))
+        .await;
+    send(&s.bob, &s.general, "marker").await;
+    alice_events
+        .none_before(
+            |e| presence_is(e, &s.carol_id, proto::PresenceStatus::Offline),
+            |e| created_with(e, "marker"),
+        )
+        .await;
+    s.stop().await;
+}
+
+/// Every node restarts while a client is away: it resumes on a restarted node with its
+/// cursor and gets exactly what it missed (read back from the stream), no resync.
+async fn resume_survives_restarting_every_node() {
+    let mut s = Scene::new().await;
+    let (mut on_c, _) = Events::ready(&s.carol).await;
+    send(&s.alice, &s.general, "before").await;
+    on_c.wait_for(|e| created_with(e, "before")).await;
+    let cursor = on_c.cursor.clone();
+    drop(on_c);
+    let mut missed = Vec::new();
+    for i in 0..10 {
+        let content = format!("before the restart {i}");
+        send(&s.bob, &s.general, &content).await;
+        missed.push(content);
+    }
+    let mut restarted = Vec::new();
+    for node in s.nodes.drain(..) {
+        restarted.push(node.restart().await);
+    }
+    s.nodes = restarted;
+    let alice = s.on(&s.nodes[0], &s.alice_tokens).await;
+    for i in 0..5 {
+        let content = format!("after the restart {i}");
+        send(&alice, &s.general, &content).await;
+        missed.push(content);
+    }
+    let carol = s.on(&s.nodes[1], &s.carol_tokens).await;
+    let mut resumed = Events::open(&carol, &cursor).await;
+    assert_eq!(replayed(&mut resumed).await, missed, "no gap, no duplicate");
+    drop(resumed);
+    s.stop().await;
+}
+
+/// Node ids are leased: three nodes all configured with node id 0 still stamp three distinct
+/// node ids into the ids they generate.
+async fn node_ids_are_leased() {
+    let s = Scene::with(|c| c.node_id = 0).await;
+    let mut nodes = HashSet::new();
+    for (client, content) in [(&s.alice, "a"), (&s.bob, "b"), (&s.carol, "c")] {
+        let id: i64 = send(client, &s.general, content)
+            .await
+            .id
+            .parse()
+            .expect("numeric id");
+        // Snowflake: milliseconds, then 10 bits of node id, then 12 bits of sequence.
+        nodes.insert((id >> 12) & 1023);
+    }
+    assert_eq!(nodes.len(), 3, "one node id per node: {nodes:?}");
+    s.stop().await;
+}
+
+/// Login budgets are the instance's: with 3 attempts per username per minute, three failed
+/// logins spread over three nodes spend it, and the fourth is refused on any node.
+async fn a_login_burst_over_three_nodes_is_limited_like_one() {
+    let s = Scene::with(|c| c.auth_rate_per_username = 3).await;
+    let attempt = |node: &TestServer| {
+        let url = node.url();
+        async move {
+            let client = Client::connect(url).await.expect("connect");
+            client.login("mallory", "guess").await.map_err(|e| match e {
+                decentra_sdk::Error::Status(s) => s,
+                other => tonic::Status::internal(other.to_string()),
+            })
+        }
+    };
+    for node in &s.nodes {
+        assert_eq!(code(attempt(node).await), Code::Unauthenticated);
+    }
+    for node in &s.nodes {
+        assert_eq!(code(attempt(node).await), Code::ResourceExhausted);
+    }
+    s.stop().await;
+}
+
+/// A node as a child process of the real binary.
+struct Process {
+    child: std::process::Child,
+    url: String,
+    _data: tempfile::TempDir,
+}
+
+impl Process {
+    async fn start(database_url: &str, prefix: &str) -> Self {
+        use std::io::BufRead;
+        let data = tempfile::tempdir().expect("temp dir");
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("free port")
+            .port();
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_decentra"))
+            .env("DECENTRA_BIND", format!("127.0.0.1:{port}"))
+            .env("DECENTRA_DATA_DIR", data.path())
+            .env("DATABASE_URL", database_url)
+            .env("DECENTRA_JWT_SECRET", common::JWT_SECRET)
+            .env("DECENTRA_NATS_URL", common::nats::url())
+            .env("DECENTRA_NATS_PREFIX", prefix)
+            .env("DECENTRA_LOG", "info")
+            .env("DECENTRA_AUTH_RATE_PER_IP", "10000")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::inherit())
+            .spawn()
+            .expect("spawn decentra");
+        // "listening" once the port is bound; the log is drained for the process's life.
+        let stdout = child.stdout.take().expect("stdout");
+        let (listening, ready) = tokio::sync::oneshot::channel();
+        std::thread::spawn(move || {
+            let mut listening = Some(listening);
+            for line in std::io::BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if line.contains("listening")
+                    && let Some(tx) = listening.take()
+                {
+                    let _ = tx.send(());
+                }
+            }
+        });
+        tokio::time::timeout(std::time::Duration::from_secs(60), ready)
+            .await
+            .expect("node did not start within 60 s")
+            .expect("node exited before listening");
+        Self {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+            _data: data,
+        }
+    }
+
+    async fn client(&self, token: &str) -> Client {
+        let client = Client::connect(self.url.clone()).await.expect("connect");
+        client.set_tokens(token, "").expect("token");
+        client
+    }
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Three nodes as processes, three senders (one per node); the node of a reading client is
+/// SIGKILLed mid-burst. The client resumes on another node with its cursor and receives
+/// every acknowledged message exactly once; every message it received is in the database.
+async fn kill_9_of_a_node_loses_nothing_for_its_clients() {
+    let db = common::pg::fresh_database().await;
+    let stream = common::nats::TestStream::new();
+    let a = Process::start(&db.url, &stream.prefix).await;
+    let b = Process::start(&db.url, &stream.prefix).await;
+    let mut c = Process::start(&db.url, &stream.prefix).await;
+    let owner = Client::connect(a.url.clone()).await.expect("connect");
+    let token = owner
+        .register(proto::RegisterRequest {
+            username: "owner".into(),
+            password: "owner-password".into(),
+            ..Default::default()
+        })
+        .await
+        .expect("register")
+        .access_token;
+    owner
+        .admin()
+        .update_instance_settings(proto::UpdateInstanceSettingsRequest {
+            message_rate_limit_per_minute: Some(100_000),
+            ..Default::default()
+        })
+        .await
+        .expect("settings");
+    let guild = create_server(&owner, "Durable").await;
+    let general = general_channel(&owner, &guild.id).await;
+
+    let reader = c.client(&token).await;
+    let (mut on_c, _) = Events::ready(&reader).await;
+    // Senders on A, B and C; C's stops when C dies, the others send a fixed number.
+    let acked: std::sync::Arc<std::sync::Mutex<Vec<String>>> = Default::default();
+    let (count_tx, mut count_rx) = tokio::sync::watch::channel(0usize);
+    let count_tx = std::sync::Arc::new(count_tx);
+    let mut senders = Vec::new();
+    for (n, node) in [&a, &b, &c].into_iter().enumerate() {
+        let client = node.client(&token).await;
+        let (general, acked, count_tx) = (
+            general.clone(),
+            std::sync::Arc::clone(&acked),
+            std::sync::Arc::clone(&count_tx),
+        );
+        senders.push(tokio::spawn(async move {
+            for i in 0..80 {
+                let sent = client
+                    .messages()
+                    .send_message(proto::SendMessageRequest {
+                        channel_id: general.clone(),
+                        content: format!("node {n} message {i}"),
+                        nonce: format!("{n}-{i}"),
+                        ..Default::default()
+                    })
+                    .await;
+                let Ok(reply) = sent else { return };
+                let id = reply.into_inner().message.expect("message").id;
+                acked.lock().expect("acks").push(id);
+                count_tx.send_modify(|c| *c += 1);
+            }
+        }));
+    }
+    // Read on C until it dies, then kill it once enough was acknowledged.
+    let mut received: Vec<String> = Vec::new();
+    count_rx.wait_for(|n| *n >= 60).await.expect("acks counted");
+    c.child.kill().expect("SIGKILL");
+    c.child.wait().expect("reap");
+    let cursor = loop {
+        match on_c.try_next().await {
+            Some(Event::MessageCreated(m)) => received.push(m.message.expect("message").id),
+            Some(_) => {}
+            None => break on_c.cursor.clone(),
+        }
+    };
+    for s in senders {
+        s.await.expect("sender");
+    }
+    let acked = std::mem::take(&mut *acked.lock().expect("acks"));
+
+    // Resume on B with the last cursor read on C.
+    let reader = b.client(&token).await;
+    let mut on_b = Events::open(&reader, &cursor).await;
+    let want: HashSet<&String> = acked.iter().collect();
+    loop {
+        let got: HashSet<&String> = received.iter().collect();
+        if want.is_subset(&got) {
+            break;
+        }
+        match on_b.next().await {
+            Event::MessageCreated(m) => received.push(m.message.expect("message").id),
+            Event::Ready(_) | Event::ResyncRequired(_) => panic!("expected a resume, not a resync"),
+            _ => {}
+        }
+    }
+    let unique: HashSet<&String> = received.iter().collect();
+    assert_eq!(unique.len(), received.len(), "a message was received twice");
+    let stored: HashSet<String> = sqlx::query_scalar::<_, i64>("SELECT id FROM messages")
+        .fetch_all(&sqlx::PgPool::connect(&db.url).await.expect("pg"))
+        .await
+        .expect("ids")
+        .into_iter()
+        .map(|id| id.to_string())
+        .collect();
+    for id in &received {
+        assert!(stored.contains(id), "received message {id} is not stored");
+    }
+    drop((a, b, c));
+    drop(db);
+}
+
+/// `DATABASE_READ_URL`: history pages are read from the read database. Pointed here at a
+/// second database with the same schema (a replica that has not caught up), a message just
+/// sent is in the primary but not yet in the history.
+async fn history_is_read_from_the_read_database() {
+    let replica = common::pg::fresh_database().await;
+    decentra_core::store::connect(&replica.url)
+        .await
+        .expect("replica schema");
+    let ts = TestServer::start_with(common::Backend::Postgres, |c| {
+        c.database_read_url = replica.url.clone();
+    })
+    .await;
+    let (alice, _) = register(&ts, "alice", None).await.expect("alice");
+    let server = create_server(&alice, "Chat").await.id;
+    let general = general_channel(&alice, &server).await;
+    let sent = send(&alice, &general, "hello").await;
+    let history = alice
+        .messages()
+        .list_messages(proto::ListMessagesRequest {
+            channel_id: general.clone(),
+            limit: 50,
+            ..Default::default()
+        })
+        .await
+        .expect("history")
+        .into_inner()
+        .messages;
+    assert!(history.is_empty(), "read from the replica: {history:?}");
+    let primary = sqlx::PgPool::connect(&ts.database_url).await.expect("pg");
+    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM messages WHERE id = $1")
+        .bind(sent.id.parse::<i64>().expect("id"))
+        .fetch_one(&primary)
+        .await
+        .expect("count");
+    assert_eq!(stored, 1, "written to the primary");
+    primary.close().await;
+    ts.stop().await;
+}
+
+/// Generates PostgreSQL + NATS tests (`#[ignore]`d, i.e. skipped, where either is absent).
+macro_rules! cluster_tests {
+    ($($name:ident),* $(,)?) => {
+        $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            #[cfg_attr(
+                not(all(decentra_pg, decentra_nats)),
+                ignore = "PostgreSQL or NATS unavailable"
+            )]
+            async fn $name() {
+                crate::common::bounded(super::$name()).await
+            }
+        )*
+    };
+}
+
+mod postgres {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    #[cfg_attr(not(decentra_pg), ignore = "PostgreSQL unavailable")]
+    async fn history_is_read_from_the_read_database() {
+        crate::common::bounded(super::history_is_read_from_the_read_database()).await
+    }
+
+    cluster_tests!(
+        every_event_reaches_every_client_once_in_order,
+        a_permission_change_on_one_node_stops_delivery_on_another,
+        logout_on_one_node_ends_the_stream_on_another,
+        a_client_resumes_on_another_node_with_its_cursor,
+        presence_spans_the_nodes,
+        node_ids_are_leased,
+        a_login_burst_over_three_nodes_is_limited_like_one,
+        resume_survives_restarting_every_node,
+        kill_9_of_a_node_loses_nothing_for_its_clients,
+    );
+}
