@@ -1054,7 +1054,10 @@ mod tests {
             hub.deliver(seq, Audience::users(vec![user]), &Bytes::new())
                 .await;
         }
-        let (mut sub, start) = hub.subscribe(user, Id(1), &[], Some("7.4")).await;
+        let (mut sub, start) = hub
+            .subscribe(user, Id(1), &[], Some("7.4"))
+            .await
+            .expect("open hub");
         assert_eq!(start, SubscriptionStart::Resumed);
         let mut got = Vec::new();
         for _ in 0..9 {
@@ -1077,7 +1080,10 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let user = Id(7);
         let hub = clustered(&dir, user, 10, 20).await;
-        let (mut sub, start) = hub.subscribe(user, Id(1), &[], Some("7.15")).await;
+        let (mut sub, start) = hub
+            .subscribe(user, Id(1), &[], Some("7.15"))
+            .await
+            .expect("open hub");
         assert_eq!(start, SubscriptionStart::Resumed);
         assert_eq!(next_text(&mut sub).await, "control");
         for seq in 11..=17 {
@@ -1086,12 +1092,18 @@ mod tests {
         }
         assert_eq!(next_text(&mut sub).await, "7.16");
         assert_eq!(next_text(&mut sub).await, "7.17");
-        let (_, start) = hub.subscribe(user, Id(1), &[], Some("7.21")).await;
+        let (_, start) = hub
+            .subscribe(user, Id(1), &[], Some("7.21"))
+            .await
+            .expect("open hub");
         assert!(
             matches!(start, SubscriptionStart::Fresh { resync: Some(_) }),
             "beyond the stream's end: {start:?}"
         );
-        let (_, start) = hub.subscribe(user, Id(1), &[], Some("8.3")).await;
+        let (_, start) = hub
+            .subscribe(user, Id(1), &[], Some("8.3"))
+            .await
+            .expect("open hub");
         assert!(matches!(
             start,
             SubscriptionStart::Fresh { resync: Some(_) }
