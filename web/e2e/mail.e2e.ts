@@ -192,17 +192,23 @@ describe("e-mail and the admin panel", () => {
 
     const p = admin.page;
     await p.getByRole("button", { name: "User settings" }).click();
-    // The only admin cannot be demoted: the panel does not offer it.
+    // The only admin cannot be demoted: the panel does not offer it, and says why.
     await p.getByRole("button", { name: "Users" }).click();
     await p.getByRole("list", { name: "Users" }).waitFor();
     await p.getByRole("button", { name: "Make admin dana" }).waitFor();
-    expect(await p.getByRole("button", { name: "Remove admin from root" }).count()).toBe(0);
+    const demoteRoot = p.getByRole("button", { name: "Remove admin from root" });
+    await demoteRoot.and(p.locator('[aria-disabled="true"]')).waitFor();
+    expect(await demoteRoot.getAttribute("aria-description")).toMatch(/at least one administrator/);
     // The search narrows the list, and says so when nobody matches.
     const users = p.getByRole("list", { name: "Users" });
     await expect.poll(() => users.getByRole("listitem").count()).toBe(2);
     await p.getByRole("searchbox", { name: "Search users" }).fill("dan");
     await expect.poll(() => users.getByRole("listitem").count()).toBe(1);
     expect(await users.textContent()).toMatch(/@dana/);
+    // A search that shows only the admin still knows there is no other one.
+    await p.getByRole("searchbox", { name: "Search users" }).fill("root");
+    await expect.poll(() => users.getByRole("listitem").count()).toBe(1);
+    await demoteRoot.and(p.locator('[aria-disabled="true"]')).waitFor();
     await p.getByRole("searchbox", { name: "Search users" }).fill("zz-nobody");
     await p.getByText("Nobody matches that search.").waitFor();
     await p.getByRole("searchbox", { name: "Search users" }).fill("");

@@ -10,6 +10,7 @@ import { ActionDialog } from "../settings/kit";
 import { fmtDate } from "../settings/format";
 import { createPagedSearch } from "./pagedSearch";
 import { PagedResults, SearchToolbar } from "./PagedResults";
+import { countEnabledAdmins, isLastAdmin, LAST_ADMIN_REASON } from "./lastAdmin";
 
 type Pending = { kind: "delete" | "disable"; user: User };
 
@@ -18,23 +19,33 @@ export function AdminUsersPage() {
     const res = await api.admin.listUsers({ pageSize: 50, pageToken, query });
     return { items: res.users, nextPageToken: res.nextPageToken };
   });
-  const { query, next, items: users, setItems: setUsers } = search;
+  const { query, setItems: setUsers } = search;
   const [actionError, setActionError] = createSignal("");
   const [pending, setPending] = createSignal<Pending | null>(null);
 
-  // The server refuses to remove the last enabled admin; when the whole list is loaded (no
-  // search, no further page) the button says so instead of offering it.
-  const lastAdmin = (u: User) => {
-    const list = users();
-    if (!list || query().trim() || next() || !u.isAdmin || u.disabled) return false;
-    return list.filter((x) => x.isAdmin && !x.disabled).length === 1;
+  // Enabled admins on the whole instance (capped at 2: all the page needs to know), counted
+  // apart from the list so a search or an unloaded page cannot hide one; counted again after
+  // every change.
+  const countAdmins = () =>
+    countEnabledAdmins(async (pageToken) => {
+      const res = await api.admin.listUsers({ pageSize: 100, pageToken, query: "" });
+      return { items: res.users, nextPageToken: res.nextPageToken };
+    }).catch(() => undefined);
+  const [admins, setAdmins] = createSignal<number | undefined>();
+  let counting = 0;
+  const recount = async () => {
+    const mine = ++counting;
+    const n = await countAdmins();
+    if (mine === counting) setAdmins(n);
   };
+  void recount();
   const replace = (u: User) => setUsers((list) => list?.map((x) => (x.id === u.id ? u : x)) ?? null);
   const update = async (u: User, change: { disabled?: boolean; isAdmin?: boolean }) => {
     setActionError("");
     try {
       const res = await api.admin.updateUser({ userId: u.id, ...change });
       if (res.user) replace(res.user);
+      void recount();
     } catch (err) {
       setActionError(describeError(err));
     }
@@ -85,15 +96,20 @@ export function AdminUsersPage() {
                       </div>
                     </div>
                     <div class="toolbar" style={{ margin: 0, "justify-content": "flex-end" }}>
-                      <Show when={!u.isBot && !lastAdmin(u)}>
-                        <button class="btn small secondary" aria-label={`${u.isAdmin ? "Remove admin from" : "Make admin"} ${u.username}`} onClick={() => void update(u, { isAdmin: !u.isAdmin })}>
-                          {u.isAdmin ? "Remove admin" : "Make admin"}
-                        </button>
-                      </Show>
-                      <Show when={lastAdmin(u)}>
-                        <span class="faint" title="The instance needs at least one administrator: make someone else admin first.">
-                          Only admin
-                        </span>
+                      <Show when={!u.isBot}>
+                        <Show
+                          when={isLastAdmin(u, admins())}
+                          fallback={
+                            <button class="btn small secondary" aria-label={`${u.isAdmin ? "Remove admin from" : "Make admin"} ${u.username}`} onClick={() => void update(u, { isAdmin: !u.isAdmin })}>
+                              {u.isAdmin ? "Remove admin" : "Make admin"}
+                            </button>
+                          }
+                        >
+                          {/* Focusable (aria-disabled, not disabled) so the reason can be read. */}
+                          <button class="btn small secondary" aria-disabled="true" aria-label={`Remove admin from ${u.username}`} aria-description={LAST_ADMIN_REASON} title={LAST_ADMIN_REASON}>
+                            Remove admin
+                          </button>
+                        </Show>
                       </Show>
                       <Show when={!self()}>
                         <Show
@@ -136,6 +152,7 @@ export function AdminUsersPage() {
                 const res = await api.admin.updateUser({ userId: u.id, disabled: true });
                 if (res.user) replace(res.user);
               }
+              void recount();
             }}
           >
             <p class="muted">
