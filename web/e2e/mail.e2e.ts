@@ -256,6 +256,11 @@ describe("e-mail and the admin panel", () => {
     await expect.poll(() => p.getByRole("status").filter({ hasText: "Verification e-mail sent" }).textContent()).toMatch(/dana\.new@example\.test/);
     await expect.poll(() => p.getByText("Not verified").count()).toBe(1);
     await shot(p, "change-email-sent-dark");
+    // The green confirmation (.ok-text) reads at 4.5:1 on both themes.
+    expect(await axe(p)).toEqual([]);
+    await p.evaluate(() => (document.documentElement.dataset.theme = "light"));
+    await shot(p, "change-email-sent-light");
+    expect(await axe(p)).toEqual([]);
     await expect.poll(() => mails("dana.new@example.test", "Verify").length, { timeout: 30_000 }).toBe(1);
     expect(dana.errors).toEqual([]);
     await dana.close();
