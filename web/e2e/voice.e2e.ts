@@ -4,10 +4,12 @@
 // everyone, and disconnecting updates the other side. Then a DM call: ring, accept, audio
 // both ways, hang up on one side ends it on both. Then a group DM call among three (one on a
 // phone): both others are rung and accept, every pair connects with audio both ways, and when
-// one hangs up the other two stay connected.
+// one hangs up the other two stay connected. A call among five keeps its avatars on one row on
+// the phone.
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { AdminService } from "../src/gen/decentra/v1/admin_pb";
+import { AuthService } from "../src/gen/decentra/v1/auth_pb";
 import { ChannelService } from "../src/gen/decentra/v1/channels_pb";
 import { RelationshipService } from "../src/gen/decentra/v1/relationships_pb";
 import { FAKE_MEDIA, apiClient, axe, launch, newUser, register, shot, startServer, type Server, type User } from "./harness";
@@ -326,6 +328,51 @@ describe("voice", () => {
     await call(alice.page).getByRole("button", { name: "Hang up" }).click();
     for (const u of [alice, bob, carol]) await call(u.page).waitFor({ state: "detached" });
     await expect.poll(async () => (await stats(bob.page)).length).toBe(0);
+  });
+
+  test("on a phone, a call among five keeps everyone's avatars on one row", async () => {
+    // Dave and erin join (through the API: they only need to be rung) and befriend alice.
+    const admin = apiClient(server.url, AdminService, await accessToken(alice.page));
+    const { invite } = await admin.createInstanceInvite({ maxUses: 2, expiresInSeconds: 3600n });
+    const rel = async (u: User) => apiClient(server.url, RelationshipService, await accessToken(u.page));
+    // Bob and carol are alice's friends already.
+    const ids = (await (await rel(alice)).listRelationships({})).relationships.map((r) => r.user!.id);
+    expect(ids).toHaveLength(2);
+    for (const name of ["dave", "erin"]) {
+      const joined = await apiClient(server.url, AuthService).register({ username: name, password: PASSWORD, inviteCode: invite!.code });
+      await apiClient(server.url, RelationshipService, joined.accessToken).sendFriendRequest({ username: "alice" });
+      ids.push((await (await rel(alice)).sendFriendRequest({ username: name })).relationship!.user!.id);
+    }
+    await apiClient(server.url, ChannelService, await accessToken(alice.page)).createGroupDm({ userIds: ids, name: "Big Call" });
+    const open = async (p: Page) => {
+      await p.getByRole("navigation", { name: "Conversations" }).getByRole("link", { name: /^Big Call ?, group/ }).click();
+      await p.getByRole("heading", { name: "Big Call", exact: true, level: 1 }).waitFor();
+    };
+    await open(alice.page);
+    await carol.page.getByRole("button", { name: "Open navigation" }).click();
+    await open(carol.page);
+
+    await alice.page.getByRole("button", { name: "Start voice call" }).click();
+    const ring = carol.page.getByRole("alertdialog", { name: "Incoming call from Big Call" });
+    await ring.waitFor();
+    // Alice in the call and the four she rings, carol among them.
+    const people = call(carol.page).getByRole("list", { name: "People in the call" });
+    await expect.poll(() => people.getByRole("listitem").count()).toBe(5);
+    const row = () =>
+      people.evaluate((ul) => ({
+        rows: new Set([...ul.children].map((li) => Math.round(li.getBoundingClientRect().top))).size,
+        scrolls: ul.scrollWidth > ul.clientWidth,
+      }));
+    expect(await row()).toEqual({ rows: 1, scrolls: false });
+    await fitsWidth(carol.page);
+    await ring.getByRole("button", { name: "Decline" }).click();
+    await expect.poll(() => people.getByRole("listitem").count()).toBe(4);
+    expect(await row()).toEqual({ rows: 1, scrolls: false });
+    await shot(carol.page, "call-five-phone-dark");
+    expect(await axe(carol.page)).toEqual([]);
+
+    await call(alice.page).getByRole("button", { name: "Hang up" }).click();
+    for (const u of [alice, bob, carol]) await call(u.page).waitFor({ state: "detached" });
   });
 
   test("a refused microphone gets a clear message instead of a silent failure", async () => {

@@ -35,15 +35,23 @@ export function presenceClass(userId: string): string {
   }
 }
 
-export function Avatar(props: { user: User | undefined; size?: number; presence?: boolean }) {
+/**
+ * A user's picture, or their initials on a colour of their own. `size` is in pixels, or a CSS
+ * length (a variable a stylesheet sets) where the layout picks it.
+ */
+export function Avatar(props: { user: User | undefined; size?: number | string; presence?: boolean }) {
   const size = () => props.size ?? 40;
+  const length = () => {
+    const s = size();
+    return typeof s === "number" ? `${s}px` : s;
+  };
+  const fontSize = () => {
+    const s = size();
+    return typeof s === "number" ? `${Math.round(s * 0.4)}px` : `calc(${s} * 0.4)`;
+  };
   const name = () => displayName(props.user);
   return (
-    <span
-      class="avatar"
-      aria-hidden="true"
-      style={{ width: `${size()}px`, height: `${size()}px`, background: colourFor(props.user?.id ?? ""), "font-size": `${Math.round(size() * 0.4)}px` }}
-    >
+    <span class="avatar" aria-hidden="true" style={{ width: length(), height: length(), background: colourFor(props.user?.id ?? ""), "font-size": fontSize() }}>
       {/* Initials are drawn by CSS from data-initials: decoration, not text, so the controls
           around an avatar keep their accessible names. */}
       <Show when={props.user?.avatarUrl} fallback={<span class="initials" data-initials={initials(name())} />}>

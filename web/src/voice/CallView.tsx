@@ -50,12 +50,14 @@ export function CallView(props: { channel: Channel }) {
   return (
     <Show when={call() || joined()}>
       <section class="call-view" aria-label="Call">
-        <ul class="call-people">
+        {/* One row: narrow screens get smaller avatars, and scroll the row (by keyboard too)
+            when even those do not fit. */}
+        <ul class="call-people" aria-label="People in the call" tabindex="0">
           <For each={inCall()}>
             {(v) => (
               <li class="call-person" aria-label={`${displayName(user(v.userId))}${voiceFlags(v)}`}>
                 <span class="speaking-ring" classList={{ on: !!speaking[v.userId] }}>
-                  <Avatar user={user(v.userId)} size={80} />
+                  <Avatar user={user(v.userId)} size="var(--call-avatar)" />
                 </span>
                 <span class="call-flags">
                   <VoiceFlagIcons v={v} />
@@ -67,7 +69,7 @@ export function CallView(props: { channel: Channel }) {
             {(uid) => (
               <li class="call-person ringing" aria-label={`${displayName(user(uid))}, ringing`}>
                 <span class="speaking-ring">
-                  <Avatar user={user(uid)} size={80} />
+                  <Avatar user={user(uid)} size="var(--call-avatar)" />
                 </span>
               </li>
             )}
