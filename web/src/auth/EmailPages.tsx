@@ -126,14 +126,17 @@ export function ResetPasswordPage() {
   );
 }
 
-/** The verification link's landing page: uses the token at once and says how it went. */
-export function VerifyEmailPage() {
+/**
+ * The landing page of a link that acts at once: uses the link's `?token=` with `use` when it
+ * opens and says how it went.
+ */
+function TokenLinkPage(props: { title: string; label: string; use: (token: string) => Promise<unknown>; working: string; done: JSX.Element; failed: (error: string) => JSX.Element }) {
   const [params] = useSearchParams<{ token?: string }>();
   const [state, setState] = createSignal<"working" | "done" | "failed">("working");
   const [error, setError] = createSignal("");
   onMount(async () => {
     try {
-      await api.auth.verifyEmail({ token: params.token ?? "" });
+      await props.use(params.token ?? "");
       setState("done");
     } catch (err) {
       setError(describeError(err));
@@ -141,18 +144,18 @@ export function VerifyEmailPage() {
     }
   });
   return (
-    <Card title="E-mail verification" label="E-mail verification">
-      <Show when={state() !== "working"} fallback={<p class="sub" role="status">Checking your link…</p>}>
+    <Card title={props.title} label={props.label}>
+      <Show when={state() !== "working"} fallback={<p class="sub" role="status">{props.working}</p>}>
         <Show
           when={state() === "done"}
           fallback={
             <p class="error-text" role="alert">
-              This link does not work any more ({error()}). Links work once and for 24 hours; sign in to ask for a new one.
+              {props.failed(error())}
             </p>
           }
         >
           <p class="sub" role="status">
-            Your e-mail address is verified.
+            {props.done}
           </p>
         </Show>
       </Show>
@@ -163,40 +166,31 @@ export function VerifyEmailPage() {
   );
 }
 
-/** The unsubscribe link's landing page (from a notification e-mail): turns the mails off at
- * once, without signing in, and says how it went. */
-export function UnsubscribePage() {
-  const [params] = useSearchParams<{ token?: string }>();
-  const [state, setState] = createSignal<"working" | "done" | "failed">("working");
-  const [error, setError] = createSignal("");
-  onMount(async () => {
-    try {
-      await api.auth.unsubscribeEmailNotifications({ token: params.token ?? "" });
-      setState("done");
-    } catch (err) {
-      setError(describeError(err));
-      setState("failed");
-    }
-  });
+/** The verification link's landing page. */
+export function VerifyEmailPage() {
   return (
-    <Card title="Notification e-mails" label="Unsubscribe from notification e-mails">
-      <Show when={state() !== "working"} fallback={<p class="sub" role="status">Unsubscribing…</p>}>
-        <Show
-          when={state() === "done"}
-          fallback={
-            <p class="error-text" role="alert">
-              This link does not work any more ({error()}). Each link works once; you can turn notification e-mails off in your account settings.
-            </p>
-          }
-        >
-          <p class="sub" role="status">
-            You will no longer get notification e-mails. You can turn them back on in your account settings.
-          </p>
-        </Show>
-      </Show>
-      <p class="switch">
-        <A href="/channels/@me">Open the app</A>
-      </p>
-    </Card>
+    <TokenLinkPage
+      title="E-mail verification"
+      label="E-mail verification"
+      use={(token) => api.auth.verifyEmail({ token })}
+      working="Checking your link…"
+      done="Your e-mail address is verified."
+      failed={(error) => `This link does not work any more (${error}). Links work once and for 24 hours; sign in to ask for a new one.`}
+    />
+  );
+}
+
+/** The unsubscribe link's landing page (from a notification e-mail): turns the mails off
+ * without signing in. */
+export function UnsubscribePage() {
+  return (
+    <TokenLinkPage
+      title="Notification e-mails"
+      label="Unsubscribe from notification e-mails"
+      use={(token) => api.auth.unsubscribeEmailNotifications({ token })}
+      working="Unsubscribing…"
+      done="You will no longer get notification e-mails. You can turn them back on in your account settings."
+      failed={(error) => `This link does not work any more (${error}). Each link works once; you can turn notification e-mails off in your account settings.`}
+    />
   );
 }
