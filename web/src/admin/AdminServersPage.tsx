@@ -2,7 +2,7 @@
 import { createSignal, For, Show } from "solid-js";
 import { api } from "../api/client";
 import type { InstanceServer } from "../gen/decentra/v1/admin_pb";
-import { ActionDialog } from "../settings/kit";
+import { ActionDialog, ListTable } from "../settings/kit";
 import { fmtDate } from "../settings/format";
 import { createPagedSearch } from "./pagedSearch";
 import { PagedResults, SearchToolbar } from "./PagedResults";
@@ -22,40 +22,25 @@ export function AdminServersPage() {
       <SearchToolbar search={search} label="Search servers" placeholder="Search by server name" />
       <PagedResults search={search} what="Listing servers" emptyTitle="No servers found" emptyText={search.query() ? "No server matches that search." : "Nobody has created a server yet."}>
         {(rows) => (
-          <div class="table-wrap">
-            <table class="list stack" aria-label="Servers">
-              <thead>
+          <ListTable label="Servers" columns={["Name", "Owner", "Members", "Created"]}>
+            <For each={rows()}>
+              {(s) => (
                 <tr>
-                  <th>Name</th>
-                  <th>Owner</th>
-                  <th>Members</th>
-                  <th>Created</th>
-                  <th>
-                    <span class="sr-only">Actions</span>
-                  </th>
+                  <td data-label="Name">
+                    <strong>{s.server?.name}</strong>
+                  </td>
+                  <td data-label="Owner">@{s.ownerUsername}</td>
+                  <td data-label="Members">{s.server?.memberCount ?? 0}</td>
+                  <td data-label="Created">{fmtDate(s.server?.createdAt)}</td>
+                  <td class="actions">
+                    <button class="btn small outline-danger" aria-label={`Delete server ${s.server?.name}`} onClick={() => setPending(s)}>
+                      Delete
+                    </button>
+                  </td>
                 </tr>
-              </thead>
-              <tbody>
-                <For each={rows()}>
-                  {(s) => (
-                    <tr>
-                      <td data-label="Name">
-                        <strong>{s.server?.name}</strong>
-                      </td>
-                      <td data-label="Owner">@{s.ownerUsername}</td>
-                      <td data-label="Members">{s.server?.memberCount ?? 0}</td>
-                      <td data-label="Created">{fmtDate(s.server?.createdAt)}</td>
-                      <td class="actions">
-                        <button class="btn small outline-danger" aria-label={`Delete server ${s.server?.name}`} onClick={() => setPending(s)}>
-                          Delete
-                        </button>
-                      </td>
-                    </tr>
-                  )}
-                </For>
-              </tbody>
-            </table>
-          </div>
+              )}
+            </For>
+          </ListTable>
         )}
       </PagedResults>
       <Show when={pending()}>

@@ -5,7 +5,7 @@ import { describeError } from "../api/errors";
 import type { InstanceInvite } from "../gen/decentra/v1/admin_pb";
 import { state } from "../state/store";
 import { displayName } from "../ui/Avatar";
-import { ActionDialog, EmptyState, LoadError, Loading } from "../settings/kit";
+import { ActionDialog, EmptyState, ListTable, LoadError, Loading } from "../settings/kit";
 import { copyText, EXPIRY_CHOICES, fmtDateTime, fmtRelative, inviteUses, MAX_USES_CHOICES, tsMs } from "../settings/format";
 
 export function registerLink(code: string): string {
@@ -118,55 +118,39 @@ export function InstanceInvitesPage() {
       <Show when={!list.error} fallback={<LoadError error={list.error} retry={refetch} what="Listing registration invites" />}>
         <Show when={list()} fallback={<Loading />}>
           <Show when={shown().length > 0} fallback={<EmptyState title="No active invites">Create one above to let someone register.</EmptyState>}>
-            <div class="table-wrap">
-              <table class="list stack">
-                <thead>
-                  <tr>
-                    <th>Code</th>
-                    <th>Created by</th>
-                    <th>Uses</th>
-                    <th>Expires</th>
-                    <th>Status</th>
-                    <th>
-                      <span class="sr-only">Actions</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  <For each={shown()}>
-                    {(i) => {
-                      const st = () => status(i);
-                      const exp = () => tsMs(i.expiresAt);
-                      return (
-                        <tr classList={{ inactive: !st().active }}>
-                          <td class="mono" data-label="Code">
-                            {i.code}
-                          </td>
-                          <td data-label="Created by">{who(i.createdById)}</td>
-                          <td data-label="Uses">{inviteUses(i.uses, i.maxUses)}</td>
-                          <td data-label="Expires" title={fmtDateTime(i.expiresAt)}>
-                            {exp() === undefined ? "Never" : fmtRelative(exp()!)}
-                          </td>
-                          <td data-label="Status">
-                            <span class={st().active ? "pill ok" : "pill"}>{st().label}</span>
-                          </td>
-                          <td class="actions">
-                            <Show when={st().active}>
-                              <button class="btn small secondary" aria-label={`Copy registration link ${i.code}`} onClick={() => void copy(i.code)}>
-                                {copied() === i.code ? "Copied" : "Copy link"}
-                              </button>{" "}
-                              <button class="btn small outline-danger" aria-label={`Revoke invite ${i.code}`} onClick={() => setRevoke(i.code)}>
-                                Revoke
-                              </button>
-                            </Show>
-                          </td>
-                        </tr>
-                      );
-                    }}
-                  </For>
-                </tbody>
-              </table>
-            </div>
+            <ListTable label="Registration invites" columns={["Code", "Created by", "Uses", "Expires", "Status"]}>
+              <For each={shown()}>
+                {(i) => {
+                  const st = () => status(i);
+                  const exp = () => tsMs(i.expiresAt);
+                  return (
+                    <tr classList={{ inactive: !st().active }}>
+                      <td class="mono" data-label="Code">
+                        {i.code}
+                      </td>
+                      <td data-label="Created by">{who(i.createdById)}</td>
+                      <td data-label="Uses">{inviteUses(i.uses, i.maxUses)}</td>
+                      <td data-label="Expires" title={fmtDateTime(i.expiresAt)}>
+                        {exp() === undefined ? "Never" : fmtRelative(exp()!)}
+                      </td>
+                      <td data-label="Status">
+                        <span class={st().active ? "pill ok" : "pill"}>{st().label}</span>
+                      </td>
+                      <td class="actions">
+                        <Show when={st().active}>
+                          <button class="btn small secondary" aria-label={`Copy registration link ${i.code}`} onClick={() => void copy(i.code)}>
+                            {copied() === i.code ? "Copied" : "Copy link"}
+                          </button>{" "}
+                          <button class="btn small outline-danger" aria-label={`Revoke invite ${i.code}`} onClick={() => setRevoke(i.code)}>
+                            Revoke
+                          </button>
+                        </Show>
+                      </td>
+                    </tr>
+                  );
+                }}
+              </For>
+            </ListTable>
           </Show>
         </Show>
       </Show>

@@ -7,7 +7,7 @@ import { nameIn } from "../members/names";
 import { inviteLink } from "../servers/InviteDialog";
 import { state } from "../state/store";
 import { Avatar } from "../ui/Avatar";
-import { ActionDialog, EmptyState, LoadError, Loading } from "./kit";
+import { ActionDialog, EmptyState, ListTable, LoadError, Loading } from "./kit";
 import { copyText, EXPIRY_CHOICES, fmtDateTime, fmtRelative, inviteUses, MAX_USES_CHOICES, tsMs } from "./format";
 
 export function ServerInvites(props: { serverId: string }) {
@@ -47,55 +47,39 @@ export function ServerInvites(props: { serverId: string }) {
       <Show when={!invites.error} fallback={<LoadError error={invites.error} retry={refetch} what="Listing invites" />}>
         <Show when={invites()} fallback={<Loading />}>
           <Show when={invites()!.length > 0} fallback={<EmptyState title="No invites yet">Create an invite link to bring people in.</EmptyState>}>
-            <div class="table-wrap">
-              <table class="list stack">
-                <thead>
-                  <tr>
-                    <th>Inviter</th>
-                    <th>Invite code</th>
-                    <th>Channel</th>
-                    <th>Uses</th>
-                    <th>Expires</th>
-                    <th>
-                      <span class="sr-only">Actions</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  <For each={invites()}>
-                    {(i) => {
-                      const exp = () => tsMs(i.expiresAt);
-                      return (
-                        <tr>
-                          <td data-label="Inviter">
-                            <span style={{ display: "inline-flex", "align-items": "center", gap: "8px" }}>
-                              <Avatar user={state.users[i.inviterId]} size={24} />
-                              {nameIn(props.serverId, i.inviterId) ?? "Someone"}
-                            </span>
-                          </td>
-                          <td class="mono" data-label="Code">
-                            {i.code}
-                          </td>
-                          <td data-label="Channel">{channelName(i.channelId)}</td>
-                          <td data-label="Uses">{inviteUses(i.uses, i.maxUses)}</td>
-                          <td data-label="Expires" title={fmtDateTime(i.expiresAt)}>
-                            {exp() === undefined ? "Never" : fmtRelative(exp()!)}
-                          </td>
-                          <td class="actions">
-                            <button class="btn small secondary" aria-label={`Copy invite link ${i.code}`} onClick={() => void copy(i.code)}>
-                              {copied() === i.code ? "Copied" : "Copy"}
-                            </button>{" "}
-                            <button class="btn small outline-danger" aria-label={`Revoke invite ${i.code}`} onClick={() => setRevoke(i.code)}>
-                              Revoke
-                            </button>
-                          </td>
-                        </tr>
-                      );
-                    }}
-                  </For>
-                </tbody>
-              </table>
-            </div>
+            <ListTable label="Invites" columns={["Inviter", "Invite code", "Channel", "Uses", "Expires"]}>
+              <For each={invites()}>
+                {(i) => {
+                  const exp = () => tsMs(i.expiresAt);
+                  return (
+                    <tr>
+                      <td data-label="Inviter">
+                        <span style={{ display: "inline-flex", "align-items": "center", gap: "8px" }}>
+                          <Avatar user={state.users[i.inviterId]} size={24} />
+                          {nameIn(props.serverId, i.inviterId) ?? "Someone"}
+                        </span>
+                      </td>
+                      <td class="mono" data-label="Code">
+                        {i.code}
+                      </td>
+                      <td data-label="Channel">{channelName(i.channelId)}</td>
+                      <td data-label="Uses">{inviteUses(i.uses, i.maxUses)}</td>
+                      <td data-label="Expires" title={fmtDateTime(i.expiresAt)}>
+                        {exp() === undefined ? "Never" : fmtRelative(exp()!)}
+                      </td>
+                      <td class="actions">
+                        <button class="btn small secondary" aria-label={`Copy invite link ${i.code}`} onClick={() => void copy(i.code)}>
+                          {copied() === i.code ? "Copied" : "Copy"}
+                        </button>{" "}
+                        <button class="btn small outline-danger" aria-label={`Revoke invite ${i.code}`} onClick={() => setRevoke(i.code)}>
+                          Revoke
+                        </button>
+                      </td>
+                    </tr>
+                  );
+                }}
+              </For>
+            </ListTable>
           </Show>
         </Show>
       </Show>

@@ -1,6 +1,6 @@
 // Building blocks shared by the settings overlays: the nav + page layout (Esc and the close
 // button leave; unsaved changes hold the user back like Discord), the unsaved-changes bar, and
-// small status pieces (loading, error, "not available").
+// small status pieces (loading, error, "not available"), the list table.
 import { createEffect, createSignal, For, onCleanup, onMount, Show, type JSX } from "solid-js";
 import { Code } from "@connectrpc/connect";
 import { describeError, errorCode } from "../api/errors";
@@ -175,6 +175,29 @@ export function EmptyState(props: { title: string; children?: JSX.Element }) {
       <Show when={props.children}>
         <span class="muted">{props.children}</span>
       </Show>
+    </div>
+  );
+}
+
+/**
+ * A list as a table (`.list.stack`: rows stack into labelled cards on narrow screens, so each
+ * cell needs its `data-label`): the column headers, then the row actions' column, whose header
+ * only screen readers see. `children` are the body's rows.
+ */
+export function ListTable(props: { label: string; columns: string[]; children: JSX.Element }) {
+  return (
+    <div class="table-wrap">
+      <table class="list stack" aria-label={props.label}>
+        <thead>
+          <tr>
+            <For each={props.columns}>{(c) => <th>{c}</th>}</For>
+            <th>
+              <span class="sr-only">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>{props.children}</tbody>
+      </table>
     </div>
   );
 }
