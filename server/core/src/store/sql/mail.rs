@@ -23,6 +23,44 @@ macro_rules! mail_sql {
             format!("%{escaped}%")
         }
 
+        /// Spends an unused, unexpired e-mail token of `purpose` (sets `used_at`) and returns
+        /// whose it is and the address it was mailed to; `None` when there is no such token
+        /// (unknown, used, expired or of another purpose). One statement, so a token is
+        /// spent at most once however many requests race for it.
+        async fn claim_email_token(
+            conn: &mut <$db as sqlx::Database>::Connection,
+            hash: &[u8],
+            purpose: $crate::store::TokenPurpose,
+            now: i64,
+        ) -> $crate::error::Result<Option<($crate::id::Id, String)>> {
+            let claimed: Option<(i64, String)> = sqlx::query_as(
+                "UPDATE email_tokens SET used_at = $3 \
+                 WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL \
+                   AND expires_at > $3 \
+                 RETURNING user_id, email",
+            )
+            .bind(hash)
+            .bind(purpose.as_str())
+            .bind(now)
+            .fetch_optional(&mut *conn)
+            .await?;
+            Ok(claimed.map(|(user, email)| ($crate::id::Id(user), email)))
+        }
+
+        /// Counts the enabled instance admins other than `user`.
+        async fn other_enabled_admins(
+            conn: &mut <$db as sqlx::Database>::Connection,
+            user: $crate::id::Id,
+        ) -> $crate::error::Result<i64> {
+            Ok(sqlx::query_scalar(
+                "SELECT COUNT(*) FROM users \
+                 WHERE is_admin = TRUE AND disabled = FALSE AND id <> $1",
+            )
+            .bind(user.0)
+            .fetch_one(&mut *conn)
+            .await?)
+        }
+
         #[async_trait::async_trait]
         impl $crate::store::MailWrites for $tx {
             async fn enqueue_mail(
@@ -60,20 +98,7 @@ macro_rules! mail_sql {
                 .bind(t.created_at)
                 .execute(&mut *self.0)
                 .await?;
-                sqlx::query(
-                    "INSERT INTO email_tokens \
-                       (token_hash, user_id, purpose, email, expires_at, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6)",
-                )
-                .bind(&t.hash)
-                .bind(t.user_id.0)
-                .bind(t.purpose.as_str())
-                .bind(&t.email)
-                .bind(t.expires_at)
-                .bind(t.created_at)
-                .execute(&mut *self.0)
-                .await?;
-                Ok(())
+                $crate::store::MailWrites::add_email_token(self, t).await
             }
 
             async fn use_verify_token(
@@ -81,23 +106,16 @@ macro_rules! mail_sql {
                 hash: &[u8],
                 now: i64,
             ) -> $crate::error::Result<Option<$crate::id::Id>> {
-                let used: Option<(i64, String)> = sqlx::query_as(
-                    "UPDATE email_tokens SET used_at = $2 \
-                     WHERE token_hash = $1 AND purpose = 'verify' AND used_at IS NULL \
-                       AND expires_at > $2 \
-                     RETURNING user_id, email",
-                )
-                .bind(hash)
-                .bind(now)
-                .fetch_optional(&mut *self.0)
-                .await?;
-                let Some((user_id, email)) = used else {
+                let claimed =
+                    claim_email_token(&mut *self.0, hash, $crate::store::TokenPurpose::Verify, now)
+                        .await?;
+                let Some((user, email)) = claimed else {
                     return Ok(None);
                 };
                 let verified = sqlx::query(
                     "UPDATE users SET email_verified = TRUE WHERE id = $1 AND email = $2",
                 )
-                .bind(user_id)
+                .bind(user.0)
                 .bind(&email)
                 .execute(&mut *self.0)
                 .await?
@@ -106,7 +124,7 @@ macro_rules! mail_sql {
                     // The address changed since: the token is spent, nothing is verified.
                     return Ok(None);
                 }
-                Ok(Some($crate::id::Id(user_id)))
+                Ok(Some(user))
             }
 
             async fn use_reset_token(
@@ -115,25 +133,18 @@ macro_rules! mail_sql {
                 now: i64,
                 password_hash: &str,
             ) -> $crate::error::Result<Option<$crate::id::Id>> {
-                let used: Option<i64> = sqlx::query_scalar(
-                    "UPDATE email_tokens SET used_at = $2 \
-                     WHERE token_hash = $1 AND purpose = 'reset' AND used_at IS NULL \
-                       AND expires_at > $2 \
-                     RETURNING user_id",
-                )
-                .bind(hash)
-                .bind(now)
-                .fetch_optional(&mut *self.0)
-                .await?;
-                let Some(user_id) = used else {
+                let claimed =
+                    claim_email_token(&mut *self.0, hash, $crate::store::TokenPurpose::Reset, now)
+                        .await?;
+                let Some((user, _)) = claimed else {
                     return Ok(None);
                 };
                 sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
-                    .bind(user_id)
+                    .bind(user.0)
                     .bind(password_hash)
                     .execute(&mut *self.0)
                     .await?;
-                Ok(Some($crate::id::Id(user_id)))
+                Ok(Some(user))
             }
 
             async fn add_email_token(
@@ -161,20 +172,16 @@ macro_rules! mail_sql {
                 hash: &[u8],
                 now: i64,
             ) -> $crate::error::Result<Option<$crate::id::Id>> {
-                let used: Option<i64> = sqlx::query_scalar(
-                    "UPDATE email_tokens SET used_at = $2 \
-                     WHERE token_hash = $1 AND purpose = 'unsubscribe' AND used_at IS NULL \
-                       AND expires_at > $2 \
-                     RETURNING user_id",
+                let claimed = claim_email_token(
+                    &mut *self.0,
+                    hash,
+                    $crate::store::TokenPurpose::Unsubscribe,
+                    now,
                 )
-                .bind(hash)
-                .bind(now)
-                .fetch_optional(&mut *self.0)
                 .await?;
-                let Some(user_id) = used else {
+                let Some((user, _)) = claimed else {
                     return Ok(None);
                 };
-                let user = $crate::id::Id(user_id);
                 $crate::store::MailWrites::set_email_notifications(self, user, false).await?;
                 Ok(Some(user))
             }
@@ -531,14 +538,7 @@ macro_rules! mail_sql {
                 let will_be_enabled_admin =
                     flags.is_admin.unwrap_or(is_admin) && !flags.disabled.unwrap_or(disabled);
                 if was_enabled_admin && !will_be_enabled_admin {
-                    let others: i64 = sqlx::query_scalar(
-                        "SELECT COUNT(*) FROM users \
-                         WHERE is_admin = TRUE AND disabled = FALSE AND id <> $1",
-                    )
-                    .bind(user.0)
-                    .fetch_one(&mut *self.0)
-                    .await?;
-                    if others == 0 {
+                    if other_enabled_admins(&mut *self.0, user).await? == 0 {
                         return Ok(AdminOutcome::Refused(AdminRefusal::LastAdmin));
                     }
                 }
@@ -572,14 +572,7 @@ macro_rules! mail_sql {
                     return Ok(AdminOutcome::NotFound);
                 };
                 if is_admin && !disabled {
-                    let others: i64 = sqlx::query_scalar(
-                        "SELECT COUNT(*) FROM users \
-                         WHERE is_admin = TRUE AND disabled = FALSE AND id <> $1",
-                    )
-                    .bind(user.0)
-                    .fetch_one(&mut *self.0)
-                    .await?;
-                    if others == 0 {
+                    if other_enabled_admins(&mut *self.0, user).await? == 0 {
                         return Ok(AdminOutcome::Refused(AdminRefusal::LastAdmin));
                     }
                 }
