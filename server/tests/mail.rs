@@ -83,6 +83,21 @@ async fn use_smtp(
         .expect("settings")
 }
 
+/// Registers the instance's first account, "admin" (which makes it the instance admin),
+/// without an e-mail address.
+async fn register_admin(server: &TestServer) -> Client {
+    let admin = server.client().await;
+    admin
+        .register(proto::RegisterRequest {
+            username: "admin".into(),
+            password: "admin-password".into(),
+            ..Default::default()
+        })
+        .await
+        .expect("admin");
+    admin
+}
+
 async fn register_with_email(server: &TestServer, username: &str, email: &str) -> Client {
     let client = server.client().await;
     client
@@ -124,15 +139,7 @@ async fn verification_mail_arrives_and_its_token_works_once(backend: Backend) {
     let maildir = tempfile::tempdir().expect("maildir");
     let sink = SmtpSink::start(free_port(), maildir.path()).await;
     let server = mail_server(backend).await;
-    let admin = server.client().await;
-    admin
-        .register(proto::RegisterRequest {
-            username: "admin".into(),
-            password: "admin-password".into(),
-            ..Default::default()
-        })
-        .await
-        .expect("admin");
+    let admin = register_admin(&server).await;
     use_smtp(&admin, sink.port, |r| {
         r.registration_mode = Some(proto::RegistrationMode::Open as i32);
         r.require_email_verification = Some(true);
@@ -378,15 +385,7 @@ async fn mail_queued_while_smtp_is_down_is_delivered_after_a_restart(backend: Ba
     let maildir = tempfile::tempdir().expect("maildir");
     let port = free_port();
     let server = mail_server(backend).await;
-    let admin = server.client().await;
-    admin
-        .register(proto::RegisterRequest {
-            username: "admin".into(),
-            password: "admin-password".into(),
-            ..Default::default()
-        })
-        .await
-        .expect("admin");
+    let admin = register_admin(&server).await;
     // Nothing listens on `port` yet.
     use_smtp(&admin, port, |r| {
         r.registration_mode = Some(proto::RegistrationMode::Open as i32);
@@ -1349,15 +1348,7 @@ async fn notify_server_with_delay(backend: Backend, delay_ms: u64) -> TestServer
 
 /// An admin with SMTP pointed at `port`, open registration and notification mails enabled.
 async fn notify_admin(server: &TestServer, port: u16) -> Client {
-    let admin = server.client().await;
-    admin
-        .register(proto::RegisterRequest {
-            username: "admin".into(),
-            password: "admin-password".into(),
-            ..Default::default()
-        })
-        .await
-        .expect("admin");
+    let admin = register_admin(server).await;
     // The delay is whole minutes, 1 to 1440, and off is the default.
     let before = admin
         .admin()
@@ -1442,6 +1433,31 @@ async fn dm(from: &Client, to: &str) -> String {
         .channel
         .expect("channel")
         .id
+}
+
+/// Ann (notification mails on) and Dan (off), both in a server of the admin's, and the DM
+/// between them.
+struct DanToAnn {
+    ann: Client,
+    ann_id: String,
+    dan: Client,
+    /// The DM channel.
+    to_ann: String,
+}
+
+async fn dan_to_ann(server: &TestServer, admin: &Client) -> DanToAnn {
+    let (ann, ann_id) = notify_user(server, admin, "ann", true).await;
+    let (dan, _) = notify_user(server, admin, "dan", false).await;
+    let guild = create_server(admin, "Guild").await;
+    join(admin, &ann, &guild.id).await;
+    join(admin, &dan, &guild.id).await;
+    let to_ann = dm(&dan, &ann_id).await;
+    DanToAnn {
+        ann,
+        ann_id,
+        dan,
+        to_ann,
+    }
 }
 
 /// Notification mails to `to` received so far.
@@ -1641,12 +1657,12 @@ async fn unsubscribe_link_turns_notifications_off_once(backend: Backend) {
     let sink = SmtpSink::start(free_port(), maildir.path()).await;
     let server = notify_server(backend).await;
     let admin = notify_admin(&server, sink.port).await;
-    let (ann, ann_id) = notify_user(&server, &admin, "ann", true).await;
-    let (dan, _) = notify_user(&server, &admin, "dan", false).await;
-    let guild = create_server(&admin, "Guild").await;
-    join(&admin, &ann, &guild.id).await;
-    join(&admin, &dan, &guild.id).await;
-    let to_ann = dm(&dan, &ann_id).await;
+    let DanToAnn {
+        ann,
+        ann_id,
+        dan,
+        to_ann,
+    } = dan_to_ann(&server, &admin).await;
     common::send(&dan, &to_ann, "ping").await;
     let mail = sink
         .wait_for("ann@example.test", "sent you a direct message")
@@ -1706,12 +1722,12 @@ async fn a_pending_notification_survives_a_restart(backend: Backend) {
     // An hour's delay: nothing is mailed before the restart.
     let server = notify_server_with_delay(backend, 3_600_000).await;
     let admin = notify_admin(&server, sink.port).await;
-    let (ann, ann_id) = notify_user(&server, &admin, "ann", true).await;
-    let (dan, _) = notify_user(&server, &admin, "dan", false).await;
-    let guild = create_server(&admin, "Guild").await;
-    join(&admin, &ann, &guild.id).await;
-    join(&admin, &dan, &guild.id).await;
-    let to_ann = dm(&dan, &ann_id).await;
+    let DanToAnn {
+        ann_id,
+        dan,
+        to_ann,
+        ..
+    } = dan_to_ann(&server, &admin).await;
     common::send(&dan, &to_ann, "while you sleep").await;
     let ann_i64: i64 = ann_id.parse().expect("id");
     assert_eq!(db_count(&server, PENDING, ann_i64).await, 1);
@@ -1766,15 +1782,7 @@ async fn a_stopping_mail_worker_hands_back_a_stalled_send(backend: Backend) {
         }
     });
     let server = mail_server(backend).await;
-    let admin = server.client().await;
-    admin
-        .register(proto::RegisterRequest {
-            username: "admin".into(),
-            password: "admin-password".into(),
-            ..Default::default()
-        })
-        .await
-        .expect("admin");
+    let admin = register_admin(&server).await;
     use_smtp(&admin, port, |r| {
         r.registration_mode = Some(proto::RegistrationMode::Open as i32);
     })
