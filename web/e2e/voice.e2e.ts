@@ -55,7 +55,7 @@ async function accessToken(page: Page): Promise<string> {
   return page.evaluate(() => JSON.parse(localStorage.getItem("decentra.session") ?? "{}").accessToken as string);
 }
 
-const call = (page: Page) => page.getByRole("region", { name: "Call" });
+const call = (page: Page) => page.getByRole("region", { name: "Call", exact: true });
 
 /** Runs `fn` with `page` in the light theme (what the theme setting does: `data-theme` on <html>). */
 async function inLight(page: Page, fn: () => Promise<void>) {
