@@ -2,14 +2,19 @@
 //!
 //! Every stored event is published once, encoded without a cursor (the bytes every hub shares,
 //! [`EventEncoder::encode`] with `""`), to ONE JetStream stream, on a subject named for its
-//! audience (`<prefix>.ev.s.<server>` or `<prefix>.ev.u.<user>`), with the audience in a
-//! header. The stream's sequence is the cursor: it orders events globally, so a client may
-//! resume on any node, and it outlives the nodes (retention by age and size). Every node
-//! reads the stream in order with an ordered consumer and delivers into its own [`Hub`],
-//! which keeps a window of it for resumes and reads older cursors back from the stream.
+//! audience: `<prefix>.ev.s.<server>` or `<prefix>.ev.u.<user>` when it is addressed to
+//! exactly one server or one user, `<prefix>.ev.m` when to several; the whole audience rides
+//! in a header. The stream's sequence is the cursor: it orders events globally, so a client
+//! may resume on any node, and it outlives the nodes (retention by age and size).
+//!
+//! The stream republishes what it stores, numbered, on `<prefix>.live.…` in stream order,
+//! and each node subscribes there only to the audiences its connected users need (its feed,
+//! [`feed`]): traffic per node grows with its users, not with the instance. The hub keeps a
+//! window of what its feed delivered for resumes and reads older cursors, or audiences the
+//! node took on only now, back from the stream.
 //!
 //! The side effects of a committed change ([`Signal`]: permission-cache invalidation, ended
-//! sessions) go into the same stream (`<prefix>.ctl`), so a node applies an invalidation
+//! sessions) go into the same stream (`<prefix>.ev.ctl`, which every node takes), so a node applies an invalidation
 //! before the events published after it: a member who lost access stops receiving on every
 //! node at once. Ephemeral events (typing, presence, voice signals) are plain NATS
 //! publications (`<prefix>.eph.…`), never stored.
@@ -199,7 +204,18 @@ impl NatsBus {
                 ..Default::default()
             })
             .await
-            .map_err(|e| nats_error("cannot create the JetStream event stream")(e.into()))?;
+            .map_err(|e| {
+                // NATS 2.9 cannot add republishing to a stream made without it (by a
+                // version of Decentra before audience subjects): say what to do.
+                let older = e.to_string().contains("RePublish");
+                let what = if older {
+                    "the JetStream event stream predates audience subjects and NATS cannot \
+                     convert it: delete the stream once (clients resync) and restart"
+                } else {
+                    "cannot create the JetStream event stream"
+                };
+                nats_error(what)(e.into())
+            })?;
         // The stream's creation time tells this stream from an earlier one of the same name:
         // cursors of a deleted stream are refused rather than misread.
         let epoch = (info.created.unix_timestamp_nanos() / 1_000) as u64;
