@@ -500,7 +500,8 @@ async fn a_node_receives_only_what_its_users_need() {
 
 /// Carol, connected to node C (which carries no server she is not in), joins a server
 /// through node A: node C starts carrying it when the join's invalidation arrives, so the
-/// server's next messages reach her there, in order.
+/// server's next messages reach her there, in order. Bob does the same through his own
+/// node.
 async fn a_member_who_joins_while_connected_receives_the_server_on_her_node() {
     let s = Scene::new().await;
     let quiet = create_server(&s.alice, "Quiet").await.id;
@@ -529,7 +530,22 @@ async fn a_member_who_joins_while_connected_receives_the_server_on_her_node() {
         }
     }
     assert_eq!(got, sent, "every message after the join, once, in order");
-    drop(carol_events);
+
+    // Bob joins through his own node (B), whose feed reads back its own invalidation.
+    let (mut bob_events, _) = Events::ready(&s.bob).await;
+    join(&s.alice, &s.bob, &quiet).await;
+    let sent: Vec<String> = (0..5).map(|i| format!("after Bob's join {i}")).collect();
+    for content in &sent {
+        send(&s.alice, &quiet_general, content).await;
+    }
+    let mut got = Vec::new();
+    while got.len() < sent.len() {
+        if let Event::MessageCreated(m) = bob_events.next().await {
+            got.push(m.message.expect("message").content);
+        }
+    }
+    assert_eq!(got, sent, "every message after Bob's join, once, in order");
+    drop((carol_events, bob_events));
     s.stop().await;
 }
 

@@ -1071,10 +1071,12 @@ mod tests {
         }
     }
 
-    /// A cluster stream holding events 1..=`last` for one user.
+    /// A cluster stream holding events 1..=`last` for one user; the node's feed carries the
+    /// user's audiences from `covered` on.
     struct FakeStream {
         user: Id,
         last: u64,
+        covered: u64,
     }
 
     #[async_trait::async_trait]
@@ -1097,7 +1099,7 @@ mod tests {
             Ok(self.last)
         }
         async fn cover(&self, _: &[AudienceKey]) -> Result<u64, String> {
-            Ok(0)
+            Ok(self.covered)
         }
     }
 
@@ -1113,6 +1115,17 @@ mod tests {
     /// A hub of one node among several that started consuming after `start`; the stream
     /// holds `last` events for `user`.
     async fn clustered(dir: &tempfile::TempDir, user: Id, start: u64, last: u64) -> Arc<Hub> {
+        clustered_from(dir, user, start, last, 0).await
+    }
+
+    /// [`clustered`], the feed carrying the user's audiences only from `covered` on.
+    async fn clustered_from(
+        dir: &tempfile::TempDir,
+        user: Id,
+        start: u64,
+        last: u64,
+        covered: u64,
+    ) -> Arc<Hub> {
         let url = format!("sqlite://{}", dir.path().join("hub.db").display());
         let store = store::connect(&url).await.expect("store");
         Arc::new(Hub::clustered(
@@ -1122,7 +1135,11 @@ mod tests {
             Clustered {
                 epoch: 7,
                 start,
-                source: Arc::new(FakeStream { user, last }),
+                source: Arc::new(FakeStream {
+                    user,
+                    last,
+                    covered,
+                }),
                 presence: Arc::new(Alone),
             },
         ))
@@ -1199,6 +1216,36 @@ mod tests {
             start,
             SubscriptionStart::Fresh { resync: Some(_) }
         ));
+    }
+
+    /// The feed took the user's audience on only after this hub's position (at 15, the hub
+    /// at 12): a resume from 12 reads (12, 15] back from the stream and skips those when they
+    /// arrive live; what follows arrives live, once.
+    #[tokio::test]
+    async fn an_audience_taken_on_late_is_read_back_then_skipped() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let user = Id(7);
+        let hub = clustered_from(&dir, user, 10, 20, 15).await;
+        for seq in [11, 12] {
+            hub.deliver(seq, Audience::users(vec![user]), &Bytes::new())
+                .await;
+        }
+        let (mut sub, start) = hub
+            .subscribe(user, Id(1), &[], Some("7.12"))
+            .await
+            .expect("open hub");
+        assert_eq!(start, SubscriptionStart::Resumed);
+        let mut got = Vec::new();
+        for _ in 0..4 {
+            got.push(next_text(&mut sub).await);
+        }
+        assert_eq!(got, ["7.13", "7.14", "7.15", "control"]);
+        for seq in 13..=17 {
+            hub.deliver(seq, Audience::users(vec![user]), &Bytes::new())
+                .await;
+        }
+        assert_eq!(next_text(&mut sub).await, "7.16");
+        assert_eq!(next_text(&mut sub).await, "7.17");
     }
 
     /// Without a grace period, a closed stream's user is offline at once.

@@ -682,6 +682,19 @@ fn parse_signal(text: &str) -> Option<Signal> {
 mod tests {
     use super::*;
 
+    /// One server or one user: its own subject, so a node can take just that audience;
+    /// several: the subject every node takes.
+    #[test]
+    fn an_event_travels_on_its_audience_subject() {
+        let (s, c, u, v) = (Id(1), Id(2), Id(3), Id(4));
+        assert_eq!(audience_token(&Audience::server(s)), "s.1");
+        assert_eq!(audience_token(&Audience::channel(s, c)), "s.1");
+        assert_eq!(audience_token(&Audience::users(vec![u])), "u.3");
+        assert_eq!(audience_token(&Audience::server(s).and_users([u])), MANY);
+        assert_eq!(audience_token(&Audience::users(vec![u, v])), MANY);
+        assert_eq!(audience_token(&Audience::default()), "none");
+    }
+
     #[test]
     fn audiences_and_signals_survive_the_wire() {
         let a = Audience {
