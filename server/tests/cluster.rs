@@ -419,6 +419,136 @@ async fn resume_survives_restarting_every_node() {
     s.stop().await;
 }
 
+/// The number of stored events node `n`'s feed has received so far.
+fn received(node: &TestServer) -> u64 {
+    node.services
+        .cluster_received()
+        .expect("a node of a cluster")
+}
+
+/// Carol marks `message` read: an event to her alone, a marker in her stream that her node
+/// took everything stored before it.
+async fn carol_marks(s: &Scene, events: &mut Events, message: &proto::Message) {
+    s.carol
+        .messages()
+        .ack_message(proto::AckMessageRequest {
+            channel_id: message.channel_id.clone(),
+            message_id: message.id.clone(),
+        })
+        .await
+        .expect("ack");
+    events
+        .wait_for(|e| matches!(e, Event::ReadStateUpdated(r) if r.read_state.as_ref().is_some_and(|r| r.last_read_message_id == message.id)))
+        .await;
+}
+
+/// A node carries only the audiences its connected users need: node C, whose only user
+/// (Carol) is in no server of Alice's, receives none of the server's messages. Once Bob, a
+/// member, connects to node C, it carries the server: Bob resumes there from a cursor
+/// handed out on node B and gets exactly what he missed, then live messages.
+async fn a_node_receives_only_what_its_users_need() {
+    let s = Scene::new().await;
+    let quiet = create_server(&s.alice, "Quiet").await.id;
+    join(&s.alice, &s.bob, &quiet).await;
+    let quiet_general = general_channel(&s.alice, &quiet).await;
+    let hello = send(&s.alice, &s.general, "hello").await;
+    let (mut carol_events, _) = Events::ready(&s.carol).await;
+    let (mut bob_events, _) = Events::ready(&s.bob).await;
+    // Carol is in the first server (Chat), never in Quiet.
+    let before = received(&s.nodes[2]);
+    let mut cursor = String::new();
+    for i in 0..10 {
+        let content = format!("quiet {i}");
+        send(&s.alice, &quiet_general, &content).await;
+        bob_events.wait_for(|e| created_with(e, &content)).await;
+        if i == 4 {
+            cursor = bob_events.cursor.clone();
+        }
+    }
+    carol_marks(&s, &mut carol_events, &hello).await;
+    let idle = received(&s.nodes[2]) - before;
+    assert_eq!(
+        idle, 1,
+        "node C received only Carol's own event, none of Quiet's"
+    );
+    let at_b = received(&s.nodes[1]);
+    assert!(
+        at_b >= 10,
+        "node B (Bob's) received Quiet's messages: {at_b}"
+    );
+
+    // Bob moves to node C and resumes with the cursor node B gave him.
+    drop(bob_events);
+    let bob_on_c = s.on(&s.nodes[2], &s.bob_tokens).await;
+    let mut on_c = Events::open(&bob_on_c, &cursor).await;
+    let missed: Vec<String> = (5..10).map(|i| format!("quiet {i}")).collect();
+    assert_eq!(
+        replayed(&mut on_c).await,
+        missed,
+        "exactly the missed, in order"
+    );
+    let before = received(&s.nodes[2]);
+    send(&s.alice, &quiet_general, "live on C").await;
+    on_c.wait_for(|e| created_with(e, "live on C")).await;
+    assert!(
+        received(&s.nodes[2]) > before,
+        "node C carries Quiet now that a member is connected"
+    );
+    drop((on_c, carol_events));
+    s.stop().await;
+}
+
+/// Carol, connected to node C (which carries no server she is not in), joins a server
+/// through node A: node C starts carrying it when the join's invalidation arrives, so the
+/// server's next messages reach her there, in order. Bob does the same through his own
+/// node.
+async fn a_member_who_joins_while_connected_receives_the_server_on_her_node() {
+    let s = Scene::new().await;
+    let quiet = create_server(&s.alice, "Quiet").await.id;
+    let quiet_general = general_channel(&s.alice, &quiet).await;
+    let (mut carol_events, _) = Events::ready(&s.carol).await;
+    send(&s.alice, &quiet_general, "before the join").await;
+    let carol_on_a = s.on(&s.nodes[0], &s.carol_tokens).await;
+    join(&s.alice, &carol_on_a, &quiet).await;
+    carol_events
+        .wait_for(|e| matches!(e, Event::ServerCreated(c) if c.snapshot.as_ref().and_then(|n| n.server.as_ref()).is_some_and(|g| g.id == quiet)))
+        .await;
+    let sent: Vec<String> = (0..5).map(|i| format!("after the join {i}")).collect();
+    for content in &sent {
+        send(&s.alice, &quiet_general, content).await;
+    }
+    let mut got = Vec::new();
+    while got.len() < sent.len() {
+        if let Event::MessageCreated(m) = carol_events.next().await {
+            let m = m.message.expect("message");
+            assert_eq!(
+                m.channel_id, quiet_general,
+                "only Quiet's messages: {}",
+                m.content
+            );
+            got.push(m.content);
+        }
+    }
+    assert_eq!(got, sent, "every message after the join, once, in order");
+
+    // Bob joins through his own node (B), whose feed reads back its own invalidation.
+    let (mut bob_events, _) = Events::ready(&s.bob).await;
+    join(&s.alice, &s.bob, &quiet).await;
+    let sent: Vec<String> = (0..5).map(|i| format!("after Bob's join {i}")).collect();
+    for content in &sent {
+        send(&s.alice, &quiet_general, content).await;
+    }
+    let mut got = Vec::new();
+    while got.len() < sent.len() {
+        if let Event::MessageCreated(m) = bob_events.next().await {
+            got.push(m.message.expect("message").content);
+        }
+    }
+    assert_eq!(got, sent, "every message after Bob's join, once, in order");
+    drop((carol_events, bob_events));
+    s.stop().await;
+}
+
 /// Node ids are leased: three nodes all configured with node id 0 still stamp three distinct
 /// node ids into the ids they generate.
 async fn node_ids_are_leased() {
@@ -709,5 +839,7 @@ mod postgres {
         a_login_burst_over_three_nodes_is_limited_like_one,
         resume_survives_restarting_every_node,
         kill_9_of_a_node_loses_nothing_for_its_clients,
+        a_node_receives_only_what_its_users_need,
+        a_member_who_joins_while_connected_receives_the_server_on_her_node,
     );
 }

@@ -128,6 +128,11 @@ impl ServerPerms {
         self.members.contains_key(&user.0)
     }
 
+    /// How many members the server has.
+    pub fn member_count(&self) -> usize {
+        self.members.len()
+    }
+
     /// Member user ids.
     pub fn member_ids(&self) -> impl Iterator<Item = Id> + '_ {
         self.members.keys().map(|u| Id(*u))

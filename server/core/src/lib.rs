@@ -162,6 +162,12 @@ impl Services {
         }
     }
 
+    /// Clustered: the stored events this node's feed has received (those of the audiences
+    /// its users need, and those addressed to several audiences at once). `None` alone.
+    pub fn cluster_received(&self) -> Option<u64> {
+        self.ctx.cluster.as_ref().map(|c| c.received())
+    }
+
     /// Whether the database answers (for health checks).
     pub async fn healthy(&self) -> bool {
         self.ctx.store.ping().await.is_ok()

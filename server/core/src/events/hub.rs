@@ -134,15 +134,44 @@ impl Inner {
     }
 }
 
+/// An audience a clustered node's feed carries: the events addressed to exactly one server
+/// or one user travel on a subject of their own, and a node takes only those its connected
+/// users need (see [`super::nats`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AudienceKey {
+    /// Events addressed to one server's members.
+    Server(Id),
+    /// Events addressed to one user.
+    User(Id),
+}
+
+impl AudienceKey {
+    /// The audiences a user's stream needs: their own, and each server they are a member of.
+    pub fn of_user(user: Id, servers: &[Id]) -> Vec<Self> {
+        std::iter::once(Self::User(user))
+            .chain(servers.iter().map(|s| Self::Server(*s)))
+            .collect()
+    }
+}
+
 /// Where a clustered hub reads stored events older than its own log: the event stream all
 /// nodes share (see [`super::nats`]).
 #[async_trait::async_trait]
 pub trait ReplaySource: Send + Sync + 'static {
-    /// The stored events with `after < seq <= upto`, in order, or why they cannot be had
-    /// (older than the retention window, stream unreachable).
-    async fn replay(&self, after: u64, upto: u64) -> Result<Vec<Stored>, String>;
+    /// The stored events with `after < seq <= upto` that may concern `keys` (events addressed
+    /// to several audiences at once included), in order, or why they cannot be had (older
+    /// than the retention window, stream unreachable).
+    async fn replay(
+        &self,
+        after: u64,
+        upto: u64,
+        keys: &[AudienceKey],
+    ) -> Result<Vec<Stored>, String>;
     /// The sequence of the newest stored event (a cursor beyond it is from the future).
     async fn last_seq(&self) -> Result<u64, String>;
+    /// Makes this node's feed carry `keys` (requests arriving together are served together)
+    /// and returns a sequence after which it delivers every event of them to the hub.
+    async fn cover(&self, keys: &[AudienceKey]) -> Result<u64, String>;
 }
 
 /// A stored event as the cluster's stream holds it.
@@ -479,15 +508,29 @@ impl Hub {
         let mut fetched: Option<(u64, Vec<Stored>)> = None;
         let mut refused: Option<String> = None;
         let mut ahead = false;
-        if let (Some(Ok(after)), Some(source)) = (&parsed, &self.source) {
+        // Clustered, the node's feed must carry the user's audiences before the stream is
+        // registered: from `covered` on, every event of them reaches this hub.
+        let keys = AudienceKey::of_user(user, user_servers);
+        let covered = match &self.source {
+            Some(source) => match source.cover(&keys).await {
+                Ok(covered) => covered,
+                Err(why) => {
+                    tracing::warn!(%user, %why, "cannot carry the user's audiences");
+                    refused = Some(why);
+                    0
+                }
+            },
+            None => 0,
+        };
+        if let (Some(Ok(after)), Some(source), None) = (&parsed, &self.source, &refused) {
             let (floor, seq) = {
                 let inner = self.lock();
-                (inner.floor, inner.seq)
+                (inner.floor.max(covered), inner.seq)
             };
             if *after < floor && floor - *after > MAX_STREAM_REPLAY {
                 refused = Some("cursor is too far behind to replay; resync".to_owned());
             } else if *after < floor {
-                match source.replay(*after, floor).await {
+                match source.replay(*after, floor, &keys).await {
                     Ok(events) => fetched = Some((floor, events)),
                     Err(why) => refused = Some(why),
                 }
@@ -522,7 +565,12 @@ impl Hub {
                         Some((upto, _)) => *upto,
                         None => after,
                     };
-                    if after > inner.seq {
+                    // Read back beyond what this hub has consumed (its feed only just took
+                    // one of the user's audiences): the rest arrives live and is skipped.
+                    if from > inner.seq && fetched.is_some() {
+                        skip_until = from;
+                    }
+                    if after > inner.seq && fetched.is_none() {
                         SubscriptionStart::Fresh {
                             resync: Some("cursor is from the future".to_owned()),
                         }
@@ -619,6 +667,35 @@ impl Hub {
         for user in emptied {
             self.spawn_presence_update(user, Duration::ZERO);
             self.spawn_disconnect(user);
+        }
+    }
+
+    /// Clustered: makes this node's feed carry a connected user's audiences (servers they
+    /// joined since their stream opened), returning once it does. Nothing on a single node.
+    pub async fn cover(&self, user: Id, servers: &[Id]) {
+        if let Some(source) = &self.source
+            && let Err(why) = source.cover(&AudienceKey::of_user(user, servers)).await
+        {
+            tracing::warn!(%user, %why, "cannot carry the user's audiences");
+        }
+    }
+
+    /// Whether a user with a stream on this node needs the audience: the user (or their
+    /// grace period after one), or a member of the server.
+    pub async fn serves(&self, key: AudienceKey) -> bool {
+        match key {
+            AudienceKey::User(user) => self.lock().here(user),
+            AudienceKey::Server(server) => {
+                let Some(perms) = self.snapshots([server]).await.remove(&server) else {
+                    return false;
+                };
+                let inner = self.lock();
+                if inner.subs.len() < perms.member_count() {
+                    inner.subs.keys().any(|u| perms.is_member(*u))
+                } else {
+                    perms.member_ids().any(|u| inner.subs.contains_key(&u))
+                }
+            }
         }
     }
 
@@ -866,6 +943,12 @@ impl Subscription {
         self.prelude.push_front(bytes);
     }
 
+    /// Forgets the prelude (a replay that turned out incomplete) so the caller can send a
+    /// snapshot instead.
+    pub fn clear_prelude(&mut self) {
+        self.prelude.clear();
+    }
+
     /// The subscribed user.
     pub fn user(&self) -> Id {
         self.user
@@ -988,15 +1071,22 @@ mod tests {
         }
     }
 
-    /// A cluster stream holding events 1..=`last` for one user.
+    /// A cluster stream holding events 1..=`last` for one user; the node's feed carries the
+    /// user's audiences from `covered` on.
     struct FakeStream {
         user: Id,
         last: u64,
+        covered: u64,
     }
 
     #[async_trait::async_trait]
     impl ReplaySource for FakeStream {
-        async fn replay(&self, after: u64, upto: u64) -> Result<Vec<Stored>, String> {
+        async fn replay(
+            &self,
+            after: u64,
+            upto: u64,
+            _: &[AudienceKey],
+        ) -> Result<Vec<Stored>, String> {
             Ok((after + 1..=upto.min(self.last))
                 .map(|seq| Stored {
                     seq,
@@ -1007,6 +1097,9 @@ mod tests {
         }
         async fn last_seq(&self) -> Result<u64, String> {
             Ok(self.last)
+        }
+        async fn cover(&self, _: &[AudienceKey]) -> Result<u64, String> {
+            Ok(self.covered)
         }
     }
 
@@ -1022,6 +1115,17 @@ mod tests {
     /// A hub of one node among several that started consuming after `start`; the stream
     /// holds `last` events for `user`.
     async fn clustered(dir: &tempfile::TempDir, user: Id, start: u64, last: u64) -> Arc<Hub> {
+        clustered_from(dir, user, start, last, 0).await
+    }
+
+    /// [`clustered`], the feed carrying the user's audiences only from `covered` on.
+    async fn clustered_from(
+        dir: &tempfile::TempDir,
+        user: Id,
+        start: u64,
+        last: u64,
+        covered: u64,
+    ) -> Arc<Hub> {
         let url = format!("sqlite://{}", dir.path().join("hub.db").display());
         let store = store::connect(&url).await.expect("store");
         Arc::new(Hub::clustered(
@@ -1031,7 +1135,11 @@ mod tests {
             Clustered {
                 epoch: 7,
                 start,
-                source: Arc::new(FakeStream { user, last }),
+                source: Arc::new(FakeStream {
+                    user,
+                    last,
+                    covered,
+                }),
                 presence: Arc::new(Alone),
             },
         ))
@@ -1108,6 +1216,36 @@ mod tests {
             start,
             SubscriptionStart::Fresh { resync: Some(_) }
         ));
+    }
+
+    /// The feed took the user's audience on only after this hub's position (at 15, the hub
+    /// at 12): a resume from 12 reads (12, 15] back from the stream and skips those when they
+    /// arrive live; what follows arrives live, once.
+    #[tokio::test]
+    async fn an_audience_taken_on_late_is_read_back_then_skipped() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let user = Id(7);
+        let hub = clustered_from(&dir, user, 10, 20, 15).await;
+        for seq in [11, 12] {
+            hub.deliver(seq, Audience::users(vec![user]), &Bytes::new())
+                .await;
+        }
+        let (mut sub, start) = hub
+            .subscribe(user, Id(1), &[], Some("7.12"))
+            .await
+            .expect("open hub");
+        assert_eq!(start, SubscriptionStart::Resumed);
+        let mut got = Vec::new();
+        for _ in 0..4 {
+            got.push(next_text(&mut sub).await);
+        }
+        assert_eq!(got, ["7.13", "7.14", "7.15", "control"]);
+        for seq in 13..=17 {
+            hub.deliver(seq, Audience::users(vec![user]), &Bytes::new())
+                .await;
+        }
+        assert_eq!(next_text(&mut sub).await, "7.16");
+        assert_eq!(next_text(&mut sub).await, "7.17");
     }
 
     /// Without a grace period, a closed stream's user is offline at once.

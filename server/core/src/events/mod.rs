@@ -7,7 +7,7 @@ pub mod nats;
 mod service;
 
 pub use hub::{
-    Clustered, Hub, HubConfig, PresenceDirectory, ReplaySource, Stored, Subscription,
+    AudienceKey, Clustered, Hub, HubConfig, PresenceDirectory, ReplaySource, Stored, Subscription,
     SubscriptionStart,
 };
 pub use service::EventService;

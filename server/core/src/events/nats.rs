@@ -2,14 +2,19 @@
 //!
 //! Every stored event is published once, encoded without a cursor (the bytes every hub shares,
 //! [`EventEncoder::encode`] with `""`), to ONE JetStream stream, on a subject named for its
-//! audience (`<prefix>.ev.s.<server>` or `<prefix>.ev.u.<user>`), with the audience in a
-//! header. The stream's sequence is the cursor: it orders events globally, so a client may
-//! resume on any node, and it outlives the nodes (retention by age and size). Every node
-//! reads the stream in order with an ordered consumer and delivers into its own [`Hub`],
-//! which keeps a window of it for resumes and reads older cursors back from the stream.
+//! audience: `<prefix>.ev.s.<server>` or `<prefix>.ev.u.<user>` when it is addressed to
+//! exactly one server or one user, `<prefix>.ev.m` when to several; the whole audience rides
+//! in a header. The stream's sequence is the cursor: it orders events globally, so a client
+//! may resume on any node, and it outlives the nodes (retention by age and size).
+//!
+//! The stream republishes what it stores, numbered, on `<prefix>.live.…` in stream order,
+//! and each node subscribes there only to the audiences its connected users need (its feed,
+//! [`feed`]): traffic per node grows with its users, not with the instance. The hub keeps a
+//! window of what its feed delivered for resumes and reads older cursors, or audiences the
+//! node took on only now, back from the stream.
 //!
 //! The side effects of a committed change ([`Signal`]: permission-cache invalidation, ended
-//! sessions) go into the same stream (`<prefix>.ctl`), so a node applies an invalidation
+//! sessions) go into the same stream (`<prefix>.ev.ctl`, which every node takes), so a node applies an invalidation
 //! before the events published after it: a member who lost access stops receiving on every
 //! node at once. Ephemeral events (typing, presence, voice signals) are plain NATS
 //! publications (`<prefix>.eph.…`), never stored.
@@ -18,11 +23,15 @@
 //! buckets, [`presence`]); announcements travel as ephemeral events and every node records
 //! them, so each tells new streams the same.
 
+mod feed;
 mod lease;
 mod presence;
 
 use std::{
-    sync::{Arc, Weak},
+    sync::{
+        Arc, Mutex, Weak,
+        atomic::{AtomicU64, Ordering},
+    },
     time::Duration,
 };
 
@@ -36,9 +45,11 @@ use async_nats::{
 };
 use bytes::Bytes;
 use futures::StreamExt;
+use tokio::sync::{mpsc, oneshot};
 
 use super::{
-    Audience, Clustered, Event, EventBus, EventEncoder, Hub, ReplaySource, Signal, Stored,
+    Audience, AudienceKey, Clustered, Event, EventBus, EventEncoder, Hub, ReplaySource, Signal,
+    Stored,
 };
 use crate::{
     error::{Error, Result},
@@ -101,6 +112,14 @@ impl NatsConfig {
 
 struct Link {
     client: async_nats::Client,
+    /// Requests for the feed to carry audiences (taken by [`NatsBus::start`]'s feed task).
+    covers: mpsc::UnboundedSender<feed::Cover>,
+    /// The feed's end of `covers` and of the connection's gaps (reconnects, dropped
+    /// messages), until [`NatsBus::start`] takes them.
+    feed_inputs: Mutex<Option<feed::Inputs>>,
+    /// Stored events (not signals) this node's feed received: what the audience subjects
+    /// save is visible here.
+    received: AtomicU64,
     js: jetstream::Context,
     stream: String,
     prefix: String,
@@ -146,7 +165,22 @@ impl NatsBus {
                 "use letters, digits, '_' and '-' only",
             ));
         }
-        let client = async_nats::connect(&config.url)
+        // A reconnect or messages the client had to drop leave a gap in the feed's
+        // subscriptions: the feed reads it back from the stream.
+        let (gaps, gaps_rx) = mpsc::unbounded_channel();
+        let client = async_nats::ConnectOptions::new()
+            .event_callback(move |event| {
+                let gaps = gaps.clone();
+                async move {
+                    if matches!(
+                        event,
+                        async_nats::Event::Connected | async_nats::Event::SlowConsumer(_)
+                    ) {
+                        let _ = gaps.send(());
+                    }
+                }
+            })
+            .connect(&config.url)
             .await
             .map_err(|e| nats_error("cannot connect to NATS")(e.into()))?;
         let js = jetstream::new(client.clone());
@@ -154,10 +188,15 @@ impl NatsBus {
         let info = js
             .create_or_update_stream(stream::Config {
                 name: stream.clone(),
-                subjects: vec![
-                    format!("{}.ev.>", config.prefix),
-                    format!("{}.ctl", config.prefix),
-                ],
+                subjects: vec![format!("{}.ev.>", config.prefix)],
+                // Every stored message is published again, numbered (`Nats-Sequence`), on
+                // `<prefix>.live.…` as the stream stores it, i.e. in stream order: a node
+                // subscribes there to the audiences it needs.
+                republish: Some(stream::Republish {
+                    source: format!("{}.ev.>", config.prefix),
+                    destination: format!("{}.live.>", config.prefix),
+                    headers_only: false,
+                }),
                 max_age: config.max_age,
                 max_bytes: config.max_bytes,
                 storage: stream::StorageType::File,
@@ -165,7 +204,18 @@ impl NatsBus {
                 ..Default::default()
             })
             .await
-            .map_err(|e| nats_error("cannot create the JetStream event stream")(e.into()))?;
+            .map_err(|e| {
+                // NATS 2.9 cannot add republishing to a stream made without it (by a
+                // version of Decentra before audience subjects): say what to do.
+                let older = e.to_string().contains("RePublish");
+                let what = if older {
+                    "the JetStream event stream predates audience subjects and NATS cannot \
+                     convert it: delete the stream once (clients resync) and restart"
+                } else {
+                    "cannot create the JetStream event stream"
+                };
+                nats_error(what)(e.into())
+            })?;
         // The stream's creation time tells this stream from an earlier one of the same name:
         // cursors of a deleted stream are refused rather than misread.
         let epoch = (info.created.unix_timestamp_nanos() / 1_000) as u64;
@@ -174,8 +224,15 @@ impl NatsBus {
         let lease = lease::Lease::take(&js, &config.prefix, &node).await?;
         let cells = presence::bucket(&js, &format!("{}_CELLS", config.prefix), CELL_TTL).await?;
         tracing::info!(node_id = lease.id, "leased a node id");
+        let (covers, covers_rx) = mpsc::unbounded_channel();
         Ok(Self(Arc::new(Link {
             client,
+            covers,
+            feed_inputs: Mutex::new(Some(feed::Inputs {
+                covers: covers_rx,
+                gaps: gaps_rx,
+            })),
+            received: AtomicU64::new(0),
             js,
             stream,
             prefix: config.prefix.clone(),
@@ -269,18 +326,25 @@ impl NatsBus {
                 }
             }
         });
-        tokio::spawn(consume(Arc::clone(link), Arc::downgrade(hub), apply));
+        let inputs = link
+            .feed_inputs
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take()
+            .ok_or_else(|| Error::internal("the event feed was started twice"))?;
+        let feed = feed::Feed::open(Arc::clone(link), Arc::downgrade(hub), apply).await?;
+        tokio::spawn(feed.run(inputs));
         tokio::spawn(keep_alive(Arc::clone(link), Arc::downgrade(hub)));
         Ok(())
     }
 
+    /// Stored events (not signals) this node's feed has received since it started.
+    pub fn received(&self) -> u64 {
+        self.0.received.load(Ordering::Relaxed)
+    }
+
     fn subject(&self, kind: &str, audience: &Audience) -> String {
-        let prefix = &self.0.prefix;
-        match (audience.servers.first(), audience.users.first()) {
-            (Some(server), _) => format!("{prefix}.{kind}.s.{server}"),
-            (None, Some(user)) => format!("{prefix}.{kind}.u.{user}"),
-            (None, None) => format!("{prefix}.{kind}.none"),
-        }
+        format!("{}.{kind}.{}", self.0.prefix, audience_token(audience))
     }
 
     async fn stream(&self) -> std::result::Result<stream::Stream, String> {
@@ -304,89 +368,6 @@ async fn keep_alive(link: Arc<Link>, hub: Weak<Hub>) {
         link.lease.renew().await;
         for user in hub.held_elsewhere() {
             hub.announce_presence(user).await;
-        }
-    }
-}
-
-/// Reads the stream in order from the hub's start, delivering events and applying signals;
-/// re-created after an error, from the last sequence handled.
-async fn consume(link: Arc<Link>, hub: Weak<Hub>, apply: ApplySignal) {
-    let mut next = link.start + 1;
-    loop {
-        let messages = async {
-            let stream = link.js.get_stream(&link.stream).await?;
-            let consumer = stream
-                .create_consumer(OrderedConfig {
-                    deliver_policy: DeliverPolicy::ByStartSequence {
-                        start_sequence: next,
-                    },
-                    ..Default::default()
-                })
-                .await?;
-            Ok::<_, async_nats::Error>(consumer.messages().await?)
-        };
-        match messages.await {
-            Ok(mut messages) => {
-                while let Some(m) = messages.next().await {
-                    let m = match m {
-                        Ok(m) => m,
-                        Err(e) => {
-                            tracing::warn!(error = %e, "event stream consumer failed; re-creating it");
-                            break;
-                        }
-                    };
-                    let Ok(seq) = m.info().map(|i| i.stream_sequence) else {
-                        continue;
-                    };
-                    let Some(hub) = hub.upgrade() else { return };
-                    link.handle(
-                        &hub,
-                        &apply,
-                        seq,
-                        &m.subject,
-                        m.headers.as_ref(),
-                        &m.payload,
-                    )
-                    .await;
-                    next = seq + 1;
-                }
-            }
-            Err(e) => tracing::warn!(error = %e, "cannot read the event stream; retrying"),
-        }
-        if hub.strong_count() == 0 {
-            return;
-        }
-        // Not a synchronisation: a pause before reconnecting to an unavailable stream.
-        tokio::time::sleep(Duration::from_secs(1)).await;
-    }
-}
-
-impl Link {
-    async fn handle(
-        &self,
-        hub: &Arc<Hub>,
-        apply: &ApplySignal,
-        seq: u64,
-        subject: &str,
-        headers: Option<&HeaderMap>,
-        payload: &Bytes,
-    ) {
-        if subject.strip_prefix(&self.prefix) == Some(".ctl") {
-            let own = headers
-                .and_then(|h| h.get(NODE))
-                .is_some_and(|n| n.as_str() == self.node);
-            if own {
-                return;
-            }
-            match std::str::from_utf8(payload).ok().and_then(parse_signal) {
-                Some(signal) => apply(signal),
-                None => tracing::warn!(seq, "unreadable signal in the event stream"),
-            }
-            return;
-        }
-        match audience_of(headers) {
-            Some(audience) => hub.deliver(seq, audience, payload).await,
-            None => tracing::warn!(seq, %subject, "event without audience"),
         }
     }
 }
@@ -418,7 +399,7 @@ impl EventBus for NatsBus {
         let link = &self.0;
         let mut headers = HeaderMap::new();
         headers.insert(NODE, link.node.as_str());
-        let subject = format!("{}.ctl", link.prefix);
+        let subject = format!("{}.ev.{CTL}", link.prefix);
         let payload = Bytes::from(signal_text(signal));
         if let Err(e) = publish_stored(&link.js, subject, headers, payload).await {
             tracing::error!(error = %e, ?signal, "publishing a signal to NATS failed");
@@ -442,7 +423,80 @@ async fn publish_stored(
 
 #[async_trait::async_trait]
 impl ReplaySource for NatsBus {
-    async fn replay(&self, after: u64, upto: u64) -> std::result::Result<Vec<Stored>, String> {
+    async fn replay(
+        &self,
+        after: u64,
+        upto: u64,
+        keys: &[AudienceKey],
+    ) -> std::result::Result<Vec<Stored>, String> {
+        let wanted: std::collections::HashSet<String> = keys
+            .iter()
+            .map(|k| key_token(*k))
+            .chain([MANY.to_owned()])
+            .collect();
+        let prefix = format!("{}.ev.", self.0.prefix);
+        let read = self
+            .read(after, upto, |subject| {
+                subject
+                    .strip_prefix(prefix.as_str())
+                    .is_some_and(|t| wanted.contains(t))
+            })
+            .await?;
+        Ok(read
+            .into_iter()
+            .filter_map(|m| {
+                Some(Stored {
+                    seq: m.seq,
+                    audience: audience_of(m.headers.as_ref())?,
+                    bytes: m.payload,
+                })
+            })
+            .collect())
+    }
+
+    async fn last_seq(&self) -> std::result::Result<u64, String> {
+        let mut stream = self.stream().await?;
+        Ok(stream
+            .info()
+            .await
+            .map_err(|e| format!("event stream unavailable: {e}"))?
+            .state
+            .last_sequence)
+    }
+
+    async fn cover(&self, keys: &[AudienceKey]) -> std::result::Result<u64, String> {
+        let (done, answer) = oneshot::channel();
+        self.0
+            .covers
+            .send(feed::Cover {
+                keys: keys.to_vec(),
+                done,
+            })
+            .map_err(|_| "the event feed stopped".to_owned())?;
+        answer
+            .await
+            .map_err(|_| "the event feed stopped".to_owned())?
+    }
+}
+
+/// A message read back from the stream.
+struct Read {
+    seq: u64,
+    subject: String,
+    headers: Option<HeaderMap>,
+    payload: Bytes,
+}
+
+impl NatsBus {
+    /// The stored messages with `after < seq <= upto` whose subject `wanted` accepts, in
+    /// order (the stream is read whole over that range: NATS 2.9 filters a consumer on one
+    /// subject only).
+    async fn read(
+        &self,
+        after: u64,
+        upto: u64,
+        wanted: impl Fn(&str) -> bool,
+    ) -> std::result::Result<Vec<Read>, String> {
         if upto <= after {
             return Ok(Vec::new());
         }
@@ -469,7 +523,6 @@ impl ReplaySource for NatsBus {
             .messages()
             .await
             .map_err(|e| format!("cannot read the event stream: {e}"))?;
-        let prefix = format!("{}.ev.", self.0.prefix);
         let read = async {
             let mut out = Vec::new();
             // Every sequence up to `upto` was in the stream and none older than `after + 1`
@@ -483,13 +536,12 @@ impl ReplaySource for NatsBus {
                 if seq > upto {
                     break;
                 }
-                if m.subject.starts_with(prefix.as_str())
-                    && let Some(audience) = audience_of(m.headers.as_ref())
-                {
-                    out.push(Stored {
+                if wanted(m.subject.as_str()) {
+                    out.push(Read {
                         seq,
-                        audience,
-                        bytes: m.payload.clone(),
+                        subject: m.subject.to_string(),
+                        headers: m.headers.clone(),
+                        payload: m.payload.clone(),
                     });
                 }
                 if seq >= upto {
@@ -502,15 +554,29 @@ impl ReplaySource for NatsBus {
             .await
             .map_err(|_| "the event stream did not answer in time".to_owned())?
     }
+}
 
-    async fn last_seq(&self) -> std::result::Result<u64, String> {
-        let mut stream = self.stream().await?;
-        Ok(stream
-            .info()
-            .await
-            .map_err(|e| format!("event stream unavailable: {e}"))?
-            .state
-            .last_sequence)
+/// The subject token of the control messages (signals, the feed's marks).
+const CTL: &str = "ctl";
+/// The subject token of events addressed to several audiences at once: every node takes
+/// them.
+const MANY: &str = "m";
+
+/// The subject tokens (after `ev.` / `live.` / `eph.`) an event travels on: `s.<server>` or
+/// `u.<user>` when it is addressed to exactly one of them, [`MANY`] otherwise.
+fn audience_token(audience: &Audience) -> String {
+    match (audience.servers.as_slice(), audience.users.as_slice()) {
+        ([server], []) => key_token(AudienceKey::Server(*server)),
+        ([], [user]) => key_token(AudienceKey::User(*user)),
+        ([], []) => "none".to_owned(),
+        _ => MANY.to_owned(),
+    }
+}
+
+fn key_token(key: AudienceKey) -> String {
+    match key {
+        AudienceKey::Server(s) => format!("s.{s}"),
+        AudienceKey::User(u) => format!("u.{u}"),
     }
 }
 
@@ -615,6 +681,19 @@ fn parse_signal(text: &str) -> Option<Signal> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// One server or one user: its own subject, so a node can take just that audience;
+    /// several: the subject every node takes.
+    #[test]
+    fn an_event_travels_on_its_audience_subject() {
+        let (s, c, u, v) = (Id(1), Id(2), Id(3), Id(4));
+        assert_eq!(audience_token(&Audience::server(s)), "s.1");
+        assert_eq!(audience_token(&Audience::channel(s, c)), "s.1");
+        assert_eq!(audience_token(&Audience::users(vec![u])), "u.3");
+        assert_eq!(audience_token(&Audience::server(s).and_users([u])), MANY);
+        assert_eq!(audience_token(&Audience::users(vec![u, v])), MANY);
+        assert_eq!(audience_token(&Audience::default()), "none");
+    }
 
     #[test]
     fn audiences_and_signals_survive_the_wire() {

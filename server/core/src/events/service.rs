@@ -53,10 +53,29 @@ impl EventService {
             .ok_or_else(|| Error::Unavailable("the server is shutting down".to_owned()))?;
         // Registered, so online: an offline period with a notification mail ends here.
         crate::notifications::end_period(&self.ctx, who.user_id).await;
-        if let SubscriptionStart::Fresh { resync } = start {
-            // Registered first, snapshot second (re-reading the servers): events racing with
-            // the snapshot are queued behind it rather than lost.
-            let servers = self.ctx.store.servers_of_user(who.user_id).await?;
+        // Registered first, servers re-read second: a server joined meanwhile is one this
+        // node's feed (clustered) may not carry yet. It carries it before the snapshot is
+        // read, so the snapshot holds what came before and the stream what comes after; a
+        // replay read without that server is incomplete and becomes a snapshot.
+        let servers = self.ctx.store.servers_of_user(who.user_id).await?;
+        let joined = servers.iter().any(|s| !server_ids.contains(&Id(s.id)));
+        if joined {
+            let now: Vec<Id> = servers.iter().map(|s| Id(s.id)).collect();
+            self.ctx.hub.cover(who.user_id, &now).await;
+        }
+        let fresh = match start {
+            SubscriptionStart::Fresh { resync } => Some(resync),
+            SubscriptionStart::Resumed if joined => {
+                sub.clear_prelude();
+                Some(Some(
+                    "joined a server while reconnecting; reload the state".to_owned(),
+                ))
+            }
+            SubscriptionStart::Resumed => None,
+        };
+        if let Some(resync) = fresh {
+            // Registered first, snapshot second: events racing with the snapshot are queued
+            // behind it rather than lost.
             let ready = self.ready(who, servers).await?;
             let encoder = self.ctx.hub.encoder();
             sub.push_front(encoder.encode_ready(&ready));
