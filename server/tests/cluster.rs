@@ -531,6 +531,41 @@ async fn a_send_burst_over_three_nodes_is_limited_like_one() {
     s.stop().await;
 }
 
+/// Instance settings are the instance's: a send budget changed through node A is the one
+/// node B applies (it reads the settings again when A's change reaches it).
+async fn instance_settings_changed_on_one_node_reach_the_others() {
+    let s = Scene::new().await;
+    s.alice
+        .admin()
+        .update_instance_settings(proto::UpdateInstanceSettingsRequest {
+            message_rate_limit_per_minute: Some(7),
+            ..Default::default()
+        })
+        .await
+        .expect("settings");
+    let alice_on_b = s.on(&s.nodes[1], &s.alice_tokens).await;
+    // No event tells a client of the reload: ask node B until it answers with the change.
+    let reloaded = async {
+        loop {
+            let settings = alice_on_b
+                .admin()
+                .get_instance_settings(proto::GetInstanceSettingsRequest {})
+                .await
+                .expect("settings")
+                .into_inner()
+                .settings
+                .expect("settings");
+            if settings.message_rate_limit_per_minute == 7 {
+                return;
+            }
+        }
+    };
+    tokio::time::timeout(common::events::WAIT, reloaded)
+        .await
+        .expect("node B did not read the changed settings");
+    s.stop().await;
+}
+
 /// Presence after nodes die: with a node time-to-live of 3 s, Carol holding streams on
 /// nodes A and B (both processes) goes offline for Alice on node C once both are SIGKILLed
 /// — no node let her go, their liveness expired.
@@ -890,5 +925,6 @@ mod postgres {
         a_send_burst_over_three_nodes_is_limited_like_one,
         a_user_goes_offline_when_every_node_holding_them_dies,
         a_live_event_survives_nats_going_away,
+        instance_settings_changed_on_one_node_reach_the_others,
     );
 }

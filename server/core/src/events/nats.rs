@@ -669,12 +669,16 @@ fn signal_text(signal: Signal) -> String {
         Signal::ForgetServer(id) => format!("forget {}", id.0),
         Signal::EndSession { session, until } => format!("end {} {until}", session.0),
         Signal::CloseStreams(id) => format!("close {}", id.0),
+        Signal::ReloadSettings => "settings".to_owned(),
     }
 }
 
 fn parse_signal(text: &str) -> Option<Signal> {
     let mut words = text.split(' ');
     let kind = words.next()?;
+    if kind == "settings" {
+        return words.next().is_none().then_some(Signal::ReloadSettings);
+    }
     let id = Id(words.next()?.parse().ok()?);
     let signal = match kind {
         "invalidate" => Signal::Invalidate(id),
@@ -717,6 +721,7 @@ mod tests {
                 until: 1234,
             },
             Signal::CloseStreams(Id(10)),
+            Signal::ReloadSettings,
         ] {
             assert_eq!(parse_signal(&signal_text(s)), Some(s));
         }
