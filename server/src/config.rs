@@ -62,6 +62,9 @@ pub struct Config {
     pub event_retention_secs: u64,
     /// Bytes the NATS event stream may hold (the oldest events go first).
     pub event_retention_bytes: i64,
+    /// Seconds after which a node that stopped refreshing its liveness in NATS counts as
+    /// dead (3–600; the same on every node): users only it held go offline.
+    pub nats_node_ttl_secs: u64,
     /// Participants one voice channel may hold (peer-to-peer mesh), at least 2.
     pub voice_mesh_cap: usize,
     /// Milliseconds a DM call rings before the unanswered are no longer rung.
@@ -125,6 +128,7 @@ impl Default for Config {
             nats_prefix: NatsConfig::new("").prefix,
             event_retention_secs: NatsConfig::new("").max_age.as_secs(),
             event_retention_bytes: NatsConfig::new("").max_bytes,
+            nats_node_ttl_secs: NatsConfig::new("").node_ttl.as_secs(),
             voice_mesh_cap: VoiceConfig::default().mesh_cap,
             call_ring_timeout_ms: VoiceConfig::default().ring_timeout.as_millis() as u64,
             log: "info".to_owned(),
@@ -169,6 +173,7 @@ impl std::fmt::Debug for Config {
             .field("nats_prefix", &self.nats_prefix)
             .field("event_retention_secs", &self.event_retention_secs)
             .field("event_retention_bytes", &self.event_retention_bytes)
+            .field("nats_node_ttl_secs", &self.nats_node_ttl_secs)
             .field("voice_mesh_cap", &self.voice_mesh_cap)
             .field("call_ring_timeout_ms", &self.call_ring_timeout_ms)
             .field("log", &self.log)
@@ -286,6 +291,13 @@ impl Config {
         if let Some(v) = env("DECENTRA_EVENT_RETENTION_BYTES") {
             c.event_retention_bytes = parse("DECENTRA_EVENT_RETENTION_BYTES", v)?;
         }
+        if let Some(v) = env("DECENTRA_NATS_NODE_TTL_SECS") {
+            c.nats_node_ttl_secs = parse("DECENTRA_NATS_NODE_TTL_SECS", v)?;
+        }
+        anyhow::ensure!(
+            (3..=600).contains(&c.nats_node_ttl_secs),
+            "DECENTRA_NATS_NODE_TTL_SECS must be between 3 and 600"
+        );
         anyhow::ensure!(
             NatsConfig::valid_prefix(&c.nats_prefix),
             "DECENTRA_NATS_PREFIX must be letters, digits, '_' and '-'"
@@ -438,6 +450,7 @@ impl Config {
             prefix: self.nats_prefix.clone(),
             max_age: Duration::from_secs(self.event_retention_secs),
             max_bytes: self.event_retention_bytes,
+            node_ttl: Duration::from_secs(self.nats_node_ttl_secs),
         })
     }
 
@@ -576,12 +589,19 @@ mod tests {
             "DECENTRA_NATS_URL" => Some("nats://u:hunter2@nats:4222".into()),
             "DECENTRA_NATS_PREFIX" => Some("chat-1".into()),
             "DECENTRA_EVENT_RETENTION_SECS" => Some("3600".into()),
+            "DECENTRA_NATS_NODE_TTL_SECS" => Some("6".into()),
             _ => None,
         })
         .expect("valid");
         let nats = c.core_nats().expect("NATS configured");
         assert_eq!(nats.prefix, "chat-1");
         assert_eq!(nats.max_age, Duration::from_secs(3600));
+        assert_eq!(nats.node_ttl, Duration::from_secs(6));
+        assert_eq!(
+            Config::default().nats_node_ttl_secs,
+            30,
+            "a node counts as dead 30 s after its last refresh by default"
+        );
         assert!(!format!("{c:?}").contains("hunter2"));
         assert!(Config::default().core_nats().is_none(), "unset = one node");
         for (key, bad) in [
@@ -589,6 +609,8 @@ mod tests {
             ("DECENTRA_NATS_PREFIX", ""),
             ("DECENTRA_EVENT_RETENTION_SECS", "0"),
             ("DECENTRA_EVENT_RETENTION_BYTES", "1000"),
+            ("DECENTRA_NATS_NODE_TTL_SECS", "2"),
+            ("DECENTRA_NATS_NODE_TTL_SECS", "601"),
         ] {
             assert!(
                 Config::from_lookup(|k| (k == key).then(|| bad.into())).is_err(),

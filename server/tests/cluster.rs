@@ -15,7 +15,7 @@ use futures::StreamExt;
 
 use common::{
     TestServer, bit, code, create_invite, create_server, events::Events, general_channel, join,
-    register, send,
+    process::Process, register, send,
 };
 use decentra_sdk::{Client, proto};
 use proto::{Permission as P, subscribe_response::Event};
@@ -590,71 +590,285 @@ async fn a_login_burst_over_three_nodes_is_limited_like_one() {
     s.stop().await;
 }
 
-/// A node as a child process of the real binary.
-struct Process {
-    child: std::process::Child,
-    url: String,
-    _data: tempfile::TempDir,
+/// Send limits are the instance's: slow mode (60 s) set through node A holds a member to one
+/// message in the channel on every node, and the per-minute budget (120 by default) spent in
+/// a round robin over three nodes is refused well before three nodes' worth (360).
+async fn a_send_burst_over_three_nodes_is_limited_like_one() {
+    let s = Scene::new().await;
+    let (mut on_b, _) = Events::ready(&s.bob).await;
+    let (mut on_c, _) = Events::ready(&s.carol).await;
+    s.alice
+        .channels()
+        .update_channel(proto::UpdateChannelRequest {
+            channel_id: s.general.clone(),
+            rate_limit_per_user: Some(60),
+            ..Default::default()
+        })
+        .await
+        .expect("slow mode on");
+    // A node applied the change once its client saw it (the invalidation precedes it).
+    let slow = |e: &Event| matches!(e, Event::ChannelUpdated(u) if u.channel.as_ref().is_some_and(|c| c.rate_limit_per_user == 60));
+    on_b.wait_for(slow).await;
+    on_c.wait_for(slow).await;
+    let bob_on = [
+        s.on(&s.nodes[0], &s.bob_tokens).await,
+        s.bob.clone(),
+        s.on(&s.nodes[2], &s.bob_tokens).await,
+    ];
+    let attempt = |client: &Client, channel: &str, content: String| {
+        let (client, channel) = (client.clone(), channel.to_owned());
+        async move {
+            client
+                .messages()
+                .send_message(proto::SendMessageRequest {
+                    channel_id: channel,
+                    content,
+                    ..Default::default()
+                })
+                .await
+        }
+    };
+    assert_eq!(
+        code(attempt(&bob_on[1], &s.general, "first".into()).await),
+        Code::Ok
+    );
+    for (n, client) in [&bob_on[0], &bob_on[2]].into_iter().enumerate() {
+        let refused = attempt(client, &s.general, format!("again {n}")).await;
+        assert_eq!(
+            code(refused),
+            Code::ResourceExhausted,
+            "slow mode on node {n}"
+        );
+    }
+
+    let mut admitted = 0usize;
+    for i in 0.. {
+        let client = &bob_on[i % 3];
+        match attempt(client, &s.other, format!("burst {i}")).await {
+            Ok(_) => admitted += 1,
+            Err(e) => {
+                assert_eq!(e.code(), Code::ResourceExhausted, "{e:?}");
+                break;
+            }
+        }
+        assert!(
+            admitted < 240,
+            "the budget is per node: {admitted} admitted"
+        );
+    }
+    // One of the 120 went to "first".
+    assert!(admitted >= 119, "the burst fits the budget: {admitted}");
+    s.stop().await;
 }
 
-impl Process {
-    async fn start(database_url: &str, prefix: &str) -> Self {
-        use std::io::BufRead;
-        let data = tempfile::tempdir().expect("temp dir");
+/// Instance settings are the instance's: a send budget changed through node A is the one
+/// node B applies (it reads the settings again when A's change reaches it).
+async fn instance_settings_changed_on_one_node_reach_the_others() {
+    let s = Scene::new().await;
+    s.alice
+        .admin()
+        .update_instance_settings(proto::UpdateInstanceSettingsRequest {
+            message_rate_limit_per_minute: Some(7),
+            ..Default::default()
+        })
+        .await
+        .expect("settings");
+    let alice_on_b = s.on(&s.nodes[1], &s.alice_tokens).await;
+    // No event tells a client of the reload: ask node B until it answers with the change.
+    let reloaded = async {
+        loop {
+            let settings = alice_on_b
+                .admin()
+                .get_instance_settings(proto::GetInstanceSettingsRequest {})
+                .await
+                .expect("settings")
+                .into_inner()
+                .settings
+                .expect("settings");
+            if settings.message_rate_limit_per_minute == 7 {
+                return;
+            }
+        }
+    };
+    tokio::time::timeout(common::events::WAIT, reloaded)
+        .await
+        .expect("node B did not read the changed settings");
+    s.stop().await;
+}
+
+/// Presence after nodes die: with a node time-to-live of 3 s, Carol holding streams on
+/// nodes A and B (both processes) goes offline for Alice on node C once both are SIGKILLed
+/// — no node let her go, their liveness expired.
+async fn a_user_goes_offline_when_every_node_holding_them_dies() {
+    let db = common::pg::fresh_database().await;
+    let stream = common::nats::TestStream::new();
+    let ttl = [
+        ("DECENTRA_NATS_NODE_TTL_SECS", "3"),
+        ("DECENTRA_PRESENCE_GRACE_MS", "50"),
+    ];
+    let mut a = process(&db.url, &stream.prefix, &ttl).await;
+    let mut b = process(&db.url, &stream.prefix, &ttl).await;
+    let c = TestServer::node(&db.url, &stream, 3, |c| {
+        c.nats_node_ttl_secs = 3;
+        c.presence_grace_ms = 50;
+    })
+    .await;
+    let (alice, _) = register(&c, "alice", None).await.expect("alice");
+    let code = create_invite(&alice, Some(1), None).await.code;
+    let (carol, carol_reg) = register(&c, "carol", Some(code)).await.expect("carol");
+    let carol_id = carol_reg.user.expect("user").id;
+    let server = create_server(&alice, "Chat").await.id;
+    join(&alice, &carol, &server).await;
+    let (mut on_c, _) = Events::ready(&alice).await;
+
+    let js = async_nats::jetstream::new(
+        async_nats::connect(common::nats::url())
+            .await
+            .expect("NATS"),
+    );
+    let directory = js
+        .get_key_value(format!("{}_PRESENCE", stream.prefix.to_ascii_uppercase()))
+        .await
+        .expect("presence bucket");
+    let mut holders = directory.watch(carol_id.as_str()).await.expect("watch");
+    let carol_on_a = a.client(&carol_reg.access_token).await;
+    let carol_on_b = b.client(&carol_reg.access_token).await;
+    let (_stream_a, _) = Events::ready(&carol_on_a).await;
+    let (_stream_b, _) = Events::ready(&carol_on_b).await;
+    on_c.wait_for(|e| presence_is(e, &carol_id, proto::PresenceStatus::Online))
+        .await;
+    // Both nodes hold her (the directory lists two) before they die.
+    loop {
+        let entry = tokio::time::timeout(common::events::WAIT, holders.next())
+            .await
+            .expect("presence directory did not change")
+            .expect("watch ended")
+            .expect("entry");
+        let held = std::str::from_utf8(&entry.value).expect("text");
+        if held.split(',').filter(|n| !n.is_empty()).count() == 2 {
+            break;
+        }
+    }
+    a.kill_9();
+    b.kill_9();
+    on_c.wait_for(|e| presence_is(e, &carol_id, proto::PresenceStatus::Offline))
+        .await;
+    let (_, ready) = Events::ready(&alice).await;
+    assert!(
+        !lists_online(&ready, &carol_id),
+        "offline in a new snapshot"
+    );
+    c.stop().await;
+    drop(db);
+}
+
+/// A NATS server of this test's own (JetStream on a data dir that outlives restarts), so
+/// the test can take it away and bring it back.
+struct OwnNats {
+    child: Option<std::process::Child>,
+    port: u16,
+    dir: tempfile::TempDir,
+}
+
+impl OwnNats {
+    fn start() -> Self {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .expect("free port")
             .port();
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_decentra"))
-            .env("DECENTRA_BIND", format!("127.0.0.1:{port}"))
-            .env("DECENTRA_DATA_DIR", data.path())
-            .env("DATABASE_URL", database_url)
-            .env("DECENTRA_JWT_SECRET", common::JWT_SECRET)
-            .env("DECENTRA_NATS_URL", common::nats::url())
-            .env("DECENTRA_NATS_PREFIX", prefix)
-            .env("DECENTRA_LOG", "info")
-            .env("DECENTRA_AUTH_RATE_PER_IP", "10000")
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::inherit())
+        let mut nats = Self {
+            child: None,
+            port,
+            dir: tempfile::tempdir().expect("temp dir"),
+        };
+        nats.restart(true);
+        nats
+    }
+
+    fn url(&self) -> String {
+        format!("nats://127.0.0.1:{}", self.port)
+    }
+
+    /// Starts the server again on the same port and data, with JetStream or without.
+    fn restart(&mut self, jetstream: bool) {
+        let port = self.port.to_string();
+        let mut command = std::process::Command::new("nats-server");
+        command.args(["-a", "127.0.0.1", "-p", &port, "-sd"]);
+        command.arg(self.dir.path());
+        if jetstream {
+            command.arg("-js");
+        }
+        let child = command
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
             .spawn()
-            .expect("spawn decentra");
-        // "listening" once the port is bound; the log is drained for the process's life.
-        let stdout = child.stdout.take().expect("stdout");
-        let (listening, ready) = tokio::sync::oneshot::channel();
-        std::thread::spawn(move || {
-            let mut listening = Some(listening);
-            for line in std::io::BufReader::new(stdout).lines() {
-                let Ok(line) = line else { break };
-                if line.contains("listening")
-                    && let Some(tx) = listening.take()
-                {
-                    let _ = tx.send(());
-                }
-            }
-        });
-        tokio::time::timeout(std::time::Duration::from_secs(60), ready)
-            .await
-            .expect("node did not start within 60 s")
-            .expect("node exited before listening");
-        Self {
-            child,
-            url: format!("http://127.0.0.1:{port}"),
-            _data: data,
+            .expect("spawn nats-server");
+        self.child = Some(child);
+        // Polls the port the process was just told to open: start-up, not a synchronisation
+        // of the code under test.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while std::net::TcpStream::connect(("127.0.0.1", self.port)).is_err() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "nats-server did not open its port"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(50));
         }
     }
 
-    async fn client(&self, token: &str) -> Client {
-        let client = Client::connect(self.url.clone()).await.expect("connect");
-        client.set_tokens(token, "").expect("token");
-        client
+    fn kill_9(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            child.kill().expect("SIGKILL");
+            child.wait().expect("reap");
+        }
     }
 }
 
-impl Drop for Process {
+impl Drop for OwnNats {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        self.kill_9();
     }
+}
+
+/// NATS goes away: messages sent meanwhile are committed (the sends succeed), and their
+/// events, which no stream took, reach a client on another node once JetStream is back —
+/// queued and retried, not lost, in order. In between NATS returns without JetStream, so
+/// what the client library buffered while NATS was down reaches no stream either.
+async fn a_live_event_survives_nats_going_away() {
+    let mut nats = OwnNats::start();
+    let url = nats.url();
+    let s = Scene::with(|c| c.nats_url = url.clone()).await;
+    let (mut on_c, _) = Events::ready(&s.carol).await;
+    send(&s.alice, &s.general, "before").await;
+    on_c.wait_for(|e| created_with(e, "before")).await;
+    nats.kill_9();
+    send(&s.alice, &s.general, "while NATS is away").await;
+    nats.restart(false);
+    send(&s.alice, &s.general, "while JetStream is away").await;
+    nats.kill_9();
+    nats.restart(true);
+    send(&s.alice, &s.general, "after NATS is back").await;
+    let recovery = std::time::Duration::from_secs(60);
+    for content in [
+        "while NATS is away",
+        "while JetStream is away",
+        "after NATS is back",
+    ] {
+        // In order: waiting for one skips nothing that must come later.
+        on_c.wait_for_within(recovery, |e| created_with(e, content))
+            .await;
+    }
+    s.stop().await;
+}
+
+/// A node as a child process of the real binary, on this test's NATS stream.
+async fn process(database_url: &str, prefix: &str, env: &[(&str, &str)]) -> Process {
+    let mut all = vec![
+        ("DECENTRA_NATS_URL", common::nats::url()),
+        ("DECENTRA_NATS_PREFIX", prefix),
+    ];
+    all.extend_from_slice(env);
+    Process::start_in_temp(database_url, &all).await
 }
 
 /// Three nodes as processes, three senders (one per node); the node of a reading client is
@@ -663,9 +877,9 @@ impl Drop for Process {
 async fn kill_9_of_a_node_loses_nothing_for_its_clients() {
     let db = common::pg::fresh_database().await;
     let stream = common::nats::TestStream::new();
-    let a = Process::start(&db.url, &stream.prefix).await;
-    let b = Process::start(&db.url, &stream.prefix).await;
-    let mut c = Process::start(&db.url, &stream.prefix).await;
+    let a = process(&db.url, &stream.prefix, &[]).await;
+    let b = process(&db.url, &stream.prefix, &[]).await;
+    let mut c = process(&db.url, &stream.prefix, &[]).await;
     let owner = Client::connect(a.url.clone()).await.expect("connect");
     let token = owner
         .register(proto::RegisterRequest {
@@ -722,8 +936,7 @@ async fn kill_9_of_a_node_loses_nothing_for_its_clients() {
     // Read on C until it dies, then kill it once enough was acknowledged.
     let mut received: Vec<String> = Vec::new();
     count_rx.wait_for(|n| *n >= 60).await.expect("acks counted");
-    c.child.kill().expect("SIGKILL");
-    c.child.wait().expect("reap");
+    c.kill_9();
     let cursor = loop {
         match on_c.try_next().await {
             Some(Event::MessageCreated(m)) => received.push(m.message.expect("message").id),
@@ -841,5 +1054,9 @@ mod postgres {
         kill_9_of_a_node_loses_nothing_for_its_clients,
         a_node_receives_only_what_its_users_need,
         a_member_who_joins_while_connected_receives_the_server_on_her_node,
+        a_send_burst_over_three_nodes_is_limited_like_one,
+        a_user_goes_offline_when_every_node_holding_them_dies,
+        a_live_event_survives_nats_going_away,
+        instance_settings_changed_on_one_node_reach_the_others,
     );
 }

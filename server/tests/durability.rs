@@ -6,14 +6,10 @@ mod common;
 
 use std::{
     collections::{HashMap, HashSet},
-    io::{BufRead, BufReader},
-    net::SocketAddr,
-    process::{Child, Command, Stdio},
     sync::{Arc, Mutex},
-    time::Duration,
 };
 
-use common::{Backend, JWT_SECRET, pg};
+use common::{Backend, pg, process::Process};
 use decentra_sdk::{Client, proto};
 use tokio::sync::watch;
 
@@ -23,68 +19,6 @@ const SENDERS: usize = 6;
 const ACKS_BEFORE_KILL: usize = 150;
 
 backend_tests!(kill_9_under_load_loses_no_acknowledged_message);
-
-/// The binary as a child process on `database_url` and `data_dir`, answering on `url`.
-struct Process {
-    child: Child,
-    url: String,
-}
-
-impl Process {
-    async fn start(database_url: &str, data_dir: &std::path::Path) -> Self {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .map(|a: SocketAddr| a.port())
-            .expect("free port");
-        let mut child = Command::new(env!("CARGO_BIN_EXE_decentra"))
-            .env("DECENTRA_BIND", format!("127.0.0.1:{port}"))
-            .env("DECENTRA_DATA_DIR", data_dir)
-            .env("DATABASE_URL", database_url)
-            .env("DECENTRA_JWT_SECRET", JWT_SECRET)
-            .env("DECENTRA_LOG", "info")
-            .env("DECENTRA_AUTH_RATE_PER_IP", "10000")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("spawn decentra");
-        // The server logs "listening" once migrations ran and the port is bound; the log is
-        // drained for the rest of the process's life so it never blocks on a full pipe.
-        let stdout = child.stdout.take().expect("stdout");
-        let (listening, ready) = tokio::sync::oneshot::channel();
-        std::thread::spawn(move || {
-            let mut listening = Some(listening);
-            for line in BufReader::new(stdout).lines() {
-                let Ok(line) = line else { break };
-                if line.contains("listening")
-                    && let Some(tx) = listening.take()
-                {
-                    let _ = tx.send(());
-                }
-            }
-        });
-        tokio::time::timeout(Duration::from_secs(60), ready)
-            .await
-            .expect("server did not start within 60 s")
-            .expect("server exited before listening");
-        Self {
-            child,
-            url: format!("http://127.0.0.1:{port}"),
-        }
-    }
-
-    /// SIGKILL: no shutdown code runs.
-    fn kill_9(&mut self) {
-        self.child.kill().expect("SIGKILL");
-        self.child.wait().expect("reap");
-    }
-}
-
-impl Drop for Process {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 /// Every message of `channel`, id → content, paging back through history.
 async fn history(client: &Client, channel: &str) -> HashMap<String, String> {
@@ -130,7 +64,7 @@ async fn kill_9_under_load_loses_no_acknowledged_message(backend: Backend) {
             (database.url.clone(), Some(database))
         }
     };
-    let mut server = Process::start(&database_url, data_dir.path()).await;
+    let mut server = Process::start(&database_url, data_dir.path(), &[]).await;
 
     let owner = Client::connect(server.url.clone()).await.expect("connect");
     let token = owner
@@ -224,7 +158,7 @@ async fn kill_9_under_load_loses_no_acknowledged_message(backend: Backend) {
     );
 
     // The same data, a new process: every acknowledged message is there, with its content.
-    let server = Process::start(&database_url, data_dir.path()).await;
+    let server = Process::start(&database_url, data_dir.path(), &[]).await;
     let reader = Client::connect(server.url.clone()).await.expect("connect");
     reader.set_tokens(&token, "").expect("token");
     let mut stored = HashMap::new();

@@ -238,6 +238,7 @@ impl Change {
             })?;
         }
         self.tx.commit().await?;
+        let settings_changed = self.settings.is_some();
         if let Some(settings) = self.settings.take() {
             self.ctx.set_settings(settings);
             // Notification mails may have just been turned on (or their delay changed).
@@ -263,6 +264,10 @@ impl Change {
             }));
         for signal in signals {
             send_signal(&self.ctx, signal).await;
+        }
+        if settings_changed {
+            // The other nodes read them again (this one has them already).
+            self.ctx.bus.signal(Signal::ReloadSettings).await;
         }
         publish(&self.ctx, self.events).await;
         // Whoever may no longer be in a voice channel of a changed server (kicked, banned,
@@ -294,6 +299,7 @@ pub fn apply_signal(ctx: &Context, signal: Signal) {
             ctx.hub.close_session(session);
         }
         Signal::CloseStreams(id) => ctx.hub.close_session(id),
+        Signal::ReloadSettings => ctx.settings_reload.notify_one(),
     }
 }
 

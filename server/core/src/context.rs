@@ -108,6 +108,8 @@ pub struct Context {
     pub mail: MailSignals,
     /// Wakes and stops the notification mail worker.
     pub notify: MailSignals,
+    /// Woken when another node changed the instance settings (see [`Context::reload_settings`]).
+    pub(crate) settings_reload: Arc<tokio::sync::Notify>,
     /// Cached instance settings (swapped in after each update commits).
     settings: RwLock<Arc<InstanceSettings>>,
     /// Held by a settings update from read to swap ([`Self::lock_settings`]).
@@ -199,6 +201,7 @@ impl Context {
             mail_config: config.mail,
             mail: MailSignals::default(),
             notify: MailSignals::default(),
+            settings_reload: Arc::default(),
             tokens: TokenIssuer::new(&config.jwt_secret, config.lifetimes.access),
             ids: IdGenerator::new(node_id),
             lifetimes: config.lifetimes,
@@ -231,6 +234,23 @@ impl Context {
     /// committed ones are swapped in, so none is lost and the cache ends as the store.
     pub(crate) async fn lock_settings(&self) -> tokio::sync::MutexGuard<'_, ()> {
         self.settings_update.lock().await
+    }
+
+    /// Reads the instance settings again from the store and swaps them in (another node
+    /// changed them), under the settings lock, so an update on this node is never undone.
+    pub(crate) async fn reload_settings(&self) -> Result<()> {
+        let _guard = self.lock_settings().await;
+        let Some(json) = self.store.settings_json().await? else {
+            return Ok(());
+        };
+        let mut s: InstanceSettings = serde_json::from_str(&json)
+            .map_err(|e| Error::internal_with("stored settings are unreadable", e))?;
+        if !s.smtp.password_sealed.is_empty() {
+            s.smtp.password = self.secrets.open(&s.smtp.password_sealed, SMTP_PASSWORD)?;
+        }
+        self.set_settings(Arc::new(s));
+        self.notify.wake();
+        Ok(())
     }
 
     /// Swaps in committed settings: called by the unit of work after its commit only.

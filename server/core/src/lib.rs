@@ -121,6 +121,17 @@ impl Services {
         }
         mail::outbox::spawn_worker(Arc::clone(&ctx));
         notifications::spawn_worker(Arc::clone(&ctx));
+        // Several nodes: settings another node changed are read again.
+        let (weak, reload) = (Arc::downgrade(&ctx), Arc::clone(&ctx.settings_reload));
+        tokio::spawn(async move {
+            loop {
+                reload.notified().await;
+                let Some(ctx) = weak.upgrade() else { return };
+                if let Err(e) = ctx.reload_settings().await {
+                    tracing::error!(error = %e, "cannot read the instance settings again");
+                }
+            }
+        });
         Ok(Self {
             auth: auth::AuthService::new(Arc::clone(&ctx)),
             users: users::UserService::new(Arc::clone(&ctx)),

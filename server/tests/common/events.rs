@@ -76,6 +76,22 @@ impl Events {
         }
     }
 
+    /// [`Self::wait_for`] within `within` rather than [`WAIT`]: for an event that waits on a
+    /// recovery (NATS coming back), whose retries back off.
+    pub async fn wait_for_within(
+        &mut self,
+        within: Duration,
+        mut matches: impl FnMut(&Event) -> bool,
+    ) -> Event {
+        let deadline = tokio::time::Instant::now() + within;
+        loop {
+            let e = self.next_before(deadline).await;
+            if matches(&e) {
+                return e;
+            }
+        }
+    }
+
     /// Reads up to the first event matching `marker`, panicking if any event before it
     /// matches `forbidden`.
     pub async fn none_before(

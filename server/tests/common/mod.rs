@@ -7,6 +7,7 @@ pub mod events;
 pub mod nats;
 #[path = "../../core/tests/support/pg.rs"]
 pub mod pg;
+pub mod process;
 pub mod smtp;
 
 use std::{net::SocketAddr, sync::Arc};

@@ -34,14 +34,17 @@ impl Default for RateLimits {
     }
 }
 
+pub use crate::events::nats::Cells;
+
 /// Small numbers shared by every node, each changed by compare-and-set.
 #[async_trait::async_trait]
 pub trait SharedCells: Send + Sync + 'static {
-    /// Applies `change` to the value under `key` (None if unset or expired): it returns the
-    /// new value, or None to leave it. It may run more than once (another node changed the
-    /// value meanwhile); its last run is the one that counted.
+    /// Applies `change` to the value under `key` (None if unset or expired `life` after its
+    /// last write): it returns the new value, or None to leave it. It may run more than once
+    /// (another node changed the value meanwhile); its last run is the one that counted.
     async fn update(
         &self,
+        life: Cells,
         key: &str,
         change: &mut (dyn FnMut(Option<u64>) -> Option<u64> + Send),
     ) -> std::result::Result<(), String>;
@@ -67,7 +70,11 @@ impl std::fmt::Debug for AuthRateLimiter {
 
 /// One GCRA step at `now_ms` on the stored theoretical arrival time: the new one, or how
 /// long to wait. `per_minute` attempts fit in a burst and come back at that rate.
-fn gcra(tat: Option<u64>, now_ms: u64, per_minute: u32) -> std::result::Result<u64, Duration> {
+pub(crate) fn gcra(
+    tat: Option<u64>,
+    now_ms: u64,
+    per_minute: u32,
+) -> std::result::Result<u64, Duration> {
     let per_minute = u64::from(per_minute.max(1));
     let interval = 60_000 / per_minute;
     let next = tat.unwrap_or(0).max(now_ms) + interval;
@@ -153,10 +160,11 @@ impl AuthRateLimiter {
 impl SharedCells for crate::events::nats::NatsBus {
     async fn update(
         &self,
+        life: Cells,
         key: &str,
         change: &mut (dyn FnMut(Option<u64>) -> Option<u64> + Send),
     ) -> std::result::Result<(), String> {
-        self.update_cell(key, change).await
+        self.update_cell(life, key, change).await
     }
 }
 
@@ -168,7 +176,7 @@ async fn take_shared(shared: &dyn SharedCells, key: &str, per_minute: u32) -> Re
     let name: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
     let mut verdict = Ok(());
     let result = shared
-        .update(&name, &mut |tat| {
+        .update(Cells::Minutes, &name, &mut |tat| {
             let now = crate::id::now_ms().max(0) as u64;
             match gcra(tat, now, per_minute) {
                 Ok(next) => {

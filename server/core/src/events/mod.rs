@@ -99,6 +99,8 @@ pub enum Signal {
     },
     /// End the streams opened with these credentials (a replaced bot token).
     CloseStreams(Id),
+    /// The instance settings changed: read them again from the store.
+    ReloadSettings,
 }
 
 /// Where services publish events. Subscriptions are local to a node, publication is not: the

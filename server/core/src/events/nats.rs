@@ -22,9 +22,14 @@
 //! Presence: a user is online while any live node holds a stream of theirs (key-value
 //! buckets, [`presence`]); announcements travel as ephemeral events and every node records
 //! them, so each tells new streams the same.
+//!
+//! A stored publication NATS does not take (NATS briefly unreachable) waits in an
+//! [`outbox`] and is retried in order until it does: the change is committed, so its event
+//! still reaches the clients, late.
 
 mod feed;
 mod lease;
+mod outbox;
 mod presence;
 
 use std::{
@@ -67,6 +72,9 @@ const PRESENCE: &str = "Decentra-Presence";
 /// Shared cells expire this long after their last write (longer than any rate-limit state
 /// stays relevant: a minute's budget).
 const CELL_TTL: Duration = Duration::from_secs(120);
+/// Long-lived shared cells ([`Cells::Hours`]) expire this long after their last write
+/// (longer than the longest slow mode, 6 hours).
+const LONG_CELL_TTL: Duration = Duration::from_secs(6 * 3600 + 120);
 /// Compare-and-set attempts on a shared cell before giving up.
 const CELL_ATTEMPTS: usize = 16;
 /// Longest a resume waits for the stream to hand back what it missed.
@@ -84,6 +92,10 @@ pub struct NatsConfig {
     pub max_age: Duration,
     /// The stream keeps at most this many bytes (oldest dropped first).
     pub max_bytes: i64,
+    /// A node that stopped refreshing its liveness this long ago counts as dead: the users
+    /// only it held go offline, its node id comes free. It refreshes every third of it. The
+    /// same on every node (the last node started sets the buckets' expiry).
+    pub node_ttl: Duration,
 }
 
 impl NatsConfig {
@@ -94,6 +106,7 @@ impl NatsConfig {
             prefix: "decentra".to_owned(),
             max_age: Duration::from_secs(24 * 3600),
             max_bytes: 1 << 30,
+            node_ttl: Duration::from_secs(30),
         }
     }
 
@@ -132,6 +145,23 @@ struct Link {
     lease: lease::Lease,
     /// Small shared numbers (`<PREFIX>_CELLS`), e.g. the instance's rate-limit state.
     cells: async_nats::jetstream::kv::Store,
+    /// The same, kept for hours (`<PREFIX>_CELLS_LONG`), e.g. slow-mode deadlines.
+    long_cells: async_nats::jetstream::kv::Store,
+    /// How often this node refreshes its liveness.
+    refresh: Duration,
+    /// Stored publications NATS did not take yet.
+    outbox: outbox::Outbox,
+    /// Numbers this node's stored publications (their message ids).
+    published: std::sync::atomic::AtomicU64,
+}
+
+/// How long a shared cell outlives its last write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cells {
+    /// Two minutes: a minute's rate-limit budget.
+    Minutes,
+    /// Six hours: the longest slow mode.
+    Hours,
 }
 
 /// The NATS JetStream [`EventBus`] (see the module docs).
@@ -220,12 +250,15 @@ impl NatsBus {
         // cursors of a deleted stream are refused rather than misread.
         let epoch = (info.created.unix_timestamp_nanos() / 1_000) as u64;
         let node = format!("{:016x}", rand::random::<u64>());
-        let presence = Arc::new(presence::KvPresence::open(&js, &config.prefix, &node).await?);
-        let lease = lease::Lease::take(&js, &config.prefix, &node).await?;
+        let ttl = config.node_ttl;
+        let presence = Arc::new(presence::KvPresence::open(&js, &config.prefix, &node, ttl).await?);
+        let lease = lease::Lease::take(&js, &config.prefix, &node, ttl).await?;
         let cells = presence::bucket(&js, &format!("{}_CELLS", config.prefix), CELL_TTL).await?;
+        let long_cells =
+            presence::bucket(&js, &format!("{}_CELLS_LONG", config.prefix), LONG_CELL_TTL).await?;
         tracing::info!(node_id = lease.id, "leased a node id");
         let (covers, covers_rx) = mpsc::unbounded_channel();
-        Ok(Self(Arc::new(Link {
+        let link = Arc::new(Link {
             client,
             covers,
             feed_inputs: Mutex::new(Some(feed::Inputs {
@@ -243,17 +276,27 @@ impl NatsBus {
             presence,
             lease,
             cells,
-        })))
+            long_cells,
+            refresh: presence::refresh(ttl),
+            outbox: outbox::Outbox::default(),
+            published: std::sync::atomic::AtomicU64::new(0),
+        });
+        tokio::spawn(outbox::drain(Arc::downgrade(&link), link.outbox.wake()));
+        Ok(Self(link))
     }
 
     /// Applies `change` to the shared number under `key` by compare-and-set (see
-    /// `auth::rate_limit::SharedCells`); a value expires [`CELL_TTL`] after its last write.
+    /// `auth::rate_limit::SharedCells`); a value expires as `life` says after its last write.
     pub async fn update_cell(
         &self,
+        life: Cells,
         key: &str,
         change: &mut (dyn FnMut(Option<u64>) -> Option<u64> + Send),
     ) -> std::result::Result<(), String> {
-        let cells = &self.0.cells;
+        let cells = match life {
+            Cells::Minutes => &self.0.cells,
+            Cells::Hours => &self.0.long_cells,
+        };
         for _ in 0..CELL_ATTEMPTS {
             let entry = cells
                 .entry(key)
@@ -359,7 +402,7 @@ impl NatsBus {
 /// Refreshes this node's liveness and node-id lease, and re-judges the users other nodes hold, so those only a
 /// dead node held go offline once its liveness key expired.
 async fn keep_alive(link: Arc<Link>, hub: Weak<Hub>) {
-    let mut tick = tokio::time::interval(presence::REFRESH);
+    let mut tick = tokio::time::interval(link.refresh);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
@@ -382,17 +425,19 @@ impl EventBus for NatsBus {
         if let Event::PresenceUpdated(p) = &event {
             headers.insert(PRESENCE, presence_header(p).as_str());
         }
-        let result = if event.is_ephemeral() {
-            link.client
-                .publish_with_headers(self.subject("eph", &audience), headers, bytes)
+        if event.is_ephemeral() {
+            let subject = self.subject("eph", &audience);
+            if let Err(e) = link
+                .client
+                .publish_with_headers(subject, headers, bytes)
                 .await
-                .map_err(async_nats::Error::from)
-        } else {
-            publish_stored(&link.js, self.subject("ev", &audience), headers, bytes).await
-        };
-        if let Err(e) = result {
-            tracing::error!(error = %e, "publishing an event to NATS failed; clients resync");
+            {
+                tracing::warn!(error = %e, "publishing an ephemeral event to NATS failed");
+            }
+            return;
         }
+        link.publish_or_queue(self.subject("ev", &audience), headers, bytes)
+            .await;
     }
 
     async fn signal(&self, signal: Signal) {
@@ -401,8 +446,40 @@ impl EventBus for NatsBus {
         headers.insert(NODE, link.node.as_str());
         let subject = format!("{}.ev.{CTL}", link.prefix);
         let payload = Bytes::from(signal_text(signal));
-        if let Err(e) = publish_stored(&link.js, subject, headers, payload).await {
-            tracing::error!(error = %e, ?signal, "publishing a signal to NATS failed");
+        link.publish_or_queue(subject, headers, payload).await;
+    }
+}
+
+impl Link {
+    /// Publishes into the stream, or queues in the outbox (behind publications waiting
+    /// there, or when NATS does not take it) to be retried until NATS does.
+    async fn publish_or_queue(&self, subject: String, mut headers: HeaderMap, payload: Bytes) {
+        let n = self
+            .published
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        headers.insert(
+            async_nats::header::NATS_MESSAGE_ID,
+            format!("{}-{n}", self.node).as_str(),
+        );
+        let pending = outbox::Pending {
+            subject,
+            headers,
+            payload,
+        };
+        if self.outbox.is_backed_up() {
+            self.outbox.push(pending);
+            return;
+        }
+        if let Err(e) = publish_stored(
+            &self.js,
+            pending.subject.clone(),
+            pending.headers.clone(),
+            pending.payload.clone(),
+        )
+        .await
+        {
+            tracing::error!(error = %e, "NATS did not take an event; it is queued and retried");
+            self.outbox.push(pending);
         }
     }
 }
@@ -658,12 +735,16 @@ fn signal_text(signal: Signal) -> String {
         Signal::ForgetServer(id) => format!("forget {}", id.0),
         Signal::EndSession { session, until } => format!("end {} {until}", session.0),
         Signal::CloseStreams(id) => format!("close {}", id.0),
+        Signal::ReloadSettings => "settings".to_owned(),
     }
 }
 
 fn parse_signal(text: &str) -> Option<Signal> {
     let mut words = text.split(' ');
     let kind = words.next()?;
+    if kind == "settings" {
+        return words.next().is_none().then_some(Signal::ReloadSettings);
+    }
     let id = Id(words.next()?.parse().ok()?);
     let signal = match kind {
         "invalidate" => Signal::Invalidate(id),
@@ -719,6 +800,7 @@ mod tests {
                 until: 1234,
             },
             Signal::CloseStreams(Id(10)),
+            Signal::ReloadSettings,
         ] {
             assert_eq!(parse_signal(&signal_text(s)), Some(s));
         }

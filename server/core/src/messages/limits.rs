@@ -1,5 +1,10 @@
 //! Spam limits on sending: a per-user budget per minute (instance setting) and per-channel
 //! slow mode (seconds between one member's messages; moderators are exempt).
+//!
+//! On one node, in memory ([`SendLimits::admit`]). With several nodes the same limits are
+//! also kept per instance in cells all nodes share ([`SendLimits::admit_instance`], the
+//! mechanism of the login limits, `auth::rate_limit`), so a burst spread over the nodes is
+//! limited like one on a single node.
 
 use std::{
     collections::HashMap,
@@ -14,6 +19,7 @@ use governor::{
 };
 
 use crate::{
+    auth::rate_limit::{Cells, SharedCells, gcra},
     error::{Error, Result},
     id::Id,
 };
@@ -21,16 +27,109 @@ use crate::{
 /// Above this many tracked (user, channel) pairs, lapsed slow-mode entries are swept.
 const SWEEP_AT: usize = 16_384;
 
-/// Send limits of this node.
-#[derive(Debug, Default)]
+/// Send limits of this node (and, with `shared`, of the instance).
+#[derive(Default)]
 pub struct SendLimits {
     /// The limiter and the per-minute value it was built for (rebuilt when the setting changes).
     per_user: Mutex<Option<(u32, Arc<DefaultKeyedRateLimiter<Id>>)>>,
     /// When each (user, channel) may post again under slow mode.
     slow: Mutex<HashMap<(Id, Id), Instant>>,
+    /// The cells the nodes share, when there are several.
+    shared: Option<Arc<dyn SharedCells>>,
+}
+
+impl std::fmt::Debug for SendLimits {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SendLimits")
+            .field("shared", &self.shared.is_some())
+            .finish_non_exhaustive()
+    }
 }
 
 impl SendLimits {
+    /// Limits of this node alone, or (with `shared`) also of the instance.
+    pub fn new(shared: Option<Arc<dyn SharedCells>>) -> Self {
+        Self {
+            shared,
+            ..Self::default()
+        }
+    }
+
+    /// Whether the limits are also the instance's: then [`Self::admit_instance`] follows
+    /// [`Self::admit`].
+    pub fn is_shared(&self) -> bool {
+        self.shared.is_some()
+    }
+
+    /// The instance's side of [`Self::admit`] (same arguments), after it admitted on this
+    /// node: slow mode, then the per-minute budget, each one compare-and-set on a shared
+    /// cell. If the cells cannot be reached, only this node's limits apply (logged).
+    pub async fn admit_instance(
+        &self,
+        user: Id,
+        channel: Id,
+        per_minute: u32,
+        slow_mode_secs: i64,
+        exempt: bool,
+    ) -> Result<()> {
+        let Some(shared) = &self.shared else {
+            return Ok(());
+        };
+        let unavailable = |e: String| {
+            tracing::warn!(error = %e, "instance-wide send limits unavailable; this node's apply");
+        };
+        if slow_mode_secs > 0 && !exempt {
+            // The deadline (ms) until which the member may not post in the channel again.
+            let mut wait = None;
+            let key = format!("slow.{}.{}", user.0, channel.0);
+            let secs = slow_mode_secs.unsigned_abs();
+            let result = shared
+                .update(Cells::Hours, &key, &mut |until| {
+                    let now = crate::id::now_ms().max(0) as u64;
+                    match until {
+                        Some(until) if until > now => {
+                            wait = Some(Duration::from_millis(until - now));
+                            None
+                        }
+                        _ => {
+                            wait = None;
+                            Some(now + secs * 1000)
+                        }
+                    }
+                })
+                .await;
+            match (result, wait) {
+                (Err(e), _) => unavailable(e),
+                (Ok(()), Some(retry_after)) => return Err(Error::RateLimited { retry_after }),
+                (Ok(()), None) => {}
+            }
+        }
+        let mut verdict = Ok(());
+        let key = format!("send.{}", user.0);
+        let result = shared
+            .update(Cells::Minutes, &key, &mut |tat| {
+                let now = crate::id::now_ms().max(0) as u64;
+                match gcra(tat, now, per_minute) {
+                    Ok(next) => {
+                        verdict = Ok(());
+                        Some(next)
+                    }
+                    Err(wait) => {
+                        verdict = Err(wait);
+                        None
+                    }
+                }
+            })
+            .await;
+        if let Err(e) = result {
+            unavailable(e);
+            return Ok(());
+        }
+        verdict.map_err(|wait| Error::RateLimited {
+            retry_after: wait.max(Duration::from_secs(1)),
+        })
+    }
+
     fn limiter(&self, per_minute: u32) -> Arc<DefaultKeyedRateLimiter<Id>> {
         let mut slot = self.per_user.lock().unwrap_or_else(|p| p.into_inner());
         match &*slot {

@@ -160,9 +160,12 @@ impl MessageService {
     pub(crate) fn new(ctx: Arc<Context>) -> Self {
         Self {
             commits: Arc::new(GroupCommit::new(Arc::clone(&ctx.store))),
+            // Several nodes: the send limits are also the instance's.
+            limits: Arc::new(limits::SendLimits::new(ctx.cluster.clone().map(|nats| {
+                Arc::new(nats) as Arc<dyn crate::auth::rate_limit::SharedCells>
+            }))),
             ctx,
             typing: Arc::new(TypingThrottle::default()),
-            limits: Arc::new(limits::SendLimits::default()),
             files: Arc::new(tokio::sync::Mutex::new(())),
         }
     }
@@ -420,15 +423,18 @@ impl MessageService {
         crate::verified::require_verified_email(&self.ctx, who.user_id).await?;
         // In a 1:1 DM a block either way ends posting (history stays readable).
         crate::dms::can_post_in_dm(&self.ctx, &access.channel, who.user_id).await?;
-        self.limits.admit(
-            who.user_id,
-            channel,
-            self.ctx.settings().message_rate_limit_per_minute,
-            access.channel.rate_limit_per_user,
-            access
-                .perms
-                .intersects(Permissions::MANAGE_MESSAGES | Permissions::MANAGE_CHANNELS),
-        )?;
+        let per_minute = self.ctx.settings().message_rate_limit_per_minute;
+        let exempt = access
+            .perms
+            .intersects(Permissions::MANAGE_MESSAGES | Permissions::MANAGE_CHANNELS);
+        let slow_mode = access.channel.rate_limit_per_user;
+        self.limits
+            .admit(who.user_id, channel, per_minute, slow_mode, exempt)?;
+        if self.limits.is_shared() {
+            self.limits
+                .admit_instance(who.user_id, channel, per_minute, slow_mode, exempt)
+                .await?;
+        }
         // Bound the input before any per-item work (the request may be large).
         if msg.attachment_ids.len() > attachments::MAX_ATTACHMENTS {
             return Err(Error::invalid(

@@ -1,13 +1,15 @@
 //! Node ids for the id generator, leased in a JetStream key-value bucket
 //! (`<PREFIX>_NODE_IDS`): a node takes the lowest free id with a create (which fails if the
-//! key exists), renews it every [`super::presence::REFRESH`], and the key expires
-//! [`super::presence::NODE_TTL`] after the last renewal, so no two live nodes share an id and
-//! the ids of dead nodes come free again.
+//! key exists), renews it every [`super::presence::refresh`], and the key expires the node
+//! time-to-live (`NatsConfig::node_ttl`) after the last renewal, so no two live nodes share an
+//! id and the ids of dead nodes come free again.
+
+use std::time::Duration;
 
 use async_nats::jetstream::{self, kv};
 use bytes::Bytes;
 
-use super::presence::{NODE_TTL, bucket};
+use super::presence::bucket;
 use crate::error::{Error, Result};
 
 /// Ids a snowflake can carry (10 bits).
@@ -23,9 +25,14 @@ pub(super) struct Lease {
 }
 
 impl Lease {
-    /// Takes the lowest free id.
-    pub(super) async fn take(js: &jetstream::Context, prefix: &str, node: &str) -> Result<Self> {
-        let ids = bucket(js, &format!("{prefix}_NODE_IDS"), NODE_TTL).await?;
+    /// Takes the lowest free id (leased for `node_ttl` after each renewal).
+    pub(super) async fn take(
+        js: &jetstream::Context,
+        prefix: &str,
+        node: &str,
+        node_ttl: Duration,
+    ) -> Result<Self> {
+        let ids = bucket(js, &format!("{prefix}_NODE_IDS"), node_ttl).await?;
         for id in 0..NODE_IDS {
             if let Ok(revision) = ids
                 .create(id.to_string(), Bytes::from(node.to_owned()))

@@ -1,8 +1,9 @@
 //! Presence across nodes in JetStream key-value buckets: `<PREFIX>_PRESENCE` maps each user
 //! to the nodes holding a stream of theirs (updated by compare-and-set, so the last node to
 //! let go sees nobody left), and `<PREFIX>_NODES` holds one key per live node, refreshed
-//! every [`REFRESH`] and expiring after [`NODE_TTL`]: a node that died without letting go
-//! stops counting once its key expires.
+//! every [`refresh`] of the node time-to-live and expiring after it
+//! (`NatsConfig::node_ttl`): a node that died without letting go stops counting once its key
+//! expires.
 
 use std::time::Duration;
 
@@ -15,10 +16,12 @@ use crate::{
     id::Id,
 };
 
-/// How often a node refreshes its liveness key (and looks for users only dead nodes held).
-pub(super) const REFRESH: Duration = Duration::from_secs(10);
-/// A node whose key was not refreshed for this long counts as dead.
-pub(super) const NODE_TTL: Duration = Duration::from_secs(30);
+/// How often a node refreshes its liveness key (and looks for users only dead nodes held):
+/// a third of the time after which a node whose key was not refreshed counts as dead, so
+/// two refreshes may be late before a live node is taken for dead.
+pub(super) fn refresh(node_ttl: Duration) -> Duration {
+    node_ttl / 3
+}
 /// Compare-and-set attempts before giving up (other nodes changing the same user's entry).
 const ATTEMPTS: usize = 16;
 
@@ -30,10 +33,16 @@ pub(super) struct KvPresence {
 }
 
 impl KvPresence {
-    /// Opens (or creates) the two buckets and marks this node live.
-    pub(super) async fn open(js: &jetstream::Context, prefix: &str, node: &str) -> Result<Self> {
+    /// Opens (or creates) the two buckets and marks this node live; a node's key expires
+    /// `node_ttl` after its last refresh.
+    pub(super) async fn open(
+        js: &jetstream::Context,
+        prefix: &str,
+        node: &str,
+        node_ttl: Duration,
+    ) -> Result<Self> {
         let holders = bucket(js, &format!("{prefix}_PRESENCE"), Duration::ZERO).await?;
-        let nodes = bucket(js, &format!("{prefix}_NODES"), NODE_TTL).await?;
+        let nodes = bucket(js, &format!("{prefix}_NODES"), node_ttl).await?;
         let this = Self {
             holders,
             nodes,
