@@ -14,11 +14,12 @@ use std::{future::Future, sync::Arc};
 
 use decentra_core::{
     Error, Id,
-    model::{AuditAction, ChannelKind, OverwriteKind, RelationshipKind},
+    model::{AuditAction, ChannelKind, MessageKind, OverwriteKind, RelationshipKind},
     store::{
-        self, AuditRecord, BanRecord, ChannelRecord, Gate, JoinOutcome, NewEmailToken, NewServer,
-        NewUser, OverwriteRecord, PairKinds, PendingNotification, Registered, RoleRecord,
-        ServerInviteRecord, ServerRecord, Store, TokenPurpose, UserFlags,
+        self, AuditRecord, BanRecord, ChannelRecord, Gate, InsertOutcome, JoinOutcome,
+        MessageRecord, NewEmailToken, NewMessage, NewServer, NewUser, OverwriteRecord, PairKinds,
+        PendingNotification, Registered, RoleRecord, ServerInviteRecord, ServerRecord, Store,
+        TokenPurpose, UserFlags,
     },
 };
 
@@ -50,6 +51,7 @@ conformance!(
     deleting_a_server_takes_everything_with_it,
     relationships_store_kinds_per_direction,
     notification_periods_start_once_and_end,
+    a_channel_s_newest_message_follows_sends_and_deletes,
 );
 
 async fn on_sqlite<F, Fut>(case: F)
@@ -898,4 +900,84 @@ async fn notification_periods_start_once_and_end(store: Arc<dyn Store>) {
             .email_notifications
     );
     assert!(!store.in_notification_period(ada).await.expect("read"));
+}
+
+fn message(id: i64, channel: i64, server: i64, author: Id) -> NewMessage {
+    NewMessage {
+        message: MessageRecord {
+            id,
+            channel_id: channel,
+            server_id: Some(server),
+            author_id: author.0,
+            kind: MessageKind::Default,
+            content: format!("m{id}"),
+            nonce: None,
+            reply_to_id: None,
+            mention_everyone: false,
+            pinned_at: None,
+            edited_at: None,
+            created_at: NOW,
+            author_nickname: String::new(),
+        },
+        mentions: Vec::new(),
+        attachment_ids: Vec::new(),
+    }
+}
+
+/// A channel's newest message is derived from its messages (no channel row is written by a
+/// send): it follows a batch, falls back when the newest is deleted, and drives the
+/// unread flag of a read state.
+async fn a_channel_s_newest_message_follows_sends_and_deletes(store: Arc<dyn Store>) {
+    let owner = user(&store, 10, "owner").await;
+    let reader = user(&store, 11, "reader").await;
+    let s = server(&store, 100, owner).await;
+    let text = Id(102);
+    let newest = |store: Arc<dyn Store>| async move {
+        store
+            .channel(text)
+            .await
+            .expect("read")
+            .expect("exists")
+            .last_message_id
+    };
+    assert_eq!(newest(Arc::clone(&store)).await, None, "no message yet");
+
+    let outcomes = store
+        .insert_messages(&[
+            message(1001, text.0, s.0, owner),
+            message(1003, text.0, s.0, owner),
+            message(1002, text.0, s.0, owner),
+        ])
+        .await
+        .expect("insert");
+    assert!(
+        outcomes
+            .iter()
+            .all(|o| matches!(o, InsertOutcome::Created(_)))
+    );
+    assert_eq!(newest(Arc::clone(&store)).await, Some(1003));
+    let listed = store.channels(s).await.expect("list");
+    let listed = listed.iter().find(|c| c.id == text.0).expect("listed");
+    assert_eq!(listed.last_message_id, Some(1003), "listings agree");
+    let states = store.read_states(reader, &[text]).await.expect("states");
+    assert!(
+        states[0].unread,
+        "a reader who read nothing has unread messages"
+    );
+
+    let mut tx = store.begin_write().await.expect("begin");
+    tx.delete_message(text, Id(1003)).await.expect("delete");
+    tx.commit().await.expect("commit");
+    assert_eq!(newest(Arc::clone(&store)).await, Some(1002));
+    let mut tx = store.begin_write().await.expect("begin");
+    tx.delete_message(text, Id(1001)).await.expect("delete");
+    tx.delete_message(text, Id(1002)).await.expect("delete");
+    tx.commit().await.expect("commit");
+    assert_eq!(
+        newest(Arc::clone(&store)).await,
+        None,
+        "every message deleted"
+    );
+    let states = store.read_states(reader, &[text]).await.expect("states");
+    assert!(!states[0].unread, "nothing left to read");
 }

@@ -94,7 +94,7 @@ pub struct ChannelRecord {
     pub bitrate: i64,
     /// Slow mode seconds.
     pub rate_limit_per_user: i64,
-    /// Newest message id.
+    /// Newest message id (derived on read from the messages, never written).
     pub last_message_id: Option<i64>,
     /// Unix ms of the latest pin.
     pub last_pin_at: Option<i64>,

@@ -152,8 +152,8 @@ pub trait MessageStore: Send + Sync {
     async fn read_states(&self, user: Id, channels: &[Id]) -> Result<Vec<ReadState>>;
 
     /// In ONE transaction, for each message of `batch`: inserts it unless its author already
-    /// used its nonce in the channel, stores its mentions, binds its attachments and moves the
-    /// channel's `last_message_id`. Returns the outcome of each, in order, once committed. A
+    /// used its nonce in the channel, stores its mentions and binds its attachments (a channel's
+    /// newest message is derived on read, so no channel row is written). Returns the outcome of each, in order, once committed. A
     /// message whose attachments cannot be bound leaves nothing behind and does not stop the
     /// others; any other failure fails the whole batch (nothing is committed).
     async fn insert_messages(&self, batch: &[NewMessage]) -> Result<Vec<InsertOutcome>>;

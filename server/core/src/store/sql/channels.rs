@@ -11,8 +11,8 @@ macro_rules! channels_sql {
             sqlx::query(
                 "INSERT INTO channels (id, server_id, kind, name, topic, parent_id, position, \
                    owner_id, icon_url, user_limit, bitrate, rate_limit_per_user, \
-                   last_message_id, last_pin_at, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+                   last_pin_at, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
             )
             .bind(c.id)
             .bind(c.server_id)
@@ -26,7 +26,6 @@ macro_rules! channels_sql {
             .bind(c.user_limit)
             .bind(c.bitrate)
             .bind(c.rate_limit_per_user)
-            .bind(c.last_message_id)
             .bind(c.last_pin_at)
             .bind(c.created_at)
             .execute(e)

@@ -21,11 +21,16 @@ macro_rules! role_columns {
     };
 }
 
-/// Column list of `ChannelRecord`.
+/// Column list of `ChannelRecord`, for a statement whose table is `channels` (not aliased).
+/// `last_message_id` is derived from `messages_channel_id_idx` (one index descent per channel)
+/// rather than stored: a stored one made every send batch update, and lock until its commit,
+/// the row of each channel it wrote to, which serialised concurrent commits.
 macro_rules! channel_columns {
     () => {
         "id, server_id, kind, name, topic, parent_id, position, owner_id, icon_url, user_limit, \
-         bitrate, rate_limit_per_user, last_message_id, last_pin_at, created_at"
+         bitrate, rate_limit_per_user, \
+         (SELECT MAX(m.id) FROM messages m WHERE m.channel_id = channels.id) AS last_message_id, \
+         last_pin_at, created_at"
     };
 }
 

@@ -116,7 +116,8 @@ macro_rules! messages_sql {
                     let placeholders: Vec<String> =
                         (0..chunk.len()).map(|i| format!("${}", i + 4)).collect();
                     let sql = format!(
-                        "SELECT c.id, rs.last_read_id, c.last_message_id, \
+                        "SELECT c.id, rs.last_read_id, \
+                           (SELECT MAX(m.id) FROM messages m WHERE m.channel_id = c.id), \
                            (SELECT COUNT(*) FROM messages m \
                             WHERE m.channel_id = c.id AND m.id > COALESCE(rs.last_read_id, 0) \
                               AND m.author_id <> $1 \
@@ -157,7 +158,7 @@ macro_rules! messages_sql {
                 &self,
                 batch: &[$crate::store::NewMessage],
             ) -> $crate::error::Result<Vec<$crate::store::InsertOutcome>> {
-                use std::collections::{BTreeMap, HashMap, HashSet};
+                use std::collections::{HashMap, HashSet};
                 use $crate::store::{InsertOutcome, MessageRecord};
                 use sqlx::Connection as _;
                 let mut tx = self.pool.begin_with($begin_write).await?;
@@ -277,30 +278,6 @@ macro_rules! messages_sql {
                     let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
                     for (message, channel, kind, target) in chunk {
                         q = q.bind(message).bind(channel).bind(kind).bind(target);
-                    }
-                    q.execute(&mut *tx).await?;
-                }
-                // Each channel's newest message, one statement for the batch (in channel
-                // order, so concurrent batches lock channel rows in the same order).
-                let mut newest: BTreeMap<i64, i64> = BTreeMap::new();
-                for new in batch.iter().filter(|n| inserted.contains(&n.message.id)) {
-                    let m = &new.message;
-                    let id = newest.entry(m.channel_id).or_insert(m.id);
-                    *id = (*id).max(m.id);
-                }
-                let newest: Vec<(i64, i64)> = newest.into_iter().collect();
-                for chunk in pow2_chunks(&newest) {
-                    let sql = values_sql(
-                        "UPDATE channels SET last_message_id = v.column2 FROM (VALUES ",
-                        2,
-                        chunk.len(),
-                        ") AS v WHERE channels.id = v.column1 \
-                         AND (channels.last_message_id IS NULL \
-                              OR channels.last_message_id < v.column2)",
-                    );
-                    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-                    for (channel, id) in chunk {
-                        q = q.bind(channel).bind(id);
                     }
                     q.execute(&mut *tx).await?;
                 }
@@ -672,16 +649,6 @@ macro_rules! messages_sql {
                 if deleted == 0 {
                     return Ok(None);
                 }
-                // If it was the newest message, the channel's newest is now the one before.
-                sqlx::query(
-                    "UPDATE channels SET last_message_id = \
-                       (SELECT MAX(id) FROM messages WHERE channel_id = $1) \
-                     WHERE id = $1 AND last_message_id = $2",
-                )
-                .bind(channel.0)
-                .bind(id.0)
-                .execute(&mut *tx)
-                .await?;
                 tx.commit().await?;
                 Ok(Some(hashes))
             }

@@ -262,7 +262,8 @@ macro_rules! relationships_sql {
                     "SELECT ", $crate::store::sql::channel_columns!(), " FROM channels \
                      WHERE server_id IS NULL \
                        AND id IN (SELECT channel_id FROM channel_recipients WHERE user_id = $1) \
-                     ORDER BY COALESCE(last_message_id, id) DESC"
+                     ORDER BY COALESCE((SELECT MAX(m.id) FROM messages m \
+                                        WHERE m.channel_id = channels.id), id) DESC"
                 ))
                 .bind(user.0)
                 .fetch_all(&self.pool)
