@@ -70,11 +70,7 @@ impl std::fmt::Debug for AuthRateLimiter {
 
 /// One GCRA step at `now_ms` on the stored theoretical arrival time: the new one, or how
 /// long to wait. `per_minute` attempts fit in a burst and come back at that rate.
-pub(crate) fn gcra(
-    tat: Option<u64>,
-    now_ms: u64,
-    per_minute: u32,
-) -> std::result::Result<u64, Duration> {
+fn gcra(tat: Option<u64>, now_ms: u64, per_minute: u32) -> std::result::Result<u64, Duration> {
     let per_minute = u64::from(per_minute.max(1));
     let interval = 60_000 / per_minute;
     let next = tat.unwrap_or(0).max(now_ms) + interval;
@@ -174,29 +170,43 @@ async fn take_shared(shared: &dyn SharedCells, key: &str, per_minute: u32) -> Re
     // Key-value keys allow few characters, and usernames are any text: a hash names them.
     let digest = Sha256::digest(key.as_bytes());
     let name: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
-    let mut verdict = Ok(());
-    let result = shared
-        .update(Cells::Minutes, &name, &mut |tat| {
+    match take_gcra(shared, &name, per_minute).await {
+        Ok(None) => Ok(()),
+        Ok(Some(wait)) => Err(Error::RateLimited {
+            retry_after: wait.max(Duration::from_secs(1)),
+        }),
+        Err(e) => {
+            tracing::warn!(error = %e, "instance-wide rate limit unavailable; this node's applies");
+            Ok(())
+        }
+    }
+}
+
+/// One [`gcra`] step on the shared cell `key` (compare-and-set, so every node draws from one
+/// budget): None if the attempt is admitted, else how long to wait; Err if the cells cannot
+/// be reached.
+pub(crate) async fn take_gcra(
+    shared: &dyn SharedCells,
+    key: &str,
+    per_minute: u32,
+) -> std::result::Result<Option<Duration>, String> {
+    let mut refused = None;
+    shared
+        .update(Cells::Minutes, key, &mut |tat| {
             let now = crate::id::now_ms().max(0) as u64;
             match gcra(tat, now, per_minute) {
                 Ok(next) => {
-                    verdict = Ok(());
+                    refused = None;
                     Some(next)
                 }
                 Err(wait) => {
-                    verdict = Err(wait);
+                    refused = Some(wait);
                     None
                 }
             }
         })
-        .await;
-    if let Err(e) = result {
-        tracing::warn!(error = %e, "instance-wide rate limit unavailable; this node's applies");
-        return Ok(());
-    }
-    verdict.map_err(|wait| Error::RateLimited {
-        retry_after: wait.max(Duration::from_secs(1)),
-    })
+        .await?;
+    Ok(refused)
 }
 
 #[cfg(test)]

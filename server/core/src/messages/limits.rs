@@ -19,7 +19,7 @@ use governor::{
 };
 
 use crate::{
-    auth::rate_limit::{Cells, SharedCells, gcra},
+    auth::rate_limit::{Cells, SharedCells, take_gcra},
     error::{Error, Result},
     id::Id,
 };
@@ -104,30 +104,16 @@ impl SendLimits {
                 (Ok(()), None) => {}
             }
         }
-        let mut verdict = Ok(());
-        let key = format!("send.{}", user.0);
-        let result = shared
-            .update(Cells::Minutes, &key, &mut |tat| {
-                let now = crate::id::now_ms().max(0) as u64;
-                match gcra(tat, now, per_minute) {
-                    Ok(next) => {
-                        verdict = Ok(());
-                        Some(next)
-                    }
-                    Err(wait) => {
-                        verdict = Err(wait);
-                        None
-                    }
-                }
-            })
-            .await;
-        if let Err(e) = result {
-            unavailable(e);
-            return Ok(());
+        match take_gcra(&**shared, &format!("send.{}", user.0), per_minute).await {
+            Ok(None) => Ok(()),
+            Ok(Some(wait)) => Err(Error::RateLimited {
+                retry_after: wait.max(Duration::from_secs(1)),
+            }),
+            Err(e) => {
+                unavailable(e);
+                Ok(())
+            }
         }
-        verdict.map_err(|wait| Error::RateLimited {
-            retry_after: wait.max(Duration::from_secs(1)),
-        })
     }
 
     fn limiter(&self, per_minute: u32) -> Arc<DefaultKeyedRateLimiter<Id>> {
