@@ -14,12 +14,12 @@ use std::{future::Future, sync::Arc};
 
 use decentra_core::{
     Error, Id,
-    model::{AuditAction, ChannelKind, MessageKind, OverwriteKind, RelationshipKind},
+    model::{AuditAction, ChannelKind, MentionKind, MessageKind, OverwriteKind, RelationshipKind},
     store::{
         self, AuditRecord, BanRecord, ChannelRecord, Gate, InsertOutcome, JoinOutcome,
-        MessageRecord, NewEmailToken, NewMessage, NewServer, NewUser, OverwriteRecord, PairKinds,
-        PendingNotification, Registered, RoleRecord, ServerInviteRecord, ServerRecord, Store,
-        TokenPurpose, UserFlags,
+        MemberRecord, MessageRecord, NewEmailToken, NewMessage, NewServer, NewUser,
+        OverwriteRecord, PairKinds, PendingNotification, Registered, RoleRecord,
+        ServerInviteRecord, ServerRecord, Store, TokenPurpose, UserFlags,
     },
 };
 
@@ -52,6 +52,7 @@ conformance!(
     relationships_store_kinds_per_direction,
     notification_periods_start_once_and_end,
     a_channel_s_newest_message_follows_sends_and_deletes,
+    a_batch_stores_mentions_and_answers_nonce_twins,
 );
 
 async fn on_sqlite<F, Fut>(case: F)
@@ -980,4 +981,74 @@ async fn a_channel_s_newest_message_follows_sends_and_deletes(store: Arc<dyn Sto
     );
     let states = store.read_states(reader, &[text]).await.expect("states");
     assert!(!states[0].unread, "nothing left to read");
+}
+
+/// One batch: created rows come back with the author's nickname, mentions of created rows are
+/// stored, and a nonce already taken — earlier, or by a message earlier in the same batch —
+/// answers the stored twin instead of a second row (and stores no mention of its own).
+async fn a_batch_stores_mentions_and_answers_nonce_twins(store: Arc<dyn Store>) {
+    let owner = user(&store, 10, "owner").await;
+    let reader = user(&store, 11, "reader").await;
+    let s = server(&store, 100, owner).await;
+    let text = Id(102);
+    let mut tx = store.begin_write().await.expect("begin");
+    assert!(tx.add_member(s, reader, NOW).await.expect("join"));
+    tx.update_member(&MemberRecord {
+        server_id: s.0,
+        user_id: owner.0,
+        nickname: "boss".to_owned(),
+        joined_at: NOW,
+        server_mute: false,
+        server_deaf: false,
+    })
+    .await
+    .expect("nickname");
+    tx.commit().await.expect("commit");
+
+    let with_nonce = |id: i64, nonce: &str, mentions: bool| {
+        let mut m = message(id, text.0, s.0, owner);
+        m.message.nonce = Some(nonce.to_owned());
+        if mentions {
+            m.mentions = vec![(MentionKind::User, reader.0)];
+        }
+        m
+    };
+    let first = store
+        .insert_messages(&[with_nonce(1001, "a", true)])
+        .await
+        .expect("insert");
+    assert!(matches!(&first[..], [InsertOutcome::Created(m)] if m.author_nickname == "boss"));
+
+    let outcomes = store
+        .insert_messages(&[
+            with_nonce(1002, "a", true),
+            with_nonce(1003, "b", true),
+            with_nonce(1004, "b", true),
+            message(1005, text.0, s.0, owner),
+        ])
+        .await
+        .expect("insert");
+    let ids: Vec<(bool, i64)> = outcomes
+        .iter()
+        .map(|o| match o {
+            InsertOutcome::Created(m) => (true, m.id),
+            InsertOutcome::Duplicate(m) => (false, m.id),
+            other => panic!("unexpected outcome {other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        ids,
+        [(false, 1001), (true, 1003), (false, 1003), (true, 1005)],
+        "created or the stored twin, in batch order"
+    );
+    assert!(
+        outcomes
+            .iter()
+            .all(|o| matches!(o, InsertOutcome::Created(m) | InsertOutcome::Duplicate(m) if m.author_nickname == "boss"))
+    );
+    let states = store.read_states(reader, &[text]).await.expect("states");
+    assert_eq!(
+        states[0].mention_count, 2,
+        "one mention per created message"
+    );
 }

@@ -4,7 +4,10 @@ use std::{str::FromStr, time::Duration};
 
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgSslMode};
 
-use super::sql::sql_store;
+use super::{
+    MessageRecord, NewMessage,
+    sql::{InsertAtOnce, sql_store},
+};
 use crate::error::Result;
 
 /// [`super::Store`] on PostgreSQL.
@@ -81,6 +84,74 @@ sql_store!(
     // Concurrent transactions overlap their round trips and share WAL flushes.
     parallel_writes = 4,
 );
+
+/// A plain batch in one autocommit statement: the rows travel as arrays (one statement shape
+/// for any batch size, so it stays prepared), the mentions of the rows that were inserted go
+/// in with them, and the created rows come back with their authors' nicknames. One
+/// statement is atomic: all of it commits, or none.
+const INSERT_AT_ONCE: &str = "\
+    WITH new AS ( \
+      SELECT * FROM UNNEST($1::int8[], $2::int8[], $3::int8[], $4::int8[], $5::int8[], \
+        $6::text[], $7::text[], $8::int8[], $9::bool[], $10::int8[], $11::int8[], $12::int8[]) \
+      AS t(id, channel_id, server_id, author_id, kind, content, nonce, reply_to_id, \
+        mention_everyone, pinned_at, edited_at, created_at) \
+    ), m AS ( \
+      INSERT INTO messages (id, channel_id, server_id, author_id, kind, content, nonce, \
+        reply_to_id, mention_everyone, pinned_at, edited_at, created_at) \
+      SELECT * FROM new ON CONFLICT DO NOTHING RETURNING * \
+    ), mentioned AS ( \
+      INSERT INTO message_mentions (message_id, channel_id, kind, target_id) \
+      SELECT t.* FROM UNNEST($13::int8[], $14::int8[], $15::int8[], $16::int8[]) \
+        AS t(message_id, channel_id, kind, target_id) \
+      WHERE t.message_id IN (SELECT id FROM m) \
+      ON CONFLICT DO NOTHING \
+    ) \
+    SELECT m.id, m.channel_id, m.server_id, m.author_id, m.kind, m.content, m.nonce, \
+      m.reply_to_id, m.mention_everyone, m.pinned_at, m.edited_at, m.created_at, \
+      COALESCE(mem.nickname, '') AS author_nickname \
+    FROM m LEFT JOIN members mem ON mem.server_id = m.server_id AND mem.user_id = m.author_id";
+
+#[async_trait::async_trait]
+impl InsertAtOnce for PgStore {
+    async fn insert_at_once(&self, batch: &[NewMessage]) -> Result<Option<Vec<MessageRecord>>> {
+        let rows = batch.iter().map(|n| &n.message);
+        let mentioned = batch.iter().map(|n| n.mentions.len()).sum();
+        let (mut message_ids, mut channel_ids, mut kinds, mut targets) = (
+            Vec::with_capacity(mentioned),
+            Vec::with_capacity(mentioned),
+            Vec::with_capacity(mentioned),
+            Vec::with_capacity(mentioned),
+        );
+        for new in batch {
+            for (kind, target) in &new.mentions {
+                message_ids.push(new.message.id);
+                channel_ids.push(new.message.channel_id);
+                kinds.push(*kind as i64);
+                targets.push(*target);
+            }
+        }
+        let records = sqlx::query_as(INSERT_AT_ONCE)
+            .bind(rows.clone().map(|m| m.id).collect::<Vec<_>>())
+            .bind(rows.clone().map(|m| m.channel_id).collect::<Vec<_>>())
+            .bind(rows.clone().map(|m| m.server_id).collect::<Vec<_>>())
+            .bind(rows.clone().map(|m| m.author_id).collect::<Vec<_>>())
+            .bind(rows.clone().map(|m| m.kind as i64).collect::<Vec<_>>())
+            .bind(rows.clone().map(|m| m.content.as_str()).collect::<Vec<_>>())
+            .bind(rows.clone().map(|m| m.nonce.as_deref()).collect::<Vec<_>>())
+            .bind(rows.clone().map(|m| m.reply_to_id).collect::<Vec<_>>())
+            .bind(rows.clone().map(|m| m.mention_everyone).collect::<Vec<_>>())
+            .bind(rows.clone().map(|m| m.pinned_at).collect::<Vec<_>>())
+            .bind(rows.clone().map(|m| m.edited_at).collect::<Vec<_>>())
+            .bind(rows.map(|m| m.created_at).collect::<Vec<_>>())
+            .bind(message_ids)
+            .bind(channel_ids)
+            .bind(kinds)
+            .bind(targets)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(Some(records))
+    }
+}
 
 #[cfg(test)]
 mod tests {

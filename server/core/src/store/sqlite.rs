@@ -6,7 +6,10 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
-use super::sql::sql_store;
+use super::{
+    MessageRecord, NewMessage,
+    sql::{InsertAtOnce, sql_store},
+};
 use crate::error::Result;
 
 /// [`super::Store`] on SQLite.
@@ -52,3 +55,12 @@ sql_store!(
     // One writer at a time: a second would only wait in the busy handler.
     parallel_writes = 1,
 );
+
+/// SQLite has no array parameters; its batch path is a transaction of calls into this
+/// process, so there is no round trip to save.
+#[async_trait::async_trait]
+impl InsertAtOnce for SqliteStore {
+    async fn insert_at_once(&self, _batch: &[NewMessage]) -> Result<Option<Vec<MessageRecord>>> {
+        Ok(None)
+    }
+}

@@ -1,5 +1,23 @@
 //! [`crate::store::MessageStore`] in portable SQL.
 
+use crate::{
+    error::Result,
+    store::{MessageRecord, NewMessage},
+};
+
+/// A backend's way to store a batch of messages without attachments in ONE statement, when
+/// it has one. PostgreSQL does (array parameters and data-modifying CTEs): a plain batch then
+/// costs one round trip and no explicit transaction, where the portable path needs BEGIN,
+/// one INSERT per chunk, a re-read and COMMIT. SQLite answers `None` and takes that path (its
+/// "round trips" are calls into the same process).
+#[async_trait::async_trait]
+pub(crate) trait InsertAtOnce {
+    /// Stores `batch` (no message has attachments) atomically and returns the created rows
+    /// with their authors' nicknames; a message whose nonce was taken is absent. `None`: this
+    /// backend has no one-statement path.
+    async fn insert_at_once(&self, batch: &[NewMessage]) -> Result<Option<Vec<MessageRecord>>>;
+}
+
 /// Implements [`crate::store::MessageStore`] for `$store` (see [`super`]).
 macro_rules! messages_sql {
     ($store:ty, $tx:ty, $db:ty, $begin_write:literal) => {
@@ -82,6 +100,31 @@ macro_rules! messages_sql {
             sql
         }
 
+        /// The stored message whose nonce `m` repeats (it was not inserted because of it).
+        async fn nonce_twin<'e, E>(
+            executor: E,
+            m: &$crate::store::MessageRecord,
+        ) -> $crate::error::Result<$crate::store::MessageRecord>
+        where
+            E: sqlx::Executor<'e, Database = $db>,
+        {
+            let existing: Option<$crate::store::MessageRecord> = sqlx::query_as(concat!(
+                select_messages!(),
+                "WHERE m.channel_id = $1 AND m.author_id = $2 AND m.nonce = $3"
+            ))
+            .bind(m.channel_id)
+            .bind(m.author_id)
+            .bind(&m.nonce)
+            .fetch_optional(executor)
+            .await?;
+            existing.ok_or_else(|| {
+                $crate::error::Error::internal(format!(
+                    "message {} was not inserted and has no nonce twin",
+                    m.id
+                ))
+            })
+        }
+
         async fn insert_mentions(
             conn: &mut <$db as sqlx::Database>::Connection,
             message: i64,
@@ -161,6 +204,23 @@ macro_rules! messages_sql {
                 use std::collections::{HashMap, HashSet};
                 use $crate::store::{InsertOutcome, MessageRecord};
                 use sqlx::Connection as _;
+                if batch.iter().all(|n| n.attachment_ids.is_empty())
+                    && let Some(rows) =
+                        $crate::store::sql::InsertAtOnce::insert_at_once(self, batch).await?
+                {
+                    let mut created: HashMap<i64, MessageRecord> =
+                        rows.into_iter().map(|r| (r.id, r)).collect();
+                    let mut outcomes = Vec::with_capacity(batch.len());
+                    for new in batch {
+                        outcomes.push(match created.remove(&new.message.id) {
+                            Some(record) => InsertOutcome::Created(record),
+                            None => InsertOutcome::Duplicate(
+                                nonce_twin(&self.pool, &new.message).await?,
+                            ),
+                        });
+                    }
+                    return Ok(outcomes);
+                }
                 let mut tx = self.pool.begin_with($begin_write).await?;
                 // Messages without attachments: multi-row inserts. A retry with the same nonce
                 // hits `messages_nonce_key` and inserts nothing.
@@ -309,24 +369,7 @@ macro_rules! messages_sql {
                     } else if let Some(record) = created.remove(&m.id) {
                         outcomes.push(InsertOutcome::Created(record));
                     } else {
-                        let existing: Option<MessageRecord> = sqlx::query_as(concat!(
-                            select_messages!(),
-                            "WHERE m.channel_id = $1 AND m.author_id = $2 AND m.nonce = $3"
-                        ))
-                        .bind(m.channel_id)
-                        .bind(m.author_id)
-                        .bind(&m.nonce)
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                        match existing {
-                            Some(existing) => outcomes.push(InsertOutcome::Duplicate(existing)),
-                            None => {
-                                return Err($crate::error::Error::internal(format!(
-                                    "message {} was not inserted and has no nonce twin",
-                                    m.id
-                                )));
-                            }
-                        }
+                        outcomes.push(InsertOutcome::Duplicate(nonce_twin(&mut *tx, m).await?));
                     }
                 }
                 tx.commit().await?;

@@ -33,7 +33,7 @@ pub(crate) use columns::{
 };
 pub(crate) use mail::{mail_sql, user_columns};
 pub(crate) use members::members_sql;
-pub(crate) use messages::messages_sql;
+pub(crate) use messages::{InsertAtOnce, messages_sql};
 pub(crate) use relationships::relationships_sql;
 pub(crate) use roles::roles_sql;
 pub(crate) use servers::servers_sql;
