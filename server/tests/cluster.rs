@@ -937,6 +937,62 @@ async fn voice_states_of_a_dead_node_are_removed() {
     drop(db);
 }
 
+/// A DM call started through node A rings Bob on node B; a second start through node C is
+/// refused as on one node (the call runs); Bob answers through B, Alice sees it, and her
+/// hanging up ends the call for Bob.
+async fn calls_span_the_nodes() {
+    let s = Scene::new().await;
+    let alice_id = common::user_id(&s.alice).await;
+    let bob_id = common::user_id(&s.bob).await;
+    let (mut on_a, _) = Events::ready(&s.alice).await;
+    let (mut on_b, _) = Events::ready(&s.bob).await;
+    let call = |c: &Client, user: &str| {
+        let (c, user) = (c.clone(), user.to_owned());
+        async move {
+            c.voice()
+                .start_call(proto::StartCallRequest {
+                    user_id: user,
+                    channel_id: String::new(),
+                })
+                .await
+                .map(|r| r.into_inner())
+        }
+    };
+    let started = call(&s.alice, &bob_id).await.expect("start on A");
+    let dm = started.call.expect("call").channel_id;
+    on_b.wait_for(|e| matches!(e, Event::CallRinging(r) if r.call.as_ref().is_some_and(|c| c.channel_id == dm)))
+        .await;
+
+    let bob_on_c = s.on(&s.nodes[2], &s.bob_tokens).await;
+    let (_bob_stream_c, _) = Events::ready(&bob_on_c).await;
+    let err = call(&bob_on_c, &alice_id)
+        .await
+        .expect_err("a call is running");
+    assert_eq!(err.code(), Code::AlreadyExists, "{err:?}");
+
+    let accepted = s
+        .bob
+        .voice()
+        .accept_call(proto::AcceptCallRequest {
+            channel_id: dm.clone(),
+        })
+        .await
+        .expect("accept on B")
+        .into_inner();
+    assert_eq!(accepted.voice_states.len(), 2, "{accepted:?}");
+    on_a.wait_for(voice_joined(&bob_id, &dm)).await;
+    s.alice
+        .voice()
+        .end_call(proto::EndCallRequest {
+            channel_id: dm.clone(),
+        })
+        .await
+        .expect("hang up on A");
+    on_b.wait_for(|e| matches!(e, Event::CallEnded(r) if r.channel_id == dm))
+        .await;
+    s.stop().await;
+}
+
 /// A NATS server of this test's own (JetStream on a data dir that outlives restarts), so
 /// the test can take it away and bring it back.
 struct OwnNats {
@@ -1236,5 +1292,6 @@ mod postgres {
         voice_states_span_the_nodes,
         voice_limits_hold_across_the_nodes,
         voice_states_of_a_dead_node_are_removed,
+        calls_span_the_nodes,
     );
 }
