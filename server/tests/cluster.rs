@@ -47,6 +47,7 @@ struct Scene {
     bob_tokens: (String, String),
     carol_tokens: (String, String),
     carol_id: String,
+    server: String,
     general: String,
     other: String,
     _db: common::pg::TestDatabase,
@@ -94,6 +95,7 @@ impl Scene {
             bob_tokens: (bob_reg.access_token, bob_reg.refresh_token),
             carol_tokens: (carol_reg.access_token.clone(), carol_reg.refresh_token),
             carol_id: carol_reg.user.expect("user").id,
+            server,
             general,
             other,
             _db: db,
@@ -762,6 +764,235 @@ async fn a_user_goes_offline_when_every_node_holding_them_dies() {
     drop(db);
 }
 
+async fn voice_channel(owner: &Client, server_id: &str, name: &str, user_limit: u32) -> String {
+    owner
+        .channels()
+        .create_channel(proto::CreateChannelRequest {
+            server_id: server_id.to_owned(),
+            name: name.to_owned(),
+            r#type: proto::ChannelType::Voice.into(),
+            user_limit,
+            ..Default::default()
+        })
+        .await
+        .expect("voice channel")
+        .into_inner()
+        .channel
+        .expect("channel")
+        .id
+}
+
+async fn join_voice(
+    c: &Client,
+    channel_id: &str,
+) -> Result<proto::JoinVoiceChannelResponse, tonic::Status> {
+    c.voice()
+        .join_voice_channel(proto::JoinVoiceChannelRequest {
+            channel_id: channel_id.to_owned(),
+            ..Default::default()
+        })
+        .await
+        .map(|r| r.into_inner())
+}
+
+fn voice_joined<'a>(user: &'a str, channel: &'a str) -> impl FnMut(&Event) -> bool + 'a {
+    move |e| {
+        matches!(e, Event::VoiceStateUpdated(u)
+            if u.voice_state.as_ref().is_some_and(|v| v.user_id == user && v.channel_id == channel))
+    }
+}
+
+fn voice_left<'a>(user: &'a str, channel: &'a str) -> impl FnMut(&Event) -> bool + 'a {
+    move |e| matches!(e, Event::VoiceStateRemoved(r) if r.user_id == user && r.channel_id == channel)
+}
+
+fn voice_of<'a>(user: &'a str) -> impl FnMut(&Event) -> bool + 'a {
+    move |e| match e {
+        Event::VoiceStateUpdated(u) => u.voice_state.as_ref().is_some_and(|v| v.user_id == user),
+        Event::VoiceStateRemoved(r) => r.user_id == user,
+        _ => false,
+    }
+}
+
+/// Who the snapshot shows in voice in `server`: (user, channel).
+fn in_voice(ready: &proto::ReadyEvent, server: &str) -> Vec<(String, String)> {
+    ready
+        .servers
+        .iter()
+        .filter(|s| s.server.as_ref().is_some_and(|x| x.id == server))
+        .flat_map(|s| &s.voice_states)
+        .map(|v| (v.user_id.clone(), v.channel_id.clone()))
+        .collect()
+}
+
+/// Snapshots of `client` until one shows `wanted` in voice in `server` (a node mirrors the
+/// shared voice states as they change: the snapshot may be a moment behind the change).
+async fn snapshot_showing(client: &Client, server: &str, wanted: &[(String, String)]) {
+    let deadline = tokio::time::Instant::now() + common::events::WAIT;
+    loop {
+        let (_, ready) = Events::ready(client).await;
+        let mut seen = in_voice(&ready, server);
+        seen.sort();
+        if seen == wanted {
+            return;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the snapshot shows {seen:?}, not {wanted:?}"
+        );
+    }
+}
+
+/// Bob joins voice on node B: Carol's client on node C receives the join and the leave once
+/// each, and a client connecting to C sees him in its snapshot.
+async fn voice_states_span_the_nodes() {
+    let s = Scene::new().await;
+    let bob_id = common::user_id(&s.bob).await;
+    let lounge = voice_channel(&s.alice, &s.server, "Lounge", 0).await;
+    let (_bob_stream, _) = Events::ready(&s.bob).await;
+    let (mut on_c, _) = Events::ready(&s.carol).await;
+    join_voice(&s.bob, &lounge).await.expect("bob joins on B");
+    on_c.wait_for(voice_joined(&bob_id, &lounge)).await;
+
+    let carol_on_c = s.on(&s.nodes[2], &s.carol_tokens).await;
+    snapshot_showing(&carol_on_c, &s.server, &[(bob_id.clone(), lounge.clone())]).await;
+
+    s.bob
+        .voice()
+        .leave_voice(proto::LeaveVoiceRequest::default())
+        .await
+        .expect("leave");
+    // Once each: no second join before the leave, nothing about Bob after it.
+    on_c.none_before(voice_joined(&bob_id, &lounge), voice_left(&bob_id, &lounge))
+        .await;
+    send(&s.alice, &s.general, "after the leave").await;
+    on_c.none_before(voice_of(&bob_id), |e| created_with(e, "after the leave"))
+        .await;
+    snapshot_showing(&carol_on_c, &s.server, &[]).await;
+    s.stop().await;
+}
+
+/// A channel with room for one: Bob takes it through node B, Carol is refused through node C
+/// as on one node; when Bob joins another channel through node C (one session per user), his
+/// place comes free for Carol.
+async fn voice_limits_hold_across_the_nodes() {
+    let s = Scene::new().await;
+    let bob_id = common::user_id(&s.bob).await;
+    let small = voice_channel(&s.alice, &s.server, "Small", 1).await;
+    let lounge = voice_channel(&s.alice, &s.server, "Lounge", 0).await;
+    let (mut on_a, _) = Events::ready(&s.alice).await;
+    let (_bob_stream, _) = Events::ready(&s.bob).await;
+    let (_carol_stream, _) = Events::ready(&s.carol).await;
+    join_voice(&s.bob, &small).await.expect("bob joins on B");
+    let err = join_voice(&s.carol, &small)
+        .await
+        .expect_err("the channel is full");
+    assert_eq!(err.code(), Code::FailedPrecondition, "{err:?}");
+    assert!(err.message().contains("full"), "{}", err.message());
+
+    let bob_on_c = s.on(&s.nodes[2], &s.bob_tokens).await;
+    let (_bob_stream_c, _) = Events::ready(&bob_on_c).await;
+    join_voice(&bob_on_c, &lounge)
+        .await
+        .expect("bob joins another channel on C");
+    on_a.wait_for(voice_left(&bob_id, &small)).await;
+    join_voice(&s.carol, &small)
+        .await
+        .expect("bob's place came free");
+    s.stop().await;
+}
+
+/// Carol is in voice through node A (a process); A is SIGKILLed: once its liveness expired,
+/// Alice on node C receives Carol's removal, and a new snapshot no longer shows her.
+async fn voice_states_of_a_dead_node_are_removed() {
+    let db = common::pg::fresh_database().await;
+    let stream = common::nats::TestStream::new();
+    let ttl = [("DECENTRA_NATS_NODE_TTL_SECS", "3")];
+    let mut a = process(&db.url, &stream.prefix, &ttl).await;
+    let c = TestServer::node(&db.url, &stream, 3, |c| c.nats_node_ttl_secs = 3).await;
+    let (alice, _) = register(&c, "alice", None).await.expect("alice");
+    let code = create_invite(&alice, Some(1), None).await.code;
+    let (carol, carol_reg) = register(&c, "carol", Some(code)).await.expect("carol");
+    let carol_id = carol_reg.user.expect("user").id;
+    let server = create_server(&alice, "Chat").await.id;
+    join(&alice, &carol, &server).await;
+    let lounge = voice_channel(&alice, &server, "Lounge", 0).await;
+    let (mut on_c, _) = Events::ready(&alice).await;
+
+    let carol_on_a = a.client(&carol_reg.access_token).await;
+    let (_stream_a, _) = Events::ready(&carol_on_a).await;
+    join_voice(&carol_on_a, &lounge)
+        .await
+        .expect("carol joins on A");
+    on_c.wait_for(voice_joined(&carol_id, &lounge)).await;
+    a.kill_9();
+    on_c.wait_for_within(
+        std::time::Duration::from_secs(30),
+        voice_left(&carol_id, &lounge),
+    )
+    .await;
+    let (_, ready) = Events::ready(&alice).await;
+    assert!(in_voice(&ready, &server).is_empty(), "{ready:?}");
+    c.stop().await;
+    drop(db);
+}
+
+/// A DM call started through node A rings Bob on node B; a second start through node C is
+/// refused as on one node (the call runs); Bob answers through B, Alice sees it, and her
+/// hanging up ends the call for Bob.
+async fn calls_span_the_nodes() {
+    let s = Scene::new().await;
+    let alice_id = common::user_id(&s.alice).await;
+    let bob_id = common::user_id(&s.bob).await;
+    let (mut on_a, _) = Events::ready(&s.alice).await;
+    let (mut on_b, _) = Events::ready(&s.bob).await;
+    let call = |c: &Client, user: &str| {
+        let (c, user) = (c.clone(), user.to_owned());
+        async move {
+            c.voice()
+                .start_call(proto::StartCallRequest {
+                    user_id: user,
+                    channel_id: String::new(),
+                })
+                .await
+                .map(|r| r.into_inner())
+        }
+    };
+    let started = call(&s.alice, &bob_id).await.expect("start on A");
+    let dm = started.call.expect("call").channel_id;
+    on_b.wait_for(|e| matches!(e, Event::CallRinging(r) if r.call.as_ref().is_some_and(|c| c.channel_id == dm)))
+        .await;
+
+    let bob_on_c = s.on(&s.nodes[2], &s.bob_tokens).await;
+    let (_bob_stream_c, _) = Events::ready(&bob_on_c).await;
+    let err = call(&bob_on_c, &alice_id)
+        .await
+        .expect_err("a call is running");
+    assert_eq!(err.code(), Code::AlreadyExists, "{err:?}");
+
+    let accepted = s
+        .bob
+        .voice()
+        .accept_call(proto::AcceptCallRequest {
+            channel_id: dm.clone(),
+        })
+        .await
+        .expect("accept on B")
+        .into_inner();
+    assert_eq!(accepted.voice_states.len(), 2, "{accepted:?}");
+    on_a.wait_for(voice_joined(&bob_id, &dm)).await;
+    s.alice
+        .voice()
+        .end_call(proto::EndCallRequest {
+            channel_id: dm.clone(),
+        })
+        .await
+        .expect("hang up on A");
+    on_b.wait_for(|e| matches!(e, Event::CallEnded(r) if r.channel_id == dm))
+        .await;
+    s.stop().await;
+}
+
 /// A NATS server of this test's own (JetStream on a data dir that outlives restarts), so
 /// the test can take it away and bring it back.
 struct OwnNats {
@@ -1058,5 +1289,9 @@ mod postgres {
         a_user_goes_offline_when_every_node_holding_them_dies,
         a_live_event_survives_nats_going_away,
         instance_settings_changed_on_one_node_reach_the_others,
+        voice_states_span_the_nodes,
+        voice_limits_hold_across_the_nodes,
+        voice_states_of_a_dead_node_are_removed,
+        calls_span_the_nodes,
     );
 }

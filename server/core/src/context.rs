@@ -96,7 +96,7 @@ pub struct Context {
     pub cluster: Option<NatsBus>,
     /// Directory for uploaded files (content-addressed).
     pub upload_dir: std::path::PathBuf,
-    /// Who is in which voice channel (this node).
+    /// Who is in which voice channel (with several nodes: in the instance, mirrored).
     pub voice: VoiceStates,
     /// Voice tuning.
     pub voice_config: VoiceConfig,
@@ -184,6 +184,11 @@ impl Context {
                 (hub, bus, Some(nats), node_id)
             }
         };
+        // Several nodes: the voice states are the instance's.
+        let voice = match &cluster {
+            Some(nats) => VoiceStates::clustered(nats.voice().await?),
+            None => VoiceStates::default(),
+        };
         // Several nodes: the login budgets are the instance's.
         let rate_limiter = match &cluster {
             Some(nats) => AuthRateLimiter::shared(config.rate_limits, Arc::new(nats.clone())),
@@ -195,7 +200,7 @@ impl Context {
             bus,
             cluster,
             upload_dir: config.upload_dir,
-            voice: VoiceStates::default(),
+            voice,
             voice_config: config.voice,
             secrets,
             mail_config: config.mail,

@@ -118,6 +118,7 @@ impl Services {
                 }),
             )
             .await?;
+            voice::spawn_cluster_tasks(&ctx);
         }
         mail::outbox::spawn_worker(Arc::clone(&ctx));
         notifications::spawn_worker(Arc::clone(&ctx));

@@ -31,6 +31,7 @@ mod feed;
 mod lease;
 mod outbox;
 mod presence;
+pub mod voice;
 
 use std::{
     sync::{

@@ -76,7 +76,7 @@ pub struct ServerSnapshot {
 }
 
 /// A user's connection to a voice channel (held in memory, never stored).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VoiceState {
     /// The user.
     pub user_id: Id,
@@ -99,7 +99,7 @@ pub struct VoiceState {
 }
 
 /// A ringing or ongoing DM / group DM call (held in memory, never stored).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Call {
     /// The DM or group DM channel.
     pub channel_id: Id,

@@ -188,9 +188,7 @@ impl ServerService {
             let (mute, deaf) = (member.member.server_mute, member.member.server_deaf);
             change.announce(Box::new(move |ctx| {
                 Box::pin(async move {
-                    Ok(crate::voice::set_server_flags(
-                        &ctx, server, user, mute, deaf,
-                    ))
+                    Ok(crate::voice::set_server_flags(&ctx, server, user, mute, deaf).await)
                 })
             }));
         }

@@ -142,14 +142,18 @@ impl VoiceService {
             self_stream: false,
             joined_at: now_ms(),
         };
-        let (joined, events) = self.ctx.voice.join(
-            mine,
-            self.ctx.ids.next(),
-            JoinLimits {
-                user_limit,
-                mesh_cap: self.ctx.voice_config.mesh_cap,
-            },
-        )?;
+        let (joined, events) = self
+            .ctx
+            .voice
+            .join(
+                mine,
+                self.ctx.ids.next(),
+                JoinLimits {
+                    user_limit,
+                    mesh_cap: self.ctx.voice_config.mesh_cap,
+                },
+            )
+            .await?;
         publish_voice(&self.ctx, events).await;
         Ok(JoinedVoice {
             session_id: joined.session,
@@ -163,7 +167,7 @@ impl VoiceService {
     /// Leaves voice (only `session` if given). Idempotent.
     #[instrument(skip_all, fields(user_id = %who.user_id))]
     pub async fn leave(&self, who: &Principal, session: Option<Id>) -> Result<()> {
-        let events = self.ctx.voice.leave(who.user_id, session);
+        let events = self.ctx.voice.leave(who.user_id, session).await;
         publish_voice(&self.ctx, events).await;
         Ok(())
     }
@@ -197,6 +201,7 @@ impl VoiceService {
                     s.self_stream = v;
                 }
             })
+            .await
             .ok_or_else(|| Error::FailedPrecondition("you are not in voice".to_owned()))?;
         if updated != current {
             let event = self.ctx.voice.updated(&updated);
@@ -257,13 +262,17 @@ impl VoiceService {
             started_at: now_ms(),
         };
         let mine = call_state(who.user_id, channel_id);
-        let (joined, events) = self.ctx.voice.start_call(
-            call.clone(),
-            members.clone(),
-            mine,
-            self.ctx.ids.next(),
-            self.ctx.voice_config.mesh_cap,
-        )?;
+        let (joined, events) = self
+            .ctx
+            .voice
+            .start_call(
+                call.clone(),
+                members.clone(),
+                mine,
+                self.ctx.ids.next(),
+                self.ctx.voice_config.mesh_cap,
+            )
+            .await?;
         let mut all = vec![(
             Audience::users(members),
             Event::CallRinging {
@@ -279,7 +288,7 @@ impl VoiceService {
         let started_at = call.started_at;
         tokio::spawn(async move {
             tokio::time::sleep(timeout).await;
-            let events = ctx.voice.stop_ringing(channel_id, started_at);
+            let events = ctx.voice.stop_ringing(channel_id, started_at).await;
             publish_voice(&ctx, events).await;
         });
         Ok(InCall {
@@ -302,11 +311,15 @@ impl VoiceService {
             ));
         }
         self.require_stream(who.user_id)?;
-        let (joined, call, events) = self.ctx.voice.accept_call(
-            call_state(who.user_id, channel),
-            self.ctx.ids.next(),
-            self.ctx.voice_config.mesh_cap,
-        )?;
+        let (joined, call, events) = self
+            .ctx
+            .voice
+            .accept_call(
+                call_state(who.user_id, channel),
+                self.ctx.ids.next(),
+                self.ctx.voice_config.mesh_cap,
+            )
+            .await?;
         publish_voice(&self.ctx, events).await;
         Ok(InCall {
             call,
@@ -320,7 +333,7 @@ impl VoiceService {
     #[instrument(skip_all, fields(user_id = %who.user_id))]
     pub async fn decline_call(&self, who: &Principal, channel: Id) -> Result<()> {
         self.ctx.perms.channel(who.user_id, channel).await?;
-        let events = self.ctx.voice.decline_call(who.user_id, channel)?;
+        let events = self.ctx.voice.decline_call(who.user_id, channel).await?;
         publish_voice(&self.ctx, events).await;
         Ok(())
     }
@@ -330,7 +343,7 @@ impl VoiceService {
     #[instrument(skip_all, fields(user_id = %who.user_id))]
     pub async fn end_call(&self, who: &Principal, channel: Id) -> Result<()> {
         self.ctx.perms.channel(who.user_id, channel).await?;
-        let events = self.ctx.voice.hang_up(who.user_id, channel)?;
+        let events = self.ctx.voice.hang_up(who.user_id, channel).await?;
         publish_voice(&self.ctx, events).await;
         Ok(())
     }
@@ -435,13 +448,13 @@ fn call_state(user: Id, channel: Id) -> VoiceState {
     }
 }
 
-/// Ends the voice session of a user whose last event stream closed (unless they opened a new
-/// one meanwhile).
+/// Ends the voice session of a user whose last event stream on this node closed (unless they
+/// opened a new one meanwhile).
 pub(crate) async fn leave_if_disconnected(ctx: &Context, user: Id) {
     if ctx.hub.is_connected(user) {
         return;
     }
-    let events = ctx.voice.leave(user, None);
+    let events = ctx.voice.disconnected(user).await;
     publish_voice(ctx, events).await;
 }
 
@@ -464,7 +477,7 @@ pub(crate) async fn move_member(
         ));
     }
     let Some(channel) = channel else {
-        return Ok(ctx.voice.leave(user, None));
+        return Ok(ctx.voice.leave(user, None).await);
     };
     let target = ctx
         .store
@@ -487,11 +500,12 @@ pub(crate) async fn move_member(
     }
     ctx.voice
         .move_to(user, Id(target.id), ctx.voice_config.mesh_cap)
+        .await
 }
 
 /// After a member's server mute/deafen changed: their voice state follows. Returns the
 /// events to publish.
-pub(crate) fn set_server_flags(
+pub(crate) async fn set_server_flags(
     ctx: &Context,
     server: Id,
     user: Id,
@@ -510,6 +524,49 @@ pub(crate) fn set_server_flags(
             s.server_mute = server_mute;
             s.server_deaf = server_deaf;
         })
+        .await
         .map(|s| vec![ctx.voice.updated(&s)])
         .unwrap_or_default()
+}
+
+/// With several nodes: mirrors the instance's voice states into this node's, and removes
+/// those of nodes that died (see `state::cluster`). Both tasks stop with the context.
+pub(crate) fn spawn_cluster_tasks(ctx: &Arc<Context>) {
+    let Some(every) = ctx.voice.sweep_every() else {
+        return;
+    };
+    let weak = Arc::downgrade(ctx);
+    tokio::spawn(async move {
+        use futures::StreamExt;
+        loop {
+            let changes = match weak.upgrade() {
+                Some(ctx) => ctx.voice.changes().await,
+                None => return,
+            };
+            match changes {
+                Ok(Some(mut changes)) => {
+                    while let Some((key, revision, value)) = changes.next().await {
+                        let Some(ctx) = weak.upgrade() else { return };
+                        ctx.voice.mirror_change(&key, revision, &value);
+                    }
+                    tracing::warn!("the voice state watch ended; watching again");
+                }
+                Ok(None) => return,
+                Err(e) => tracing::warn!(error = %e, "cannot watch the voice states"),
+            }
+            // Not a synchronisation: NATS is away, try again shortly.
+            tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+        }
+    });
+    let weak = Arc::downgrade(ctx);
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            let Some(ctx) = weak.upgrade() else { return };
+            let events = ctx.voice.sweep().await;
+            publish_voice(&ctx, events).await;
+        }
+    });
 }

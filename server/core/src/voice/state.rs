@@ -1,7 +1,10 @@
-//! Who is in which voice channel: ephemeral state held in memory on this node, behind one
-//! small type so a multi-node bus can carry it later. Every check-and-change (user limit,
-//! mesh cap, one session per user) happens under one lock, so two joins cannot both take
-//! the last place.
+//! Who is in which voice channel: ephemeral state held in memory, behind one small type.
+//! A node alone changes it under one lock, so every check-and-change (user limit, mesh cap,
+//! one session per user) is atomic and two joins cannot both take the last place. With
+//! several nodes the same checks run by compare-and-set on shared keys and the state is
+//! mirrored here for reads ([`cluster`]).
+
+mod cluster;
 
 use std::{
     collections::{BTreeSet, HashMap},
@@ -40,7 +43,7 @@ struct Entry {
 }
 
 /// A call and who may take part (the channel's participants when it started).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 struct CallState {
     call: Call,
     members: Vec<Id>,
@@ -217,6 +220,129 @@ impl Inner {
             })
             .unwrap_or_default()
     }
+
+    /// See [`VoiceStates::start_call`].
+    fn start_call(
+        &mut self,
+        call: Call,
+        members: Vec<Id>,
+        state: VoiceState,
+        session: Id,
+        mesh_cap: usize,
+    ) -> Result<(Joined, Events)> {
+        let channel = call.channel_id;
+        if self.calls.contains_key(&channel) {
+            return Err(Error::Conflict(
+                "a call is already running in this channel: accept it to join".to_owned(),
+            ));
+        }
+        self.calls.insert(channel, CallState { call, members });
+        let joined = self.join(
+            state,
+            session,
+            JoinLimits {
+                user_limit: None,
+                mesh_cap,
+            },
+        );
+        if joined.is_err() {
+            self.calls.remove(&channel);
+        }
+        joined
+    }
+
+    /// See [`VoiceStates::accept_call`].
+    fn accept_call(
+        &mut self,
+        state: VoiceState,
+        session: Id,
+        mesh_cap: usize,
+    ) -> Result<(Joined, Call, Events)> {
+        let (user, channel) = (state.user_id, state.channel_id);
+        let call = self
+            .calls
+            .get(&channel)
+            .filter(|c| c.members.contains(&user))
+            .ok_or(Error::NotFound("call"))?;
+        let was_ringing = call.call.ringing.contains(&user);
+        let (joined, mut events) = self.join(
+            state,
+            session,
+            JoinLimits {
+                user_limit: None,
+                mesh_cap,
+            },
+        )?;
+        if was_ringing && let Some(c) = self.calls.get_mut(&channel) {
+            c.call.ringing.retain(|u| *u != user);
+            events.extend(self.call_updated(channel));
+        }
+        let call = self
+            .calls
+            .get(&channel)
+            .map(|c| c.call.clone())
+            .ok_or(Error::NotFound("call"))?;
+        Ok((joined, call, events))
+    }
+
+    /// See [`VoiceStates::decline_call`].
+    fn decline_call(&mut self, user: Id, channel: Id) -> Result<Events> {
+        let call = self
+            .calls
+            .get_mut(&channel)
+            .filter(|c| c.members.contains(&user))
+            .ok_or(Error::NotFound("call"))?;
+        if !call.call.ringing.contains(&user) {
+            return Ok(Vec::new());
+        }
+        call.call.ringing.retain(|u| *u != user);
+        let mut events: Events = self.call_updated(channel).into_iter().collect();
+        events.extend(self.settle_call(channel));
+        Ok(events)
+    }
+
+    /// See [`VoiceStates::hang_up`].
+    fn hang_up(&mut self, user: Id, channel: Id) -> Result<Events> {
+        if !self
+            .calls
+            .get(&channel)
+            .is_some_and(|c| c.members.contains(&user))
+        {
+            return Err(Error::NotFound("call"));
+        }
+        let in_it = self
+            .by_user
+            .get(&user)
+            .is_some_and(|e| e.state.channel_id == channel);
+        if in_it {
+            return Ok(self.drop_session(user).1);
+        }
+        // Not in it: hanging up on a ringing call declines it.
+        let mut events = Vec::new();
+        if let Some(c) = self.calls.get_mut(&channel)
+            && c.call.ringing.contains(&user)
+        {
+            c.call.ringing.retain(|u| *u != user);
+            events.extend(self.call_updated(channel));
+            events.extend(self.settle_call(channel));
+        }
+        Ok(events)
+    }
+
+    /// See [`VoiceStates::stop_ringing`].
+    fn stop_ringing(&mut self, channel: Id, started_at: i64) -> Events {
+        let Some(c) = self
+            .calls
+            .get_mut(&channel)
+            .filter(|c| c.call.started_at == started_at && !c.call.ringing.is_empty())
+        else {
+            return Vec::new();
+        };
+        c.call.ringing.clear();
+        let mut events: Events = self.call_updated(channel).into_iter().collect();
+        events.extend(self.settle_call(channel));
+        events
+    }
 }
 
 /// Limits a join must respect.
@@ -239,10 +365,14 @@ pub struct Joined {
     pub states: Vec<VoiceState>,
 }
 
-/// The voice states of this node.
+/// The voice states of this node, or with several nodes those of the instance (mirrored
+/// here from a shared bucket, see [`cluster`]).
 pub struct VoiceStates {
+    /// Alone: the voice states. Several nodes: a mirror of the shared ones, for reads.
     inner: Mutex<Inner>,
     signals: DefaultKeyedRateLimiter<Id>,
+    /// Several nodes: where the voice states of the instance are changed.
+    shared: Option<cluster::Shared>,
 }
 
 impl std::fmt::Debug for VoiceStates {
@@ -258,6 +388,7 @@ impl Default for VoiceStates {
         Self {
             inner: Mutex::new(Inner::default()),
             signals: RateLimiter::keyed(Quota::per_second(rate).allow_burst(burst)),
+            shared: None,
         }
     }
 }
@@ -270,23 +401,42 @@ impl VoiceStates {
     /// Puts `state.user_id` into `state.channel_id` with a new session `session`, leaving any
     /// other channel or call. Rejoining the same channel keeps the place (limits are not
     /// re-checked).
-    pub fn join(
+    pub async fn join(
         &self,
         state: VoiceState,
         session: Id,
         limits: JoinLimits,
     ) -> Result<(Joined, Events)> {
-        self.lock().join(state, session, limits)
+        match &self.shared {
+            None => self.lock().join(state, session, limits),
+            Some(shared) => self.join_shared(shared, state, session, limits).await,
+        }
     }
 
     /// Ends the user's session (only `session` if given); a call left without a counterpart
     /// ends too.
-    pub fn leave(&self, user: Id, session: Option<Id>) -> Events {
+    pub async fn leave(&self, user: Id, session: Option<Id>) -> Events {
+        match &self.shared {
+            None => self.leave_here(user, session),
+            Some(shared) => self.leave_shared(shared, user, session, false).await,
+        }
+    }
+
+    fn leave_here(&self, user: Id, session: Option<Id>) -> Events {
         let mut inner = self.lock();
         if session.is_some_and(|s| inner.by_user.get(&user).is_none_or(|e| e.session != s)) {
             return Vec::new();
         }
         inner.drop_session(user).1
+    }
+
+    /// Ends the session of a user whose last event stream on this node closed: with several
+    /// nodes, only a session joined through this node (their streams elsewhere keep theirs).
+    pub async fn disconnected(&self, user: Id) -> Events {
+        match &self.shared {
+            None => self.leave_here(user, None),
+            Some(shared) => self.leave_shared(shared, user, None, true).await,
+        }
     }
 
     /// The event announcing `state` (to those who can see its channel or call).
@@ -296,7 +446,7 @@ impl VoiceStates {
 
     /// Starts a call in `call.channel_id` among `members` and puts its initiator in it.
     /// CONFLICT if one is already running there.
-    pub fn start_call(
+    pub async fn start_call(
         &self,
         call: Call,
         members: Vec<Id>,
@@ -304,126 +454,94 @@ impl VoiceStates {
         session: Id,
         mesh_cap: usize,
     ) -> Result<(Joined, Events)> {
-        let mut inner = self.lock();
-        let channel = call.channel_id;
-        if inner.calls.contains_key(&channel) {
-            return Err(Error::Conflict(
-                "a call is already running in this channel: accept it to join".to_owned(),
-            ));
-        }
-        inner.calls.insert(channel, CallState { call, members });
-        let joined = inner.join(
-            state,
-            session,
-            JoinLimits {
-                user_limit: None,
-                mesh_cap,
-            },
-        );
-        if joined.is_err() {
-            inner.calls.remove(&channel);
-        }
-        joined
+        let Some(shared) = &self.shared else {
+            return self
+                .lock()
+                .start_call(call, members, state, session, mesh_cap);
+        };
+        let node = shared.node().to_owned();
+        let (user, channel) = (state.user_id, state.channel_id);
+        let (mut joined, previous, events) = self
+            .enter(shared, user, channel, session, &node, |inner| {
+                inner.start_call(
+                    call.clone(),
+                    members.clone(),
+                    state.clone(),
+                    session,
+                    mesh_cap,
+                )
+            })
+            .await?;
+        joined.previous = joined.previous.or(previous);
+        Ok((joined, events))
     }
 
     /// Joins a running call the user is a member of (no longer rung). NOT_FOUND without one.
-    pub fn accept_call(
+    pub async fn accept_call(
         &self,
         state: VoiceState,
         session: Id,
         mesh_cap: usize,
     ) -> Result<(Joined, Call, Events)> {
-        let mut inner = self.lock();
+        let Some(shared) = &self.shared else {
+            return self.lock().accept_call(state, session, mesh_cap);
+        };
+        let node = shared.node().to_owned();
         let (user, channel) = (state.user_id, state.channel_id);
-        let call = inner
-            .calls
-            .get(&channel)
-            .filter(|c| c.members.contains(&user))
-            .ok_or(Error::NotFound("call"))?;
-        let was_ringing = call.call.ringing.contains(&user);
-        let (joined, mut events) = inner.join(
-            state,
-            session,
-            JoinLimits {
-                user_limit: None,
-                mesh_cap,
-            },
-        )?;
-        if was_ringing && let Some(c) = inner.calls.get_mut(&channel) {
-            c.call.ringing.retain(|u| *u != user);
-            events.extend(inner.call_updated(channel));
-        }
-        let call = inner
-            .calls
-            .get(&channel)
-            .map(|c| c.call.clone())
-            .ok_or(Error::NotFound("call"))?;
+        let ((mut joined, call), previous, events) = self
+            .enter(shared, user, channel, session, &node, |inner| {
+                inner
+                    .accept_call(state.clone(), session, mesh_cap)
+                    .map(|(joined, call, events)| ((joined, call), events))
+            })
+            .await?;
+        joined.previous = joined.previous.or(previous);
         Ok((joined, call, events))
     }
 
     /// Stops ringing the user; a call left with nobody to talk to ends. NOT_FOUND without a
     /// call the user is a member of.
-    pub fn decline_call(&self, user: Id, channel: Id) -> Result<Events> {
-        let mut inner = self.lock();
-        let call = inner
-            .calls
-            .get_mut(&channel)
-            .filter(|c| c.members.contains(&user))
-            .ok_or(Error::NotFound("call"))?;
-        if !call.call.ringing.contains(&user) {
-            return Ok(Vec::new());
+    pub async fn decline_call(&self, user: Id, channel: Id) -> Result<Events> {
+        match &self.shared {
+            None => self.lock().decline_call(user, channel),
+            Some(shared) => {
+                self.change(shared, channel, shared.node(), |inner| {
+                    inner.decline_call(user, channel)
+                })
+                .await
+            }
         }
-        call.call.ringing.retain(|u| *u != user);
-        let mut events: Events = inner.call_updated(channel).into_iter().collect();
-        events.extend(inner.settle_call(channel));
-        Ok(events)
     }
 
     /// Leaves the call in `channel` (hanging up; the initiator hanging up before anyone
     /// answered cancels it). NOT_FOUND without a call the user is a member of.
-    pub fn hang_up(&self, user: Id, channel: Id) -> Result<Events> {
-        let mut inner = self.lock();
-        if !inner
-            .calls
-            .get(&channel)
-            .is_some_and(|c| c.members.contains(&user))
-        {
-            return Err(Error::NotFound("call"));
+    pub async fn hang_up(&self, user: Id, channel: Id) -> Result<Events> {
+        match &self.shared {
+            None => self.lock().hang_up(user, channel),
+            Some(shared) => {
+                self.change(shared, channel, shared.node(), |inner| {
+                    inner.hang_up(user, channel)
+                })
+                .await
+            }
         }
-        let in_it = inner
-            .by_user
-            .get(&user)
-            .is_some_and(|e| e.state.channel_id == channel);
-        if in_it {
-            return Ok(inner.drop_session(user).1);
-        }
-        // Not in it: hanging up on a ringing call declines it.
-        let mut events = Vec::new();
-        if let Some(c) = inner.calls.get_mut(&channel)
-            && c.call.ringing.contains(&user)
-        {
-            c.call.ringing.retain(|u| *u != user);
-            events.extend(inner.call_updated(channel));
-            events.extend(inner.settle_call(channel));
-        }
-        Ok(events)
     }
 
     /// The unanswered timeout of the call started at `started_at`: nobody is rung any more,
     /// and a call nobody answered ends.
-    pub fn stop_ringing(&self, channel: Id, started_at: i64) -> Events {
-        let mut inner = self.lock();
-        let Some(c) = inner
-            .calls
-            .get_mut(&channel)
-            .filter(|c| c.call.started_at == started_at && !c.call.ringing.is_empty())
-        else {
-            return Vec::new();
-        };
-        c.call.ringing.clear();
-        let mut events: Events = inner.call_updated(channel).into_iter().collect();
-        events.extend(inner.settle_call(channel));
-        events
+    pub async fn stop_ringing(&self, channel: Id, started_at: i64) -> Events {
+        match &self.shared {
+            None => self.lock().stop_ringing(channel, started_at),
+            Some(shared) => self
+                .change(shared, channel, shared.node(), |inner| {
+                    Ok(inner.stop_ringing(channel, started_at))
+                })
+                .await
+                .unwrap_or_else(|e| {
+                    tracing::warn!(error = %e, %channel, "cannot stop a call's ringing");
+                    Vec::new()
+                }),
+        }
     }
 
     /// Calls in `channels` and who is in them.
@@ -441,7 +559,10 @@ impl VoiceStates {
     }
 
     /// Changes the user's state in place; None if they are not in voice.
-    pub fn update(&self, user: Id, change: impl FnOnce(&mut VoiceState)) -> Option<VoiceState> {
+    pub async fn update(&self, user: Id, change: impl Fn(&mut VoiceState)) -> Option<VoiceState> {
+        if let Some(shared) = &self.shared {
+            return self.update_shared(shared, user, change).await;
+        }
         let mut inner = self.lock();
         let entry = inner.by_user.get_mut(&user)?;
         change(&mut entry.state);
@@ -474,7 +595,10 @@ impl VoiceStates {
     /// Moves a user who is in voice to another channel of the same kind of session, keeping
     /// their session and flags; the user limit does not apply (moderators bypass it), the
     /// mesh cap does. Returns the events.
-    pub fn move_to(&self, user: Id, channel: Id, mesh_cap: usize) -> Result<Events> {
+    pub async fn move_to(&self, user: Id, channel: Id, mesh_cap: usize) -> Result<Events> {
+        if let Some(shared) = &self.shared {
+            return self.move_shared(shared, user, channel, mesh_cap).await;
+        }
         let mut inner = self.lock();
         let entry =
             inner.by_user.get(&user).cloned().ok_or_else(|| {
@@ -536,7 +660,12 @@ impl VoiceStates {
                 p.in_channel(state.user_id, state.channel_id)
                     .is_some_and(|have| have.contains(needed))
             });
-            if !allowed {
+            if !allowed && let Some(shared) = &self.shared {
+                out.extend(
+                    self.remove_shared(shared, state.user_id, state.channel_id)
+                        .await,
+                );
+            } else if !allowed {
                 let removed_state = {
                     let mut inner = self.lock();
                     let still_there = inner

@@ -62,6 +62,11 @@ impl KvPresence {
     async fn alive(&self, node: &str) -> bool {
         node == self.node || matches!(self.nodes.get(node).await, Ok(Some(_)))
     }
+
+    /// Whether `node` certainly died: its liveness key expired (not merely unreadable now).
+    pub(super) async fn dead(&self, node: &str) -> bool {
+        node != self.node && matches!(self.nodes.get(node).await, Ok(None))
+    }
 }
 
 /// Opens a key-value bucket (one value per key, in memory), creating its stream as the
