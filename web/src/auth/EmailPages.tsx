@@ -159,7 +159,7 @@ function TokenLinkPage(props: { title: string; label: string; use: (token: strin
           </p>
         </Show>
       </Show>
-      <p class="switch">
+      <p class="switch centered">
         <A href="/channels/@me">Open the app</A>
       </p>
     </Card>
