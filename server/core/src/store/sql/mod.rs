@@ -22,6 +22,7 @@ mod messages;
 mod relationships;
 mod roles;
 mod servers;
+mod users_admin;
 
 pub(crate) use accounts::accounts_sql;
 pub(crate) use admission::admission_sql;
@@ -37,6 +38,7 @@ pub(crate) use messages::{InsertAtOnce, messages_sql};
 pub(crate) use relationships::relationships_sql;
 pub(crate) use roles::roles_sql;
 pub(crate) use servers::servers_sql;
+pub(crate) use users_admin::users_admin_sql;
 
 /// Implements the whole [`crate::store::Store`] for one backend.
 macro_rules! sql_store {
@@ -94,6 +96,9 @@ macro_rules! sql_store {
         }
         mod mail {
             $crate::store::sql::mail_sql!(super::$store, super::$tx, $db);
+        }
+        mod users_admin {
+            $crate::store::sql::users_admin_sql!(super::$store, super::$tx, $db);
         }
 
         #[async_trait::async_trait]
