@@ -271,6 +271,7 @@ async fn drop_nats(url: &str, prefix: &str) {
         format!("{p}_EVENTS"),
         format!("KV_{p}_PRESENCE"),
         format!("KV_{p}_NODES"),
+        format!("KV_{p}_CHOSEN"),
         format!("KV_{p}_NODE_IDS"),
         format!("KV_{p}_CELLS"),
     ] {

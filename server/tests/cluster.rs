@@ -2,7 +2,10 @@
 //! one NATS event stream (a prefix per test), one client on each. Every event reaches every
 //! client that may see it, in order, once; a permission change on one node stops delivery
 //! on another at once; a logout on one node ends the session's streams on the others; a
-//! client resumes on any node with its cursor and gets exactly what it missed.
+//! client resumes on any node with its cursor and gets exactly what it missed. A node
+//! receives only the events (stored and ephemeral) of its users' audiences: a DM's reach only
+//! its participants' nodes; an event to several servers still reaches a member of both once;
+//! presence is right on a node that heard no announcement.
 //!
 //! PostgreSQL only (SQLite cannot be shared by nodes); skipped where PostgreSQL or NATS is
 //! absent.
@@ -15,7 +18,7 @@ use futures::StreamExt;
 
 use common::{
     TestServer, bit, code, create_invite, create_server, events::Events, general_channel, join,
-    process::Process, register, send,
+    process::Process, register, send, user_id,
 };
 use decentra_sdk::{Client, proto};
 use proto::{Permission as P, subscribe_response::Event};
@@ -497,6 +500,207 @@ async fn a_node_receives_only_what_its_users_need() {
         "node C carries Quiet now that a member is connected"
     );
     drop((on_c, carol_events));
+    s.stop().await;
+}
+
+/// The number of ephemeral events (typing, presence, voice signals) node `n` has received.
+fn received_ephemeral(node: &TestServer) -> u64 {
+    node.services
+        .cluster_received_ephemeral()
+        .expect("a node of a cluster")
+}
+
+fn typing_in(e: &Event, channel: &str) -> bool {
+    matches!(e, Event::TypingStarted(t) if t.channel_id == channel)
+}
+
+async fn typing(client: &Client, channel: &str) {
+    client
+        .messages()
+        .trigger_typing(proto::TriggerTypingRequest {
+            channel_id: channel.to_owned(),
+        })
+        .await
+        .expect("typing");
+}
+
+/// A DM between Alice (node A) and Bob (node B) travels on its participants' subjects:
+/// node C, whose user Carol shares a server with both, receives none of its messages nor
+/// its typing, while Alice and Bob get every message once, in order. Bob, resuming on node
+/// C with his cursor, gets exactly what he missed there, then live messages.
+async fn a_dm_reaches_only_the_nodes_of_its_participants() {
+    let s = Scene::new().await;
+    let (alice_id, bob_id) = (user_id(&s.alice).await, user_id(&s.bob).await);
+    let dm = s.alice.open_dm(&bob_id).await.expect("open dm").id;
+    let (mut alice_events, _) = Events::ready(&s.alice).await;
+    let (mut bob_events, _) = Events::ready(&s.bob).await;
+    // Both announced (to the server, themselves included) before node C carries the
+    // server: it never hears those.
+    alice_events
+        .wait_for(|e| presence_is(e, &alice_id, proto::PresenceStatus::Online))
+        .await;
+    bob_events
+        .wait_for(|e| presence_is(e, &bob_id, proto::PresenceStatus::Online))
+        .await;
+    let (mut carol_events, _) = Events::ready(&s.carol).await;
+    // The last ephemeral event of the setup node C receives: Carol's own announcement.
+    carol_events
+        .wait_for(|e| presence_is(e, &s.carol_id, proto::PresenceStatus::Online))
+        .await;
+    let hello = send(&s.alice, &s.general, "hello").await;
+    carol_events.wait_for(|e| created_with(e, "hello")).await;
+    let (stored, ephemeral) = (received(&s.nodes[2]), received_ephemeral(&s.nodes[2]));
+
+    typing(&s.alice, &dm).await;
+    bob_events.wait_for(|e| typing_in(e, &dm)).await;
+    let mut sent = Vec::new();
+    for i in 0..6 {
+        let content = format!("dm {i}");
+        let from = if i % 2 == 0 { &s.alice } else { &s.bob };
+        send(from, &dm, &content).await;
+        sent.push(content);
+    }
+    for events in [&mut alice_events, &mut bob_events] {
+        let mut got = messages_until(events, "dm 5").await;
+        got.retain(|(_, c)| c.starts_with("dm "));
+        let contents: Vec<String> = got.iter().map(|(_, c)| c.clone()).collect();
+        assert_eq!(contents, sent, "every message once, in the order sent");
+        assert!(got.windows(2).all(|w| w[0].0 < w[1].0), "cursors rise");
+    }
+    // Published after the DM, these reach node C after anything it would have had of it.
+    typing(&s.alice, &s.general).await;
+    carol_events.wait_for(|e| typing_in(e, &s.general)).await;
+    carol_marks(&s, &mut carol_events, &hello).await;
+    assert_eq!(
+        received(&s.nodes[2]) - stored,
+        1,
+        "node C received Carol's own event only, none of the DM's messages"
+    );
+    assert_eq!(
+        received_ephemeral(&s.nodes[2]) - ephemeral,
+        1,
+        "node C received the server's typing only, not the DM's"
+    );
+
+    // Bob moves to node C and resumes there with the cursor node B gave him.
+    let cursor = bob_events.cursor.clone();
+    drop(bob_events);
+    let missed: Vec<String> = (0..3).map(|i| format!("missed {i}")).collect();
+    for content in &missed {
+        send(&s.alice, &dm, content).await;
+    }
+    let bob_on_c = s.on(&s.nodes[2], &s.bob_tokens).await;
+    let mut on_c = Events::open(&bob_on_c, &cursor).await;
+    assert_eq!(
+        replayed(&mut on_c).await,
+        missed,
+        "exactly the missed, in order"
+    );
+    send(&s.alice, &dm, "live on C").await;
+    on_c.wait_for(|e| created_with(e, "live on C")).await;
+    drop((on_c, alice_events, carol_events));
+    s.stop().await;
+}
+
+fn user_updated(e: &Event, user: &str) -> bool {
+    matches!(e, Event::UserUpdated(u) if u.user.as_ref().is_some_and(|u| u.id == user))
+}
+
+/// A profile update goes to the user's servers and to them, one copy per audience subject:
+/// Bob, in both of Alice's servers, receives it once — live on node B and read back on
+/// node C from a cursor before it — and Carol and Alice once each.
+async fn a_member_of_two_servers_receives_an_update_to_both_once() {
+    let s = Scene::new().await;
+    let alice_id = user_id(&s.alice).await;
+    let quiet = create_server(&s.alice, "Quiet").await.id;
+    join(&s.alice, &s.bob, &quiet).await;
+    let (mut alice_events, _) = Events::ready(&s.alice).await;
+    let (mut bob_events, _) = Events::ready(&s.bob).await;
+    let (mut carol_events, _) = Events::ready(&s.carol).await;
+    send(&s.alice, &s.general, "before").await;
+    bob_events.wait_for(|e| created_with(e, "before")).await;
+    let cursor = bob_events.cursor.clone();
+    s.alice
+        .users()
+        .update_profile(proto::UpdateProfileRequest {
+            display_name: Some("Alice A.".into()),
+            ..Default::default()
+        })
+        .await
+        .expect("update profile");
+    send(&s.alice, &s.general, "after").await;
+    for events in [&mut alice_events, &mut bob_events, &mut carol_events] {
+        events.wait_for(|e| user_updated(e, &alice_id)).await;
+        events
+            .none_before(|e| user_updated(e, &alice_id), |e| created_with(e, "after"))
+            .await;
+    }
+    drop(bob_events);
+    let bob_on_c = s.on(&s.nodes[2], &s.bob_tokens).await;
+    let mut on_c = Events::open(&bob_on_c, &cursor).await;
+    let mut updates = 0;
+    loop {
+        match on_c.next().await {
+            e if user_updated(&e, &alice_id) => updates += 1,
+            Event::Resumed(_) => break,
+            Event::Ready(_) | Event::ResyncRequired(_) => panic!("expected a replay"),
+            _ => {}
+        }
+    }
+    assert_eq!(updates, 1, "read back once");
+    drop((on_c, alice_events, carol_events));
+    s.stop().await;
+}
+
+/// Node C hears only the announcements of its users' audiences, and had no user when Alice
+/// picked "do not disturb" on node A: Carol's snapshot there still shows Alice so and Bob
+/// online (read from the presence directory). Alice opening a second stream on node C
+/// stays "do not disturb".
+async fn presence_is_right_on_a_node_that_heard_no_announcement() {
+    let s = Scene::new().await;
+    let (alice_id, bob_id) = (user_id(&s.alice).await, user_id(&s.bob).await);
+    let (mut alice_events, _) = Events::ready(&s.alice).await;
+    let (mut bob_events, _) = Events::ready(&s.bob).await;
+    alice_events
+        .wait_for(|e| presence_is(e, &bob_id, proto::PresenceStatus::Online))
+        .await;
+    s.alice
+        .set_presence(proto::PresenceStatus::Dnd)
+        .await
+        .expect("presence");
+    bob_events
+        .wait_for(|e| presence_is(e, &alice_id, proto::PresenceStatus::Dnd))
+        .await;
+    assert_eq!(
+        received_ephemeral(&s.nodes[2]),
+        0,
+        "node C, without users, heard none of it"
+    );
+    let (_carol_events, ready) = Events::ready(&s.carol).await;
+    assert!(
+        ready
+            .presences
+            .iter()
+            .any(|p| p.user_id == alice_id && p.status() == proto::PresenceStatus::Dnd),
+        "Alice shows as do not disturb: {:?}",
+        ready.presences
+    );
+    assert!(lists_online(&ready, &bob_id), "Bob shows online");
+    let alice_on_c = s.on(&s.nodes[2], &s.alice_tokens).await;
+    let (_second, ready) = Events::ready(&alice_on_c).await;
+    assert_eq!(
+        ready.self_presence.expect("self presence").status(),
+        proto::PresenceStatus::Dnd
+    );
+    // Node C, which never heard her pick it, announces her as she picked.
+    let told = bob_events
+        .wait_for(|e| matches!(e, Event::PresenceUpdated(p) if p.presence.as_ref().is_some_and(|p| p.user_id == alice_id)))
+        .await;
+    assert!(
+        presence_is(&told, &alice_id, proto::PresenceStatus::Dnd),
+        "{told:?}"
+    );
+    drop(alice_events);
     s.stop().await;
 }
 
@@ -1293,5 +1497,8 @@ mod postgres {
         voice_limits_hold_across_the_nodes,
         voice_states_of_a_dead_node_are_removed,
         calls_span_the_nodes,
+        a_dm_reaches_only_the_nodes_of_its_participants,
+        a_member_of_two_servers_receives_an_update_to_both_once,
+        presence_is_right_on_a_node_that_heard_no_announcement,
     );
 }

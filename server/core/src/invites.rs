@@ -165,7 +165,7 @@ impl InviteService {
         };
         Ok(InvitePreview {
             code: invite.code,
-            online_count: u32::try_from(self.ctx.hub.presences(perms.member_ids()).len())
+            online_count: u32::try_from(self.ctx.hub.presences(perms.member_ids()).await.len())
                 .unwrap_or(u32::MAX),
             already_member: perms.is_member(who.user_id),
             server,

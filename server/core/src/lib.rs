@@ -175,9 +175,15 @@ impl Services {
     }
 
     /// Clustered: the stored events this node's feed has received (those of the audiences
-    /// its users need, and those addressed to several audiences at once). `None` alone.
+    /// its users need, and those addressed to very many audiences at once). `None` alone.
     pub fn cluster_received(&self) -> Option<u64> {
         self.ctx.cluster.as_ref().map(|c| c.received())
+    }
+
+    /// Clustered: the ephemeral events (typing, presence, voice signals) this node has
+    /// received. `None` alone.
+    pub fn cluster_received_ephemeral(&self) -> Option<u64> {
+        self.ctx.cluster.as_ref().map(|c| c.received_ephemeral())
     }
 
     /// Whether the database answers (for health checks).

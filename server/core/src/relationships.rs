@@ -194,7 +194,8 @@ impl RelationshipService {
             .tx()
             .transition_relationship(who.user_id, other.id, now_ms(), &rule)
             .await?;
-        self.announce(&mut change, &me, other, &before, &after)?;
+        self.announce(&mut change, &me, other, &before, &after)
+            .await?;
         change.commit().await?;
         after
             .mine
@@ -204,7 +205,7 @@ impl RelationshipService {
     }
 
     /// Records in `change` that each side whose view changed hears of it.
-    fn announce(
+    async fn announce(
         &self,
         change: &mut Change,
         me: &User,
@@ -230,7 +231,7 @@ impl RelationshipService {
             // Presence is announced on change only: a new friend would look offline until
             // their status next moved.
             if became_friends {
-                for presence in self.ctx.hub.presences([seen.id]) {
+                for presence in self.ctx.hub.presences([seen.id]).await {
                     change.publish(
                         Audience::users(vec![viewer]),
                         Event::PresenceUpdated(presence),

@@ -80,6 +80,7 @@ impl Drop for TestStream {
             format!("{prefix}_EVENTS"),
             format!("KV_{prefix}_PRESENCE"),
             format!("KV_{prefix}_NODES"),
+            format!("KV_{prefix}_CHOSEN"),
             format!("KV_{prefix}_NODE_IDS"),
             format!("KV_{prefix}_CELLS"),
             format!("KV_{prefix}_CELLS_LONG"),

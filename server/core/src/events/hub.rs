@@ -134,9 +134,9 @@ impl Inner {
     }
 }
 
-/// An audience a clustered node's feed carries: the events addressed to exactly one server
-/// or one user travel on a subject of their own, and a node takes only those its connected
-/// users need (see [`super::nats`]).
+/// An audience a clustered node's feed carries: each server and each user has a subject of
+/// its own (an event to several travels as one copy on each), and a node takes only those
+/// its connected users need (see [`super::nats`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AudienceKey {
     /// Events addressed to one server's members.
@@ -159,7 +159,7 @@ impl AudienceKey {
 #[async_trait::async_trait]
 pub trait ReplaySource: Send + Sync + 'static {
     /// The stored events with `after < seq <= upto` that may concern `keys` (events addressed
-    /// to several audiences at once included), in order, or why they cannot be had (older
+    /// to very many audiences at once included), in order, or why they cannot be had (older
     /// than the retention window, stream unreachable).
     async fn replay(
         &self,
@@ -192,6 +192,13 @@ pub trait PresenceDirectory: Send + Sync + 'static {
     /// Records whether this node holds `user` (an open stream, or the grace period after
     /// one) and returns whether another live node does.
     async fn hold(&self, user: Id, here: bool) -> bool;
+    /// Records the status `user` picked, for every node to read.
+    async fn choose(&self, user: Id, status: PresenceStatus);
+    /// The status `user` last picked through any node, if one was recorded.
+    async fn chosen(&self, user: Id) -> Option<PresenceStatus>;
+    /// Those of `users` whom a live node holds, each with the status they picked (online
+    /// when none was recorded), in the order given.
+    async fn held(&self, users: Vec<Id>) -> Vec<(Id, PresenceStatus)>;
 }
 
 /// How a hub that is one of several nodes numbers and replays events.
@@ -259,13 +266,20 @@ pub enum SubscriptionStart {
 
 /// Whether `user` may receive an entry with this audience, judged on `snapshots`.
 fn visible(audience: &Audience, user: Id, snapshots: &HashMap<Id, Arc<ServerPerms>>) -> bool {
-    if audience.users.contains(&user) {
-        return true;
-    }
+    let addressed = audience.users.contains(&user)
+        || audience
+            .servers
+            .iter()
+            .any(|s| snapshots.get(s).is_some_and(|p| admits(audience, p, user)));
+    addressed && !excepted(audience, user, snapshots)
+}
+
+/// Whether `user` receives this copy of an event through another one.
+fn excepted(audience: &Audience, user: Id, snapshots: &HashMap<Id, Arc<ServerPerms>>) -> bool {
     audience
-        .servers
-        .iter()
-        .any(|s| snapshots.get(s).is_some_and(|p| admits(audience, p, user)))
+        .except
+        .as_deref()
+        .is_some_and(|e| visible(e, user, snapshots))
 }
 
 /// Whether a member of the server `p` is in the audience.
@@ -300,6 +314,9 @@ fn recipients(
             p.member_ids()
                 .filter(|u| inner.subs.contains_key(u) && admits(audience, p, *u)),
         );
+    }
+    if audience.except.is_some() {
+        recipients.retain(|u| !excepted(audience, *u, snapshots));
     }
     recipients
 }
@@ -425,7 +442,7 @@ impl Hub {
     /// Publishes an event to its audience. Call after the change is committed.
     pub async fn publish(&self, audience: Audience, event: Event) {
         // Visibility is judged on current permission state, loaded before taking the lock.
-        let snapshots = self.snapshots(audience.servers.iter().copied()).await;
+        let snapshots = self.snapshots(audience.servers_involved()).await;
         let ephemeral = event.is_ephemeral();
         let mut inner = self.lock();
         if ephemeral {
@@ -445,7 +462,7 @@ impl Hub {
     /// Delivers a stored event that arrived from the cluster's stream under `seq` (encoded
     /// without a cursor). Events arrive in stream order; one seen before is ignored.
     pub async fn deliver(&self, seq: u64, audience: Audience, encoded: &Bytes) {
-        let snapshots = self.snapshots(audience.servers.iter().copied()).await;
+        let snapshots = self.snapshots(audience.servers_involved()).await;
         let bytes = self
             .encoder
             .with_cursor(&format!("{}.{seq}", self.epoch), encoded);
@@ -460,7 +477,7 @@ impl Hub {
 
     /// Delivers an ephemeral event (never stored, no cursor) that arrived from the cluster.
     pub async fn deliver_ephemeral(&self, audience: Audience, bytes: &Bytes) {
-        let snapshots = self.snapshots(audience.servers.iter().copied()).await;
+        let snapshots = self.snapshots(audience.servers_involved()).await;
         self.lock().fan_out(&audience, &snapshots, bytes, None);
     }
 
@@ -747,6 +764,9 @@ impl Hub {
     /// runs) and announces the change.
     pub async fn set_status(&self, user: Id, status: PresenceStatus) -> Presence {
         self.lock().chosen.insert(user, status);
+        if let Some(directory) = &self.directory {
+            directory.choose(user, status).await;
+        }
         self.announce_presence(user).await;
         Presence {
             user_id: user,
@@ -758,24 +778,39 @@ impl Hub {
     /// Presences of those of `users` whom others see online (invisible ones excluded): the
     /// status last announced — so a user between two streams (a page reload, within the grace
     /// period) still counts, as everyone was told — or, before the first announcement, the
-    /// live one.
-    pub fn presences(&self, users: impl IntoIterator<Item = Id>) -> Vec<Presence> {
+    /// live one. Clustered, a node hears only the announcements of the audiences its users
+    /// need, so it asks the directory: who is held by a live node (a grace period included),
+    /// with the status they picked.
+    pub async fn presences(&self, users: impl IntoIterator<Item = Id>) -> Vec<Presence> {
+        let presence = |user_id, status| match status {
+            PresenceStatus::Offline | PresenceStatus::Invisible => None,
+            status => Some(Presence {
+                user_id,
+                status,
+                status_text: String::new(),
+            }),
+        };
+        if let Some(directory) = &self.directory {
+            let held = directory.held(users.into_iter().collect()).await;
+            return held
+                .into_iter()
+                .filter_map(|(u, status)| presence(u, status))
+                .collect();
+        }
         let inner = self.lock();
         users
             .into_iter()
-            .filter_map(|u| match inner.public_status(u) {
-                PresenceStatus::Offline => None,
-                status => Some(Presence {
-                    user_id: u,
-                    status,
-                    status_text: String::new(),
-                }),
-            })
+            .filter_map(|u| presence(u, inner.public_status(u)))
             .collect()
     }
 
-    /// The status a user picked for themself.
-    pub fn chosen_status(&self, user: Id) -> PresenceStatus {
+    /// The status a user picked for themself (clustered: through any node).
+    pub async fn chosen_status(&self, user: Id) -> PresenceStatus {
+        if let Some(directory) = &self.directory
+            && let Some(status) = directory.chosen(user).await
+        {
+            return status;
+        }
         self.lock()
             .chosen
             .get(&user)
@@ -805,7 +840,13 @@ impl Hub {
         let elsewhere = match &self.directory {
             Some(directory) => {
                 let here = self.lock().here(user);
-                directory.hold(user, here).await
+                let elsewhere = directory.hold(user, here).await;
+                // The status may have been picked through a node whose announcements this
+                // one does not hear.
+                if let Some(status) = directory.chosen(user).await {
+                    self.lock().chosen.insert(user, status);
+                }
+                elsewhere
             }
             None => false,
         };
@@ -1048,7 +1089,7 @@ mod tests {
             .await
             .expect("open hub");
         drop(sub);
-        let online = hub.presences([user]);
+        let online = hub.presences([user]).await;
         assert_eq!(online.len(), 1, "{online:?}");
         assert_eq!(online[0].status, PresenceStatus::Online);
     }
@@ -1109,6 +1150,13 @@ mod tests {
     impl PresenceDirectory for Alone {
         async fn hold(&self, _: Id, _: bool) -> bool {
             false
+        }
+        async fn choose(&self, _: Id, _: PresenceStatus) {}
+        async fn chosen(&self, _: Id) -> Option<PresenceStatus> {
+            None
+        }
+        async fn held(&self, _: Vec<Id>) -> Vec<(Id, PresenceStatus)> {
+            Vec::new()
         }
     }
 
@@ -1259,7 +1307,7 @@ mod tests {
             .await
             .expect("open hub");
         drop(sub);
-        assert!(hub.presences([user]).is_empty());
+        assert!(hub.presences([user]).await.is_empty());
     }
 
     /// Shutdown ends the open streams and refuses new ones: a client reconnecting while the

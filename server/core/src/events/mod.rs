@@ -30,6 +30,10 @@ pub struct Audience {
     pub permission: Option<crate::permissions::Permissions>,
     /// Users who receive it regardless of server membership.
     pub users: Vec<Id>,
+    /// Recipients of this audience are left out: they receive the event through another
+    /// copy (clustered, an event addressed to several servers or users travels as one copy
+    /// per audience subject, see [`nats`]).
+    pub(crate) except: Option<Box<Audience>>,
 }
 
 impl Audience {
@@ -70,6 +74,14 @@ impl Audience {
     /// Whether nobody at all is addressed.
     pub fn is_empty(&self) -> bool {
         self.users.is_empty() && self.servers.is_empty()
+    }
+
+    /// Every server whose permission snapshot judging this audience needs.
+    pub(crate) fn servers_involved(&self) -> impl Iterator<Item = Id> + '_ {
+        self.servers
+            .iter()
+            .chain(self.except.iter().flat_map(|e| e.servers.iter()))
+            .copied()
     }
 
     /// Also these users.

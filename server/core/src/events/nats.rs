@@ -1,11 +1,12 @@
 //! The multi-node bus: NATS JetStream carries events and side effects between nodes.
 //!
-//! Every stored event is published once, encoded without a cursor (the bytes every hub shares,
-//! [`EventEncoder::encode`] with `""`), to ONE JetStream stream, on a subject named for its
-//! audience: `<prefix>.ev.s.<server>` or `<prefix>.ev.u.<user>` when it is addressed to
-//! exactly one server or one user, `<prefix>.ev.m` when to several; the whole audience rides
-//! in a header. The stream's sequence is the cursor: it orders events globally, so a client
-//! may resume on any node, and it outlives the nodes (retention by age and size).
+//! Every stored event is encoded once, without a cursor (the bytes every hub shares,
+//! [`EventEncoder::encode`] with `""`), and published to ONE JetStream stream on the subjects
+//! of its audience, `<prefix>.ev.s.<server>` and `<prefix>.ev.u.<user>`: one copy per server
+//! and user addressed, each with its own part of the audience in a header, split so that no
+//! client matches two copies ([`copies`]); an event to very many at once goes once to
+//! `<prefix>.ev.m`. The stream's sequence is the cursor: it orders events globally, so a
+//! client may resume on any node, and it outlives the nodes (retention by age and size).
 //!
 //! The stream republishes what it stores, numbered, on `<prefix>.live.…` in stream order,
 //! and each node subscribes there only to the audiences its connected users need (its feed,
@@ -17,11 +18,13 @@
 //! sessions) go into the same stream (`<prefix>.ev.ctl`, which every node takes), so a node applies an invalidation
 //! before the events published after it: a member who lost access stops receiving on every
 //! node at once. Ephemeral events (typing, presence, voice signals) are plain NATS
-//! publications (`<prefix>.eph.…`), never stored.
+//! publications, never stored, split over `<prefix>.eph.s.<server>` / `eph.u.<user>` (and
+//! `eph.m`) like stored ones: a node subscribes to those of the audiences its feed carries.
 //!
 //! Presence: a user is online while any live node holds a stream of theirs (key-value
-//! buckets, [`presence`]); announcements travel as ephemeral events and every node records
-//! them, so each tells new streams the same.
+//! buckets, [`presence`]); announcements travel as ephemeral events, so a node hears those
+//! of its users' audiences only, and what it tells new streams about others is read from
+//! the buckets.
 //!
 //! A stored publication NATS does not take (NATS briefly unreachable) waits in an
 //! [`outbox`] and is retried in order until it does: the change is committed, so its event
@@ -134,6 +137,8 @@ struct Link {
     /// Stored events (not signals) this node's feed received: what the audience subjects
     /// save is visible here.
     received: AtomicU64,
+    /// Ephemeral events this node received (those of the audiences its feed carries).
+    received_ephemeral: AtomicU64,
     js: jetstream::Context,
     stream: String,
     prefix: String,
@@ -267,6 +272,7 @@ impl NatsBus {
                 gaps: gaps_rx,
             })),
             received: AtomicU64::new(0),
+            received_ephemeral: AtomicU64::new(0),
             js,
             stream,
             prefix: config.prefix.clone(),
@@ -344,32 +350,10 @@ impl NatsBus {
     }
 
     /// Starts reading the stream (from where [`Self::cluster`] said) into `hub`, applying
-    /// other nodes' signals with `apply`, and the ephemeral events. Stops when the hub is gone.
+    /// other nodes' signals with `apply`, and the ephemeral events of the audiences the feed
+    /// carries. Stops when the hub is gone.
     pub async fn start(&self, hub: &Arc<Hub>, apply: ApplySignal) -> Result<()> {
         let link = &self.0;
-        let mut ephemeral = link
-            .client
-            .subscribe(format!("{}.eph.>", link.prefix))
-            .await
-            .map_err(|e| nats_error("cannot subscribe to ephemeral events")(e.into()))?;
-        let weak = Arc::downgrade(hub);
-        tokio::spawn(async move {
-            while let Some(m) = ephemeral.next().await {
-                let Some(hub) = weak.upgrade() else { return };
-                if let Some((user, status)) = m
-                    .headers
-                    .as_ref()
-                    .and_then(|h| h.get(PRESENCE))
-                    .and_then(|p| parse_presence(p.as_str()))
-                {
-                    hub.note_presence(user, status);
-                }
-                match audience_of(m.headers.as_ref()) {
-                    Some(audience) => hub.deliver_ephemeral(audience, &m.payload).await,
-                    None => tracing::warn!(subject = %m.subject, "event without audience"),
-                }
-            }
-        });
         let inputs = link
             .feed_inputs
             .lock()
@@ -387,8 +371,13 @@ impl NatsBus {
         self.0.received.load(Ordering::Relaxed)
     }
 
-    fn subject(&self, kind: &str, audience: &Audience) -> String {
-        format!("{}.{kind}.{}", self.0.prefix, audience_token(audience))
+    /// Ephemeral events this node has received since it started.
+    pub fn received_ephemeral(&self) -> u64 {
+        self.0.received_ephemeral.load(Ordering::Relaxed)
+    }
+
+    fn subject(&self, kind: &str, token: &str) -> String {
+        format!("{}.{kind}.{token}", self.0.prefix)
     }
 
     async fn stream(&self) -> std::result::Result<stream::Stream, String> {
@@ -421,24 +410,27 @@ impl EventBus for NatsBus {
     async fn publish(&self, audience: Audience, event: Event) {
         let link = &self.0;
         let bytes = link.encoder.encode("", &event);
-        let mut headers = HeaderMap::new();
-        headers.insert(AUDIENCE, audience_header(&audience).as_str());
-        if let Event::PresenceUpdated(p) = &event {
-            headers.insert(PRESENCE, presence_header(p).as_str());
-        }
-        if event.is_ephemeral() {
-            let subject = self.subject("eph", &audience);
-            if let Err(e) = link
-                .client
-                .publish_with_headers(subject, headers, bytes)
-                .await
-            {
-                tracing::warn!(error = %e, "publishing an ephemeral event to NATS failed");
+        let ephemeral = event.is_ephemeral();
+        for (token, part) in copies(&audience) {
+            let mut headers = HeaderMap::new();
+            headers.insert(AUDIENCE, audience_header(&part).as_str());
+            if let Event::PresenceUpdated(p) = &event {
+                headers.insert(PRESENCE, presence_header(p).as_str());
             }
-            return;
+            if ephemeral {
+                let subject = self.subject("eph", &token);
+                if let Err(e) = link
+                    .client
+                    .publish_with_headers(subject, headers, bytes.clone())
+                    .await
+                {
+                    tracing::warn!(error = %e, "publishing an ephemeral event to NATS failed");
+                }
+                continue;
+            }
+            link.publish_or_queue(self.subject("ev", &token), headers, bytes.clone())
+                .await;
         }
-        link.publish_or_queue(self.subject("ev", &audience), headers, bytes)
-            .await;
     }
 
     async fn signal(&self, signal: Signal) {
@@ -636,19 +628,62 @@ impl NatsBus {
 
 /// The subject token of the control messages (signals, the feed's marks).
 const CTL: &str = "ctl";
-/// The subject token of events addressed to several audiences at once: every node takes
-/// them.
+/// The subject token of events addressed to more than [`MAX_COPIES`] audiences at once:
+/// every node takes them.
 const MANY: &str = "m";
 
-/// The subject tokens (after `ev.` / `live.` / `eph.`) an event travels on: `s.<server>` or
-/// `u.<user>` when it is addressed to exactly one of them, [`MANY`] otherwise.
-fn audience_token(audience: &Audience) -> String {
-    match (audience.servers.as_slice(), audience.users.as_slice()) {
-        ([server], []) => key_token(AudienceKey::Server(*server)),
-        ([], [user]) => key_token(AudienceKey::User(*user)),
-        ([], []) => "none".to_owned(),
-        _ => MANY.to_owned(),
+/// Most audience subjects one event is copied to; an event addressed to more servers and
+/// users than this at once (a deleted server's members, a profile update of a user in many
+/// servers) travels once on [`MANY`], which every node takes.
+const MAX_COPIES: usize = 16;
+
+/// The copies an event travels as: a subject token (after `ev.` / `live.` / `eph.`) and the
+/// part of the audience that receives that copy. One copy per user (`u.<user>`) and per
+/// server (`s.<server>`) addressed, so a node takes only the copies of the audiences its
+/// users need; a server's copy leaves out the users addressed and the members of the servers
+/// before it ([`Audience::except`]), so no client receives two copies. Nobody: `none`, which
+/// no node takes.
+fn copies(audience: &Audience) -> Vec<(String, Audience)> {
+    let mut users = audience.users.clone();
+    users.sort_unstable();
+    users.dedup();
+    let mut servers: Vec<Id> = Vec::with_capacity(audience.servers.len());
+    for s in &audience.servers {
+        if !servers.contains(s) {
+            servers.push(*s);
+        }
     }
+    match users.len() + servers.len() {
+        0 => return vec![("none".to_owned(), audience.clone())],
+        1 => {
+            let key = match users.first() {
+                Some(u) => AudienceKey::User(*u),
+                None => AudienceKey::Server(servers[0]),
+            };
+            return vec![(key_token(key), audience.clone())];
+        }
+        n if n > MAX_COPIES => return vec![(MANY.to_owned(), audience.clone())],
+        _ => {}
+    }
+    let mut out: Vec<(String, Audience)> = users
+        .iter()
+        .map(|u| (key_token(AudienceKey::User(*u)), Audience::users(vec![*u])))
+        .collect();
+    for (i, server) in servers.iter().enumerate() {
+        let earlier = Audience {
+            servers: servers[..i].to_vec(),
+            users: users.clone(),
+            ..audience.clone()
+        };
+        let part = Audience {
+            servers: vec![*server],
+            users: Vec::new(),
+            except: (!earlier.is_empty()).then(|| Box::new(earlier)),
+            ..audience.clone()
+        };
+        out.push((key_token(AudienceKey::Server(*server)), part));
+    }
+    out
 }
 
 fn key_token(key: AudienceKey) -> String {
@@ -679,6 +714,15 @@ fn audience_header(a: &Audience) -> String {
     if !a.users.is_empty() {
         parts.push(format!("u={}", ids(&a.users)));
     }
+    // The servers and users left out; channel and permission are the audience's own.
+    if let Some(e) = &a.except {
+        if !e.servers.is_empty() {
+            parts.push(format!("xs={}", ids(&e.servers)));
+        }
+        if !e.users.is_empty() {
+            parts.push(format!("xu={}", ids(&e.users)));
+        }
+    }
     parts.join(";")
 }
 
@@ -693,6 +737,7 @@ fn parse_audience(text: &str) -> Option<Audience> {
             .collect::<Option<Vec<_>>>()
     };
     let mut a = Audience::default();
+    let mut except = Audience::default();
     for part in text.split(';').filter(|p| !p.is_empty()) {
         let (key, value) = part.split_once('=')?;
         match key {
@@ -700,34 +745,47 @@ fn parse_audience(text: &str) -> Option<Audience> {
             "c" => a.channel = Some(Id(value.parse().ok()?)),
             "p" => a.permission = Some(Permissions::from_bits_retain(value.parse().ok()?)),
             "u" => a.users = ids(value)?,
+            "xs" => except.servers = ids(value)?,
+            "xu" => except.users = ids(value)?,
             _ => return None,
         }
+    }
+    if !except.is_empty() {
+        except.channel = a.channel;
+        except.permission = a.permission;
+        a.except = Some(Box::new(except));
     }
     Some(a)
 }
 
-fn presence_header(p: &Presence) -> String {
-    let status = match p.status {
+fn status_word(status: PresenceStatus) -> &'static str {
+    match status {
         PresenceStatus::Offline => "offline",
         PresenceStatus::Online => "online",
         PresenceStatus::Idle => "idle",
         PresenceStatus::DoNotDisturb => "dnd",
         PresenceStatus::Invisible => "invisible",
-    };
-    format!("{} {status}", p.user_id.0)
+    }
 }
 
-fn parse_presence(text: &str) -> Option<(Id, PresenceStatus)> {
-    let (user, status) = text.split_once(' ')?;
-    let status = match status {
+fn parse_status(word: &str) -> Option<PresenceStatus> {
+    Some(match word {
         "offline" => PresenceStatus::Offline,
         "online" => PresenceStatus::Online,
         "idle" => PresenceStatus::Idle,
         "dnd" => PresenceStatus::DoNotDisturb,
         "invisible" => PresenceStatus::Invisible,
         _ => return None,
-    };
-    Some((Id(user.parse().ok()?), status))
+    })
+}
+
+fn presence_header(p: &Presence) -> String {
+    format!("{} {}", p.user_id.0, status_word(p.status))
+}
+
+fn parse_presence(text: &str) -> Option<(Id, PresenceStatus)> {
+    let (user, status) = text.split_once(' ')?;
+    Some((Id(user.parse().ok()?), parse_status(status)?))
 }
 
 fn signal_text(signal: Signal) -> String {
@@ -764,17 +822,64 @@ fn parse_signal(text: &str) -> Option<Signal> {
 mod tests {
     use super::*;
 
-    /// One server or one user: its own subject, so a node can take just that audience;
-    /// several: the subject every node takes.
+    fn tokens(a: &Audience) -> Vec<String> {
+        copies(a).into_iter().map(|(t, _)| t).collect()
+    }
+
+    /// One server or one user: its own subject, so a node can take just that audience.
+    /// Several: a copy on each one's subject; very many: the subject every node takes.
     #[test]
-    fn an_event_travels_on_its_audience_subject() {
+    fn an_event_travels_on_its_audience_subjects() {
         let (s, c, u, v) = (Id(1), Id(2), Id(3), Id(4));
-        assert_eq!(audience_token(&Audience::server(s)), "s.1");
-        assert_eq!(audience_token(&Audience::channel(s, c)), "s.1");
-        assert_eq!(audience_token(&Audience::users(vec![u])), "u.3");
-        assert_eq!(audience_token(&Audience::server(s).and_users([u])), MANY);
-        assert_eq!(audience_token(&Audience::users(vec![u, v])), MANY);
-        assert_eq!(audience_token(&Audience::default()), "none");
+        assert_eq!(tokens(&Audience::server(s)), ["s.1"]);
+        assert_eq!(tokens(&Audience::channel(s, c)), ["s.1"]);
+        assert_eq!(tokens(&Audience::users(vec![u])), ["u.3"]);
+        assert_eq!(tokens(&Audience::users(vec![u, u])), ["u.3"]);
+        assert_eq!(tokens(&Audience::users(vec![v, u])), ["u.3", "u.4"]);
+        assert_eq!(tokens(&Audience::server(s).and_users([u])), ["u.3", "s.1"]);
+        assert_eq!(tokens(&Audience::default()), ["none"]);
+        let many = Audience::users((0..=MAX_COPIES as i64).map(Id).collect());
+        assert_eq!(tokens(&many), [MANY]);
+    }
+
+    /// Each copy reaches only its own part of the audience: a user addressed by name gets
+    /// their own copy only, a server's members who are in an earlier server (or addressed by
+    /// name) are left out of its copy; channel and permission stay with every server's copy.
+    #[test]
+    fn copies_split_the_audience_without_overlap() {
+        let (s, t, u) = (Id(1), Id(5), Id(3));
+        let needed = Permissions::from_bits_retain(8);
+        let audience = Audience {
+            servers: vec![s, t],
+            users: vec![u],
+            ..Audience::server_with(s, needed)
+        };
+        let parts = copies(&audience);
+        let tokens: Vec<&str> = parts.iter().map(|(t, _)| t.as_str()).collect();
+        assert_eq!(tokens, ["u.3", "s.1", "s.5"]);
+        let (user, first, second) = (&parts[0].1, &parts[1].1, &parts[2].1);
+        assert!(user.users == vec![u] && user.servers.is_empty() && user.except.is_none());
+        assert!(
+            user.permission.is_none(),
+            "a user named receives regardless"
+        );
+        assert_eq!(first.servers, vec![s]);
+        assert_eq!(first.permission, Some(needed));
+        let except = first.except.as_deref().expect("leaves out the user named");
+        assert!(except.users == vec![u] && except.servers.is_empty());
+        assert_eq!(second.servers, vec![t]);
+        let except = second
+            .except
+            .as_deref()
+            .expect("leaves out the first server");
+        assert!(except.users == vec![u] && except.servers == vec![s]);
+        assert_eq!(except.permission, Some(needed));
+        // What each copy's header says is what a node reads back.
+        let back = parse_audience(&audience_header(second)).expect("parses");
+        let except = back.except.expect("leaves out");
+        assert!(back.servers == vec![t] && back.users.is_empty());
+        assert!(except.servers == vec![s] && except.users == vec![u]);
+        assert_eq!(except.permission, Some(needed));
     }
 
     #[test]
@@ -784,12 +889,14 @@ mod tests {
             channel: Some(Id(3)),
             permission: Some(Permissions::from_bits_retain(8)),
             users: vec![Id(4), Id(5)],
+            except: None,
         };
         let back = parse_audience(&audience_header(&a)).expect("parses");
         assert_eq!(back.servers, a.servers);
         assert_eq!(back.channel, a.channel);
         assert_eq!(back.permission, a.permission);
         assert_eq!(back.users, a.users);
+        assert!(back.except.is_none());
         let users = parse_audience(&audience_header(&Audience::users(vec![Id(9)]))).expect("ok");
         assert!(users.servers.is_empty() && users.users == vec![Id(9)]);
         assert!(parse_audience("s=x").is_none());

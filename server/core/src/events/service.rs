@@ -125,7 +125,7 @@ impl EventService {
             .store
             .read_states(who.user_id, &visible_channels)
             .await?;
-        let presences = self.ctx.hub.presences(co_members);
+        let presences = self.ctx.hub.presences(co_members).await;
         let private_ids: Vec<Id> = private_channels.iter().map(|c| Id(c.record.id)).collect();
         let (calls, private_voice_states) = self.ctx.voice.calls_in(&private_ids);
         Ok(Ready {
@@ -133,7 +133,7 @@ impl EventService {
             private_voice_states,
             self_presence: Presence {
                 user_id: user.id,
-                status: self.ctx.hub.chosen_status(user.id),
+                status: self.ctx.hub.chosen_status(user.id).await,
                 status_text: user.status_text.clone(),
             },
             user,

@@ -52,7 +52,7 @@ pub(crate) fn joined(change: &mut Change, user: Id, server: Id) {
             let mut snapshot = snapshot_for(&ctx, user, record, &perms).await?;
             // Presence is announced only when it changes, so the joiner and the members would
             // otherwise not see each other online until someone's status moved.
-            snapshot.presences = ctx.hub.presences(perms.member_ids());
+            snapshot.presences = ctx.hub.presences(perms.member_ids()).await;
             let mut events = Vec::new();
             if let Some(member) = snapshot.member.clone() {
                 events.push((

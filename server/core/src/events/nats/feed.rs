@@ -2,10 +2,12 @@
 //! order.
 //!
 //! The stream republishes every message it stores, numbered (`Nats-Sequence`), on
-//! `<prefix>.live.<token>` (see [`super::audience_token`]), in the order it stores them. The
+//! `<prefix>.live.<token>` (see [`super::copies`]), in the order it stores them. The
 //! feed holds one NATS subscription per token it carries: `ctl` (signals) and `m` (events
-//! addressed to several audiences) always, `s.<server>` / `u.<user>` for the audiences its
-//! users need. NATS hands one connection's messages over in the order they were published,
+//! addressed to very many audiences) always, `s.<server>` / `u.<user>` for the audiences its
+//! users need, each with a second one to the same audience's ephemeral events
+//! (`<prefix>.eph.<token>`, a [`Tap`]), taken and dropped together. NATS hands one
+//! connection's messages over in the order they were published,
 //! and the client queues them to the subscriptions in that order, so the feed merges its
 //! subscriptions by sequence: it hands a message on only once every subscription that had
 //! anything earlier has shown it (see [`Feed::fill`]).
@@ -37,8 +39,8 @@ use futures::{FutureExt, StreamExt};
 use tokio::sync::{mpsc, oneshot};
 
 use super::{
-    ApplySignal, CTL, Link, MANY, NODE, NatsBus, Read, audience_of, key_token, nats_error,
-    parse_signal,
+    ApplySignal, CTL, Link, MANY, NODE, NatsBus, PRESENCE, Read, audience_of, key_token,
+    nats_error, parse_presence, parse_signal,
 };
 use crate::{
     error::Result,
@@ -79,6 +81,18 @@ struct Source {
     sub: Subscriber,
     /// The next live message, with its sequence.
     head: Option<(u64, async_nats::Message)>,
+    /// The audience's ephemeral events (none for `ctl`), held until the source is dropped.
+    _tap: Option<Tap>,
+}
+
+/// Hands the ephemeral events of one audience (`<prefix>.eph.<token>`) to the hub, from a
+/// task of its own; dropping it (with its [`Source`]) ends the task and the subscription.
+struct Tap(tokio::task::AbortHandle);
+
+impl Drop for Tap {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 /// A stored message on its way to the hub.
@@ -129,10 +143,18 @@ impl Feed {
             barrier: None,
         };
         for token in [CTL, MANY] {
-            let sub = feed
-                .subscribe(token)
-                .await
-                .map_err(|e| nats_error("cannot subscribe to the event feed")(e.into()))?;
+            let subscribe_error = nats_error("cannot subscribe to the event feed");
+            let sub = match feed.subscribe(token).await {
+                Ok(sub) => sub,
+                Err(e) => return Err(subscribe_error(e.into())),
+            };
+            let tap = match token {
+                CTL => None,
+                _ => match feed.tap(token).await {
+                    Ok(tap) => Some(tap),
+                    Err(e) => return Err(subscribe_error(e.into())),
+                },
+            };
             feed.sources.insert(
                 token.to_owned(),
                 Source {
@@ -141,6 +163,7 @@ impl Feed {
                     idle: false,
                     sub,
                     head: None,
+                    _tap: tap,
                 },
             );
         }
@@ -156,6 +179,44 @@ impl Feed {
             .client
             .subscribe(format!("{}.live.{token}", self.link.prefix))
             .await
+    }
+
+    /// Subscribes to an audience's ephemeral events.
+    async fn tap(&self, token: &str) -> std::result::Result<Tap, async_nats::SubscribeError> {
+        let mut sub = self
+            .link
+            .client
+            .subscribe(format!("{}.eph.{token}", self.link.prefix))
+            .await?;
+        let link = Arc::clone(&self.link);
+        let hub = self.hub.clone();
+        let task = tokio::spawn(async move {
+            while let Some(m) = sub.next().await {
+                let Some(hub) = hub.upgrade() else { return };
+                link.received_ephemeral.fetch_add(1, Ordering::Relaxed);
+                if let Some((user, status)) = m
+                    .headers
+                    .as_ref()
+                    .and_then(|h| h.get(PRESENCE))
+                    .and_then(|p| parse_presence(p.as_str()))
+                {
+                    hub.note_presence(user, status);
+                }
+                match audience_of(m.headers.as_ref()) {
+                    Some(audience) => hub.deliver_ephemeral(audience, &m.payload).await,
+                    None => tracing::warn!(subject = %m.subject, "event without audience"),
+                }
+            }
+        });
+        Ok(Tap(task.abort_handle()))
+    }
+
+    /// Subscribes to an audience's stored (live) and ephemeral events.
+    async fn subscribe_both(
+        &self,
+        token: &str,
+    ) -> std::result::Result<(Subscriber, Tap), async_nats::SubscribeError> {
+        Ok((self.subscribe(token).await?, self.tap(token).await?))
     }
 
     /// Runs until the hub is gone.
@@ -324,8 +385,8 @@ impl Feed {
     /// it received from there up to a mark published after the subscription.
     async fn grow(&mut self, key: AudienceKey, after: u64) {
         let token = key_token(key);
-        let sub = match self.subscribe(&token).await {
-            Ok(sub) => sub,
+        let (sub, tap) = match self.subscribe_both(&token).await {
+            Ok(both) => both,
             Err(e) => {
                 tracing::error!(error = %e, ?key, "cannot subscribe to an audience");
                 return;
@@ -342,6 +403,7 @@ impl Feed {
                 idle: false,
                 sub,
                 head: None,
+                _tap: Some(tap),
             },
         );
         let subject = format!("{}.ev.{token}", self.link.prefix);
@@ -436,8 +498,8 @@ impl Feed {
         if !new.is_empty() {
             let mut subs = Vec::new();
             for (token, key) in new {
-                match self.subscribe(&token).await {
-                    Ok(sub) => subs.push((token, key, sub)),
+                match self.subscribe_both(&token).await {
+                    Ok((sub, tap)) => subs.push((token, key, sub, tap)),
                     Err(e) => failed = Some(format!("cannot subscribe to an audience: {e}")),
                 }
             }
@@ -449,7 +511,7 @@ impl Feed {
             };
             match since {
                 Ok(since) => {
-                    for (token, key, sub) in subs {
+                    for (token, key, sub, tap) in subs {
                         self.sources.insert(
                             token,
                             Source {
@@ -458,6 +520,7 @@ impl Feed {
                                 idle: false,
                                 sub,
                                 head: None,
+                                _tap: Some(tap),
                             },
                         );
                     }

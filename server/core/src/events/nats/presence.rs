@@ -1,19 +1,24 @@
 //! Presence across nodes in JetStream key-value buckets: `<PREFIX>_PRESENCE` maps each user
 //! to the nodes holding a stream of theirs (updated by compare-and-set, so the last node to
-//! let go sees nobody left), and `<PREFIX>_NODES` holds one key per live node, refreshed
+//! let go sees nobody left), `<PREFIX>_NODES` holds one key per live node, refreshed
 //! every [`refresh`] of the node time-to-live and expiring after it
 //! (`NatsConfig::node_ttl`): a node that died without letting go stops counting once its key
-//! expires.
+//! expires. `<PREFIX>_CHOSEN` holds the status each user picked. A node hears only the
+//! presence announcements of the audiences its users need, so what it tells a new stream
+//! about others comes from here: online while a live node holds them, as they picked.
 
-use std::time::Duration;
+use std::{collections::HashMap, time::Duration};
 
 use async_nats::jetstream::{self, kv};
 use bytes::Bytes;
+use futures::StreamExt;
 
+use super::{parse_status, status_word};
 use crate::{
     error::{Error, Result},
     events::PresenceDirectory,
     id::Id,
+    model::PresenceStatus,
 };
 
 /// How often a node refreshes its liveness key (and looks for users only dead nodes held):
@@ -24,11 +29,14 @@ pub(super) fn refresh(node_ttl: Duration) -> Duration {
 }
 /// Compare-and-set attempts before giving up (other nodes changing the same user's entry).
 const ATTEMPTS: usize = 16;
+/// Directory reads in flight at once when many users' presences are asked for (a snapshot).
+const READS: usize = 32;
 
 /// The key-value directory (see the module docs).
 pub(super) struct KvPresence {
     holders: kv::Store,
     nodes: kv::Store,
+    chosen: kv::Store,
     node: String,
 }
 
@@ -43,9 +51,11 @@ impl KvPresence {
     ) -> Result<Self> {
         let holders = bucket(js, &format!("{prefix}_PRESENCE"), Duration::ZERO).await?;
         let nodes = bucket(js, &format!("{prefix}_NODES"), node_ttl).await?;
+        let chosen = bucket(js, &format!("{prefix}_CHOSEN"), Duration::ZERO).await?;
         let this = Self {
             holders,
             nodes,
+            chosen,
             node: node.to_owned(),
         };
         this.beat().await;
@@ -67,6 +77,28 @@ impl KvPresence {
     pub(super) async fn dead(&self, node: &str) -> bool {
         node != self.node && matches!(self.nodes.get(node).await, Ok(None))
     }
+
+    /// The nodes the directory says hold `user` (live or not).
+    async fn holders_of(&self, user: Id) -> Vec<String> {
+        match self.holders.get(user.0.to_string()).await {
+            Ok(Some(value)) => node_list(&value),
+            Ok(None) => Vec::new(),
+            Err(e) => {
+                tracing::warn!(error = %e, %user, "presence directory unavailable");
+                Vec::new()
+            }
+        }
+    }
+}
+
+/// The nodes in a holders entry (`node,node`).
+fn node_list(value: &[u8]) -> Vec<String> {
+    std::str::from_utf8(value)
+        .unwrap_or_default()
+        .split(',')
+        .filter(|n| !n.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 /// Opens a key-value bucket (one value per key, in memory), creating its stream as the
@@ -111,15 +143,9 @@ impl PresenceDirectory for KvPresence {
                 }
             };
             let (held, revision) = match &entry {
-                Some(e) if e.operation == kv::Operation::Put => (
-                    std::str::from_utf8(&e.value)
-                        .unwrap_or_default()
-                        .split(',')
-                        .filter(|n| !n.is_empty())
-                        .map(str::to_owned)
-                        .collect::<Vec<_>>(),
-                    Some(e.revision),
-                ),
+                Some(e) if e.operation == kv::Operation::Put => {
+                    (node_list(&e.value), Some(e.revision))
+                }
                 Some(e) => (Vec::new(), Some(e.revision)),
                 None => (Vec::new(), None),
             };
@@ -149,5 +175,57 @@ impl PresenceDirectory for KvPresence {
         }
         tracing::warn!(%user, "presence directory contended; counting the user as held elsewhere");
         true
+    }
+
+    async fn choose(&self, user: Id, status: PresenceStatus) {
+        let value = Bytes::from_static(status_word(status).as_bytes());
+        if let Err(e) = self.chosen.put(user.0.to_string(), value).await {
+            tracing::warn!(error = %e, %user, "cannot record the status a user picked");
+        }
+    }
+
+    async fn chosen(&self, user: Id) -> Option<PresenceStatus> {
+        match self.chosen.get(user.0.to_string()).await {
+            Ok(value) => parse_status(std::str::from_utf8(&value?).ok()?),
+            Err(e) => {
+                tracing::warn!(error = %e, %user, "presence directory unavailable");
+                None
+            }
+        }
+    }
+
+    async fn held(&self, users: Vec<Id>) -> Vec<(Id, PresenceStatus)> {
+        let holders: Vec<(Id, Vec<String>)> = futures::stream::iter(users)
+            .map(|u| async move { (u, self.holders_of(u).await) })
+            .buffered(READS)
+            .collect()
+            .await;
+        // Each node named is looked up once.
+        let mut alive: HashMap<String, bool> = HashMap::new();
+        let mut held = Vec::new();
+        for (user, nodes) in holders {
+            for node in nodes {
+                let live = match alive.get(&node) {
+                    Some(live) => *live,
+                    None => {
+                        let live = self.alive(&node).await;
+                        alive.insert(node, live);
+                        live
+                    }
+                };
+                if live {
+                    held.push(user);
+                    break;
+                }
+            }
+        }
+        futures::stream::iter(held)
+            .map(|u| async move {
+                let status = self.chosen(u).await.unwrap_or(PresenceStatus::Online);
+                (u, status)
+            })
+            .buffered(READS)
+            .collect()
+            .await
     }
 }
