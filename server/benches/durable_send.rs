@@ -27,61 +27,19 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use decentra_core::{Id, auth::tokens::TokenIssuer};
 use decentra_sdk::{Client, proto};
-use sqlx::Connection;
 
 mod support;
 
-use support::{SECRET, Server, cpu_secs, env_num, owner_with_server, start_server_on};
+use support::{
+    PgDatabase, SECRET, Server, cpu_secs, drop_nats, env_num, nats_url, owner_with_server,
+    start_server_on,
+};
 
 fn now_ms() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_millis() as i64)
         .unwrap_or_default()
-}
-
-/// A PostgreSQL database that exists for one run and is dropped afterwards.
-struct PgDatabase {
-    admin_url: String,
-    name: String,
-    url: String,
-}
-
-impl PgDatabase {
-    async fn create(admin_url: &str, tag: &str) -> Self {
-        let name = format!("durable_send_{}_{tag}", std::process::id());
-        let mut conn = sqlx::PgConnection::connect(admin_url)
-            .await
-            .expect("connect to PostgreSQL");
-        for sql in [
-            format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
-            format!("CREATE DATABASE {name}"),
-        ] {
-            sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
-                .execute(&mut conn)
-                .await
-                .expect("create database");
-        }
-        let base = admin_url
-            .rsplit_once('/')
-            .map_or(admin_url, |(base, _)| base);
-        Self {
-            admin_url: admin_url.to_owned(),
-            url: format!("{base}/{name}"),
-            name,
-        }
-    }
-
-    async fn drop_now(self) {
-        if let Ok(mut conn) = sqlx::PgConnection::connect(&self.admin_url).await {
-            let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
-                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-                self.name
-            )))
-            .execute(&mut conn)
-            .await;
-        }
-    }
 }
 
 /// Inserts `n` members straight into the database (registration's argon2 is not measured).
@@ -251,34 +209,6 @@ fn perf_stop(mut perf: std::process::Child) {
     let _ = perf.wait();
 }
 
-/// NATS for the `cluster` backend, if one answers.
-fn nats_url() -> Option<String> {
-    let url = std::env::var("BENCH_NATS_URL")
-        .or_else(|_| std::env::var("TEST_NATS_URL"))
-        .unwrap_or_else(|_| "nats://127.0.0.1:4222".to_owned());
-    let addr = url.trim_start_matches("nats://").to_owned();
-    std::net::TcpStream::connect(addr).ok().map(|_| url)
-}
-
-/// Deletes what a `cluster` run left in NATS (its stream and key-value buckets).
-async fn drop_nats(url: &str, prefix: &str) {
-    let Ok(client) = async_nats::connect(url).await else {
-        return;
-    };
-    let js = async_nats::jetstream::new(client);
-    let p = prefix.to_ascii_uppercase();
-    for stream in [
-        format!("{p}_EVENTS"),
-        format!("KV_{p}_PRESENCE"),
-        format!("KV_{p}_NODES"),
-        format!("KV_{p}_CHOSEN"),
-        format!("KV_{p}_NODE_IDS"),
-        format!("KV_{p}_CELLS"),
-    ] {
-        let _ = js.delete_stream(&stream).await;
-    }
-}
-
 async fn run(
     database_url: Option<String>,
     nodes: usize,
@@ -373,7 +303,7 @@ async fn main() {
                         println!("  PostgreSQL skipped: set BENCH_PG_URL or TEST_DATABASE_URL");
                         continue;
                     };
-                    let db = PgDatabase::create(admin, shape).await;
+                    let db = PgDatabase::create(admin, "durable_send", shape).await;
                     let figures = run(
                         Some(db.url.clone()),
                         1,
@@ -391,7 +321,8 @@ async fn main() {
                         println!("  3 nodes skipped: needs PostgreSQL (BENCH_PG_URL) and NATS");
                         continue;
                     };
-                    let db = PgDatabase::create(admin, &format!("cluster_{shape}")).await;
+                    let db = PgDatabase::create(admin, "durable_send", &format!("cluster_{shape}"))
+                        .await;
                     let figures = run(
                         Some(db.url.clone()),
                         3,

@@ -4,9 +4,18 @@
 //!
 //!     cargo bench -p decentra --bench fanout
 //!
+//! Backends (`BENCH_BACKENDS`, default `single,postgres,cluster`): `single` is one node on
+//! `BENCH_DATABASE_URL` (default: SQLite in a temp dir; a `postgres://…/db` URL of an empty
+//! database works too); `postgres` one node on a fresh PostgreSQL database on the server
+//! named by `BENCH_PG_URL` (or `TEST_DATABASE_URL`); `cluster` three nodes (processes) on one
+//! fresh PostgreSQL database sharing events through NATS JetStream (`BENCH_NATS_URL`, else
+//! `TEST_NATS_URL`, else the default port), the members spread round robin over the nodes and
+//! the sender on the first; memory and CPU are the three processes' sum. Next to `postgres`
+//! it shows what the bus costs. Backends without their services are skipped.
+//!
 //! Environment: `BENCH_MEMBERS` (default 1000), `BENCH_MESSAGES` (default 200),
-//! `BENCH_RATE` messages/s for the latency run (default 50), `BENCH_DATABASE_URL`
-//! (default: SQLite in a temp dir; a `postgres://…/db` URL of an empty database works too).
+//! `BENCH_RATE` messages/s for the latency run (default 50), `BENCH_SENDERS` concurrent
+//! senders of the burst (default 8).
 //! Prints idle RSS, RSS per open stream, latency percentiles and deliveries per second.
 
 use std::{
@@ -21,7 +30,10 @@ use tokio::sync::mpsc;
 
 mod support;
 
-use support::{SECRET, cpu_secs, env_num, owner_with_server, rss_kib, start_server};
+use support::{
+    PgDatabase, SECRET, Server, cpu_secs, drop_nats, env_num, nats_url, owner_with_server, rss_kib,
+    start_server, start_server_on,
+};
 
 fn now_ns() -> u128 {
     SystemTime::now()
@@ -70,21 +82,77 @@ fn percentile(sorted: &[u64], p: f64) -> f64 {
     sorted[idx] as f64 / 1_000.0
 }
 
+/// Settings every node of a run starts with.
+const COMMON_ENV: [(&str, &str); 2] = [
+    ("DECENTRA_AUTH_RATE_PER_IP", "100000"),
+    ("DECENTRA_EVENT_QUEUE_CAPACITY", "4096"),
+];
+
 #[tokio::main]
 async fn main() {
+    let backends =
+        std::env::var("BENCH_BACKENDS").unwrap_or_else(|_| "single,postgres,cluster".to_owned());
+    let pg_admin = std::env::var("BENCH_PG_URL")
+        .or_else(|_| std::env::var("TEST_DATABASE_URL"))
+        .ok();
+    for backend in backends.split(',').map(str::trim) {
+        match backend {
+            "single" => {
+                let server = start_server(&COMMON_ENV).await;
+                let name = if server.database_url.starts_with("sqlite") {
+                    "1 node, SQLite"
+                } else {
+                    "1 node, PostgreSQL"
+                };
+                run(name, vec![server]).await;
+            }
+            "postgres" => {
+                let Some(admin) = pg_admin.as_deref() else {
+                    println!("PostgreSQL skipped: set BENCH_PG_URL or TEST_DATABASE_URL");
+                    continue;
+                };
+                let db = PgDatabase::create(admin, "fanout", "single").await;
+                let server = start_server_on(Some(db.url.clone()), &COMMON_ENV).await;
+                run("1 node, PostgreSQL", vec![server]).await;
+                db.drop_now().await;
+            }
+            "cluster" => {
+                let (Some(admin), Some(nats)) = (pg_admin.as_deref(), nats_url()) else {
+                    println!("3 nodes skipped: needs PostgreSQL (BENCH_PG_URL) and NATS");
+                    continue;
+                };
+                let db = PgDatabase::create(admin, "fanout", "cluster").await;
+                let prefix = format!("fanout{}", std::process::id());
+                let mut env = COMMON_ENV.to_vec();
+                env.push(("DECENTRA_NATS_URL", nats.as_str()));
+                env.push(("DECENTRA_NATS_PREFIX", prefix.as_str()));
+                let mut servers = Vec::with_capacity(3);
+                for _ in 0..3 {
+                    servers.push(start_server_on(Some(db.url.clone()), &env).await);
+                }
+                run("3 nodes, NATS JetStream + PostgreSQL", servers).await;
+                drop_nats(&nats, &prefix).await;
+                db.drop_now().await;
+            }
+            other => panic!("unknown backend {other:?} (single, postgres, cluster)"),
+        }
+    }
+}
+
+/// One run against `servers` (one node, or several sharing a database and NATS); prints its
+/// figures under `name`. The servers are stopped at the end.
+async fn run(name: &str, servers: Vec<Server>) {
     let members = env_num("BENCH_MEMBERS", 1000);
     let messages = env_num("BENCH_MESSAGES", 200);
     let rate = env_num("BENCH_RATE", 50).max(1);
-    let server = start_server(&[
-        ("DECENTRA_AUTH_RATE_PER_IP", "100000"),
-        ("DECENTRA_EVENT_QUEUE_CAPACITY", "4096"),
-    ])
-    .await;
-    let pid = server.child.id();
+    let pids: Vec<u32> = servers.iter().map(|s| s.child.id()).collect();
+    let rss = |pids: &[u32]| pids.iter().map(|p| rss_kib(*p)).sum::<u64>();
+    let cpu = |pids: &[u32]| pids.iter().map(|p| cpu_secs(*p)).sum::<f64>();
+    let server = &servers[0];
     tokio::time::sleep(Duration::from_millis(500)).await;
-    let idle_kib = rss_kib(pid);
+    let idle_kib = rss(&pids);
 
-    let (owner, guild) = owner_with_server(&server).await;
+    let (owner, guild) = owner_with_server(server).await;
     let server_id: i64 = guild.id.parse().expect("id");
     let user_ids = seed_members(&server.database_url, server_id, members).await;
     // Any permission change makes the server reload its member list.
@@ -115,13 +183,13 @@ async fn main() {
     let issuer = TokenIssuer::new(SECRET.as_bytes(), Duration::from_secs(3600));
     let (tx, mut rx) = mpsc::unbounded_channel::<u64>();
     let ready = Arc::new(tokio::sync::Barrier::new(members + 1));
-    let before_streams = rss_kib(pid);
+    let before_streams = rss(&pids);
     for (i, uid) in user_ids.iter().enumerate() {
         let token = issuer
             .issue(Id(*uid), Id(i as i64 + 1))
             .expect("token")
             .token;
-        let url = server.url.clone();
+        let url = servers[i % servers.len()].url.clone();
         let tx = tx.clone();
         let ready = Arc::clone(&ready);
         tokio::spawn(async move {
@@ -153,7 +221,7 @@ async fn main() {
     drop(tx);
     ready.wait().await;
     tokio::time::sleep(Duration::from_millis(500)).await;
-    let with_streams = rss_kib(pid);
+    let with_streams = rss(&pids);
 
     let (owner, channel) = (owner.clone(), channel.clone());
     let send = move |content: String| {
@@ -194,7 +262,7 @@ async fn main() {
     // 2. Throughput: several senders as fast as they can; count deliveries until all arrive.
     let senders = env_num("BENCH_SENDERS", 8).max(1);
     let burst = messages - messages % senders;
-    let cpu_before = cpu_secs(pid);
+    let cpu_before = cpu(&pids);
     let start = Instant::now();
     let sender = {
         let send = send.clone();
@@ -221,21 +289,15 @@ async fn main() {
         }
     }
     let elapsed = start.elapsed();
-    let server_cpu = cpu_secs(pid) - cpu_before;
+    let server_cpu = cpu(&pids) - cpu_before;
     let _ = sender.await;
 
-    println!(
-        "decentra fan-out benchmark ({} backend)",
-        if server.database_url.starts_with("sqlite") {
-            "SQLite"
-        } else {
-            "PostgreSQL"
-        }
-    );
+    println!("decentra fan-out benchmark ({name})");
     println!("  members online (one connection + stream each): {members}");
     println!(
-        "  idle RSS after start:                           {:.1} MiB",
-        idle_kib as f64 / 1024.0
+        "  idle RSS after start:                           {:.1} MiB{}",
+        idle_kib as f64 / 1024.0,
+        if pids.len() > 1 { " (all nodes)" } else { "" }
     );
     println!(
         "  RSS per open stream:                            {:.1} KiB",
@@ -258,7 +320,8 @@ async fn main() {
         burst as f64 / elapsed.as_secs_f64(),
     );
     println!(
-        "  server CPU during the burst: {server_cpu:.2} s = {:.1} µs per delivery (≈ {:.0} deliveries/s per core); the rest of the 2 cores decoded on the client side",
+        "  server CPU during the burst{}: {server_cpu:.2} s = {:.1} µs per delivery (≈ {:.0} deliveries/s per core); the rest of the 2 cores decoded on the client side",
+        if pids.len() > 1 { " (all nodes)" } else { "" },
         server_cpu * 1e6 / delivered.max(1) as f64,
         delivered as f64 / server_cpu.max(0.01),
     );

@@ -152,3 +152,83 @@ pub async fn owner_with_server(server: &Server) -> (Client, proto::Server) {
         .expect("server");
     (owner, guild)
 }
+
+/// A PostgreSQL database that exists for one run and is dropped afterwards.
+pub struct PgDatabase {
+    admin_url: String,
+    name: String,
+    /// The database's URL.
+    pub url: String,
+}
+
+impl PgDatabase {
+    /// A fresh database named for the bench, this process and `tag`.
+    pub async fn create(admin_url: &str, bench: &str, tag: &str) -> Self {
+        let name = format!("{bench}_{}_{tag}", std::process::id());
+        let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(admin_url)
+            .await
+            .expect("connect to PostgreSQL");
+        for sql in [
+            format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+            format!("CREATE DATABASE {name}"),
+        ] {
+            sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+                .execute(&mut conn)
+                .await
+                .expect("create database");
+        }
+        let base = admin_url
+            .rsplit_once('/')
+            .map_or(admin_url, |(base, _)| base);
+        Self {
+            admin_url: admin_url.to_owned(),
+            url: format!("{base}/{name}"),
+            name,
+        }
+    }
+
+    /// Drops the database (its connections are ended).
+    pub async fn drop_now(self) {
+        if let Ok(mut conn) =
+            <sqlx::PgConnection as sqlx::Connection>::connect(&self.admin_url).await
+        {
+            let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.name
+            )))
+            .execute(&mut conn)
+            .await;
+        }
+    }
+}
+
+/// NATS for a `cluster` run (`BENCH_NATS_URL`, else `TEST_NATS_URL`, else the default
+/// port), if one answers.
+pub fn nats_url() -> Option<String> {
+    let url = std::env::var("BENCH_NATS_URL")
+        .or_else(|_| std::env::var("TEST_NATS_URL"))
+        .unwrap_or_else(|_| "nats://127.0.0.1:4222".to_owned());
+    let addr = url.trim_start_matches("nats://").to_owned();
+    std::net::TcpStream::connect(addr).ok().map(|_| url)
+}
+
+/// Deletes what a `cluster` run left in NATS (its stream and key-value buckets).
+pub async fn drop_nats(url: &str, prefix: &str) {
+    let Ok(client) = async_nats::connect(url).await else {
+        return;
+    };
+    let js = async_nats::jetstream::new(client);
+    let p = prefix.to_ascii_uppercase();
+    for stream in [
+        format!("{p}_EVENTS"),
+        format!("KV_{p}_PRESENCE"),
+        format!("KV_{p}_NODES"),
+        format!("KV_{p}_NODE_IDS"),
+        format!("KV_{p}_CELLS"),
+        format!("KV_{p}_CELLS_LONG"),
+        format!("KV_{p}_CHOSEN"),
+        format!("KV_{p}_VOICE"),
+    ] {
+        let _ = js.delete_stream(&stream).await;
+    }
+}

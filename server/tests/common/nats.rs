@@ -84,6 +84,7 @@ impl Drop for TestStream {
             format!("KV_{prefix}_NODE_IDS"),
             format!("KV_{prefix}_CELLS"),
             format!("KV_{prefix}_CELLS_LONG"),
+            format!("KV_{prefix}_VOICE"),
         ];
         // Drop runs inside the test's runtime (which cannot block on itself): a short-lived
         // thread with its own runtime deletes the stream.

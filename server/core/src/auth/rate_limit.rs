@@ -68,15 +68,25 @@ impl std::fmt::Debug for AuthRateLimiter {
     }
 }
 
-/// One GCRA step at `now_ms` on the stored theoretical arrival time: the new one, or how
-/// long to wait. `per_minute` attempts fit in a burst and come back at that rate.
-fn gcra(tat: Option<u64>, now_ms: u64, per_minute: u32) -> std::result::Result<u64, Duration> {
+/// One GCRA step at `now_ms` on the stored theoretical arrival time, for `n` attempts at
+/// once of which only the last is still to be decided (the others happened: a node admitted
+/// them on credit, see `messages::limits`): the new time, or the time with the `n - 1`
+/// charged and how long the last must wait. `per_minute` attempts fit in a burst and come
+/// back at that rate.
+fn gcra(
+    tat: Option<u64>,
+    now_ms: u64,
+    per_minute: u32,
+    n: u32,
+) -> std::result::Result<u64, (u64, Duration)> {
     let per_minute = u64::from(per_minute.max(1));
     let interval = 60_000 / per_minute;
-    let next = tat.unwrap_or(0).max(now_ms) + interval;
+    let base = tat.unwrap_or(0).max(now_ms);
+    let next = base + interval * u64::from(n.max(1));
     let tolerance = interval * per_minute;
     if next - now_ms > tolerance {
-        Err(Duration::from_millis(next - now_ms - tolerance))
+        let charged = next - interval;
+        Err((charged, Duration::from_millis(next - now_ms - tolerance)))
     } else {
         Ok(next)
     }
@@ -170,7 +180,7 @@ async fn take_shared(shared: &dyn SharedCells, key: &str, per_minute: u32) -> Re
     // Key-value keys allow few characters, and usernames are any text: a hash names them.
     let digest = Sha256::digest(key.as_bytes());
     let name: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
-    match take_gcra(shared, &name, per_minute).await {
+    match take_gcra(shared, &name, per_minute, 1).await {
         Ok(None) => Ok(()),
         Ok(Some(wait)) => Err(Error::RateLimited {
             retry_after: wait.max(Duration::from_secs(1)),
@@ -182,26 +192,27 @@ async fn take_shared(shared: &dyn SharedCells, key: &str, per_minute: u32) -> Re
     }
 }
 
-/// One [`gcra`] step on the shared cell `key` (compare-and-set, so every node draws from one
-/// budget): None if the attempt is admitted, else how long to wait; Err if the cells cannot
-/// be reached.
+/// One [`gcra`] step for `n` attempts on the shared cell `key` (compare-and-set, so every
+/// node draws from one budget): None if the last is admitted, else how long it must wait (the
+/// other `n - 1` are charged either way); Err if the cells cannot be reached.
 pub(crate) async fn take_gcra(
     shared: &dyn SharedCells,
     key: &str,
     per_minute: u32,
+    n: u32,
 ) -> std::result::Result<Option<Duration>, String> {
     let mut refused = None;
     shared
         .update(Cells::Minutes, key, &mut |tat| {
             let now = crate::id::now_ms().max(0) as u64;
-            match gcra(tat, now, per_minute) {
+            match gcra(tat, now, per_minute, n) {
                 Ok(next) => {
                     refused = None;
                     Some(next)
                 }
-                Err(wait) => {
+                Err((charged, wait)) => {
                     refused = Some(wait);
-                    None
+                    (n > 1).then_some(charged)
                 }
             }
         })
@@ -239,10 +250,25 @@ mod tests {
     fn the_shared_gcra_allows_a_burst_then_the_rate() {
         let mut tat = None;
         for _ in 0..3 {
-            tat = Some(gcra(tat, 1_000_000, 3).expect("within the burst"));
+            tat = Some(gcra(tat, 1_000_000, 3, 1).expect("within the burst"));
         }
-        let wait = gcra(tat, 1_000_000, 3).expect_err("burst spent");
+        let (charged, wait) = gcra(tat, 1_000_000, 3, 1).expect_err("burst spent");
         assert_eq!(wait, Duration::from_secs(20));
-        assert!(gcra(tat, 1_020_000, 3).is_ok(), "one more after 60 s / 3");
+        assert_eq!(Some(charged), tat, "a refused attempt costs nothing");
+        assert!(
+            gcra(tat, 1_020_000, 3, 1).is_ok(),
+            "one more after 60 s / 3"
+        );
+    }
+
+    /// Attempts admitted on credit are charged together; when the last does not fit, the
+    /// others are charged anyway, so the wait pays back what the credit let through.
+    #[test]
+    fn the_shared_gcra_charges_several_at_once() {
+        let tat = gcra(None, 1_000_000, 6, 4).expect("4 of 6 fit");
+        assert_eq!(tat, 1_040_000);
+        let (charged, wait) = gcra(Some(tat), 1_000_000, 6, 4).expect_err("8 of 6 do not");
+        assert_eq!(charged, 1_070_000, "the 3 admitted on credit are charged");
+        assert_eq!(wait, Duration::from_secs(20));
     }
 }

@@ -31,6 +31,7 @@
 //! still reaches the clients, late.
 
 mod feed;
+mod inflight;
 mod lease;
 mod outbox;
 mod presence;
@@ -155,6 +156,8 @@ struct Link {
     long_cells: async_nats::jetstream::kv::Store,
     /// How often this node refreshes its liveness.
     refresh: Duration,
+    /// Stored publications handed to NATS whose acknowledgement is awaited.
+    inflight: inflight::InFlight,
     /// Stored publications NATS did not take yet.
     outbox: outbox::Outbox,
     /// Numbers this node's stored publications (their message ids).
@@ -264,6 +267,7 @@ impl NatsBus {
             presence::bucket(&js, &format!("{}_CELLS_LONG", config.prefix), LONG_CELL_TTL).await?;
         tracing::info!(node_id = lease.id, "leased a node id");
         let (covers, covers_rx) = mpsc::unbounded_channel();
+        let (inflight, handed) = inflight::InFlight::new();
         let link = Arc::new(Link {
             client,
             covers,
@@ -285,9 +289,11 @@ impl NatsBus {
             cells,
             long_cells,
             refresh: presence::refresh(ttl),
+            inflight,
             outbox: outbox::Outbox::default(),
             published: std::sync::atomic::AtomicU64::new(0),
         });
+        tokio::spawn(inflight::confirm(Arc::downgrade(&link), handed));
         tokio::spawn(outbox::drain(Arc::downgrade(&link), link.outbox.wake()));
         Ok(Self(link))
     }
@@ -444,9 +450,12 @@ impl EventBus for NatsBus {
 }
 
 impl Link {
-    /// Publishes into the stream, or queues in the outbox (behind publications waiting
-    /// there, or when NATS does not take it) to be retried until NATS does.
+    /// Hands a publication to NATS, pipelined ([`inflight`]: the acknowledgements are awaited
+    /// in order by a task of their own), or, behind publications waiting in the outbox,
+    /// queues it there to be retried until NATS takes it; returns once NATS stored it or it
+    /// waits in the outbox.
     async fn publish_or_queue(&self, subject: String, mut headers: HeaderMap, payload: Bytes) {
+        let turn = self.inflight.turn().await;
         let n = self
             .published
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -459,26 +468,36 @@ impl Link {
             headers,
             payload,
         };
-        if self.outbox.is_backed_up() {
-            self.outbox.push(pending);
-            return;
-        }
-        if let Err(e) = publish_stored(
-            &self.js,
-            pending.subject.clone(),
-            pending.headers.clone(),
-            pending.payload.clone(),
+        let ack = if self.outbox.is_backed_up() {
+            None
+        } else {
+            self.js
+                .publish_with_headers(
+                    pending.subject.clone(),
+                    pending.headers.clone(),
+                    pending.payload.clone(),
+                )
+                .await
+                .inspect_err(|e| {
+                    tracing::error!(error = %e, "NATS did not take an event; it is queued and retried");
+                })
+                .ok()
+        };
+        let (settled, on_settled) = tokio::sync::oneshot::channel();
+        turn.queue(
+            inflight::Handed {
+                pending,
+                ack,
+                settled,
+            },
+            on_settled,
         )
-        .await
-        {
-            tracing::error!(error = %e, "NATS did not take an event; it is queued and retried");
-            self.outbox.push(pending);
-        }
+        .await;
     }
 }
 
-/// Publishes into the stream and waits for its acknowledgement (so the next publication of
-/// this node is ordered after it).
+/// Publishes into the stream and waits for its acknowledgement (the outbox's retry: the next
+/// publication it retries is ordered after this one).
 async fn publish_stored(
     js: &jetstream::Context,
     subject: String,
