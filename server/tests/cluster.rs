@@ -17,8 +17,12 @@ use std::collections::HashSet;
 use futures::StreamExt;
 
 use common::{
-    TestServer, bit, code, create_invite, create_server, events::Events, general_channel, join,
-    process::Process, register, send, user_id,
+    TestServer, bit, code, create_invite, create_server,
+    events::Events,
+    general_channel, join,
+    process::Process,
+    register, send, user_id,
+    voice::{join_voice, removed, updated, voice_channel},
 };
 use decentra_sdk::{Client, proto};
 use proto::{Permission as P, subscribe_response::Event};
@@ -968,48 +972,6 @@ async fn a_user_goes_offline_when_every_node_holding_them_dies() {
     drop(db);
 }
 
-async fn voice_channel(owner: &Client, server_id: &str, name: &str, user_limit: u32) -> String {
-    owner
-        .channels()
-        .create_channel(proto::CreateChannelRequest {
-            server_id: server_id.to_owned(),
-            name: name.to_owned(),
-            r#type: proto::ChannelType::Voice.into(),
-            user_limit,
-            ..Default::default()
-        })
-        .await
-        .expect("voice channel")
-        .into_inner()
-        .channel
-        .expect("channel")
-        .id
-}
-
-async fn join_voice(
-    c: &Client,
-    channel_id: &str,
-) -> Result<proto::JoinVoiceChannelResponse, tonic::Status> {
-    c.voice()
-        .join_voice_channel(proto::JoinVoiceChannelRequest {
-            channel_id: channel_id.to_owned(),
-            ..Default::default()
-        })
-        .await
-        .map(|r| r.into_inner())
-}
-
-fn voice_joined<'a>(user: &'a str, channel: &'a str) -> impl FnMut(&Event) -> bool + 'a {
-    move |e| {
-        matches!(e, Event::VoiceStateUpdated(u)
-            if u.voice_state.as_ref().is_some_and(|v| v.user_id == user && v.channel_id == channel))
-    }
-}
-
-fn voice_left<'a>(user: &'a str, channel: &'a str) -> impl FnMut(&Event) -> bool + 'a {
-    move |e| matches!(e, Event::VoiceStateRemoved(r) if r.user_id == user && r.channel_id == channel)
-}
-
 fn voice_of<'a>(user: &'a str) -> impl FnMut(&Event) -> bool + 'a {
     move |e| match e {
         Event::VoiceStateUpdated(u) => u.voice_state.as_ref().is_some_and(|v| v.user_id == user),
@@ -1056,7 +1018,7 @@ async fn voice_states_span_the_nodes() {
     let (_bob_stream, _) = Events::ready(&s.bob).await;
     let (mut on_c, _) = Events::ready(&s.carol).await;
     join_voice(&s.bob, &lounge).await.expect("bob joins on B");
-    on_c.wait_for(voice_joined(&bob_id, &lounge)).await;
+    on_c.wait_for(updated(&bob_id, &lounge)).await;
 
     let carol_on_c = s.on(&s.nodes[2], &s.carol_tokens).await;
     snapshot_showing(&carol_on_c, &s.server, &[(bob_id.clone(), lounge.clone())]).await;
@@ -1067,7 +1029,7 @@ async fn voice_states_span_the_nodes() {
         .await
         .expect("leave");
     // Once each: no second join before the leave, nothing about Bob after it.
-    on_c.none_before(voice_joined(&bob_id, &lounge), voice_left(&bob_id, &lounge))
+    on_c.none_before(updated(&bob_id, &lounge), removed(&bob_id, &lounge))
         .await;
     send(&s.alice, &s.general, "after the leave").await;
     on_c.none_before(voice_of(&bob_id), |e| created_with(e, "after the leave"))
@@ -1099,7 +1061,7 @@ async fn voice_limits_hold_across_the_nodes() {
     join_voice(&bob_on_c, &lounge)
         .await
         .expect("bob joins another channel on C");
-    on_a.wait_for(voice_left(&bob_id, &small)).await;
+    on_a.wait_for(removed(&bob_id, &small)).await;
     join_voice(&s.carol, &small)
         .await
         .expect("bob's place came free");
@@ -1128,11 +1090,11 @@ async fn voice_states_of_a_dead_node_are_removed() {
     join_voice(&carol_on_a, &lounge)
         .await
         .expect("carol joins on A");
-    on_c.wait_for(voice_joined(&carol_id, &lounge)).await;
+    on_c.wait_for(updated(&carol_id, &lounge)).await;
     a.kill_9();
     on_c.wait_for_within(
         std::time::Duration::from_secs(30),
-        voice_left(&carol_id, &lounge),
+        removed(&carol_id, &lounge),
     )
     .await;
     let (_, ready) = Events::ready(&alice).await;
@@ -1184,7 +1146,7 @@ async fn calls_span_the_nodes() {
         .expect("accept on B")
         .into_inner();
     assert_eq!(accepted.voice_states.len(), 2, "{accepted:?}");
-    on_a.wait_for(voice_joined(&bob_id, &dm)).await;
+    on_a.wait_for(updated(&bob_id, &dm)).await;
     s.alice
         .voice()
         .end_call(proto::EndCallRequest {

@@ -5,7 +5,10 @@ mod common;
 
 use base64::Engine as _;
 use common::{
-    Backend, TestServer, admin_and_member, bit, code, create_server, events::Events, join, users,
+    Backend, TestServer, admin_and_member, bit, code, create_server,
+    events::Events,
+    join, users,
+    voice::{join_voice, removed, updated, voice_channel, voice_channel_with},
 };
 use decentra_sdk::{Client, proto};
 use hmac::{Hmac, KeyInit, Mac};
@@ -20,55 +23,6 @@ backend_tests!(
     unanswered_calls_time_out,
 );
 
-async fn voice_channel(owner: &Client, server_id: &str, name: &str, limit: u32) -> String {
-    voice_channel_with(owner, server_id, name, limit, Vec::new()).await
-}
-
-async fn voice_channel_with(
-    owner: &Client,
-    server_id: &str,
-    name: &str,
-    user_limit: u32,
-    permission_overwrites: Vec<proto::PermissionOverwrite>,
-) -> String {
-    owner
-        .channels()
-        .create_channel(proto::CreateChannelRequest {
-            server_id: server_id.to_owned(),
-            name: name.to_owned(),
-            r#type: proto::ChannelType::Voice.into(),
-            user_limit,
-            permission_overwrites,
-            ..Default::default()
-        })
-        .await
-        .expect("create voice channel")
-        .into_inner()
-        .channel
-        .expect("channel")
-        .id
-}
-
-async fn join_voice(
-    c: &Client,
-    channel_id: &str,
-) -> Result<proto::JoinVoiceChannelResponse, tonic::Status> {
-    c.voice()
-        .join_voice_channel(proto::JoinVoiceChannelRequest {
-            channel_id: channel_id.to_owned(),
-            ..Default::default()
-        })
-        .await
-        .map(|r| r.into_inner())
-}
-
-fn updated<'a>(user: &'a str, channel: &'a str) -> impl FnMut(&Event) -> bool + 'a {
-    move |e| {
-        matches!(e, Event::VoiceStateUpdated(u)
-            if u.voice_state.as_ref().is_some_and(|v| v.user_id == user && v.channel_id == channel))
-    }
-}
-
 /// An update of `user` in `channel` whose state passes `check`.
 fn updated_where<'a>(
     user: &'a str,
@@ -79,10 +33,6 @@ fn updated_where<'a>(
         matches!(e, Event::VoiceStateUpdated(u)
             if u.voice_state.as_ref().is_some_and(|v| v.user_id == user && v.channel_id == channel && check(v)))
     }
-}
-
-fn removed<'a>(user: &'a str, channel: &'a str) -> impl FnMut(&Event) -> bool + 'a {
-    move |e| matches!(e, Event::VoiceStateRemoved(r) if r.user_id == user && r.channel_id == channel)
 }
 
 fn any_voice_in(channel: &str) -> impl FnMut(&Event) -> bool + '_ {

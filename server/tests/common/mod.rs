@@ -9,6 +9,7 @@ pub mod nats;
 pub mod pg;
 pub mod process;
 pub mod smtp;
+pub mod voice;
 
 use std::{net::SocketAddr, sync::Arc};
 
