@@ -17,7 +17,8 @@
 //! Environment: `BENCH_SENDERS` (default 32), `BENCH_MESSAGES` per sender (default 250),
 //! `BENCH_BACKENDS` (default `sqlite,postgres,cluster`), `BENCH_SHAPES` (default
 //! `channels,channel`).
-//! Prints msg/s, server CPU µs per message and p50/p99 acknowledgement latency.
+//! Prints msg/s, server CPU µs per message and p50/p99 acknowledgement latency, and the CPU
+//! per message of the load generator and of everything else on the machine (the database).
 //!
 //! Profiling: with `BENCH_PERF=<prefix>` the timed phase of each run is recorded by
 //! `perf record -g` attached to the server (`<prefix>-<backend>-<shape>.data`); read it with
@@ -31,8 +32,8 @@ use decentra_sdk::{Client, proto};
 mod support;
 
 use support::{
-    PgDatabase, SECRET, Server, cpu_secs, drop_nats, env_num, nats_url, owner_with_server,
-    start_server_on,
+    PgDatabase, SECRET, Server, cpu_secs, drop_nats, env_num, machine_busy_secs, nats_url,
+    owner_with_server, start_server_on,
 };
 
 fn now_ms() -> i64 {
@@ -169,6 +170,11 @@ fn percentile(sorted: &[u64], p: f64) -> f64 {
 struct Figures {
     rate: f64,
     cpu_us: f64,
+    /// CPU per message of this process (the load generator).
+    client_us: f64,
+    /// CPU per message of everything else on the machine: the database, the kernel's work
+    /// for other processes.
+    rest_us: f64,
     p50_ms: f64,
     p99_ms: f64,
     max_ms: f64,
@@ -237,11 +243,15 @@ async fn run(
     send_all(&clients, 5, "warm-up").await;
     let perf = perf_record(pid, profile);
     let cpu_of = |pids: &[u32]| pids.iter().map(|p| cpu_secs(*p)).sum::<f64>();
-    let cpu_before = cpu_of(&pids);
+    let me = std::process::id();
+    let (cpu_before, client_before, machine_before) =
+        (cpu_of(&pids), cpu_secs(me), machine_busy_secs());
     let start = Instant::now();
     let mut latencies = send_all(&clients, per_sender, "load").await;
     let elapsed = start.elapsed().as_secs_f64();
     let cpu = cpu_of(&pids) - cpu_before;
+    let client = cpu_secs(me) - client_before;
+    let rest = machine_busy_secs() - machine_before - cpu - client;
     drop(servers);
     if let Some(url) = &nats {
         drop_nats(url, &prefix).await;
@@ -254,6 +264,8 @@ async fn run(
     Figures {
         rate: total as f64 / elapsed,
         cpu_us: cpu * 1e6 / total.max(1) as f64,
+        client_us: client * 1e6 / total.max(1) as f64,
+        rest_us: rest.max(0.0) * 1e6 / total.max(1) as f64,
         p50_ms: percentile(&latencies, 0.50),
         p99_ms: percentile(&latencies, 0.99),
         max_ms: latencies.last().copied().unwrap_or_default() as f64 / 1_000.0,
@@ -340,6 +352,10 @@ async fn main() {
             println!(
                 "  {name:<10} {label:<11}: {:>7.0} msg/s, server CPU {:>6.1} µs/msg, ack p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
                 figures.rate, figures.cpu_us, figures.p50_ms, figures.p99_ms, figures.max_ms
+            );
+            println!(
+                "  {:<23}  the rest of the machine per message: load generator {:.1} µs, everything else (database, …) {:.1} µs",
+                "", figures.client_us, figures.rest_us
             );
         }
     }

@@ -51,6 +51,27 @@ pub fn cpu_secs(pid: u32) -> f64 {
         .unwrap_or(0.0)
 }
 
+/// CPU seconds the whole machine has been busy so far (every CPU; from `/proc/stat`: all but
+/// idle, I/O wait and time stolen by the hypervisor), so a bench can show what the database
+/// and the load generator cost next to the server.
+pub fn machine_busy_secs() -> f64 {
+    std::fs::read_to_string("/proc/stat")
+        .ok()
+        .and_then(|s| {
+            let ticks: Vec<f64> = s
+                .lines()
+                .next()?
+                .split_whitespace()
+                .skip(1)
+                .filter_map(|v| v.parse().ok())
+                .collect();
+            // user nice system idle iowait irq softirq steal …
+            let busy = ticks.iter().take(7).sum::<f64>() - ticks.get(3)? - ticks.get(4)?;
+            Some(busy / 100.0)
+        })
+        .unwrap_or(0.0)
+}
+
 /// The server under test; killed when dropped.
 pub struct Server {
     pub child: Child,
