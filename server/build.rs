@@ -19,16 +19,22 @@ fn main() {
 
     browser_tests();
 
-    // Cluster tests need NATS (JetStream): a given server or the binary to start one.
+    // Cluster tests need NATS 2.10+ (JetStream): a given server or the binary to start one.
     println!("cargo:rustc-check-cfg=cfg(decentra_nats)");
     println!("cargo:rerun-if-env-changed=TEST_NATS_URL");
+    println!("cargo:rerun-if-env-changed=TEST_NATS_SERVER");
     let nats_url = std::env::var("TEST_NATS_URL").is_ok_and(|u| !u.trim().is_empty());
-    if nats_url || in_path("nats-server") || Path::new("/usr/sbin/nats-server").is_file() {
-        println!("cargo:rustc-cfg=decentra_nats");
-    } else {
-        println!(
+    match nats_server_version() {
+        _ if nats_url => println!("cargo:rustc-cfg=decentra_nats"),
+        Some((2, minor)) if minor >= 10 => println!("cargo:rustc-cfg=decentra_nats"),
+        Some((major, _)) if major > 2 => println!("cargo:rustc-cfg=decentra_nats"),
+        Some((major, minor)) => println!(
+            "cargo:warning=cluster tests will be SKIPPED: nats-server {major}.{minor} is too \
+             old (nodes need 2.10+); set TEST_NATS_URL or install a newer one"
+        ),
+        None => println!(
             "cargo:warning=cluster tests will be SKIPPED: set TEST_NATS_URL or install nats-server"
-        );
+        ),
     }
 
     println!("cargo:rustc-check-cfg=cfg(decentra_pg)");
@@ -74,6 +80,25 @@ fn browser_tests() {
              (Debian: apt-get install chromium) or set CHROMIUM_PATH"
         );
     }
+}
+
+/// The version (major, minor) of the `nats-server` tests would start (`TEST_NATS_SERVER`, else
+/// the installed one), from `nats-server --version`.
+fn nats_server_version() -> Option<(u64, u64)> {
+    let program = match std::env::var_os("TEST_NATS_SERVER") {
+        Some(b) if !b.is_empty() => std::path::PathBuf::from(b),
+        _ if in_path("nats-server") => "nats-server".into(),
+        _ => "/usr/sbin/nats-server".into(),
+    };
+    let out = std::process::Command::new(program)
+        .arg("--version")
+        .output()
+        .ok()?;
+    // "nats-server: v2.10.27"
+    let text = String::from_utf8(out.stdout).ok()?;
+    let version = text.trim().rsplit(' ').next()?.trim_start_matches('v');
+    let mut parts = version.split('.').map(|p| p.parse::<u64>().ok());
+    Some((parts.next()??, parts.next()??))
 }
 
 fn in_path(program: &str) -> bool {

@@ -1189,7 +1189,7 @@ impl OwnNats {
     /// Starts the server again on the same port and data, with JetStream or without.
     fn restart(&mut self, jetstream: bool) {
         let port = self.port.to_string();
-        let mut command = std::process::Command::new("nats-server");
+        let mut command = std::process::Command::new(common::nats::binary());
         command.args(["-a", "127.0.0.1", "-p", &port, "-sd"]);
         command.arg(self.dir.path());
         if jetstream {

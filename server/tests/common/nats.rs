@@ -1,9 +1,11 @@
 //! NATS for cluster tests: `TEST_NATS_URL` if set, else the server on the default port if one
-//! answers there, else a private `nats-server -js` on a free loopback port started once per
-//! test binary. Each test gets a subject prefix (and so a JetStream stream) of its own,
-//! deleted by the [`TestStream`] guard.
+//! of 2.10 or newer answers there (older ones are refused by the nodes), else a private
+//! `nats-server -js` ([`binary`]) on a free loopback port started once per test binary. Each
+//! test gets a subject prefix (and so a JetStream stream) of its own, deleted by the
+//! [`TestStream`] guard.
 
 use std::{
+    io::{BufRead, BufReader},
     process::{Child, Command, Stdio},
     sync::{Mutex, OnceLock},
     time::{Duration, Instant},
@@ -16,11 +18,35 @@ pub fn url() -> &'static str {
     static URL: OnceLock<String> = OnceLock::new();
     URL.get_or_init(|| match std::env::var("TEST_NATS_URL") {
         Ok(url) if !url.trim().is_empty() => url,
-        _ if std::net::TcpStream::connect(("127.0.0.1", 4222)).is_ok() => {
-            "nats://127.0.0.1:4222".to_owned()
-        }
+        _ if version_at(4222).is_some_and(|v| new_enough(&v)) => "nats://127.0.0.1:4222".to_owned(),
         _ => private_server().unwrap_or_else(|e| panic!("cannot start nats-server: {e}")),
     })
+}
+
+/// The `nats-server` binary tests start: `TEST_NATS_SERVER` if set (a 2.10+ build where the
+/// one on `PATH` is older), else `nats-server`.
+pub fn binary() -> String {
+    std::env::var("TEST_NATS_SERVER")
+        .ok()
+        .filter(|b| !b.trim().is_empty())
+        .unwrap_or_else(|| "nats-server".to_owned())
+}
+
+/// The version the NATS server on `port` announces in its first line (`INFO {…}`).
+fn version_at(port: u16) -> Option<String> {
+    let stream = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+    stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    let mut line = String::new();
+    BufReader::new(stream).read_line(&mut line).ok()?;
+    let info: serde_json::Value = serde_json::from_str(line.strip_prefix("INFO ")?).ok()?;
+    info["version"].as_str().map(str::to_owned)
+}
+
+/// NATS 2.10 or newer (what a node accepts).
+fn new_enough(version: &str) -> bool {
+    let mut parts = version.trim_start_matches('v').split('.');
+    let mut number = || parts.next().and_then(|p| p.parse::<u64>().ok());
+    matches!((number(), number()), (Some(major), Some(minor)) if (major, minor) >= (2, 10))
 }
 
 /// The private server's shell: it kills the server when its stdin closes, i.e. when the
@@ -34,7 +60,8 @@ fn private_server() -> Result<String, String> {
         .port();
     let dir = std::env::temp_dir().join(format!("decentra-nats-{port}"));
     let script = format!(
-        "nats-server -js -a 127.0.0.1 -p {port} -sd {dir} & pid=$!; cat >/dev/null; kill $pid",
+        "'{binary}' -js -a 127.0.0.1 -p {port} -sd {dir} & pid=$!; cat >/dev/null; kill $pid",
+        binary = binary(),
         dir = dir.display()
     );
     let child = Command::new("sh")

@@ -186,6 +186,17 @@ impl std::fmt::Debug for NatsBus {
     }
 }
 
+/// Whether a NATS server of `version` republishes a stream's messages in stream order, as
+/// the feed needs ([`feed`] merges its subscriptions by sequence and skips what comes late).
+/// From 2.10 one task per stream stores and republishes; 2.9 stores on each publisher's
+/// connection and republishes after releasing the stream, so messages from two nodes can
+/// be republished the other way round.
+fn republishes_in_order(version: &str) -> bool {
+    let mut parts = version.trim_start_matches('v').split(['.', '-', '+']);
+    let mut number = || parts.next().and_then(|p| p.parse::<u64>().ok());
+    matches!((number(), number()), (Some(major), Some(minor)) if (major, minor) >= (2, 10))
+}
+
 /// Applies a signal from another node (see `change::apply_signal`).
 pub type ApplySignal = Arc<dyn Fn(Signal) + Send + Sync>;
 
@@ -222,6 +233,17 @@ impl NatsBus {
             .connect(&config.url)
             .await
             .map_err(|e| nats_error("cannot connect to NATS")(e.into()))?;
+        let version = client.server_info().version;
+        if !republishes_in_order(&version) {
+            return Err(Error::invalid(
+                "nats_url",
+                format!(
+                    "NATS {version} is too old: use NATS 2.10 or newer (older servers can \
+                     republish the event stream out of order when several nodes publish at \
+                     once, and a node would then skip events)"
+                ),
+            ));
+        }
         let js = jetstream::new(client.clone());
         let stream = config.stream_name();
         let info = js
@@ -243,18 +265,7 @@ impl NatsBus {
                 ..Default::default()
             })
             .await
-            .map_err(|e| {
-                // NATS 2.9 cannot add republishing to a stream made without it (by a
-                // version of Decentra before audience subjects): say what to do.
-                let older = e.to_string().contains("RePublish");
-                let what = if older {
-                    "the JetStream event stream predates audience subjects and NATS cannot \
-                     convert it: delete the stream once (clients resync) and restart"
-                } else {
-                    "cannot create the JetStream event stream"
-                };
-                nats_error(what)(e.into())
-            })?;
+            .map_err(|e| nats_error("cannot create the JetStream event stream")(e.into()))?;
         // The stream's creation time tells this stream from an earlier one of the same name:
         // cursors of a deleted stream are refused rather than misread.
         let epoch = (info.created.unix_timestamp_nanos() / 1_000) as u64;
@@ -578,8 +589,7 @@ struct Read {
 
 impl NatsBus {
     /// The stored messages with `after < seq <= upto` whose subject `wanted` accepts, in
-    /// order (the stream is read whole over that range: NATS 2.9 filters a consumer on one
-    /// subject only).
+    /// order (the stream is read whole over that range).
     async fn read(
         &self,
         after: u64,
@@ -843,6 +853,18 @@ mod tests {
 
     fn tokens(a: &Audience) -> Vec<String> {
         copies(a).into_iter().map(|(t, _)| t).collect()
+    }
+
+    /// Only servers that republish in stream order are accepted; an unreadable version is
+    /// refused rather than guessed.
+    #[test]
+    fn nats_before_2_10_is_refused() {
+        for ok in ["2.10.0", "2.10.27", "v2.11.4", "2.12.0-RC.1", "3.0.0"] {
+            assert!(republishes_in_order(ok), "{ok}");
+        }
+        for old in ["2.9.10", "2.9.25", "1.4.1", "2", "", "two.ten"] {
+            assert!(!republishes_in_order(old), "{old}");
+        }
     }
 
     /// One server or one user: its own subject, so a node can take just that audience.
