@@ -1,10 +1,10 @@
 //! Group commit of sent messages: one committer task per process takes every send that is
 //! queued, writes them all in ONE transaction ([`MessageStore::insert_messages`]) and answers
-//! each sender only after that transaction has committed. Where the database lets writers
-//! overlap (PostgreSQL, [`Store::parallel_writes`]), a few batches are in flight at once, so
-//! a batch's round trips and WAL flush no longer leave the next batch waiting. Concurrent senders then share one
-//! commit (one fsync on SQLite, one WAL flush and far fewer round trips on PostgreSQL) instead
-//! of queueing on the database's write lock or a channel row lock one by one.
+//! each sender only after that transaction has committed. While a batch is written the next
+//! one fills ([`Store::parallel_writes`] batches are in flight at once), so under load batches
+//! grow. Concurrent senders then share one commit (one fsync on SQLite, one WAL flush and far
+//! fewer round trips on PostgreSQL) instead of queueing on the database's write lock one by
+//! one.
 //!
 //! The authors of a batch's new messages are read in one query after its commit (while the
 //! next batch is already being written), so a send needs no read of its own to build the

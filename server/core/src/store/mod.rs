@@ -12,6 +12,7 @@ mod admission;
 mod audit;
 mod bots;
 mod channels;
+mod held;
 mod mail;
 mod members;
 mod messages;
@@ -76,10 +77,9 @@ pub trait Store:
     /// only, so a unit of work ([`crate::change::Change`]) commits them together with its
     /// audit row; dropping it uncommitted rolls everything back.
     async fn begin_write(&self) -> Result<Box<dyn WriteTx>>;
-    /// How many write transactions can usefully run at once: 1 where writers take turns on one
-    /// lock (SQLite), more where they overlap (PostgreSQL, which also shares one WAL flush
-    /// among the transactions committing together). The message committer writes this many
-    /// batches at a time.
+    /// How many batches the message committer writes at a time: 1 on SQLite, whose writers
+    /// take turns on one lock, and on PostgreSQL too, where a second batch in flight cost
+    /// more database CPU (smaller batches, more commits) than its overlap saved.
     fn parallel_writes(&self) -> usize;
 }
 

@@ -1,11 +1,15 @@
 //! PostgreSQL backend: the production database.
 
-use std::{str::FromStr, time::Duration};
+use std::{str::FromStr, sync::Arc, time::Duration};
 
-use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgSslMode};
+use sqlx::{
+    Connection as _,
+    postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgSslMode},
+};
 
 use super::{
     MessageRecord, NewMessage,
+    held::{HeldConnections, TEST_IF_IDLE_FOR},
     sql::{InsertAtOnce, sql_store},
 };
 use crate::error::Result;
@@ -16,6 +20,9 @@ pub struct PgStore {
     pool: PgPool,
     /// Message history reads (a read replica when one is configured, else `pool`).
     read_pool: PgPool,
+    /// Connections kept out of the pool for the hot path: the message committer's batches
+    /// and the reads of their authors.
+    held: Arc<HeldConnections<sqlx::Postgres>>,
 }
 
 impl PgStore {
@@ -27,26 +34,46 @@ impl PgStore {
     /// Connects, runs the migrations, and reads message history from `read_url` (a read
     /// replica of the same database) when given.
     pub async fn connect_with_replica(url: &str, read_url: Option<&str>) -> Result<Self> {
-        let pool = PgPoolOptions::new()
-            .max_connections(16)
-            .acquire_timeout(Duration::from_secs(10))
-            .connect_with(connect_options(url)?)
-            .await?;
+        let pool = pool_options().connect_with(connect_options(url)?).await?;
         sqlx::migrate!("../../migrations/postgres")
             .run(&pool)
             .await?;
         let read_pool = match read_url {
             Some(read_url) => {
-                PgPoolOptions::new()
-                    .max_connections(16)
-                    .acquire_timeout(Duration::from_secs(10))
+                pool_options()
                     .connect_with(connect_options(read_url)?)
                     .await?
             }
             None => pool.clone(),
         };
-        Ok(Self { pool, read_pool })
+        Ok(Self {
+            held: Arc::new(HeldConnections::new(pool.clone(), PARALLEL_WRITES + 1)),
+            pool,
+            read_pool,
+        })
     }
+}
+
+/// One batch written at a time: the next one fills meanwhile, so under load batches grow
+/// instead of multiplying. Measured with 32 senders on 2 cores (server and database on one
+/// machine): against 2 or 4 batches in flight, PostgreSQL spent 85 instead of 135–235 µs of
+/// CPU per message (fewer statements, commits and WAL flushes) and throughput rose 15–40 %.
+const PARALLEL_WRITES: usize = 1;
+
+/// A connection is tested before use only after it sat idle (see [`TEST_IF_IDLE_FOR`]).
+fn pool_options() -> PgPoolOptions {
+    PgPoolOptions::new()
+        .max_connections(16)
+        .acquire_timeout(Duration::from_secs(10))
+        .test_before_acquire(false)
+        .before_acquire(|conn, meta| {
+            Box::pin(async move {
+                if meta.idle_for >= TEST_IF_IDLE_FOR {
+                    conn.ping().await?;
+                }
+                Ok(true)
+            })
+        })
 }
 
 /// The options of `url`. Without an explicit `sslmode` (in the URL or `PGSSLMODE`), a
@@ -81,8 +108,7 @@ sql_store!(
     // READ COMMITTED (the default) gives every statement its own snapshot; multi-statement
     // reads that must agree use one.
     begin_snapshot = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
-    // Concurrent transactions overlap their round trips and share WAL flushes.
-    parallel_writes = 4,
+    parallel_writes = PARALLEL_WRITES,
 );
 
 /// A plain batch in one autocommit statement: the rows travel as arrays (one statement shape
@@ -130,6 +156,7 @@ impl InsertAtOnce for PgStore {
                 targets.push(*target);
             }
         }
+        let mut conn = self.held.take().await?;
         let records = sqlx::query_as(INSERT_AT_ONCE)
             .bind(rows.clone().map(|m| m.id).collect::<Vec<_>>())
             .bind(rows.clone().map(|m| m.channel_id).collect::<Vec<_>>())
@@ -147,8 +174,9 @@ impl InsertAtOnce for PgStore {
             .bind(channel_ids)
             .bind(kinds)
             .bind(targets)
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *conn)
             .await?;
+        self.held.put_back(conn);
         Ok(Some(records))
     }
 }

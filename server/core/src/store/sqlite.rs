@@ -1,6 +1,6 @@
 //! SQLite backend: the embedded zero-setup default (one file in the data directory).
 
-use std::{str::FromStr, time::Duration};
+use std::{str::FromStr, sync::Arc, time::Duration};
 
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
@@ -8,6 +8,7 @@ use sqlx::sqlite::{
 
 use super::{
     MessageRecord, NewMessage,
+    held::HeldConnections,
     sql::{InsertAtOnce, sql_store},
 };
 use crate::error::Result;
@@ -18,6 +19,9 @@ pub struct SqliteStore {
     pool: SqlitePool,
     /// Message history reads: the same pool (SQLite has no replicas).
     read_pool: SqlitePool,
+    /// Connections kept out of the pool for the hot path: the message committer's batches
+    /// and the reads of their authors.
+    held: Arc<HeldConnections<sqlx::Sqlite>>,
 }
 
 impl SqliteStore {
@@ -33,13 +37,17 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Full)
             .busy_timeout(Duration::from_secs(10))
             .foreign_keys(true);
+        // A connection to a local file does not break while idle: no test before each use
+        // (on SQLite it is a call through the connection's worker thread).
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
+            .test_before_acquire(false)
             .connect_with(options)
             .await?;
         sqlx::migrate!("../../migrations/sqlite").run(&pool).await?;
         Ok(Self {
             read_pool: pool.clone(),
+            held: Arc::new(HeldConnections::new(pool.clone(), 2)),
             pool,
         })
     }

@@ -221,7 +221,8 @@ macro_rules! messages_sql {
                     }
                     return Ok(outcomes);
                 }
-                let mut tx = self.pool.begin_with($begin_write).await?;
+                let mut conn = self.held.take().await?;
+                let mut tx = sqlx::Connection::begin_with(&mut *conn, $begin_write).await?;
                 // Messages without attachments: multi-row inserts. A retry with the same nonce
                 // hits `messages_nonce_key` and inserts nothing.
                 let plain: Vec<&$crate::store::NewMessage> =
@@ -373,6 +374,7 @@ macro_rules! messages_sql {
                     }
                 }
                 tx.commit().await?;
+                self.held.put_back(conn);
                 Ok(outcomes)
             }
 
@@ -515,6 +517,8 @@ macro_rules! messages_sql {
                 ids: &[i64],
             ) -> $crate::error::Result<Vec<$crate::store::UserRecord>> {
                 let mut out = Vec::with_capacity(ids.len());
+                // Every sent batch reads its authors: on a held connection, like its insert.
+                let mut conn = self.held.take().await?;
                 for chunk in ids.chunks(CHUNK) {
                     let list = param_list(1, chunk.len());
                     let sql = format!(
@@ -525,9 +529,10 @@ macro_rules! messages_sql {
                     for id in chunk {
                         q = q.bind(id);
                     }
-                    let rows: Vec<$crate::store::UserRecord> = q.fetch_all(&self.pool).await?;
+                    let rows: Vec<$crate::store::UserRecord> = q.fetch_all(&mut *conn).await?;
                     out.extend(rows);
                 }
+                self.held.put_back(conn);
                 Ok(out)
             }
 
