@@ -114,6 +114,41 @@ async fn grpc_web_unary_over_http1(backend: Backend) {
     server.stop().await;
 }
 
+/// Native gRPC (HTTP/2, `application/grpc`) skips the CORS and gRPC-web layers only when no
+/// browser sent it: the same call with an `Origin` still gets its CORS headers.
+async fn native_grpc_is_served_with_cors_only_for_browsers(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let (_, reg) = register(&server, "nativeuser", None)
+        .await
+        .expect("register");
+    let channel = tonic::transport::Endpoint::from_shared(server.url())
+        .expect("url")
+        .connect()
+        .await
+        .expect("connect");
+    let mut users = proto::user_service_client::UserServiceClient::new(channel);
+    for origin in [None, Some("http://example.test")] {
+        let mut req = tonic::Request::new(proto::GetCurrentUserRequest {});
+        let bearer = format!("Bearer {}", reg.access_token);
+        req.metadata_mut()
+            .insert("authorization", bearer.parse().expect("header"));
+        if let Some(origin) = origin {
+            req.metadata_mut()
+                .insert("origin", origin.parse().expect("header"));
+        }
+        let resp = users.get_current_user(req).await.expect("call");
+        assert_eq!(
+            resp.metadata()
+                .get("access-control-allow-origin")
+                .map(|v| v.as_bytes()),
+            origin.map(str::as_bytes),
+            "origin {origin:?}"
+        );
+        assert_eq!(resp.into_inner().user.expect("user").username, "nativeuser");
+    }
+    server.stop().await;
+}
+
 async fn health_serving_and_reflection_lists_services(backend: Backend) {
     use tonic_health::pb::{
         HealthCheckRequest, health_check_response::ServingStatus, health_client::HealthClient,
@@ -348,5 +383,6 @@ backend_tests!(
     attachments_are_served_only_to_viewers,
     grpc_web_unary_over_http1,
     health_serving_and_reflection_lists_services,
+    native_grpc_is_served_with_cors_only_for_browsers,
     rest_mirrors_auth_with_same_errors,
 );
