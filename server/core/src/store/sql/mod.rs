@@ -3,9 +3,9 @@
 //! sqlx driver by [`sql_store!`], keeping native types and no `Any`-driver conversions.
 //!
 //! Each area's macro implements its read trait for `$store` (a struct with a
-//! `pool: sqlx::Pool<$db>` field, and `held`, the
-//! [`super::held::HeldConnections`] of the hot path) and its write trait for `$tx` (an open transaction), and
-//! [`sql_store!`] expands each in a module of its own, so helpers need no area prefix. The
+//! `pool: sqlx::Pool<$db>` field, and `held`, the [`super::held::HeldConnections`] of the hot
+//! path) and its write trait for `$tx` (an open transaction), and [`sql_store!`] expands each
+//! in a module of its own, so helpers need no area prefix. The
 //! backends differ only in what they pass explicitly: `begin_write` starts a write transaction
 //! (SQLite needs `BEGIN IMMEDIATE` so a transaction that reads first cannot fail on lock
 //! upgrade), `begin_snapshot` a read-only one whose reads share one snapshot, and
