@@ -26,8 +26,7 @@ fn main() {
     let nats_url = std::env::var("TEST_NATS_URL").is_ok_and(|u| !u.trim().is_empty());
     match nats_server_version() {
         _ if nats_url => println!("cargo:rustc-cfg=decentra_nats"),
-        Some((2, minor)) if minor >= 10 => println!("cargo:rustc-cfg=decentra_nats"),
-        Some((major, _)) if major > 2 => println!("cargo:rustc-cfg=decentra_nats"),
+        Some(version) if version >= (2, 10) => println!("cargo:rustc-cfg=decentra_nats"),
         Some((major, minor)) => println!(
             "cargo:warning=cluster tests will be SKIPPED: nats-server {major}.{minor} is too \
              old (nodes need 2.10+); set TEST_NATS_URL or install a newer one"

@@ -11,6 +11,7 @@ use std::{
     time::{Duration, Instant},
 };
 
+use decentra_core::events::nats::republishes_in_order;
 use rand::Rng;
 
 /// The URL of a NATS server with JetStream.
@@ -18,7 +19,9 @@ pub fn url() -> &'static str {
     static URL: OnceLock<String> = OnceLock::new();
     URL.get_or_init(|| match std::env::var("TEST_NATS_URL") {
         Ok(url) if !url.trim().is_empty() => url,
-        _ if version_at(4222).is_some_and(|v| new_enough(&v)) => "nats://127.0.0.1:4222".to_owned(),
+        _ if version_at(4222).is_some_and(|v| republishes_in_order(&v)) => {
+            "nats://127.0.0.1:4222".to_owned()
+        }
         _ => private_server().unwrap_or_else(|e| panic!("cannot start nats-server: {e}")),
     })
 }
@@ -40,13 +43,6 @@ fn version_at(port: u16) -> Option<String> {
     BufReader::new(stream).read_line(&mut line).ok()?;
     let info: serde_json::Value = serde_json::from_str(line.strip_prefix("INFO ")?).ok()?;
     info["version"].as_str().map(str::to_owned)
-}
-
-/// NATS 2.10 or newer (what a node accepts).
-fn new_enough(version: &str) -> bool {
-    let mut parts = version.trim_start_matches('v').split('.');
-    let mut number = || parts.next().and_then(|p| p.parse::<u64>().ok());
-    matches!((number(), number()), (Some(major), Some(minor)) if (major, minor) >= (2, 10))
 }
 
 /// The private server's shell: it kills the server when its stdin closes, i.e. when the

@@ -191,7 +191,7 @@ impl std::fmt::Debug for NatsBus {
 /// From 2.10 one task per stream stores and republishes; 2.9 stores on each publisher's
 /// connection and republishes after releasing the stream, so messages from two nodes can
 /// be republished the other way round.
-fn republishes_in_order(version: &str) -> bool {
+pub fn republishes_in_order(version: &str) -> bool {
     let mut parts = version.trim_start_matches('v').split(['.', '-', '+']);
     let mut number = || parts.next().and_then(|p| p.parse::<u64>().ok());
     matches!((number(), number()), (Some(major), Some(minor)) if (major, minor) >= (2, 10))
