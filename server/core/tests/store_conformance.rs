@@ -53,6 +53,7 @@ conformance!(
     notification_periods_start_once_and_end,
     a_channel_s_newest_message_follows_sends_and_deletes,
     a_batch_stores_mentions_and_answers_nonce_twins,
+    a_batch_is_stored_whole_or_not_at_all,
 );
 
 async fn on_sqlite<F, Fut>(case: F)
@@ -1051,4 +1052,61 @@ async fn a_batch_stores_mentions_and_answers_nonce_twins(store: Arc<dyn Store>) 
         states[0].mention_count, 2,
         "one mention per created message"
     );
+}
+
+/// A batch with a row the database refuses (an author that does not exist) stores nothing,
+/// with mentions or without: the message committer then retries each message alone. Every
+/// column of a stored row comes back as it was sent, whatever its text holds.
+async fn a_batch_is_stored_whole_or_not_at_all(store: Arc<dyn Store>) {
+    let owner = user(&store, 10, "owner").await;
+    let reader = user(&store, 11, "reader").await;
+    let s = server(&store, 100, owner).await;
+    let text = Id(102);
+    let mut tx = store.begin_write().await.expect("begin");
+    assert!(tx.add_member(s, reader, NOW).await.expect("join"));
+    tx.commit().await.expect("commit");
+    let mentions_of_reader = || async {
+        store.read_states(reader, &[text]).await.expect("states")[0].mention_count
+    };
+
+    let mut full = message(2001, text.0, s.0, owner);
+    full.message.content =
+        "quotes \" ' and \\ back\nslash, ünïcödé 🦀, <@11> $1 ?1 NULL".to_owned();
+    full.message.nonce = Some("nonce-\"1\"".to_owned());
+    full.message.reply_to_id = Some(1);
+    full.message.mention_everyone = true;
+    full.message.edited_at = Some(NOW + 5);
+    full.message.created_at = NOW + 1;
+    let mut mentioning = message(2003, text.0, s.0, owner);
+    mentioning.mentions = vec![(MentionKind::User, reader.0)];
+    let orphan = message(2002, text.0, s.0, Id(999));
+    for good in [&full, &mentioning] {
+        assert!(
+            store
+                .insert_messages(&[good.clone(), orphan.clone()])
+                .await
+                .is_err(),
+            "an author that does not exist fails the batch"
+        );
+        let id = Id(good.message.id);
+        assert_eq!(store.message(text, id).await.expect("read"), None);
+        assert_eq!(mentions_of_reader().await, 0, "no mention of a message not stored");
+    }
+
+    for (good, mentions) in [(&full, 1), (&mentioning, 2)] {
+        let outcomes = store
+            .insert_messages(std::slice::from_ref(good))
+            .await
+            .expect("insert");
+        let [InsertOutcome::Created(created)] = &outcomes[..] else {
+            panic!("unexpected outcomes {outcomes:?}");
+        };
+        assert_eq!(created, &good.message, "every column as sent");
+        let id = Id(good.message.id);
+        assert_eq!(
+            store.message(text, id).await.expect("read").as_ref(),
+            Some(&good.message)
+        );
+        assert_eq!(mentions_of_reader().await, mentions);
+    }
 }

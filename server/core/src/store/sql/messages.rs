@@ -6,10 +6,10 @@ use crate::{
 };
 
 /// A backend's way to store a batch of messages without attachments in ONE statement, when
-/// it has one. PostgreSQL does (array parameters and data-modifying CTEs): a plain batch then
-/// costs one round trip and no explicit transaction, where the portable path needs BEGIN,
-/// one INSERT per chunk, a re-read and COMMIT. SQLite answers `None` and takes that path (its
-/// "round trips" are calls into the same process).
+/// it has one: a plain batch then costs one round trip (to the database server, or to the
+/// SQLite connection's worker thread) where the portable path needs BEGIN, one INSERT per
+/// chunk, a re-read and COMMIT. PostgreSQL takes the rows as array parameters (mentions go in
+/// by a data-modifying CTE), SQLite as one JSON parameter.
 #[async_trait::async_trait]
 pub(crate) trait InsertAtOnce {
     /// Stores `batch` (no message has attachments) atomically and returns the created rows
