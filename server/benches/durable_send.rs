@@ -14,7 +14,8 @@
 //! skipped if none answers), the senders spread round robin over the nodes; server CPU is the
 //! three processes' sum. Next to `postgres` it shows what the bus costs.
 //!
-//! Environment: `BENCH_SENDERS` (default 32), `BENCH_MESSAGES` per sender (default 250),
+//! Environment: `BENCH_SENDERS` (default 32), `BENCH_MESSAGES` per sender (default 1000, a
+//! few seconds per run: sub-second runs of 250 measured 20–30 % fewer msg/s, and noisier),
 //! `BENCH_BACKENDS` (default `sqlite,postgres,cluster`), `BENCH_SHAPES` (default
 //! `channels,channel`).
 //! Prints msg/s, server CPU µs per message and p50/p99 acknowledgement latency, and the CPU
@@ -275,7 +276,7 @@ async fn run(
 #[tokio::main]
 async fn main() {
     let senders = env_num("BENCH_SENDERS", 32).max(1);
-    let per_sender = env_num("BENCH_MESSAGES", 250).max(1);
+    let per_sender = env_num("BENCH_MESSAGES", 1000).max(1);
     let backends =
         std::env::var("BENCH_BACKENDS").unwrap_or_else(|_| "sqlite,postgres,cluster".to_owned());
     let shapes = std::env::var("BENCH_SHAPES").unwrap_or_else(|_| "channels,channel".to_owned());

@@ -1065,9 +1065,8 @@ async fn a_batch_is_stored_whole_or_not_at_all(store: Arc<dyn Store>) {
     let mut tx = store.begin_write().await.expect("begin");
     assert!(tx.add_member(s, reader, NOW).await.expect("join"));
     tx.commit().await.expect("commit");
-    let mentions_of_reader = || async {
-        store.read_states(reader, &[text]).await.expect("states")[0].mention_count
-    };
+    let mentions_of_reader =
+        || async { store.read_states(reader, &[text]).await.expect("states")[0].mention_count };
 
     let mut full = message(2001, text.0, s.0, owner);
     full.message.content =
@@ -1090,7 +1089,11 @@ async fn a_batch_is_stored_whole_or_not_at_all(store: Arc<dyn Store>) {
         );
         let id = Id(good.message.id);
         assert_eq!(store.message(text, id).await.expect("read"), None);
-        assert_eq!(mentions_of_reader().await, 0, "no mention of a message not stored");
+        assert_eq!(
+            mentions_of_reader().await,
+            0,
+            "no mention of a message not stored"
+        );
     }
 
     for (good, mentions) in [(&full, 1), (&mentioning, 2)] {
