@@ -1,6 +1,7 @@
 //! Compiles `decentra/v1/*.proto` with the pure-Rust `protox` front end, so building needs no
 //! system `protoc`. Also writes the encoded descriptor set for gRPC server reflection and the
-//! REST gateway (which reads the `google.api.http` annotations from it).
+//! REST gateway (which reads the `google.api.http` annotations from it), with its comments
+//! and without.
 //!
 //! `third_party/googleapis` holds the two standard Google files the annotations need
 //! (`google/api/{annotations,http}.proto`, Apache-2.0, unmodified), shared with `buf`.
@@ -21,17 +22,27 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("cargo:rerun-if-changed={}", f.display());
     }
 
-    let mut compiler = protox::Compiler::new([PathBuf::from("."), third_party])?;
-    compiler
-        .include_source_info(true)
-        .include_imports(true)
-        .open_files(&files)?;
+    let compile = |source_info: bool| -> Result<protox::Compiler, protox::Error> {
+        let mut compiler = protox::Compiler::new([PathBuf::from("."), third_party.clone()])?;
+        compiler
+            .include_source_info(source_info)
+            .include_imports(true)
+            .open_files(&files)?;
+        Ok(compiler)
+    };
+    let compiler = compile(true)?;
     // Encoded by protox itself: `prost_types` would drop the options' extensions, and the
     // `google.api.http` rules are extensions.
     let out = PathBuf::from(env::var("OUT_DIR")?);
     fs::write(
         out.join("decentra_descriptor.bin"),
         compiler.encode_file_descriptor_set(),
+    )?;
+    // The same set without source info (comments): what the REST gateway keeps decoded for
+    // the server's lifetime, in a tenth of the memory.
+    fs::write(
+        out.join("decentra_descriptor_compact.bin"),
+        compile(false)?.encode_file_descriptor_set(),
     )?;
     let fds = compiler.file_descriptor_set();
     fs::write(out.join("decentra_rpc.rs"), rpc_paths(&fds))?;

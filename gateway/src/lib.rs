@@ -13,9 +13,16 @@ mod openapi;
 mod routes;
 pub mod transcode;
 
-use axum::{Router, http::header, response::IntoResponse, routing::get};
+use std::sync::{Arc, OnceLock};
+
+use axum::{
+    Router,
+    http::header,
+    response::{IntoResponse, Response},
+    routing::get,
+};
 use bytes::Bytes;
-use decentra_core::Services;
+use decentra_core::{Error, Services};
 
 pub use caller::Caller;
 pub use error::ApiError;
@@ -41,17 +48,34 @@ pub struct Routers {
 /// The routes generated from the proto, forwarding to `grpc` (the tonic services, expecting
 /// the principal in the request extensions), the binary downloads, and the OpenAPI document.
 pub fn routers(api: &Api, grpc: Router, services: Services) -> Routers {
-    let document = Bytes::from(openapi::document(api).to_string());
+    let document: Arc<OnceLock<Bytes>> = Arc::default();
     let public = transcode::router(api, grpc.clone(), true)
         .merge(routes::public().with_state(services.clone()))
         .route(
             OPENAPI_PATH,
-            get(move || {
-                let body = document.clone();
-                async move { ([(header::CONTENT_TYPE, "application/json")], body).into_response() }
-            }),
+            get(move || serve_document(Arc::clone(&document))),
         );
     let protected =
         transcode::router(api, grpc, false).merge(routes::protected().with_state(services));
     Routers { public, protected }
+}
+
+/// The OpenAPI document, built on first request: it needs the contract WITH its comments,
+/// which a server would otherwise hold in memory from start to finish for a page few open.
+async fn serve_document(document: Arc<OnceLock<Bytes>>) -> Response {
+    let body = match document.get() {
+        Some(body) => body.clone(),
+        None => {
+            let built = tokio::task::spawn_blocking(|| {
+                Api::load_documented().map(|api| Bytes::from(openapi::document(&api).to_string()))
+            })
+            .await;
+            match built {
+                Ok(Ok(body)) => document.get_or_init(|| body).clone(),
+                Ok(Err(e)) => return ApiError(Error::internal(e)).into_response(),
+                Err(e) => return ApiError(Error::internal(e)).into_response(),
+            }
+        }
+    };
+    ([(header::CONTENT_TYPE, "application/json")], body).into_response()
 }

@@ -8,8 +8,15 @@ pub mod v1 {
     tonic::include_proto!("decentra.v1");
 }
 
-/// Encoded `FileDescriptorSet` of the API, served by gRPC reflection.
+/// Encoded `FileDescriptorSet` of the API, with the proto comments (the OpenAPI document's
+/// descriptions).
 pub const FILE_DESCRIPTOR_SET: &[u8] = tonic::include_file_descriptor_set!("decentra_descriptor");
+
+/// [`FILE_DESCRIPTOR_SET`] without source info (comments), options and their extensions
+/// kept: for what keeps the contract decoded for the server's lifetime (gRPC reflection,
+/// the REST transcoder), a fraction of the memory.
+pub const FILE_DESCRIPTOR_SET_COMPACT: &[u8] =
+    tonic::include_file_descriptor_set!("decentra_descriptor_compact");
 
 /// The path of every RPC (`rpc::auth_service::LOGIN`) and the name of every service
 /// ([`rpc::SERVICES`]), generated from the same descriptors as [`v1`].

@@ -2210,6 +2210,15 @@ async fn openapi_document_validates(backend: Backend) {
     assert_eq!(doc["openapi"], "3.1.0");
     let post = &doc["paths"]["/api/v1/channels/{channel_id}/messages"]["post"];
     assert_eq!(post["operationId"], "MessageService_SendMessage");
+    // Descriptions come from the proto comments (the server keeps only a comment-free copy
+    // of the contract and builds the document from the full one on first request).
+    assert!(
+        post["description"]
+            .as_str()
+            .is_some_and(|d| d.contains("RESOURCE_EXHAUSTED")),
+        "{}",
+        post["description"]
+    );
     assert_eq!(post["parameters"][0]["name"], "channel_id");
     assert!(doc["paths"]["/api/v1/servers/{server_id}/members"]["get"].is_object());
     assert_eq!(
@@ -2218,6 +2227,10 @@ async fn openapi_document_validates(backend: Backend) {
     );
     assert!(doc["components"]["securitySchemes"]["bot"].is_object());
     assert!(doc["components"]["schemas"]["Error"].is_object());
+    let again = reqwest::get(format!("{}/api/v1/openapi.json", server.url()))
+        .await
+        .expect("openapi");
+    assert_eq!(again.text().await.expect("body"), text, "the same document");
 
     api_reference_page_is_served(&server).await;
 

@@ -41,10 +41,21 @@ pub struct Api {
 }
 
 impl Api {
-    /// Reads the contract compiled into `decentra-proto`.
+    /// The contract compiled into `decentra-proto` without its comments: all that routing and
+    /// transcoding read. The server keeps this pool for its lifetime; the comments (source
+    /// info) are most of a decoded pool: measured 5.4 MB of resident memory with them, 0.6 MB
+    /// without.
     pub fn load() -> Result<Self, String> {
-        let pool = DescriptorPool::decode(decentra_proto::FILE_DESCRIPTOR_SET)
-            .map_err(|e| format!("descriptor set: {e}"))?;
+        Self::decode(decentra_proto::FILE_DESCRIPTOR_SET_COMPACT)
+    }
+
+    /// The contract with its comments: the OpenAPI document's descriptions.
+    pub fn load_documented() -> Result<Self, String> {
+        Self::decode(decentra_proto::FILE_DESCRIPTOR_SET)
+    }
+
+    fn decode(set: &[u8]) -> Result<Self, String> {
+        let pool = DescriptorPool::decode(set).map_err(|e| format!("descriptor set: {e}"))?;
         let bindings = rules::bindings(&pool)?;
         Ok(Self { pool, bindings })
     }
