@@ -16,7 +16,7 @@ use tonic_health::ServingStatus;
 use tower::ServiceExt as _;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
-use crate::{auth_layer, grpc, web};
+use crate::{auth_layer, grpc, rest, web};
 
 /// Builds the HTTP application for `services`.
 pub async fn router(services: Services) -> anyhow::Result<Router> {
@@ -45,20 +45,8 @@ pub async fn router(services: Services) -> anyhow::Result<Router> {
         .add_service(reflection_v1alpha);
 
     let auth = axum::middleware::from_fn_with_state(services.clone(), auth_layer::authenticate);
-    // REST is transcoded onto the same tonic services in process. The auth layer in front of
-    // the protected REST routes has already authenticated the call once; the principal
-    // travels to the service in the request extensions. Public routes have no auth layer
-    // (only the connection facts), so nothing there can depend on a principal.
-    let api = decentra_gateway::Api::load().map_err(anyhow::Error::msg)?;
-    let rest = decentra_gateway::routers(
-        &api,
-        grpc_routes.clone().into_axum_router(),
-        services.clone(),
-    );
-    let rest = rest
-        .public
-        .layer(axum::middleware::from_fn(auth_layer::client_meta))
-        .merge(rest.protected.layer(auth.clone()));
+    // REST is transcoded onto the same tonic services in process, built on its first request.
+    let rest = rest::LazyRest::new(grpc_routes.clone().into_axum_router(), services.clone());
     // gRPC-web translation wraps only the gRPC routes: on REST it would turn plain HTTP
     // requests into errors. Auth sits inside it, so refusals are translated too.
     let native = grpc_routes.clone().into_axum_router().layer(auth.clone());
@@ -69,13 +57,12 @@ pub async fn router(services: Services) -> anyhow::Result<Router> {
     // The gRPC router brings a fallback (UNIMPLEMENTED for any path) that the merge makes the
     // whole router's. The web app replaces it as the fallback, so every API route keeps
     // priority, and hands gRPC-shaped requests back to that same fallback.
-    let web = web::WebApp::new(grpc.clone());
+    let web = web::WebApp::new(grpc.clone(), rest);
 
     let app = Router::new()
         .route("/healthz", get(healthz))
         .route(decentra_gateway::DOCS_PATH, get(web::api_docs))
         .with_state(services)
-        .merge(rest)
         .merge(grpc)
         .fallback(move |req: Request| web.clone().handle(req))
         .layer(cors());

@@ -6,6 +6,7 @@ pub mod auth_layer;
 pub mod config;
 pub mod doctor;
 pub mod grpc;
+pub mod rest;
 pub mod tls;
 pub mod turn;
 pub mod web;
