@@ -984,16 +984,24 @@ async fn a_channel_s_newest_message_follows_sends_and_deletes(store: Arc<dyn Sto
     assert!(!states[0].unread, "nothing left to read");
 }
 
+/// The owner (user 10) of server 100, a member `reader` (user 11) and the server's text
+/// channel 102: `(owner, reader, server, channel)`.
+async fn owner_and_reader(store: &Arc<dyn Store>) -> (Id, Id, Id, Id) {
+    let owner = user(store, 10, "owner").await;
+    let reader = user(store, 11, "reader").await;
+    let s = server(store, 100, owner).await;
+    let mut tx = store.begin_write().await.expect("begin");
+    assert!(tx.add_member(s, reader, NOW).await.expect("join"));
+    tx.commit().await.expect("commit");
+    (owner, reader, s, Id(102))
+}
+
 /// One batch: created rows come back with the author's nickname, mentions of created rows are
 /// stored, and a nonce already taken — earlier, or by a message earlier in the same batch —
 /// answers the stored twin instead of a second row (and stores no mention of its own).
 async fn a_batch_stores_mentions_and_answers_nonce_twins(store: Arc<dyn Store>) {
-    let owner = user(&store, 10, "owner").await;
-    let reader = user(&store, 11, "reader").await;
-    let s = server(&store, 100, owner).await;
-    let text = Id(102);
+    let (owner, reader, s, text) = owner_and_reader(&store).await;
     let mut tx = store.begin_write().await.expect("begin");
-    assert!(tx.add_member(s, reader, NOW).await.expect("join"));
     tx.update_member(&MemberRecord {
         server_id: s.0,
         user_id: owner.0,
@@ -1058,13 +1066,7 @@ async fn a_batch_stores_mentions_and_answers_nonce_twins(store: Arc<dyn Store>) 
 /// with mentions or without: the message committer then retries each message alone. Every
 /// column of a stored row comes back as it was sent, whatever its text holds.
 async fn a_batch_is_stored_whole_or_not_at_all(store: Arc<dyn Store>) {
-    let owner = user(&store, 10, "owner").await;
-    let reader = user(&store, 11, "reader").await;
-    let s = server(&store, 100, owner).await;
-    let text = Id(102);
-    let mut tx = store.begin_write().await.expect("begin");
-    assert!(tx.add_member(s, reader, NOW).await.expect("join"));
-    tx.commit().await.expect("commit");
+    let (owner, reader, s, text) = owner_and_reader(&store).await;
     let mentions_of_reader =
         || async { store.read_states(reader, &[text]).await.expect("states")[0].mention_count };
 
