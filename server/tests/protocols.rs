@@ -176,7 +176,7 @@ async fn health_serving_and_reflection_lists_services(backend: Backend) {
         assert_eq!(r.status(), ServingStatus::Serving, "{service:?}");
     }
 
-    let mut reflection = ServerReflectionClient::new(channel);
+    let mut reflection = ServerReflectionClient::new(channel.clone());
     let request = ServerReflectionRequest {
         host: String::new(),
         message_request: Some(MessageRequest::ListServices(String::new())),
@@ -205,6 +205,38 @@ async fn health_serving_and_reflection_lists_services(backend: Backend) {
         assert!(
             names.iter().any(|n| n == expected),
             "{expected} missing from {names:?}"
+        );
+    }
+
+    // The older reflection version (grpcurl before 1.9 speaks only this one), built on its
+    // own first call.
+    {
+        use tonic_reflection::pb::v1alpha::{
+            ServerReflectionRequest, server_reflection_client::ServerReflectionClient,
+            server_reflection_request::MessageRequest, server_reflection_response::MessageResponse,
+        };
+        let request = ServerReflectionRequest {
+            host: String::new(),
+            message_request: Some(MessageRequest::ListServices(String::new())),
+        };
+        let reply = ServerReflectionClient::new(channel)
+            .server_reflection_info(tokio_stream::once(request))
+            .await
+            .expect("v1alpha reflection")
+            .into_inner()
+            .message()
+            .await
+            .expect("v1alpha reply")
+            .expect("one v1alpha reply");
+        let Some(MessageResponse::ListServicesResponse(list)) = reply.message_response else {
+            panic!("unexpected v1alpha reflection reply");
+        };
+        assert!(
+            list.service
+                .iter()
+                .any(|s| s.name == "decentra.v1.MessageService"),
+            "v1alpha lists {:?}",
+            list.service
         );
     }
 

@@ -9,6 +9,7 @@ mod convert;
 pub mod events;
 mod ids;
 mod invites;
+pub mod lazy;
 mod messages;
 mod relationships;
 mod roles;
