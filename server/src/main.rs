@@ -20,9 +20,7 @@ static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 /// allocations to trigger the purge. Failures only cost memory, never correctness.
 #[cfg(not(target_env = "msvc"))]
 fn return_freed_memory_promptly() {
-    use tikv_jemalloc_ctl::{
-        Access as _, AsName as _, arenas, background_thread, max_background_threads,
-    };
+    use tikv_jemalloc_ctl::{Access as _, AsName as _, arenas, background_thread};
     const DIRTY_DECAY_MS: isize = 1000;
     // Arenas created from now on.
     for (name, value) in [
@@ -43,11 +41,6 @@ fn return_freed_memory_promptly() {
             .name()
             .write(DIRTY_DECAY_MS);
         let _ = format!("arena.{i}.muzzy_decay_ms\0").name().write(0isize);
-    }
-    // One purging thread serves every arena: purges are rare and short, and jemalloc would
-    // otherwise start one per arena in use (4 on a 2-core machine), each with its own stack.
-    if let Err(e) = max_background_threads::write(1) {
-        eprintln!("allocator tuning max_background_threads failed: {e}");
     }
     if let Err(e) = background_thread::write(true) {
         eprintln!("allocator background purging unavailable: {e}");
