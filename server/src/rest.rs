@@ -4,7 +4,7 @@
 //! Requests reach it through the web app's fallback ([`crate::web::WebApp::handle`]): every
 //! route the main router has (gRPC, `/healthz`, `/api/docs`) keeps priority, as with a merge.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, LazyLock};
 
 use axum::{
     Router,
@@ -17,33 +17,23 @@ use tower::ServiceExt as _;
 
 use crate::auth_layer;
 
+type Build = Box<dyn FnOnce() -> Result<Router, String> + Send>;
+
 /// The REST router, once built. Cheap to clone.
 #[derive(Clone)]
-pub struct LazyRest(Arc<Inner>);
-
-struct Inner {
-    /// The tonic services (no auth layer: the REST routers bring their own).
-    grpc: Router,
-    services: Services,
-    router: OnceLock<Result<Router, String>>,
-}
+pub struct LazyRest(Arc<LazyLock<Result<Router, String>, Build>>);
 
 impl LazyRest {
+    /// `grpc`: the tonic services without an auth layer (the REST routers bring their own).
     pub fn new(grpc: Router, services: Services) -> Self {
-        Self(Arc::new(Inner {
-            grpc,
-            services,
-            router: OnceLock::new(),
-        }))
+        Self(Arc::new(LazyLock::new(Box::new(move || {
+            build(grpc, services)
+        }))))
     }
 
     /// Answers a `/api/...` request no other route claimed.
     pub async fn handle(&self, req: Request) -> Response {
-        let inner = &self.0;
-        match inner
-            .router
-            .get_or_init(|| build(&inner.grpc, &inner.services))
-        {
+        match LazyLock::force(&self.0) {
             Ok(router) => match router.clone().oneshot(req).await {
                 Ok(response) => response,
                 Err(infallible) => match infallible {},
@@ -56,10 +46,10 @@ impl LazyRest {
 /// The public routes behind the connection facts only, the rest behind the one auth layer
 /// (which has authenticated the call once; the principal travels to the tonic service in the
 /// request extensions), and the REST JSON 404 for any other `/api/...` path.
-fn build(grpc: &Router, services: &Services) -> Result<Router, String> {
+fn build(grpc: Router, services: Services) -> Result<Router, String> {
     let api = decentra_gateway::Api::load()?;
-    let rest = decentra_gateway::routers(&api, grpc.clone(), services.clone());
     let auth = axum::middleware::from_fn_with_state(services.clone(), auth_layer::authenticate);
+    let rest = decentra_gateway::routers(&api, grpc, services);
     Ok(rest
         .public
         .layer(axum::middleware::from_fn(auth_layer::client_meta))

@@ -1,10 +1,9 @@
 //! The generic REST transcoder: every RPC with a `google.api.http` annotation gets its HTTP
 //! route, built from the compiled descriptor set (by the server on its first REST request).
-//! A request becomes the RPC's
-//! protobuf message (proto3 JSON mapping), is framed as gRPC and handed to the SAME tonic
-//! router in process; the answer (message, or grpc-status with details) comes back as JSON.
-//! Server-streaming RPCs answer as Server-Sent Events. Adding an RPC to the proto adds its
-//! route here with no code.
+//! A request becomes the RPC's protobuf message (proto3 JSON mapping), is framed as gRPC and
+//! handed to the SAME tonic router in process; the answer (message, or grpc-status with
+//! details) comes back as JSON. Server-streaming RPCs answer as Server-Sent Events. Adding an
+//! RPC to the proto adds its route here with no code.
 
 mod call;
 mod request;

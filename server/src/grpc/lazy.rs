@@ -4,7 +4,7 @@
 
 use std::{
     convert::Infallible,
-    sync::{Arc, OnceLock},
+    sync::{Arc, LazyLock},
     task::{Context, Poll},
 };
 
@@ -12,24 +12,16 @@ use futures::future::{Either, Ready, ready};
 use tonic::{body::Body, server::NamedService};
 use tower::{Service, ServiceExt as _, util::Oneshot};
 
-type Build<S> = Box<dyn Fn() -> Result<S, String> + Send + Sync>;
+type Build<S> = Box<dyn FnOnce() -> Result<S, String> + Send>;
 
 /// Builds `S` on the first request, then serves every request with it. Cheap to clone.
-pub struct LazyService<S>(Arc<Inner<S>>);
-
-struct Inner<S> {
-    service: OnceLock<Result<S, String>>,
-    build: Build<S>,
-}
+pub struct LazyService<S>(Arc<LazyLock<Result<S, String>, Build<S>>>);
 
 impl<S> LazyService<S> {
     /// `build` runs once, on the first request; its error (a defect of the binary, such as a
     /// descriptor set that does not decode) is logged and answers every request as INTERNAL.
-    pub fn new(build: impl Fn() -> Result<S, String> + Send + Sync + 'static) -> Self {
-        Self(Arc::new(Inner {
-            service: OnceLock::new(),
-            build: Box::new(build),
-        }))
+    pub fn new(build: impl FnOnce() -> Result<S, String> + Send + 'static) -> Self {
+        Self(Arc::new(LazyLock::new(Box::new(build))))
     }
 }
 
@@ -60,8 +52,7 @@ where
     }
 
     fn call(&mut self, req: Request) -> Self::Future {
-        let inner = &*self.0;
-        match inner.service.get_or_init(|| (inner.build)()) {
+        match LazyLock::force(&self.0) {
             Ok(service) => Either::Left(service.clone().oneshot(req)),
             Err(e) => {
                 tracing::error!(service = S::NAME, error = %e, "gRPC service not built");
